@@ -32,6 +32,11 @@ int tls_stream_read_full(struct tls_stream *s, void *buf, size_t n, int timeout_
 /* Writes all n bytes. 0 ok, -1 error (cause set). */
 int tls_stream_write_full(struct tls_stream *s, const void *buf, size_t n, int timeout_ms,
 			  char **cause) __attribute__((warn_unused_result));
+/* 1 if the last read or write failed on a TLS alert from the server (for
+ * example "certificate required", which TLS 1.3 sends after the client's
+ * handshake has finished): the alert is the server's reason, where a
+ * following EPIPE or reset is only its echo. */
+int tls_stream_got_alert(const struct tls_stream *s);
 /* The negotiated protocol, e.g. "TLSv1.3", and cipher. */
 const char *tls_stream_version(const struct tls_stream *s);
 const char *tls_stream_cipher(const struct tls_stream *s);

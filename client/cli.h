@@ -1,0 +1,133 @@
+/*
+ * The assure command-line client's frame: global options, the command
+ * table, connecting and resuming, and the helpers every command uses to
+ * report errors and print results. Commands live one group per file
+ * (cmd_<group>.c), each exporting struct cli_command rows that cli.c joins
+ * into its table, as tmux does with cmd-*.c and cmd_table[].
+ *
+ * A command handler returns an exit code (status.h, enum exit_code) and
+ * has already printed any error as "assure: <message>" on stderr.
+ */
+#ifndef ASSURE_CLI_H
+#define ASSURE_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "assure.pb-c.h"
+
+struct client;
+
+/* What cli.c does before a handler runs (struct cli_command.needs). */
+#define CLI_CONNECT 0x1          /* connect and say Hello */
+#define CLI_SESSION 0x2          /* connect, Hello, and Resume the stored session */
+#define CLI_SESSION_OPTIONAL 0x4 /* connect, Hello, and Resume if a session for this server exists */
+
+/* struct cli_flag.flags */
+#define CLI_FLAG_REQUIRED 0x1
+
+/* The most flags one command may declare (global flags not counted). */
+#define CLI_MAX_FLAGS 16
+
+struct cli_flag {
+	const char *name; /* "user" for --user; NULL ends a table */
+	const char *arg;  /* the value's name ("NAME"), or NULL for a switch */
+	int flags;        /* CLI_FLAG_* */
+	const char *help; /* one line */
+};
+
+struct cli;
+
+struct cli_command {
+	const char *noun;
+	const char *verb;    /* NULL when the noun alone is the command ("assure status") */
+	const char *summary; /* one line for "assure --help" */
+	const char *help;    /* what the command does, for "assure NOUN [VERB] --help" */
+	int needs;           /* CLI_CONNECT, CLI_SESSION, CLI_SESSION_OPTIONAL or 0 */
+	const struct cli_flag *flags; /* its own flags, or NULL */
+	int (*exec)(struct cli *cli); /* returns an exit code */
+};
+
+/* The command rows, defined in cmd_*.c. */
+extern const struct cli_command cli_cmd_status;
+extern const struct cli_command cli_cmd_login;
+extern const struct cli_command cli_cmd_whoami;
+extern const struct cli_command cli_cmd_logout;
+extern const struct cli_command cli_cmd_passwd;
+
+/* One run of the CLI. Everything here is owned by cli.c and lives until
+ * the handler has returned. */
+struct cli {
+	/* Resolved options: flag > environment > config file > default. */
+	char *server;     /* "HOST:PORT" as the user gave it; sessions are kept per this string */
+	char *ca_file;
+	char *cert_file;  /* NULL unless mutual TLS is configured */
+	char *key_file;
+	char *config_dir; /* $ASSURE_CONFIG_DIR or ~/.config/assure */
+	int json;
+
+	const struct cli_command *cmd;
+	const char *values[CLI_MAX_FLAGS]; /* per cmd->flags[i]: value, "" for a switch, NULL if absent */
+
+	struct client *client;         /* set when cmd->needs asks for a connection */
+	Assure__Response *resume_resp; /* the Resume response, owning session */
+	const Assure__SessionInfo *session; /* the resumed session, or NULL */
+};
+
+/* Runs the CLI: parses argv, connects, dispatches. Returns the exit code. */
+int cli_main(int argc, char **argv);
+
+/* Connects to cli->server and says Hello; for commands that must do
+ * something first (login reads the password before connecting, so a slow
+ * typist does not run into the server's login timer). 0 or an exit code
+ * with the error printed. */
+int cli_connect(struct cli *cli) __attribute__((warn_unused_result));
+
+/* The value of the current command's flag --name; "" for a given switch;
+ * NULL when absent. */
+const char *cli_flag(const struct cli *cli, const char *name);
+
+/* Prints "assure: <message>" on stderr and returns exit_code. */
+int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the server's message for a non-OK response ("assure: <message>")
+ * and returns the exit code of its status. */
+int cli_status_error(const Assure__Response *resp);
+
+/*
+ * Sends req and waits for its response. 0 with *out set (the caller frees
+ * it with assure__response__free_unpacked) whatever the status; on a
+ * transport failure prints it and returns EXIT_CODE_UNAVAILABLE.
+ */
+int cli_call_any(struct cli *cli, Assure__Request *req, Assure__Response **out)
+	__attribute__((warn_unused_result));
+/* As cli_call_any, but a non-OK status is printed, the response freed, and
+ * the status's exit code returned. 0 only with an OK response in *out. */
+int cli_call(struct cli *cli, Assure__Request *req, Assure__Response **out)
+	__attribute__((warn_unused_result));
+
+/* A label and value for an aligned two-column table. */
+struct cli_row {
+	const char *label;
+	const char *value;
+};
+/* Prints rows as "Label   value" lines with the values aligned. Control
+ * characters in values are shown as '?', so no server-supplied text can
+ * drive the terminal. */
+void cli_print_rows(FILE *out, const struct cli_row *rows, size_t n);
+/* Copies s with ASCII control characters replaced by '?'. Caller frees. */
+char *cli_printable(const char *s);
+
+/* --- sessions (cmd_session.c) ---------------------------------------- */
+
+/*
+ * Sends Resume with the token stored for cli->server and keeps the
+ * session in cli->session. With optional set, a missing, foreign or
+ * rejected session is not an error (returns 0, cli->session NULL).
+ * Otherwise returns EXIT_CODE_UNAUTHENTICATED with the message printed
+ * ("not logged in (session expired or revoked); run assure login"), or
+ * another exit code on other failures.
+ */
+int cli_session_resume(struct cli *cli, int optional) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * A unit of work handed from the loop thread to a worker or the writer, and
+ * back. run() executes on the other thread with that thread's database
+ * handle and must touch nothing the loop owns (no connection, no
+ * bufferevent, no session table); done() runs later on the loop thread.
+ * Side effects outside the database belong in done(), after the outcome is
+ * known (for a write: after the commit).
+ */
+#ifndef ASSURE_JOB_H
+#define ASSURE_JOB_H
+
+struct db;
+struct event_base;
+
+struct job {
+	struct job *next;
+	void (*run)(struct job *job, struct db *db);
+	void (*done)(struct job *job);
+	/* Set by run(): a protocol status code. For a write, anything but OK
+	 * rolls back this job's savepoint; the writer sets INTERNAL if the
+	 * batch's commit fails. */
+	int status;
+};
+
+/* Results travelling back to the loop: any thread pushes, the loop pops
+ * and calls done() in order. */
+struct completion;
+
+struct completion *completion_new(struct event_base *base);
+/* Thread-safe. */
+void completion_push(struct completion *c, struct job *job);
+/* Runs every queued done() now (for shutdown). Loop thread. */
+void completion_drain(struct completion *c);
+void completion_free(struct completion *c);
+
+/* A fixed pool of threads for slow or blocking work (argon2id, reads). */
+struct worker_pool;
+
+/* Starts n workers, each with its own read-only handle on db_path. */
+struct worker_pool *worker_pool_new(unsigned n, const char *db_path, struct completion *done,
+				    char **cause);
+void worker_pool_submit(struct worker_pool *p, struct job *job);
+/* Finishes queued jobs, then joins the threads and closes their handles.
+ * Their done() calls are queued on the completion. */
+void worker_pool_free(struct worker_pool *p);
+/* Jobs queued or running. */
+unsigned worker_pool_pending(struct worker_pool *p);
+
+/* The single writer thread: group commit. */
+struct writer;
+
+struct writer_stats {
+	unsigned long long batches;
+	unsigned long long jobs;
+	unsigned long long commit_failures;
+};
+
+struct writer *writer_new(const char *db_path, unsigned batch_max, struct completion *done,
+			  char **cause);
+void writer_submit(struct writer *w, struct job *job);
+/* Commits everything queued, then stops the thread and closes the handle. */
+void writer_free(struct writer *w);
+void writer_get_stats(struct writer *w, struct writer_stats *st);
+
+#endif

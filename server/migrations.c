@@ -1,0 +1,72 @@
+/*
+ * The schema, as migrations. Times are Unix milliseconds (UTC) in INTEGER
+ * columns. Every mutable record carries a version for optimistic
+ * concurrency. Nothing is deleted that the audit trail refers to: users are
+ * disabled, sessions revoked.
+ */
+#include "migrations.h"
+
+static const char migration_1[] =
+	"CREATE TABLE sites ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE,"
+	"  display_name TEXT NOT NULL,"
+	"  site_id INTEGER REFERENCES sites(id),"
+	"  password_hash TEXT NOT NULL,"
+	"  must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE TABLE roles ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  description TEXT NOT NULL,"
+	"  builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1))"
+	");"
+	"CREATE TABLE role_permissions ("
+	"  role_id INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,"
+	"  permission TEXT NOT NULL,"
+	"  PRIMARY KEY (role_id, permission)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE user_roles ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  role_id INTEGER NOT NULL REFERENCES roles(id),"
+	"  PRIMARY KEY (user_id, role_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX user_roles_role ON user_roles(role_id);"
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  role TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  revoked_reason TEXT,"
+	"  client_addr TEXT NOT NULL DEFAULT '',"
+	"  cert_subject TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE INDEX sessions_live ON sessions(expires_at) WHERE revoked_at IS NULL;"
+	/* The administrator role: identity administration only, never case or
+	 * review content (separation of duties, DOMAIN.md). */
+	"INSERT INTO roles (name, description, builtin) VALUES"
+	"  ('admin', 'manages users, roles, sites and sessions; no case or review content', 1);"
+	"INSERT INTO role_permissions (role_id, permission)"
+	"  SELECT id, p.column1 FROM roles, (VALUES ('user.read'), ('user.manage'), ('role.manage'),"
+	"    ('site.manage'), ('session.manage')) AS p WHERE roles.name = 'admin';";
+
+const struct db_migration db_migrations[] = {
+	{ 1, "identity: sites, users, roles, sessions", migration_1 },
+};
+
+const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

@@ -1,0 +1,285 @@
+/*
+ * The dispatcher. One index from operation to table entry, built from the
+ * group tables on first use; one function that checks everything a request
+ * must satisfy before its handler runs.
+ *
+ * Ownership: a call owns its arena, and the arena owns the request, the
+ * response and the strings in both. The loop thread owns the call except
+ * while a job holds it on a worker or the writer. rpc_complete frees it.
+ */
+#include "rpc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "log.h"
+#include "server.h"
+#include "sessions.h"
+#include "status.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define RPC_MAX_OP 1024
+
+static const struct rpc_entry *rpc_index[RPC_MAX_OP];
+static const struct rpc_entry **rpc_all;
+static size_t rpc_nall;
+
+static void add_table(const struct rpc_entry *table, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rpc_entry *e = &table[i];
+		if (e->op <= 0 || e->op >= RPC_MAX_OP || rpc_index[e->op] != NULL) {
+			log_error("rpc: bad or duplicate table entry %s (op %d)", e->name, e->op);
+			abort();
+		}
+		rpc_index[e->op] = e;
+		rpc_all = xrealloc(rpc_all, (rpc_nall + 1) * sizeof *rpc_all);
+		rpc_all[rpc_nall++] = e;
+	}
+}
+
+static void build_index(void)
+{
+	if (rpc_all != NULL)
+		return;
+	add_table(rpc_system_table, rpc_system_count);
+	add_table(rpc_session_table, rpc_session_count);
+}
+
+const struct rpc_entry *rpc_lookup(int op)
+{
+	build_index();
+	if (op <= 0 || op >= RPC_MAX_OP)
+		return NULL;
+	return rpc_index[op];
+}
+
+size_t rpc_entries(const struct rpc_entry ***out)
+{
+	build_index();
+	*out = rpc_all;
+	return rpc_nall;
+}
+
+struct rpc_call *rpc_call_of(struct job *job)
+{
+	return (struct rpc_call *)((char *)job - offsetof(struct rpc_call, job));
+}
+
+enum rpc_result rpc_error(struct rpc_call *call, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	Assure__Status *st = call->resp->status;
+	st->code = code;
+	st->message = arena_strdup(call->arena, msg);
+	/* An error carries no result. */
+	call->resp->result_case = ASSURE__RESPONSE__RESULT__NOT_SET;
+	return RPC_DONE;
+}
+
+static void call_free(struct rpc_call *call)
+{
+	/* The arena is wiped on free, so RPC_WIPE calls leave no secret. */
+	struct arena *a = call->arena;
+	arena_free(a);
+}
+
+static void log_call(const struct rpc_call *call)
+{
+	int code = call->resp->status->code;
+	long long us = (time_mono_ns() - call->started_ns) / 1000;
+	if (code == ASSURE__CODE__OK)
+		log_debug("rpc %s %s id=%llu user=%s ok %lldus", call->peer, call->entry->name,
+			  (unsigned long long)call->resp->id,
+			  call->actor.username ? call->actor.username : "-", us);
+	else
+		log_info("rpc %s %s id=%llu user=%s %s: %s (%lldus)", call->peer, call->entry->name,
+			 (unsigned long long)call->resp->id,
+			 call->actor.username ? call->actor.username : "-",
+			 status_code_name(code), call->resp->status->message, us);
+}
+
+static void finish(struct rpc_call *call, struct conn *c, bool async)
+{
+	struct server *srv = call->srv;
+	log_call(call);
+	bool barrier = async && (call->entry->flags & RPC_BARRIER);
+	if (c != NULL) {
+		conn_send_response(c, call->resp);
+		if (async)
+			conn_call_finished(c, barrier);
+	}
+	if (async && srv->inflight > 0)
+		srv->inflight--;
+	call_free(call);
+}
+
+void rpc_complete(struct rpc_call *call)
+{
+	struct conn *c = conn_find(call->srv, call->conn_id);
+	if (c == NULL)
+		log_info("rpc %s %s: connection gone; result dropped", call->peer, call->entry->name);
+	finish(call, c, true);
+}
+
+static enum rpc_result submit(struct rpc_call *call, void (*run)(struct job *, struct db *),
+			      void (*done)(struct job *), bool writer)
+{
+	call->job.run = run;
+	call->job.done = done;
+	call->job.status = ASSURE__CODE__OK;
+	if (writer)
+		writer_submit(call->srv->writer, &call->job);
+	else
+		worker_pool_submit(call->srv->workers, &call->job);
+	return RPC_ASYNC;
+}
+
+enum rpc_result rpc_submit_worker(struct rpc_call *call, void (*run)(struct job *, struct db *),
+				  void (*done)(struct job *))
+{
+	return submit(call, run, done, false);
+}
+
+enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job *, struct db *),
+				  void (*done)(struct job *))
+{
+	return submit(call, run, done, true);
+}
+
+/* The operation's own sub-message, for the validity check. */
+static const ProtobufCMessage *op_message(const Assure__Request *req)
+{
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field(req->base.descriptor, (unsigned)req->op_case);
+	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)req + f->offset);
+}
+
+static void fill_actor(struct rpc_call *call, const struct session *s)
+{
+	struct rpc_actor *a = &call->actor;
+	a->has_session = true;
+	a->session_id = s->id;
+	a->user_id = s->user_id;
+	a->username = arena_strdup(call->arena, s->username);
+	a->display_name = arena_strdup(call->arena, s->display_name);
+	a->role = arena_strdup(call->arena, s->role);
+	a->site = arena_strdup(call->arena, s->site);
+	a->perms = s->perms;
+	memcpy(a->token_hash, s->token_hash, sizeof a->token_hash);
+}
+
+/* Every check before the handler. Returns true when the handler may run;
+ * otherwise the response carries the refusal. */
+static bool admit(struct rpc_call *call, struct conn *c)
+{
+	const Assure__Request *req = call->req;
+	const struct rpc_entry *e = call->entry;
+	struct server *srv = call->srv;
+
+	if (!c->hello_done && !(e->flags & RPC_NO_HELLO)) {
+		rpc_error(call, ASSURE__CODE__FAILED_PRECONDITION,
+			  "send Hello first: the protocol version must be agreed before %s", e->name);
+		return false;
+	}
+	const ProtobufCMessage *m = op_message(req);
+	if (m == NULL || !protobuf_c_message_check(m)) {
+		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s: the request message is incomplete",
+			  e->name);
+		return false;
+	}
+	if (c->has_session) {
+		int64_t now = time_now_ms();
+		struct session *s = session_table_find(srv->sessions, c->token_hash);
+		enum session_state st = session_state(s, now, srv->session_idle_ms);
+		if (st == SESSION_VALID) {
+			s->last_seen_at = now;
+			fill_actor(call, s);
+		} else if (!(e->flags & RPC_PREAUTH)) {
+			c->has_session = false;
+			rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s", session_state_message(st));
+			return false;
+		} else {
+			c->has_session = false;
+		}
+	}
+	if (e->flags & RPC_PREAUTH)
+		return true;
+	if (!call->actor.has_session) {
+		rpc_error(call, ASSURE__CODE__UNAUTHENTICATED,
+			  "not logged in: %s needs a session (assure login)", e->name);
+		return false;
+	}
+	struct session *s = session_table_find(srv->sessions, c->token_hash);
+	if (s->must_change_password && !(e->flags & RPC_PWCHANGE_OK)) {
+		rpc_error(call, ASSURE__CODE__FAILED_PRECONDITION,
+			  "password change required: set a new password (assure passwd) before %s",
+			  e->name);
+		return false;
+	}
+	if (e->perm != PERM_NONE && !(call->actor.perms & PERM_BIT(e->perm))) {
+		rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
+			  "permission denied: %s needs permission '%s', which role '%s' does not have",
+			  e->name, perm_name(e->perm), call->actor.role);
+		return false;
+	}
+	return true;
+}
+
+void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req)
+{
+	struct server *srv = c->srv;
+	struct rpc_call *call = arena_alloc(arena, sizeof *call);
+	call->srv = srv;
+	call->conn_id = c->id;
+	call->arena = arena;
+	call->req = req;
+	call->started_ns = time_mono_ns();
+	snprintf(call->peer, sizeof call->peer, "%s", c->peer);
+	call->resp = arena_alloc(arena, sizeof *call->resp);
+	assure__response__init(call->resp);
+	call->resp->id = req->id;
+	call->resp->status = arena_alloc(arena, sizeof *call->resp->status);
+	assure__status__init(call->resp->status);
+
+	static const struct rpc_entry unknown = { 0, "Unknown", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, NULL };
+	call->entry = rpc_lookup((int)req->op_case);
+	if (req->op_case == ASSURE__REQUEST__OP__NOT_SET) {
+		call->entry = &unknown;
+		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+			  "request %llu has no operation set", (unsigned long long)req->id);
+		finish(call, c, false);
+		return;
+	}
+	if (call->entry == NULL) {
+		call->entry = &unknown;
+		rpc_error(call, ASSURE__CODE__UNIMPLEMENTED,
+			  "operation %d is not known to this server (protocol %d)", (int)req->op_case,
+			  1);
+		finish(call, c, false);
+		return;
+	}
+	if (!admit(call, c)) {
+		finish(call, c, false);
+		return;
+	}
+	enum rpc_result r = call->entry->handler(call);
+	if (r == RPC_DONE) {
+		finish(call, c, false);
+		return;
+	}
+	c->inflight++;
+	srv->inflight++;
+	if (call->entry->flags & RPC_BARRIER)
+		c->barrier = true;
+}

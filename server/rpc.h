@@ -1,0 +1,105 @@
+/*
+ * RPC dispatch. Each rpc_<group>.c exports a table of entries; rpc.c joins
+ * them into one index by operation. The dispatcher checks, in one place and
+ * before any handler runs: Hello first, the session (valid, not expired,
+ * not revoked), a pending password change, the permission, and the
+ * message's own validity. Handlers never check authorisation themselves.
+ *
+ * Handler contract (tmux's cmd_retval): return RPC_DONE when call->resp is
+ * complete (success or an error set with rpc_error), or RPC_ASYNC after
+ * handing the call to a worker or the writer; the job's done() then calls
+ * rpc_complete(). Application errors are replies and never disconnect.
+ */
+#ifndef ASSURE_RPC_H
+#define ASSURE_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "assure.pb-c.h"
+#include "crypto.h"
+#include "job.h"
+#include "permissions.h"
+
+struct server;
+struct conn;
+
+enum rpc_flags {
+	RPC_PREAUTH = 1 << 0,     /* allowed without a session */
+	RPC_WRITE = 1 << 1,       /* changes the database (goes through the writer) */
+	RPC_BARRIER = 1 << 2,     /* later requests on the connection wait for it */
+	RPC_WIPE = 1 << 3,        /* carries secrets: the call's memory is wiped */
+	RPC_PWCHANGE_OK = 1 << 4, /* allowed while a password change is pending */
+	RPC_NO_HELLO = 1 << 5,    /* allowed before Hello (only Hello itself) */
+};
+
+enum rpc_result { RPC_DONE, RPC_ASYNC };
+
+/* Who is calling: copied from the session at dispatch, so a job on another
+ * thread never looks at the session table. */
+struct rpc_actor {
+	bool has_session;
+	int64_t session_id;
+	int64_t user_id;
+	const char *username; /* arena strings */
+	const char *display_name;
+	const char *role;
+	const char *site;
+	perm_mask perms;
+	uint8_t token_hash[CRYPTO_SHA256_LEN];
+};
+
+struct rpc_call;
+typedef enum rpc_result (*rpc_handler)(struct rpc_call *call);
+
+struct rpc_entry {
+	int op;            /* ASSURE__REQUEST__OP_* */
+	const char *name;  /* "Login": logs and the audit trail */
+	enum perm perm;    /* needed unless RPC_PREAUTH */
+	unsigned flags;
+	rpc_handler handler;
+};
+
+struct rpc_call {
+	struct job job; /* for async work; done() must end in rpc_complete */
+	struct server *srv;
+	uint64_t conn_id;
+	char peer[64];
+	const struct rpc_entry *entry;
+	struct arena *arena;  /* owns req, resp and everything they point to */
+	Assure__Request *req;
+	Assure__Response *resp;
+	struct rpc_actor actor;
+	void *state;          /* handler-private, usually in the arena */
+	int64_t started_ns;
+};
+
+/* Takes ownership of arena (and req, which lives in it). */
+void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req);
+/* Sets an error status on the call's response; returns RPC_DONE. */
+enum rpc_result rpc_error(struct rpc_call *call, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Finishes an async call on the loop thread: sends the response if the
+ * connection is still there, frees the call. */
+void rpc_complete(struct rpc_call *call);
+/* Hands the call to a worker / the writer with run and done set. */
+enum rpc_result rpc_submit_worker(struct rpc_call *call, void (*run)(struct job *, struct db *),
+				  void (*done)(struct job *));
+enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job *, struct db *),
+				  void (*done)(struct job *));
+/* The call that embeds job. */
+struct rpc_call *rpc_call_of(struct job *job);
+/* The table entry for an operation, or NULL. */
+const struct rpc_entry *rpc_lookup(int op);
+/* Every entry, for the authorisation matrix test and the docs. */
+size_t rpc_entries(const struct rpc_entry ***out);
+
+/* The group tables. */
+extern const struct rpc_entry rpc_system_table[];
+extern const size_t rpc_system_count;
+extern const struct rpc_entry rpc_session_table[];
+extern const size_t rpc_session_count;
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * Session RPCs: Login, Resume, Whoami, Logout, PasswordChange.
+ *
+ * Login never says why it failed: unknown user, wrong password and disabled
+ * account all answer UNAUTHENTICATED "login failed", and an unknown user
+ * still costs one argon2id verify so timing tells nothing either. The
+ * argon2id work runs on a worker; the session row is written by the writer;
+ * only after that commit does the client get its token.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "db.h"
+#include "log.h"
+#include "password.h"
+#include "rpc.h"
+#include "server.h"
+#include "sessions.h"
+#include "store.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define USERNAME_MAX 64
+#define LOGIN_FAILED "login failed"
+
+static Assure__SessionInfo *session_info(struct rpc_call *call, const struct session *s,
+					 int64_t idle_ms)
+{
+	struct arena *a = call->arena;
+	Assure__SessionInfo *info = arena_alloc(a, sizeof *info);
+	assure__session_info__init(info);
+	info->username = arena_strdup(a, s->username);
+	info->display_name = arena_strdup(a, s->display_name);
+	info->role = arena_strdup(a, s->role);
+	info->site = arena_strdup(a, s->site);
+	info->created_at = s->created_at / 1000;
+	info->expires_at = s->expires_at / 1000;
+	int64_t idle_end = s->last_seen_at + idle_ms;
+	info->idle_expires_at = (idle_end < s->expires_at ? idle_end : s->expires_at) / 1000;
+	info->password_change_required = s->must_change_password;
+	info->n_roles = s->nroles;
+	info->roles = arena_alloc(a, (s->nroles ? s->nroles : 1) * sizeof *info->roles);
+	for (size_t i = 0; i < s->nroles; i++)
+		info->roles[i] = arena_strdup(a, s->roles[i]);
+	return info;
+}
+
+/* --- Login ------------------------------------------------------------- */
+
+struct login_state {
+	char *username;
+	char *password;
+	char *role_wanted;
+	/* Filled by the worker. */
+	struct user_record *user;
+	char *role;
+	perm_mask perms;
+	uint8_t token[CRYPTO_TOKEN_LEN];
+	uint8_t token_hash[CRYPTO_SHA256_LEN];
+	int64_t now;
+	int64_t session_id;
+	char *message;
+	char *client_addr;
+	char *cert_subject;
+};
+
+static void login_state_clear(struct login_state *ls)
+{
+	user_record_free(ls->user);
+	ls->user = NULL;
+	free(ls->message);
+	ls->message = NULL;
+}
+
+static void login_verify_run(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct login_state *ls = call->state;
+	char *cause = NULL;
+	int st = store_user_find_by_name(db, ls->username, &ls->user, &cause);
+	if (st == ASSURE__CODE__NOT_FOUND) {
+		password_verify_dummy(ls->password);
+		job->status = ASSURE__CODE__UNAUTHENTICATED;
+		return;
+	}
+	if (st != ASSURE__CODE__OK) {
+		ls->message = cause;
+		job->status = st;
+		return;
+	}
+	int ok = password_verify(ls->user->password_hash, ls->password);
+	if (!ok || ls->user->disabled) {
+		job->status = ASSURE__CODE__UNAUTHENTICATED;
+		return;
+	}
+	const struct user_record *u = ls->user;
+	if (ls->role_wanted[0] != '\0') {
+		for (size_t i = 0; i < u->nroles; i++)
+			if (strcmp(u->roles[i], ls->role_wanted) == 0)
+				ls->role = u->roles[i];
+		if (ls->role == NULL) {
+			job->status = ASSURE__CODE__PERMISSION_DENIED;
+			ls->message = xasprintf("you do not hold the role '%s'", ls->role_wanted);
+			return;
+		}
+	} else if (u->nroles == 1) {
+		ls->role = u->roles[0];
+	} else if (u->nroles == 0) {
+		job->status = ASSURE__CODE__PERMISSION_DENIED;
+		ls->message = xstrdup("you hold no role; ask an administrator to give you one");
+		return;
+	} else {
+		size_t n = 0;
+		for (size_t i = 0; i < u->nroles; i++)
+			n += strlen(u->roles[i]) + 2;
+		char *list = xcalloc(1, n + 1);
+		for (size_t i = 0; i < u->nroles; i++) {
+			if (i)
+				strcat(list, ", ");
+			strcat(list, u->roles[i]);
+		}
+		job->status = ASSURE__CODE__FAILED_PRECONDITION;
+		ls->message = xasprintf("you hold several roles; choose the one to act in with --role (%s)",
+					list);
+		free(list);
+		return;
+	}
+	st = store_role_permissions(db, ls->role, &ls->perms, &cause);
+	if (st != ASSURE__CODE__OK) {
+		ls->message = cause ? cause : xasprintf("role '%s' not found", ls->role);
+		job->status = ASSURE__CODE__INTERNAL;
+		return;
+	}
+	crypto_random(ls->token, sizeof ls->token);
+	crypto_sha256(ls->token, sizeof ls->token, ls->token_hash);
+}
+
+static void login_store_run(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct login_state *ls = call->state;
+	struct server *srv = call->srv;
+	char *cause = NULL;
+	struct session_record rec = {
+		.user_id = ls->user->id,
+		.role = ls->role,
+		.created_at = ls->now,
+		.last_seen_at = ls->now,
+		.expires_at = ls->now + srv->session_absolute_ms,
+		.client_addr = ls->client_addr,
+		.cert_subject = ls->cert_subject,
+	};
+	memcpy(rec.token_hash, ls->token_hash, sizeof rec.token_hash);
+	job->status = store_session_insert(db, &rec, &ls->session_id, &cause);
+	if (job->status != ASSURE__CODE__OK)
+		ls->message = cause;
+}
+
+static void login_store_done(struct job *job)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct login_state *ls = call->state;
+	struct server *srv = call->srv;
+	if (job->status != ASSURE__CODE__OK) {
+		log_error("login %s: cannot store session: %s", ls->username,
+			  ls->message ? ls->message : "?");
+		rpc_error(call, ASSURE__CODE__INTERNAL, "login could not be recorded; try again");
+		login_state_clear(ls);
+		rpc_complete(call);
+		return;
+	}
+	const struct user_record *u = ls->user;
+	struct session *s = xcalloc(1, sizeof *s);
+	s->id = ls->session_id;
+	memcpy(s->token_hash, ls->token_hash, sizeof s->token_hash);
+	s->user_id = u->id;
+	s->username = xstrdup(u->username);
+	s->display_name = xstrdup(u->display_name);
+	s->role = xstrdup(ls->role);
+	s->site = xstrdup(u->site_code);
+	s->nroles = u->nroles;
+	s->roles = xcalloc(u->nroles ? u->nroles : 1, sizeof *s->roles);
+	for (size_t i = 0; i < u->nroles; i++)
+		s->roles[i] = xstrdup(u->roles[i]);
+	s->perms = ls->perms;
+	s->created_at = ls->now;
+	s->last_seen_at = ls->now;
+	s->persisted_last_seen_at = ls->now;
+	s->expires_at = ls->now + srv->session_absolute_ms;
+	s->must_change_password = u->must_change_password;
+	session_table_add(srv->sessions, s);
+
+	struct conn *c = conn_find(srv, call->conn_id);
+	if (c != NULL) {
+		c->has_session = true;
+		memcpy(c->token_hash, ls->token_hash, sizeof c->token_hash);
+	}
+	Assure__LoginResponse *r = arena_alloc(call->arena, sizeof *r);
+	assure__login_response__init(r);
+	r->token.data = arena_memdup(call->arena, ls->token, sizeof ls->token);
+	r->token.len = sizeof ls->token;
+	r->session = session_info(call, s, srv->session_idle_ms);
+	call->resp->result_case = ASSURE__RESPONSE__RESULT_LOGIN;
+	call->resp->login = r;
+	call->actor.username = arena_strdup(call->arena, u->username);
+	log_info("login %s: user %s as %s from %s", call->peer, u->username, ls->role, call->peer);
+	explicit_bzero(ls->token, sizeof ls->token);
+	login_state_clear(ls);
+	rpc_complete(call);
+}
+
+static void login_verify_done(struct job *job)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct login_state *ls = call->state;
+	int st = job->status;
+	if (st == ASSURE__CODE__OK) {
+		rpc_submit_writer(call, login_store_run, login_store_done);
+		return;
+	}
+	if (st == ASSURE__CODE__UNAUTHENTICATED) {
+		log_info("login %s: failed for user '%s'", call->peer, ls->username);
+		rpc_error(call, st, LOGIN_FAILED);
+	} else if (st == ASSURE__CODE__PERMISSION_DENIED ||
+		   st == ASSURE__CODE__FAILED_PRECONDITION) {
+		rpc_error(call, st, "%s", ls->message);
+	} else {
+		log_error("login %s: %s", call->peer, ls->message ? ls->message : "?");
+		rpc_error(call, ASSURE__CODE__INTERNAL, "login could not be checked; try again");
+	}
+	login_state_clear(ls);
+	rpc_complete(call);
+}
+
+static enum rpc_result rpc_session_login(struct rpc_call *call)
+{
+	const Assure__LoginRequest *req = call->req->login;
+	size_t ulen = strlen(req->username);
+	if (ulen == 0)
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "username: required");
+	if (ulen > USERNAME_MAX)
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+				 "username: at most %d characters", USERNAME_MAX);
+	if (req->password[0] == '\0')
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "password: required");
+	if (strlen(req->password) > PASSWORD_MAX_LEN)
+		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, LOGIN_FAILED);
+	struct login_state *ls = arena_alloc(call->arena, sizeof *ls);
+	ls->username = req->username;
+	ls->password = req->password;
+	ls->role_wanted = req->role;
+	ls->now = time_now_ms();
+	ls->client_addr = call->peer;
+	struct conn *c = conn_find(call->srv, call->conn_id);
+	ls->cert_subject = c ? arena_strdup(call->arena, c->cert_subject) : (char *)"";
+	call->state = ls;
+	return rpc_submit_worker(call, login_verify_run, login_verify_done);
+}
+
+/* --- Resume, Whoami ------------------------------------------------------ */
+
+static enum rpc_result rpc_session_resume(struct rpc_call *call)
+{
+	const Assure__ResumeRequest *req = call->req->resume;
+	struct server *srv = call->srv;
+	if (req->token.len != CRYPTO_TOKEN_LEN)
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+				 "token: must be %d bytes, got %zu", CRYPTO_TOKEN_LEN, req->token.len);
+	uint8_t hash[CRYPTO_SHA256_LEN];
+	crypto_sha256(req->token.data, req->token.len, hash);
+	struct session *s = session_table_find(srv->sessions, hash);
+	int64_t now = time_now_ms();
+	enum session_state st = session_state(s, now, srv->session_idle_ms);
+	if (st != SESSION_VALID)
+		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s",
+				 st == SESSION_UNKNOWN ? "session not found (expired or never existed); log in again"
+						       : session_state_message(st));
+	s->last_seen_at = now;
+	struct conn *c = conn_find(srv, call->conn_id);
+	if (c != NULL) {
+		c->has_session = true;
+		memcpy(c->token_hash, hash, sizeof hash);
+	}
+	call->actor.username = arena_strdup(call->arena, s->username);
+	Assure__ResumeResponse *r = arena_alloc(call->arena, sizeof *r);
+	assure__resume_response__init(r);
+	r->session = session_info(call, s, srv->session_idle_ms);
+	call->resp->result_case = ASSURE__RESPONSE__RESULT_RESUME;
+	call->resp->resume = r;
+	return RPC_DONE;
+}
+
+static enum rpc_result rpc_session_whoami(struct rpc_call *call)
+{
+	struct server *srv = call->srv;
+	struct session *s = session_table_find(srv->sessions, call->actor.token_hash);
+	if (s == NULL)
+		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "not logged in");
+	Assure__WhoamiResponse *r = arena_alloc(call->arena, sizeof *r);
+	assure__whoami_response__init(r);
+	r->session = session_info(call, s, srv->session_idle_ms);
+	call->resp->result_case = ASSURE__RESPONSE__RESULT_WHOAMI;
+	call->resp->whoami = r;
+	return RPC_DONE;
+}
+
+/* --- Logout -------------------------------------------------------------- */
+
+static void logout_run(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	char *cause = NULL;
+	int st = store_session_revoke(db, call->actor.session_id, time_now_ms(), "logout", &cause);
+	if (st == ASSURE__CODE__NOT_FOUND)
+		st = ASSURE__CODE__OK; /* already ended: the outcome is the same */
+	if (st != ASSURE__CODE__OK)
+		log_error("logout: %s", cause ? cause : "?");
+	free(cause);
+	job->status = st;
+}
+
+static void logout_done(struct job *job)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	if (job->status != ASSURE__CODE__OK) {
+		rpc_error(call, ASSURE__CODE__INTERNAL,
+			  "logout took effect now but could not be recorded; it may not survive a restart");
+	} else {
+		Assure__LogoutResponse *r = arena_alloc(call->arena, sizeof *r);
+		assure__logout_response__init(r);
+		call->resp->result_case = ASSURE__RESPONSE__RESULT_LOGOUT;
+		call->resp->logout = r;
+	}
+	rpc_complete(call);
+}
+
+static enum rpc_result rpc_session_logout(struct rpc_call *call)
+{
+	struct server *srv = call->srv;
+	/* Revoked in memory at once: the next request anywhere is refused,
+	 * even before the row is committed. */
+	struct session *s = session_table_find(srv->sessions, call->actor.token_hash);
+	if (s != NULL)
+		s->revoked = true;
+	struct conn *c = conn_find(srv, call->conn_id);
+	if (c != NULL)
+		c->has_session = false;
+	return rpc_submit_writer(call, logout_run, logout_done);
+}
+
+/* --- PasswordChange ------------------------------------------------------ */
+
+struct pwchange_state {
+	char *old_password;
+	char *new_password;
+	char *new_hash;
+	char *message;
+};
+
+static void pwchange_store_run(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct pwchange_state *ps = call->state;
+	char *cause = NULL;
+	int64_t now = time_now_ms();
+	int st = store_user_set_password(db, call->actor.user_id, ps->new_hash, 0, now, &cause);
+	if (st == ASSURE__CODE__OK)
+		st = store_session_revoke_user(db, call->actor.user_id, call->actor.session_id, now,
+					       "password changed", &cause);
+	if (st != ASSURE__CODE__OK)
+		ps->message = cause;
+	else
+		free(cause);
+	job->status = st;
+}
+
+static void pwchange_store_done(struct job *job)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct pwchange_state *ps = call->state;
+	struct server *srv = call->srv;
+	freezero_str(ps->new_hash);
+	ps->new_hash = NULL;
+	if (job->status != ASSURE__CODE__OK) {
+		log_error("passwd %s: %s", call->actor.username, ps->message ? ps->message : "?");
+		free(ps->message);
+		rpc_error(call, ASSURE__CODE__INTERNAL, "password could not be changed; try again");
+		rpc_complete(call);
+		return;
+	}
+	session_table_revoke_user(srv->sessions, call->actor.user_id, call->actor.session_id);
+	struct session *s = session_table_find(srv->sessions, call->actor.token_hash);
+	if (s != NULL)
+		s->must_change_password = false;
+	log_info("passwd %s: user %s changed their password; other sessions ended", call->peer,
+		 call->actor.username);
+	Assure__PasswordChangeResponse *r = arena_alloc(call->arena, sizeof *r);
+	assure__password_change_response__init(r);
+	call->resp->result_case = ASSURE__RESPONSE__RESULT_PASSWORD_CHANGE;
+	call->resp->password_change = r;
+	rpc_complete(call);
+}
+
+static void pwchange_verify_run(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct pwchange_state *ps = call->state;
+	struct user_record *u = NULL;
+	char *cause = NULL;
+	int st = store_user_find_by_id(db, call->actor.user_id, &u, &cause);
+	if (st != ASSURE__CODE__OK) {
+		ps->message = cause;
+		job->status = st == ASSURE__CODE__NOT_FOUND ? ASSURE__CODE__UNAUTHENTICATED : st;
+		return;
+	}
+	int ok = password_verify(u->password_hash, ps->old_password);
+	user_record_free(u);
+	if (!ok) {
+		job->status = ASSURE__CODE__PERMISSION_DENIED;
+		return;
+	}
+	ps->new_hash = password_hash(ps->new_password, &cause);
+	if (ps->new_hash == NULL) {
+		ps->message = cause;
+		job->status = ASSURE__CODE__INTERNAL;
+	}
+}
+
+static void pwchange_verify_done(struct job *job)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	struct pwchange_state *ps = call->state;
+	switch (job->status) {
+	case ASSURE__CODE__OK:
+		rpc_submit_writer(call, pwchange_store_run, pwchange_store_done);
+		return;
+	case ASSURE__CODE__PERMISSION_DENIED:
+		log_info("passwd %s: wrong current password for %s", call->peer, call->actor.username);
+		rpc_error(call, job->status, "current password is not correct");
+		break;
+	default:
+		log_error("passwd %s: %s", call->peer, ps->message ? ps->message : "?");
+		rpc_error(call, ASSURE__CODE__INTERNAL, "password could not be changed; try again");
+		break;
+	}
+	free(ps->message);
+	rpc_complete(call);
+}
+
+static enum rpc_result rpc_session_password_change(struct rpc_call *call)
+{
+	const Assure__PasswordChangeRequest *req = call->req->password_change;
+	if (req->old_password[0] == '\0')
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "old_password: required");
+	const char *why = password_policy_check(req->new_password);
+	if (why != NULL)
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "new_password: %s", why);
+	if (strcmp(req->old_password, req->new_password) == 0)
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+				 "new_password: must differ from the current password");
+	struct pwchange_state *ps = arena_alloc(call->arena, sizeof *ps);
+	ps->old_password = req->old_password;
+	ps->new_password = req->new_password;
+	call->state = ps;
+	return rpc_submit_worker(call, pwchange_verify_run, pwchange_verify_done);
+}
+
+const struct rpc_entry rpc_session_table[] = {
+	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WIPE | RPC_WRITE, rpc_session_login },
+	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH | RPC_WIPE, rpc_session_resume },
+	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami },
+	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE, rpc_session_logout },
+	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WIPE | RPC_WRITE | RPC_BARRIER, rpc_session_password_change },
+};
+
+const size_t rpc_session_count = sizeof rpc_session_table / sizeof rpc_session_table[0];

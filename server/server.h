@@ -1,0 +1,55 @@
+/*
+ * The daemon's top-level state, owned by the loop thread. One struct server
+ * per process; everything hangs off it.
+ */
+#ifndef ASSURE_SERVER_H
+#define ASSURE_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "server_config.h"
+
+struct event_base;
+struct event;
+struct evconnlistener;
+struct conn;
+
+struct server {
+	struct server_config *cfg;
+	struct event_base *base;
+	struct evconnlistener *listener;
+	struct tls_server *tls;
+	struct worker_pool *workers;
+	struct writer *writer;
+	struct completion *completion;
+	struct session_table *sessions;
+
+	/* Connections by slot; a conn id is (generation << 20 | slot) so a
+	 * late job result for a closed connection finds nothing. */
+	struct conn **slots;
+	uint32_t nslots;
+	uint32_t nconns;
+	uint64_t generation;
+
+	struct event *sig_term, *sig_int, *sig_hup;
+	struct event *housekeeping;
+	struct event *stop_check;
+
+	int64_t started_ms;
+	int schema_version;
+	char instance[33]; /* random id of this daemon run, for logs and audit */
+	char listen_addr[80];
+
+	bool stopping;
+	int64_t stop_deadline_ms;
+	uint64_t inflight; /* calls dispatched and not yet answered */
+	uint32_t max_frame;
+	int64_t session_idle_ms;
+	int64_t session_absolute_ms;
+};
+
+/* Runs the daemon until SIGTERM/SIGINT. Returns the process exit code. */
+int server_run(struct server_config *cfg);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * The storage layer's interface: functions named for what they do, over
+ * plain structs. Only store_*.c and db.c include sqlite3.h, so a PostgreSQL
+ * backend can be written behind the same functions later.
+ *
+ * Every function returns a protocol status code (0 OK, NOT_FOUND,
+ * ALREADY_EXISTS, INTERNAL ...) and on an error other than NOT_FOUND sets
+ * *cause (caller frees). Records returned through out-pointers belong to
+ * the caller and are freed with their _free function.
+ */
+#ifndef ASSURE_STORE_H
+#define ASSURE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "permissions.h"
+
+struct db;
+
+struct user_record {
+	int64_t id;
+	char *username;
+	char *display_name;
+	char *site_code; /* "" when none */
+	char *password_hash;
+	int must_change_password;
+	int disabled;
+	int64_t version;
+	char **roles; /* role names, sorted */
+	size_t nroles;
+};
+
+void user_record_free(struct user_record *u);
+
+int store_user_find_by_name(struct db *db, const char *username, struct user_record **out,
+			    char **cause);
+int store_user_find_by_id(struct db *db, int64_t id, struct user_record **out, char **cause);
+int store_user_insert(struct db *db, const char *username, const char *display_name,
+		      const char *password_hash, int must_change_password, int64_t now_ms,
+		      int64_t *id, char **cause);
+int store_user_add_role(struct db *db, int64_t user_id, const char *role, char **cause);
+int store_user_set_password(struct db *db, int64_t user_id, const char *password_hash,
+			    int must_change_password, int64_t now_ms, char **cause);
+int store_user_count(struct db *db, int64_t *count, char **cause);
+/* The permissions of a role; NOT_FOUND if there is no such role. Names in
+ * the table that this build does not know are skipped with a warning. */
+int store_role_permissions(struct db *db, const char *role, perm_mask *mask, char **cause);
+
+struct session_record {
+	int64_t id;
+	uint8_t token_hash[CRYPTO_SHA256_LEN];
+	int64_t user_id;
+	const char *role;
+	int64_t created_at;
+	int64_t last_seen_at;
+	int64_t expires_at;
+	const char *client_addr;
+	const char *cert_subject;
+};
+
+int store_session_insert(struct db *db, const struct session_record *s, int64_t *id, char **cause);
+int store_session_revoke(struct db *db, int64_t id, int64_t now_ms, const char *reason,
+			 char **cause);
+/* Revokes every live session of user_id except keep_id (0: none kept). */
+int store_session_revoke_user(struct db *db, int64_t user_id, int64_t keep_id, int64_t now_ms,
+			      const char *reason, char **cause);
+int store_session_touch(struct db *db, int64_t id, int64_t last_seen_ms, char **cause);
+/* Calls fn for each session not revoked and not past expires_at. */
+typedef void (*store_session_fn)(void *arg, const struct session_record *s);
+int store_session_each_live(struct db *db, int64_t now_ms, store_session_fn fn, void *arg,
+			    char **cause);
+
+#endif

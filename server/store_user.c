@@ -1,0 +1,241 @@
+/*
+ * Users and roles in SQLite. Usernames are compared exactly (the CLI and
+ * admin tools normalise case before they get here).
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assure.pb-c.h"
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return xstrdup(t ? (const char *)t : "");
+}
+
+void user_record_free(struct user_record *u)
+{
+	if (u == NULL)
+		return;
+	free(u->username);
+	free(u->display_name);
+	free(u->site_code);
+	freezero_str(u->password_hash);
+	for (size_t i = 0; i < u->nroles; i++)
+		free(u->roles[i]);
+	free(u->roles);
+	free(u);
+}
+
+static const char sql_user_roles[] =
+	"SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+	" WHERE ur.user_id = ? ORDER BY r.name";
+
+static int load_roles(struct db *db, struct user_record *u, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_roles, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int64(st, 1, u->id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		u->roles = xrealloc(u->roles, (u->nroles + 1) * sizeof *u->roles);
+		u->roles[u->nroles++] = col_text(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		return db_status_from_sqlite(rc);
+	}
+	return ASSURE__CODE__OK;
+}
+
+#define USER_COLUMNS                                                                              \
+	"u.id, u.username, u.display_name, coalesce(s.code, ''), u.password_hash,"               \
+	" u.must_change_password, u.disabled, u.version"
+
+static const char sql_user_by_name[] = "SELECT " USER_COLUMNS
+				       " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
+				       " WHERE u.username = ?";
+static const char sql_user_by_id[] = "SELECT " USER_COLUMNS
+				     " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
+				     " WHERE u.id = ?";
+
+static int find_user(struct db *db, sqlite3_stmt *st, struct user_record **out, char **cause)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return ASSURE__CODE__NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		sqlite3_reset(st);
+		return db_status_from_sqlite(rc);
+	}
+	struct user_record *u = xcalloc(1, sizeof *u);
+	u->id = sqlite3_column_int64(st, 0);
+	u->username = col_text(st, 1);
+	u->display_name = col_text(st, 2);
+	u->site_code = col_text(st, 3);
+	u->password_hash = col_text(st, 4);
+	u->must_change_password = sqlite3_column_int(st, 5);
+	u->disabled = sqlite3_column_int(st, 6);
+	u->version = sqlite3_column_int64(st, 7);
+	sqlite3_reset(st);
+	int status = load_roles(db, u, cause);
+	if (status != ASSURE__CODE__OK) {
+		user_record_free(u);
+		return status;
+	}
+	*out = u;
+	return ASSURE__CODE__OK;
+}
+
+int store_user_find_by_name(struct db *db, const char *username, struct user_record **out,
+			    char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_by_name, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	return find_user(db, st, out, cause);
+}
+
+int store_user_find_by_id(struct db *db, int64_t id, struct user_record **out, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_by_id, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return find_user(db, st, out, cause);
+}
+
+static const char sql_user_insert[] =
+	"INSERT INTO users (username, display_name, password_hash, must_change_password,"
+	" created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+int store_user_insert(struct db *db, const char *username, const char *display_name,
+		      const char *password_hash, int must_change_password, int64_t now_ms,
+		      int64_t *id, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_insert, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, display_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, must_change_password ? 1 : 0);
+	sqlite3_bind_int64(st, 5, now_ms);
+	sqlite3_bind_int64(st, 6, now_ms);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__ALREADY_EXISTS) {
+		free(*cause);
+		*cause = xasprintf("user '%s' already exists", username);
+	}
+	if (status == ASSURE__CODE__OK)
+		*id = db_last_insert_id(db);
+	return status;
+}
+
+static const char sql_user_add_role[] =
+	"INSERT INTO user_roles (user_id, role_id) SELECT ?, id FROM roles WHERE name = ?";
+
+int store_user_add_role(struct db *db, int64_t user_id, const char *role, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_add_role, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__OK && db_changes(db) == 0) {
+		*cause = xasprintf("no role '%s'", role);
+		return ASSURE__CODE__NOT_FOUND;
+	}
+	return status;
+}
+
+static const char sql_user_set_password[] =
+	"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?,"
+	" version = version + 1 WHERE id = ?";
+
+int store_user_set_password(struct db *db, int64_t user_id, const char *password_hash,
+			    int must_change_password, int64_t now_ms, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_set_password, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, must_change_password ? 1 : 0);
+	sqlite3_bind_int64(st, 3, now_ms);
+	sqlite3_bind_int64(st, 4, user_id);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__OK && db_changes(db) == 0)
+		return ASSURE__CODE__NOT_FOUND;
+	return status;
+}
+
+static const char sql_user_count[] = "SELECT count(*) FROM users";
+
+int store_user_count(struct db *db, int64_t *count, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_count, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		sqlite3_reset(st);
+		return db_status_from_sqlite(rc);
+	}
+	*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return ASSURE__CODE__OK;
+}
+
+static const char sql_role_exists[] = "SELECT id FROM roles WHERE name = ?";
+static const char sql_role_permissions[] =
+	"SELECT rp.permission FROM role_permissions rp JOIN roles r ON r.id = rp.role_id"
+	" WHERE r.name = ?";
+
+int store_role_permissions(struct db *db, const char *role, perm_mask *mask, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_role_exists, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return ASSURE__CODE__NOT_FOUND;
+	if (rc != SQLITE_ROW) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		return db_status_from_sqlite(rc);
+	}
+	st = db_stmt(db, sql_role_permissions, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	*mask = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int p = name ? perm_parse(name) : -1;
+		if (p < 0)
+			log_warn("store: role %s has unknown permission '%s'; ignored", role,
+				 name ? name : "");
+		else
+			*mask |= PERM_BIT(p);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		return db_status_from_sqlite(rc);
+	}
+	return ASSURE__CODE__OK;
+}

@@ -1,0 +1,170 @@
+/*
+ * The single writer thread and its group commit.
+ *
+ * Every change to the database is a job queued here. The thread takes all
+ * queued jobs (up to batch_max), opens one transaction, runs each job inside
+ * its own SAVEPOINT (a job that fails rolls back only its own part), and
+ * commits once: with synchronous=FULL that is one WAL fsync for the whole
+ * batch instead of one per request. Only after COMMIT returns are the jobs
+ * handed back to the loop, so no response claims a write that is not
+ * durable. If COMMIT fails, every job in the batch is answered INTERNAL.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "assure.pb-c.h"
+#include "db.h"
+#include "job.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct writer {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *head, *tail;
+	bool stopping;
+	unsigned batch_max;
+	pthread_t thread;
+	struct db *db;
+	struct completion *done;
+	struct writer_stats stats;
+};
+
+static void run_batch(struct writer *w, struct job *batch)
+{
+	char *cause = NULL;
+	if (db_begin(w->db, &cause) < 0) {
+		log_error("writer: BEGIN failed: %s", cause);
+		free(cause);
+		for (struct job *j = batch; j; j = j->next)
+			j->status = ASSURE__CODE__UNAVAILABLE;
+		return;
+	}
+	for (struct job *j = batch; j; j = j->next) {
+		if (db_savepoint(w->db, &cause) < 0) {
+			log_error("writer: SAVEPOINT failed: %s", cause);
+			free(cause);
+			cause = NULL;
+			j->status = ASSURE__CODE__INTERNAL;
+			continue;
+		}
+		j->status = ASSURE__CODE__OK;
+		j->run(j, w->db);
+		if (j->status == ASSURE__CODE__OK) {
+			if (db_release(w->db, &cause) < 0) {
+				log_error("writer: RELEASE failed: %s", cause);
+				free(cause);
+				cause = NULL;
+				db_rollback_to(w->db);
+				j->status = ASSURE__CODE__INTERNAL;
+			}
+		} else {
+			db_rollback_to(w->db);
+		}
+	}
+	if (db_commit(w->db, &cause) < 0) {
+		log_error("writer: COMMIT failed, batch rolled back: %s", cause);
+		free(cause);
+		db_rollback(w->db);
+		pthread_mutex_lock(&w->lock);
+		w->stats.commit_failures++;
+		pthread_mutex_unlock(&w->lock);
+		for (struct job *j = batch; j; j = j->next)
+			if (j->status == ASSURE__CODE__OK)
+				j->status = ASSURE__CODE__INTERNAL;
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->head == NULL && !w->stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (w->head == NULL) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		/* Take up to batch_max jobs, in order. */
+		struct job *batch = w->head, *last = w->head;
+		unsigned n = 1;
+		while (last->next && n < w->batch_max) {
+			last = last->next;
+			n++;
+		}
+		w->head = last->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->lock);
+
+		run_batch(w, batch);
+		pthread_mutex_lock(&w->lock);
+		w->stats.batches++;
+		w->stats.jobs += n;
+		pthread_mutex_unlock(&w->lock);
+		struct job *j = batch;
+		while (j) {
+			struct job *next = j->next;
+			completion_push(w->done, j);
+			j = next;
+		}
+	}
+	return NULL;
+}
+
+struct writer *writer_new(const char *db_path, unsigned batch_max, struct completion *done,
+			  char **cause)
+{
+	struct writer *w = xcalloc(1, sizeof *w);
+	if (db_open(db_path, DB_READ_WRITE, &w->db, cause) < 0) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->batch_max = batch_max ? batch_max : 1;
+	w->done = done;
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		log_error("writer: cannot start thread");
+		abort();
+	}
+	return w;
+}
+
+void writer_submit(struct writer *w, struct job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_get_stats(struct writer *w, struct writer_stats *st)
+{
+	pthread_mutex_lock(&w->lock);
+	*st = w->stats;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_free(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	db_close(w->db);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}

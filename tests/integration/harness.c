@@ -1,0 +1,1059 @@
+/*
+ * The integration-test harness (see harness.h): a real assured per test
+ * group on 127.0.0.1 with an ephemeral port, the real client library, the
+ * real CLI as a subprocess.
+ *
+ * Process hygiene: servers are forked with PR_SET_PDEATHSIG so they die with
+ * the test program, every child closes the descriptors it inherited (an
+ * inherited client socket would keep a connection open after the test
+ * closed it), and every wait is bounded. A global alarm (harness_guard)
+ * SIGKILLs the servers we started, by pid, and ends the program if a test
+ * hangs. The daemon's stderr goes to DIR/assured.log, shown when something
+ * fails.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+extern char **environ;
+
+#define HARNESS_MAX_SERVERS 16
+#define HARNESS_MAX_DIRS 64
+#define HARNESS_READY_TIMEOUT_MS 20000
+#define HARNESS_STOP_TIMEOUT_MS 10000
+#define HARNESS_INIT_TIMEOUT_MS 60000
+#define HARNESS_CLI_TIMEOUT_MS 20000
+
+/* Servers running now, for the alarm and atexit handlers. */
+static struct harness_server *running[HARNESS_MAX_SERVERS];
+
+/* Directories to remove (or keep and show) in harness_finish. */
+struct harness_dir {
+	char *path;
+	char *log; /* NULL for a plain temporary directory */
+	int log_shown;
+};
+static struct harness_dir dirs[HARNESS_MAX_DIRS];
+static size_t ndirs;
+
+static const char *timeout_program = "test";
+
+/* Problems found outside any test (unclean exit, sanitizer reports). */
+static int harness_problems;
+
+/* ---- small things ---------------------------------------------------- */
+
+int64_t harness_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void harness_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+int harness_contains_ci(const char *s, const char *needle)
+{
+	return s != NULL && needle != NULL && strcasestr(s, needle) != NULL;
+}
+
+int harness_free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = { 0 };
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	socklen_t len = sizeof sa;
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	int port = ntohs(sa.sin_port);
+	close(fd); /* never listened: a connect to it is refused */
+	return port;
+}
+
+static void write_all_fd(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void write_str_fd(int fd, const char *s)
+{
+	write_all_fd(fd, s, strlen(s));
+}
+
+/* Copies the file at path to stderr; async-signal-safe. */
+static void copy_file_to_stderr(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		write_all_fd(STDERR_FILENO, buf, (size_t)n);
+	close(fd);
+}
+
+static void dump_log_path(const char *path)
+{
+	write_str_fd(STDERR_FILENO, "----- server log ");
+	write_str_fd(STDERR_FILENO, path);
+	write_str_fd(STDERR_FILENO, " -----\n");
+	copy_file_to_stderr(path);
+	write_str_fd(STDERR_FILENO, "----- end of server log -----\n");
+}
+
+void harness_server_dump_log(const struct harness_server *s)
+{
+	dump_log_path(s->log);
+}
+
+/* Closes every descriptor above stderr in a freshly forked child. */
+static void close_inherited_fds(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = 3; fd < max; fd++)
+		close(fd);
+}
+
+/* ---- guard ----------------------------------------------------------- */
+
+static void kill_running_servers(int dump)
+{
+	for (size_t i = 0; i < HARNESS_MAX_SERVERS; i++) {
+		struct harness_server *s = running[i];
+		if (s == NULL || s->pid <= 0)
+			continue;
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+		if (dump)
+			dump_log_path(s->log);
+		s->pid = 0;
+		running[i] = NULL;
+	}
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	write_str_fd(STDERR_FILENO, "harness: ");
+	write_str_fd(STDERR_FILENO, timeout_program);
+	write_str_fd(STDERR_FILENO, " timed out (global guard); killing its servers\n");
+	kill_running_servers(1);
+	_exit(1);
+}
+
+static void at_exit_kill(void)
+{
+	kill_running_servers(0);
+}
+
+static void ignore_sigpipe(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+void harness_guard(unsigned seconds)
+{
+	ignore_sigpipe();
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	atexit(at_exit_kill);
+	alarm(seconds);
+}
+
+static void register_running(struct harness_server *s)
+{
+	for (size_t i = 0; i < HARNESS_MAX_SERVERS; i++)
+		if (running[i] == NULL || running[i] == s) {
+			running[i] = s;
+			return;
+		}
+	fail_msg("harness: more than %d servers at once", HARNESS_MAX_SERVERS);
+}
+
+static void unregister_running(struct harness_server *s)
+{
+	for (size_t i = 0; i < HARNESS_MAX_SERVERS; i++)
+		if (running[i] == s)
+			running[i] = NULL;
+}
+
+/* ---- temporary directories ------------------------------------------- */
+
+static char *make_tempdir(const char *tag)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	char *path = NULL;
+	if (asprintf(&path, "%s/assure-%s-XXXXXX", tmp, tag) < 0)
+		abort();
+	if (mkdtemp(path) == NULL) {
+		int e = errno;
+		free(path);
+		fail_msg("mkdtemp under %s: %s", tmp, strerror(e));
+	}
+	return path;
+}
+
+static void register_dir(const char *path, const char *log)
+{
+	if (ndirs == HARNESS_MAX_DIRS)
+		return;
+	for (size_t i = 0; i < ndirs; i++)
+		if (strcmp(dirs[i].path, path) == 0)
+			return;
+	dirs[ndirs].path = strdup(path);
+	dirs[ndirs].log = log ? strdup(log) : NULL;
+	dirs[ndirs].log_shown = 0;
+	ndirs++;
+}
+
+char *harness_tempdir(const char *tag)
+{
+	char *p = make_tempdir(tag);
+	register_dir(p, NULL);
+	return p;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+int harness_finish(int failed)
+{
+	if (harness_problems > 0) {
+		fprintf(stderr, "harness: %d server problem(s) outside the tests (see above)\n",
+			harness_problems);
+		failed += harness_problems;
+	}
+	kill_running_servers(failed != 0);
+	int keep = getenv("KEEP_TEST_DIRS") != NULL;
+	for (size_t i = 0; i < ndirs; i++) {
+		if (failed && dirs[i].log != NULL && !dirs[i].log_shown) {
+			dump_log_path(dirs[i].log);
+			dirs[i].log_shown = 1;
+		}
+		if (keep)
+			fprintf(stderr, "harness: kept %s\n", dirs[i].path);
+		else
+			nftw(dirs[i].path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(dirs[i].path);
+		free(dirs[i].log);
+	}
+	ndirs = 0;
+	return failed != 0;
+}
+
+/* ---- subprocesses ---------------------------------------------------- */
+
+static int env_name_matches(const char *entry, const char *set)
+{
+	size_t n = strcspn(set, "=");
+	return strncmp(entry, set, n) == 0 && entry[n] == '=';
+}
+
+/* environ without the names in env_set, then env_set's NAME=value entries.
+ * An entry "NAME" without '=' only removes. */
+static char **build_env(const char *const *env_set)
+{
+	size_t n = 0, m = 0;
+	while (environ[n] != NULL)
+		n++;
+	if (env_set != NULL)
+		while (env_set[m] != NULL)
+			m++;
+	char **env = calloc(n + m + 1, sizeof *env);
+	if (env == NULL)
+		abort();
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int drop = 0;
+		for (size_t j = 0; j < m; j++)
+			if (env_name_matches(environ[i], env_set[j]))
+				drop = 1;
+		if (!drop)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; j < m; j++)
+		if (strchr(env_set[j], '=') != NULL)
+			env[k++] = (char *)env_set[j];
+	env[k] = NULL;
+	return env;
+}
+
+static void child_reset_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const char *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *q = realloc(b->p, cap);
+		if (q == NULL)
+			abort();
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static int decode_wait_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+int harness_run_argv(const char *const *argv, const char *const *env_set, const char *stdin_text,
+		     int timeout_ms, struct harness_run *r)
+{
+	memset(r, 0, sizeof *r);
+	r->status = -1;
+	ignore_sigpipe();
+	int in[2] = { -1, -1 }, out[2], err[2];
+	if (stdin_text != NULL && pipe2(in, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+		return -1;
+	char **env = build_env(env_set);
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		free(env);
+		return -1;
+	}
+	if (pid == 0) {
+		child_reset_signals();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(stdin_text != NULL ? in[0] : devnull, STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
+		close_inherited_fds();
+		execve(argv[0], (char *const *)argv, env);
+		write_str_fd(STDERR_FILENO, "harness: exec failed\n");
+		_exit(127);
+	}
+	free(env);
+	close(out[1]);
+	close(err[1]);
+	if (stdin_text != NULL)
+		close(in[0]);
+	int in_fd = stdin_text != NULL ? in[1] : -1;
+	if (in_fd >= 0)
+		fcntl(in_fd, F_SETFL, O_NONBLOCK);
+	size_t in_off = 0, in_len = stdin_text != NULL ? strlen(stdin_text) : 0;
+	if (in_fd >= 0 && in_len == 0) {
+		close(in_fd);
+		in_fd = -1;
+	}
+
+	struct buf ob = { 0 }, eb = { 0 };
+	buf_add(&ob, "", 0);
+	buf_add(&eb, "", 0);
+	int out_fd = out[0], err_fd = err[0];
+	int64_t deadline = harness_now_ms() + timeout_ms;
+	while (out_fd >= 0 || err_fd >= 0 || in_fd >= 0) {
+		int64_t left = deadline - harness_now_ms();
+		if (left <= 0) {
+			r->timed_out = 1;
+			break;
+		}
+		struct pollfd pfd[3];
+		int np = 0;
+		int io = -1, oo = -1, eo = -1;
+		if (in_fd >= 0) {
+			io = np;
+			pfd[np++] = (struct pollfd){ in_fd, POLLOUT, 0 };
+		}
+		if (out_fd >= 0) {
+			oo = np;
+			pfd[np++] = (struct pollfd){ out_fd, POLLIN, 0 };
+		}
+		if (err_fd >= 0) {
+			eo = np;
+			pfd[np++] = (struct pollfd){ err_fd, POLLIN, 0 };
+		}
+		int pr = poll(pfd, (nfds_t)np, (int)(left > 100 ? 100 : left));
+		if (pr < 0 && errno != EINTR)
+			break;
+		if (pr <= 0)
+			continue;
+		char tmp[4096];
+		if (io >= 0 && pfd[io].revents) {
+			ssize_t w = write(in_fd, stdin_text + in_off, in_len - in_off);
+			if (w > 0)
+				in_off += (size_t)w;
+			if (w < 0 && errno != EAGAIN && errno != EINTR)
+				in_off = in_len; /* the child closed stdin: stop */
+			if (in_off == in_len) {
+				close(in_fd);
+				in_fd = -1;
+			}
+		}
+		if (oo >= 0 && pfd[oo].revents) {
+			ssize_t n = read(out_fd, tmp, sizeof tmp);
+			if (n > 0)
+				buf_add(&ob, tmp, (size_t)n);
+			else if (n == 0 || errno != EINTR) {
+				close(out_fd);
+				out_fd = -1;
+			}
+		}
+		if (eo >= 0 && pfd[eo].revents) {
+			ssize_t n = read(err_fd, tmp, sizeof tmp);
+			if (n > 0)
+				buf_add(&eb, tmp, (size_t)n);
+			else if (n == 0 || errno != EINTR) {
+				close(err_fd);
+				err_fd = -1;
+			}
+		}
+	}
+	if (in_fd >= 0)
+		close(in_fd);
+	if (out_fd >= 0)
+		close(out_fd);
+	if (err_fd >= 0)
+		close(err_fd);
+
+	/* Output closed: the child has exited or is about to; still bounded. */
+	int st = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid) {
+			r->status = r->timed_out ? -1 : decode_wait_status(st);
+			break;
+		}
+		if (r->timed_out || harness_now_ms() > deadline) {
+			r->timed_out = 1;
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			r->status = -1;
+			break;
+		}
+		harness_sleep_ms(5);
+	}
+	r->out = ob.p;
+	r->err = eb.p;
+	return 0;
+}
+
+void harness_run_free(struct harness_run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+void harness_cli(const char *addr, const char *config_dir, const char *stdin_text,
+		 struct harness_run *r, ...)
+{
+	const char *argv[64];
+	size_t n = 0;
+	argv[n++] = ASSURE_BIN;
+	va_list ap;
+	va_start(ap, r);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < 62)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+
+	char *server = NULL, *cfg = NULL;
+	if (addr != NULL && asprintf(&server, "ASSURE_SERVER=%s", addr) < 0)
+		abort();
+	if (asprintf(&cfg, "ASSURE_CONFIG_DIR=%s", config_dir) < 0)
+		abort();
+	const char *env[] = {
+		server != NULL ? server : "ASSURE_SERVER",
+		"ASSURE_CA=" HARNESS_CA,
+		cfg,
+		"ASSURE_CERT",
+		"ASSURE_KEY",
+		NULL,
+	};
+	int rc = harness_run_argv(argv, env, stdin_text, HARNESS_CLI_TIMEOUT_MS, r);
+	free(server);
+	free(cfg);
+	assert_int_equal(rc, 0);
+	if (r->timed_out) {
+		fprintf(stderr, "assure timed out; stdout:\n%s\nstderr:\n%s\n", r->out, r->err);
+		fail_msg("assure CLI did not finish within %d ms", HARNESS_CLI_TIMEOUT_MS);
+	}
+}
+
+/* ---- the server ------------------------------------------------------ */
+
+void harness_server_init(struct harness_server *s, const struct harness_server_opts *opts)
+{
+	static const struct harness_server_opts defaults;
+	if (opts == NULL)
+		opts = &defaults;
+	memset(s, 0, sizeof *s);
+	char *dir = make_tempdir("int");
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
+	free(dir);
+	snprintf(s->db, sizeof s->db, "%s/assure.db", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/assured.log", s->dir);
+	snprintf(s->ready, sizeof s->ready, "%s/ready", s->dir);
+	snprintf(s->cert, sizeof s->cert, "%s/%s", TEST_CERTS_DIR,
+		 opts->cert_name ? opts->cert_name : "server.crt");
+	snprintf(s->key, sizeof s->key, "%s/%s", TEST_CERTS_DIR,
+		 opts->key_name ? opts->key_name : "server.key");
+	size_t n = 0;
+	if (opts->extra_args != NULL)
+		for (; opts->extra_args[n] != NULL; n++) {
+			if (n == HARNESS_MAX_ARGS)
+				fail_msg("harness: more than %d extra server arguments", HARNESS_MAX_ARGS);
+			s->extra[n] = opts->extra_args[n];
+		}
+	s->extra[n] = NULL;
+	s->last_exit = -1;
+	register_dir(s->dir, s->log);
+
+	struct harness_run r;
+	if (opts->one_time_password) {
+		const char *argv[] = { ASSURED_BIN, "init", "--db", s->db, "--admin", HARNESS_ADMIN,
+				       NULL };
+		assert_int_equal(harness_run_argv(argv, NULL, NULL, HARNESS_INIT_TIMEOUT_MS, &r), 0);
+	} else {
+		const char *argv[] = { ASSURED_BIN, "init",	     "--db",
+				       s->db,	    "--admin",	     HARNESS_ADMIN,
+				       "--password-stdin", NULL };
+		assert_int_equal(harness_run_argv(argv, NULL, HARNESS_PASSWORD "\n",
+						  HARNESS_INIT_TIMEOUT_MS, &r),
+				 0);
+	}
+	if (r.status != 0) {
+		fprintf(stderr, "assured init exited %d%s\nstdout:\n%s\nstderr:\n%s\n", r.status,
+			r.timed_out ? " (timed out)" : "", r.out, r.err);
+		harness_run_free(&r);
+		fail_msg("assured init failed");
+	}
+	if (opts->one_time_password) {
+		static const char prefix[] = "one-time password for " HARNESS_ADMIN ": ";
+		char *line = strstr(r.out, prefix);
+		if (line == NULL) {
+			fprintf(stderr, "assured init stdout:\n%s\nstderr:\n%s\n", r.out, r.err);
+			harness_run_free(&r);
+			fail_msg("assured init printed no 'one-time password for admin: ' line");
+		}
+		line += strlen(prefix);
+		size_t len = strcspn(line, "\r\n");
+		assert_true(len > 0 && len < sizeof s->password);
+		memcpy(s->password, line, len);
+		s->password[len] = '\0';
+	} else {
+		snprintf(s->password, sizeof s->password, "%s", HARNESS_PASSWORD);
+	}
+	harness_run_free(&r);
+}
+
+/* Reads "HOST:PORT\n" from the ready file; 1 when complete. */
+static int read_ready(struct harness_server *s)
+{
+	FILE *f = fopen(s->ready, "re");
+	if (f == NULL)
+		return 0;
+	char line[128] = "";
+	char *got = fgets(line, sizeof line, f);
+	fclose(f);
+	if (got == NULL || strchr(line, '\n') == NULL)
+		return 0;
+	line[strcspn(line, "\r\n")] = '\0';
+	char *colon = strrchr(line, ':');
+	if (colon == NULL)
+		fail_msg("ready file %s holds '%s', not HOST:PORT", s->ready, line);
+	int port = atoi(colon + 1);
+	if (port <= 0 || port > 65535)
+		fail_msg("ready file %s holds '%s': bad port", s->ready, line);
+	if (strncmp(line, "127.0.0.1:", 10) != 0)
+		fail_msg("ready file %s holds '%s': expected 127.0.0.1:PORT", s->ready, line);
+	snprintf(s->addr, sizeof s->addr, "%s", line);
+	s->port = port;
+	return 1;
+}
+
+void harness_server_launch(struct harness_server *s)
+{
+	assert_true(s->pid <= 0);
+	unlink(s->ready);
+	const char *argv[24 + HARNESS_MAX_ARGS];
+	size_t n = 0;
+	argv[n++] = ASSURED_BIN;
+	argv[n++] = "--db";
+	argv[n++] = s->db;
+	argv[n++] = "--listen";
+	argv[n++] = "127.0.0.1:0";
+	argv[n++] = "--cert";
+	argv[n++] = s->cert;
+	argv[n++] = "--key";
+	argv[n++] = s->key;
+	argv[n++] = "--ready-file";
+	argv[n++] = s->ready;
+	argv[n++] = "--log-level";
+	argv[n++] = "debug";
+	for (size_t i = 0; s->extra[i] != NULL; i++)
+		argv[n++] = s->extra[i];
+	argv[n] = NULL;
+
+	int logfd = open(s->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	assert_true(logfd >= 0);
+	char banner[1024];
+	int bl = snprintf(banner, sizeof banner, "=== harness: starting");
+	for (size_t i = 0; i < n && bl < (int)sizeof banner - 64; i++)
+		bl += snprintf(banner + bl, sizeof banner - (size_t)bl, " %s", argv[i]);
+	bl += snprintf(banner + bl, sizeof banner - (size_t)bl, " ===\n");
+	write_all_fd(logfd, banner, (size_t)bl);
+	ignore_sigpipe();
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		child_reset_signals();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, STDIN_FILENO);
+		dup2(logfd, STDOUT_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		close_inherited_fds();
+		execv(argv[0], (char *const *)argv);
+		write_str_fd(STDERR_FILENO, "harness: exec " ASSURED_BIN " failed\n");
+		_exit(127);
+	}
+	close(logfd);
+	s->pid = pid;
+	register_running(s);
+
+	int64_t deadline = harness_now_ms() + HARNESS_READY_TIMEOUT_MS;
+	for (;;) {
+		int st;
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid) {
+			s->pid = 0;
+			unregister_running(s);
+			s->last_exit = decode_wait_status(st);
+			harness_server_dump_log(s);
+			fail_msg("assured exited with status %d before it was ready", s->last_exit);
+		}
+		if (read_ready(s))
+			return;
+		if (harness_now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			s->pid = 0;
+			unregister_running(s);
+			harness_server_dump_log(s);
+			fail_msg("assured wrote no ready file within %d ms", HARNESS_READY_TIMEOUT_MS);
+		}
+		harness_sleep_ms(20);
+	}
+}
+
+void harness_server_start(struct harness_server *s, const struct harness_server_opts *opts)
+{
+	harness_server_init(s, opts);
+	harness_server_launch(s);
+}
+
+int harness_server_stop_timed(struct harness_server *s, int timeout_ms, int64_t *elapsed_ms)
+{
+	if (timeout_ms <= 0)
+		timeout_ms = HARNESS_STOP_TIMEOUT_MS;
+	if (s->pid <= 0) {
+		if (elapsed_ms != NULL)
+			*elapsed_ms = 0;
+		return s->last_exit;
+	}
+	int64_t start = harness_now_ms();
+	kill(s->pid, SIGTERM);
+	int st = 0, result = -1;
+	for (;;) {
+		pid_t w = waitpid(s->pid, &st, WNOHANG);
+		if (w == s->pid) {
+			result = decode_wait_status(st);
+			break;
+		}
+		if (w < 0 && errno != EINTR) {
+			result = -1;
+			break;
+		}
+		if (harness_now_ms() - start > timeout_ms) {
+			fprintf(stderr, "harness: assured pid %d did not exit within %d ms of SIGTERM; "
+					"sending SIGKILL\n",
+				(int)s->pid, timeout_ms);
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			result = -1;
+			break;
+		}
+		harness_sleep_ms(10);
+	}
+	if (elapsed_ms != NULL)
+		*elapsed_ms = harness_now_ms() - start;
+	s->pid = 0;
+	unregister_running(s);
+	s->last_exit = result;
+	return result;
+}
+
+int harness_server_stop(struct harness_server *s)
+{
+	return harness_server_stop_timed(s, 0, NULL);
+}
+
+int harness_log_has_sanitizer_report(const char *text)
+{
+	return strstr(text, "AddressSanitizer") != NULL || strstr(text, "LeakSanitizer") != NULL ||
+	       strstr(text, "runtime error:") != NULL || strstr(text, "ThreadSanitizer") != NULL;
+}
+
+int harness_log_has_error_line(const char *text)
+{
+	/* Lines read "[<RFC 3339 time> ]ERROR text". */
+	for (const char *line = text; line != NULL && *line != '\0';) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		const char *word = line;
+		if (len > 0 && line[0] >= '0' && line[0] <= '9') {
+			const char *sp = memchr(line, ' ', len);
+			word = sp ? sp + 1 : line + len;
+		}
+		if ((size_t)(word - line) + 6 <= len && strncmp(word, "ERROR ", 6) == 0)
+			return 1;
+		line = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+void harness_server_destroy(struct harness_server *s)
+{
+	int was_running = s->pid > 0;
+	int rc = harness_server_stop(s);
+	int problem = 0;
+	if (was_running && rc != 0) {
+		fprintf(stderr, "harness: assured exited with status %d after SIGTERM (expected 0)\n",
+			rc);
+		problem = 1;
+	}
+	char *log = harness_server_log_since(s, 0);
+	if (harness_log_has_sanitizer_report(log)) {
+		fprintf(stderr, "harness: the server log %s holds a sanitizer report\n", s->log);
+		problem = 1;
+	}
+	free(log);
+	if (problem) {
+		harness_problems++;
+		harness_server_dump_log(s);
+		for (size_t i = 0; i < ndirs; i++)
+			if (strcmp(dirs[i].path, s->dir) == 0)
+				dirs[i].log_shown = 1;
+	}
+}
+
+long harness_server_log_offset(const struct harness_server *s)
+{
+	struct stat st;
+	if (stat(s->log, &st) != 0)
+		return 0;
+	return (long)st.st_size;
+}
+
+char *harness_server_log_since(const struct harness_server *s, long offset)
+{
+	struct buf b = { 0 };
+	buf_add(&b, "", 0);
+	int fd = open(s->log, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return b.p;
+	if (lseek(fd, offset, SEEK_SET) == offset) {
+		char tmp[4096];
+		ssize_t n;
+		while ((n = read(fd, tmp, sizeof tmp)) > 0)
+			buf_add(&b, tmp, (size_t)n);
+	}
+	close(fd);
+	return b.p;
+}
+
+/* ---- clients --------------------------------------------------------- */
+
+struct client_config harness_client_config(const char *addr, const char *ca_file)
+{
+	struct client_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.server = addr;
+	cfg.ca_file = ca_file;
+	cfg.connect_timeout_ms = 5000;
+	cfg.io_timeout_ms = 10000;
+	return cfg;
+}
+
+int harness_try_connect(const char *addr, struct client **out, char **cause)
+{
+	struct client_config cfg = harness_client_config(addr, HARNESS_CA);
+	*out = NULL;
+	return client_connect(&cfg, out, cause);
+}
+
+int harness_try_connect_hello(const char *addr, struct client **out, char **cause)
+{
+	if (harness_try_connect(addr, out, cause) != 0)
+		return -1;
+	if (client_hello(*out, "assure-int-test", cause) != 0) {
+		client_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+struct client *harness_connect(const struct harness_server *s)
+{
+	struct client *c = NULL;
+	char *cause = NULL;
+	if (harness_try_connect(s->addr, &c, &cause) != 0)
+		fail_msg("client_connect %s: %s", s->addr, cause ? cause : "(no cause)");
+	assert_non_null(c);
+	return c;
+}
+
+struct client *harness_connect_hello(const struct harness_server *s)
+{
+	struct client *c = harness_connect(s);
+	char *cause = NULL;
+	if (client_hello(c, "assure-int-test", &cause) != 0) {
+		client_free(c);
+		fail_msg("client_hello %s: %s", s->addr, cause ? cause : "(no cause)");
+	}
+	return c;
+}
+
+static void req_reset(struct harness_req *r)
+{
+	memset(r, 0, sizeof *r);
+	r->req = (Assure__Request)ASSURE__REQUEST__INIT;
+}
+
+void harness_req_hello(struct harness_req *r, uint32_t version)
+{
+	req_reset(r);
+	r->hello = (Assure__HelloRequest)ASSURE__HELLO_REQUEST__INIT;
+	r->hello.protocol_version = version;
+	r->hello.client_name = (char *)"assure-int-test";
+	r->req.op_case = ASSURE__REQUEST__OP_HELLO;
+	r->req.hello = &r->hello;
+}
+
+void harness_req_status(struct harness_req *r)
+{
+	req_reset(r);
+	r->status = (Assure__StatusRequest)ASSURE__STATUS_REQUEST__INIT;
+	r->req.op_case = ASSURE__REQUEST__OP_STATUS;
+	r->req.status = &r->status;
+}
+
+void harness_req_login(struct harness_req *r, const char *user, const char *password)
+{
+	req_reset(r);
+	r->login = (Assure__LoginRequest)ASSURE__LOGIN_REQUEST__INIT;
+	r->login.username = (char *)user;
+	r->login.password = (char *)password;
+	r->req.op_case = ASSURE__REQUEST__OP_LOGIN;
+	r->req.login = &r->login;
+}
+
+void harness_req_resume(struct harness_req *r, const uint8_t *token, size_t len)
+{
+	req_reset(r);
+	r->resume = (Assure__ResumeRequest)ASSURE__RESUME_REQUEST__INIT;
+	r->resume.token.data = (uint8_t *)token;
+	r->resume.token.len = len;
+	r->req.op_case = ASSURE__REQUEST__OP_RESUME;
+	r->req.resume = &r->resume;
+}
+
+void harness_req_whoami(struct harness_req *r)
+{
+	req_reset(r);
+	r->whoami = (Assure__WhoamiRequest)ASSURE__WHOAMI_REQUEST__INIT;
+	r->req.op_case = ASSURE__REQUEST__OP_WHOAMI;
+	r->req.whoami = &r->whoami;
+}
+
+void harness_req_logout(struct harness_req *r)
+{
+	req_reset(r);
+	r->logout = (Assure__LogoutRequest)ASSURE__LOGOUT_REQUEST__INIT;
+	r->req.op_case = ASSURE__REQUEST__OP_LOGOUT;
+	r->req.logout = &r->logout;
+}
+
+void harness_req_password_change(struct harness_req *r, const char *old_pw, const char *new_pw)
+{
+	req_reset(r);
+	r->password_change = (Assure__PasswordChangeRequest)ASSURE__PASSWORD_CHANGE_REQUEST__INIT;
+	r->password_change.old_password = (char *)old_pw;
+	r->password_change.new_password = (char *)new_pw;
+	r->req.op_case = ASSURE__REQUEST__OP_PASSWORD_CHANGE;
+	r->req.password_change = &r->password_change;
+}
+
+Assure__Response *harness_call(struct client *c, struct harness_req *r)
+{
+	Assure__Response *resp = NULL;
+	char *cause = NULL;
+	r->req.id = 0;
+	if (client_call(c, &r->req, &resp, &cause) != 0)
+		fail_msg("client_call (op %d) failed: %s", (int)r->req.op_case,
+			 cause ? cause : "(no cause)");
+	assert_non_null(resp);
+	return resp;
+}
+
+int harness_call_code(struct client *c, struct harness_req *r)
+{
+	Assure__Response *resp = harness_call(c, r);
+	int code = client_status_code(resp);
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
+
+int harness_try_call_code(struct client *c, struct harness_req *r, char **cause)
+{
+	Assure__Response *resp = NULL;
+	r->req.id = 0;
+	if (client_call(c, &r->req, &resp, cause) != 0)
+		return -1;
+	int code = client_status_code(resp);
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
+
+int harness_status_code(struct client *c)
+{
+	struct harness_req r;
+	harness_req_status(&r);
+	return harness_call_code(c, &r);
+}
+
+int harness_whoami_code(struct client *c)
+{
+	struct harness_req r;
+	harness_req_whoami(&r);
+	return harness_call_code(c, &r);
+}
+
+int harness_resume_code(struct client *c, const uint8_t *token, size_t len)
+{
+	struct harness_req r;
+	harness_req_resume(&r, token, len);
+	return harness_call_code(c, &r);
+}
+
+Assure__Response *harness_login(struct client *c, const char *user, const char *password,
+				uint8_t token[HARNESS_TOKEN_LEN])
+{
+	struct harness_req r;
+	harness_req_login(&r, user, password);
+	Assure__Response *resp = harness_call(c, &r);
+	if (client_status_code(resp) != ASSURE__CODE__OK)
+		fail_msg("login as %s: status %d: %s", user, client_status_code(resp),
+			 client_status_message(resp));
+	assert_int_equal(resp->result_case, ASSURE__RESPONSE__RESULT_LOGIN);
+	assert_non_null(resp->login);
+	assert_int_equal(resp->login->token.len, HARNESS_TOKEN_LEN);
+	memcpy(token, resp->login->token.data, HARNESS_TOKEN_LEN);
+	return resp;
+}
+
+int harness_try_login(struct client *c, const char *user, const char *password,
+		      uint8_t token[HARNESS_TOKEN_LEN], char **cause)
+{
+	struct harness_req r;
+	harness_req_login(&r, user, password);
+	Assure__Response *resp = NULL;
+	if (client_call(c, &r.req, &resp, cause) != 0)
+		return -1;
+	int code = client_status_code(resp);
+	if (code == ASSURE__CODE__OK) {
+		if (resp->result_case != ASSURE__RESPONSE__RESULT_LOGIN || resp->login == NULL ||
+		    resp->login->token.len != HARNESS_TOKEN_LEN) {
+			if (cause != NULL && asprintf(cause, "login OK without a 32-byte token") < 0)
+				*cause = NULL;
+			assure__response__free_unpacked(resp, NULL);
+			return -1;
+		}
+		memcpy(token, resp->login->token.data, HARNESS_TOKEN_LEN);
+	}
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
