@@ -12,13 +12,13 @@
 #include "status.h"
 
 static const char usage[] =
-	"usage: assure-audit [--help]\n"
-	"\n"
-	"assure-audit: follows the audit stream of an assure server with a durable\n"
-	"cursor and writes each record exactly once to JSON Lines files and/or\n"
-	"RFC 5424 syslog (RFC 5425 over TLS) for SIEM and compliance tools.\n"
-	"\n"
-	"(not yet implemented: see issue 4)\n";
+    "usage: assure-audit [--help]\n"
+    "\n"
+    "assure-audit: follows the audit stream of an assure server with a durable\n"
+    "cursor and writes each record exactly once to JSON Lines files and/or\n"
+    "RFC 5424 syslog (RFC 5425 over TLS) for SIEM and compliance tools.\n"
+    "\n"
+    "(not yet implemented: see issue 4)\n";
 
 int main(int argc, char **argv)
 {

@@ -37,23 +37,23 @@
 
 /* The command table: one row per command, defined next to its handler. */
 static const struct cli_command *const cli_table[] = {
-	&cli_cmd_status, &cli_cmd_login, &cli_cmd_whoami, &cli_cmd_logout, &cli_cmd_passwd,
+    &cli_cmd_status, &cli_cmd_login, &cli_cmd_whoami, &cli_cmd_logout, &cli_cmd_passwd,
 };
 #define CLI_TABLE_SIZE (sizeof cli_table / sizeof cli_table[0])
 
 enum { GLOBAL_SERVER, GLOBAL_CA, GLOBAL_CERT, GLOBAL_KEY, GLOBAL_JSON, GLOBAL_HELP, GLOBAL_COUNT };
 
 static const struct cli_flag global_flags[GLOBAL_COUNT + 1] = {
-	[GLOBAL_SERVER] = { "server", "HOST:PORT", 0,
-			    "server to talk to (env ASSURE_SERVER; default " CLI_DEFAULT_SERVER ")" },
-	[GLOBAL_CA] = { "ca", "FILE", 0,
-			"CA certificate to verify the server with (env ASSURE_CA; default "
-			CLI_DEFAULT_CA ")" },
-	[GLOBAL_CERT] = { "cert", "FILE", 0, "client certificate for mutual TLS (env ASSURE_CERT)" },
-	[GLOBAL_KEY] = { "key", "FILE", 0, "its private key (env ASSURE_KEY)" },
-	[GLOBAL_JSON] = { "json", NULL, 0, "print JSON for scripts instead of tables" },
-	[GLOBAL_HELP] = { "help", NULL, 0, "show help for the command and exit" },
-	[GLOBAL_COUNT] = { NULL, NULL, 0, NULL },
+    [GLOBAL_SERVER] = {"server", "HOST:PORT", 0,
+		       "server to talk to (env ASSURE_SERVER; default " CLI_DEFAULT_SERVER ")"},
+    [GLOBAL_CA] =
+	{"ca", "FILE", 0,
+	 "CA certificate to verify the server with (env ASSURE_CA; default " CLI_DEFAULT_CA ")"},
+    [GLOBAL_CERT] = {"cert", "FILE", 0, "client certificate for mutual TLS (env ASSURE_CERT)"},
+    [GLOBAL_KEY] = {"key", "FILE", 0, "its private key (env ASSURE_KEY)"},
+    [GLOBAL_JSON] = {"json", NULL, 0, "print JSON for scripts instead of tables"},
+    [GLOBAL_HELP] = {"help", NULL, 0, "show help for the command and exit"},
+    [GLOBAL_COUNT] = {NULL, NULL, 0, NULL},
 };
 
 /* --- output helpers --------------------------------------------------- */
@@ -153,9 +153,9 @@ static const char *command_name(const struct cli_command *cmd)
 /* --- help ------------------------------------------------------------- */
 
 static const char cli_exit_codes_help[] =
-	"Exit status: 0 ok, 1 internal error, 2 usage, 3 not logged in, 4 permission denied,\n"
-	"5 not found, 6 conflict, 7 failed precondition, 8 invalid argument,\n"
-	"9 unavailable (network or TLS), 10 resource exhausted.\n";
+    "Exit status: 0 ok, 1 internal error, 2 usage, 3 not logged in, 4 permission denied,\n"
+    "5 not found, 6 conflict, 7 failed precondition, 8 invalid argument,\n"
+    "9 unavailable (network or TLS), 10 resource exhausted.\n";
 
 static void flag_spec(const struct cli_flag *f, char *buf, size_t size)
 {
@@ -209,14 +209,15 @@ static void print_main_help(FILE *out)
 		fprintf(out, "  %-16s %s\n", command_name(c), c->summary);
 	}
 	print_flags(out, "Global flags (before or after the command)", global_flags);
-	fprintf(out, "\n"
-		     "Environment: ASSURE_SERVER, ASSURE_CA, ASSURE_CERT, ASSURE_KEY, and\n"
-		     "ASSURE_CONFIG_DIR (default ~/.config/assure), whose file 'config' may set\n"
-		     "server, ca, cert and key. A flag beats the environment, which beats the file.\n"
-		     "\n"
-		     "%s"
-		     "\n"
-		     "'assure COMMAND --help' shows a command's flags. See docs/CLI.md.\n",
+	fprintf(out,
+		"\n"
+		"Environment: ASSURE_SERVER, ASSURE_CA, ASSURE_CERT, ASSURE_KEY, and\n"
+		"ASSURE_CONFIG_DIR (default ~/.config/assure), whose file 'config' may set\n"
+		"server, ca, cert and key. A flag beats the environment, which beats the file.\n"
+		"\n"
+		"%s"
+		"\n"
+		"'assure COMMAND --help' shows a command's flags. See docs/CLI.md.\n",
 		cli_exit_codes_help);
 }
 
@@ -242,10 +243,10 @@ static void print_command_help(FILE *out, const struct cli_command *cmd)
 
 struct cli_parse {
 	const char *global[GLOBAL_COUNT];
-	const char *noun;   /* a noun that takes verbs, until the verb is seen */
+	const char *noun; /* a noun that takes verbs, until the verb is seen */
 	int help;
 	int version;
-	char *error;        /* the first usage error */
+	char *error; /* the first usage error */
 };
 
 static int flag_index(const struct cli_flag *flags, const char *name, size_t len)
@@ -256,7 +257,8 @@ static int flag_index(const struct cli_flag *flags, const char *name, size_t len
 	return -1;
 }
 
-static void __attribute__((format(printf, 2, 3))) parse_error(struct cli_parse *p, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+parse_error(struct cli_parse *p, const char *fmt, ...)
 {
 	if (p->error != NULL)
 		return;
@@ -287,8 +289,8 @@ static void parse_word(struct cli *cli, struct cli_parse *p, const char *word)
 	}
 	if (cli->cmd == NULL) {
 		for (size_t i = 0; i < CLI_TABLE_SIZE; i++) {
-			if (strcmp(cli_table[i]->noun, p->noun) == 0 && cli_table[i]->verb != NULL &&
-			    strcmp(cli_table[i]->verb, word) == 0) {
+			if (strcmp(cli_table[i]->noun, p->noun) == 0 &&
+			    cli_table[i]->verb != NULL && strcmp(cli_table[i]->verb, word) == 0) {
 				cli->cmd = cli_table[i];
 				return;
 			}
@@ -426,11 +428,11 @@ static int cli_resolve_options(struct cli *cli, const struct cli_parse *p)
 		return cli_error(EXIT_CODE_INTERNAL,
 				 "cannot find the home directory; set ASSURE_CONFIG_DIR");
 
-	static const char *const keys[] = { "server", "ca", "cert", "key" };
-	static const char *const envs[] = { "ASSURE_SERVER", "ASSURE_CA", "ASSURE_CERT",
-					    "ASSURE_KEY" };
-	static const int globals[] = { GLOBAL_SERVER, GLOBAL_CA, GLOBAL_CERT, GLOBAL_KEY };
-	char **outs[] = { &cli->server, &cli->ca_file, &cli->cert_file, &cli->key_file };
+	static const char *const keys[] = {"server", "ca", "cert", "key"};
+	static const char *const envs[] = {"ASSURE_SERVER", "ASSURE_CA", "ASSURE_CERT",
+					   "ASSURE_KEY"};
+	static const int globals[] = {GLOBAL_SERVER, GLOBAL_CA, GLOBAL_CERT, GLOBAL_KEY};
+	char **outs[] = {&cli->server, &cli->ca_file, &cli->cert_file, &cli->key_file};
 
 	struct config *file = NULL;
 	char *path = xasprintf("%s/config", cli->config_dir);
@@ -448,9 +450,10 @@ static int cli_resolve_options(struct cli *cli, const struct cli_parse *p)
 			for (size_t k = 0; k < 4; k++)
 				known |= strcmp(file->entries[i].key, keys[k]) == 0;
 			if (!known) {
-				cli_error(EXIT_CODE_USAGE,
-					  "%s: line %d: unknown key '%s' (known: server, ca, cert, key)",
-					  path, file->entries[i].line, file->entries[i].key);
+				cli_error(
+				    EXIT_CODE_USAGE,
+				    "%s: line %d: unknown key '%s' (known: server, ca, cert, key)",
+				    path, file->entries[i].line, file->entries[i].key);
 				config_free(file);
 				free(path);
 				return EXIT_CODE_USAGE;
@@ -500,10 +503,10 @@ static int cli_resolve_options(struct cli *cli, const struct cli_parse *p)
 int cli_connect(struct cli *cli)
 {
 	struct client_config cfg = {
-		.server = cli->server,
-		.ca_file = cli->ca_file,
-		.cert_file = cli->cert_file,
-		.key_file = cli->key_file,
+	    .server = cli->server,
+	    .ca_file = cli->ca_file,
+	    .cert_file = cli->cert_file,
+	    .key_file = cli->key_file,
 	};
 	char *cause = NULL;
 	if (client_connect(&cfg, &cli->client, &cause) < 0 ||
@@ -540,7 +543,7 @@ static void cli_release(struct cli *cli)
 
 static int cli_run(struct cli *cli, int argc, char **argv)
 {
-	struct cli_parse p = { 0 };
+	struct cli_parse p = {0};
 	cli_parse_args(cli, &p, argc, argv);
 
 	if (p.version) {
@@ -564,8 +567,9 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->cmd == NULL) {
 		if (p.noun != NULL)
-			return cli_error(EXIT_CODE_USAGE, "assure %s needs a verb (see assure %s --help)",
-					 p.noun, p.noun);
+			return cli_error(EXIT_CODE_USAGE,
+					 "assure %s needs a verb (see assure %s --help)", p.noun,
+					 p.noun);
 		print_main_help(stderr);
 		return EXIT_CODE_USAGE;
 	}
@@ -590,14 +594,15 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 
 int cli_main(int argc, char **argv)
 {
-	struct cli cli = { 0 };
+	struct cli cli = {0};
 	int rc = cli_run(&cli, argc, argv);
 	cli_release(&cli);
 	/* A full disk or closed pipe on stdout must not pass for success
 	 * in a script. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (rc == EXIT_CODE_OK)
-			rc = cli_error(EXIT_CODE_INTERNAL, "cannot write output: %s", strerror(errno));
+			rc = cli_error(EXIT_CODE_INTERNAL, "cannot write output: %s",
+				       strerror(errno));
 	}
 	return rc;
 }

@@ -20,9 +20,10 @@
 struct client;
 
 /* What cli.c does before a handler runs (struct cli_command.needs). */
-#define CLI_CONNECT 0x1          /* connect and say Hello */
-#define CLI_SESSION 0x2          /* connect, Hello, and Resume the stored session */
-#define CLI_SESSION_OPTIONAL 0x4 /* connect, Hello, and Resume if a session for this server exists */
+#define CLI_CONNECT 0x1 /* connect and say Hello */
+#define CLI_SESSION 0x2 /* connect, Hello, and Resume the stored session */
+#define CLI_SESSION_OPTIONAL                                                                       \
+	0x4 /* connect, Hello, and Resume if a session for this server exists */
 
 /* struct cli_flag.flags */
 #define CLI_FLAG_REQUIRED 0x1
@@ -33,7 +34,7 @@ struct client;
 struct cli_flag {
 	const char *name; /* "user" for --user; NULL ends a table */
 	const char *arg;  /* the value's name ("NAME"), or NULL for a switch */
-	int flags;        /* CLI_FLAG_* */
+	int flags;	  /* CLI_FLAG_* */
 	const char *help; /* one line */
 };
 
@@ -44,7 +45,7 @@ struct cli_command {
 	const char *verb;    /* NULL when the noun alone is the command ("assure status") */
 	const char *summary; /* one line for "assure --help" */
 	const char *help;    /* what the command does, for "assure NOUN [VERB] --help" */
-	int needs;           /* CLI_CONNECT, CLI_SESSION, CLI_SESSION_OPTIONAL or 0 */
+	int needs;	     /* CLI_CONNECT, CLI_SESSION, CLI_SESSION_OPTIONAL or 0 */
 	const struct cli_flag *flags; /* its own flags, or NULL */
 	int (*exec)(struct cli *cli); /* returns an exit code */
 };
@@ -60,18 +61,19 @@ extern const struct cli_command cli_cmd_passwd;
  * the handler has returned. */
 struct cli {
 	/* Resolved options: flag > environment > config file > default. */
-	char *server;     /* "HOST:PORT" as the user gave it; sessions are kept per this string */
+	char *server; /* "HOST:PORT" as the user gave it; sessions are kept per this string */
 	char *ca_file;
-	char *cert_file;  /* NULL unless mutual TLS is configured */
+	char *cert_file; /* NULL unless mutual TLS is configured */
 	char *key_file;
 	char *config_dir; /* $ASSURE_CONFIG_DIR or ~/.config/assure */
 	int json;
 
 	const struct cli_command *cmd;
-	const char *values[CLI_MAX_FLAGS]; /* per cmd->flags[i]: value, "" for a switch, NULL if absent */
+	const char
+	    *values[CLI_MAX_FLAGS]; /* per cmd->flags[i]: value, "" for a switch, NULL if absent */
 
-	struct client *client;         /* set when cmd->needs asks for a connection */
-	Assure__Response *resume_resp; /* the Resume response, owning session */
+	struct client *client;		    /* set when cmd->needs asks for a connection */
+	Assure__Response *resume_resp;	    /* the Resume response, owning session */
 	const Assure__SessionInfo *session; /* the resumed session, or NULL */
 };
 
@@ -100,11 +102,11 @@ int cli_status_error(const Assure__Response *resp);
  * transport failure prints it and returns EXIT_CODE_UNAVAILABLE.
  */
 int cli_call_any(struct cli *cli, Assure__Request *req, Assure__Response **out)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* As cli_call_any, but a non-OK status is printed, the response freed, and
  * the status's exit code returned. 0 only with an OK response in *out. */
 int cli_call(struct cli *cli, Assure__Request *req, Assure__Response **out)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* A label and value for an aligned two-column table. */
 struct cli_row {

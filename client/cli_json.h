@@ -19,7 +19,7 @@
 struct cli_json {
 	FILE *out;
 	int depth;
-	int after_key;                      /* a key was written; its value comes next */
+	int after_key;				     /* a key was written; its value comes next */
 	unsigned char has_items[CLI_JSON_MAX_DEPTH]; /* per open container: needs a comma */
 };
 

@@ -86,8 +86,8 @@ static int hex_decode(const char *s, size_t len, uint8_t *out, size_t n)
 /* --- the session file ------------------------------------------------- */
 
 enum session_state {
-	SESSION_FOUND,        /* token for cli->server */
-	SESSION_NONE,         /* no file */
+	SESSION_FOUND,	      /* token for cli->server */
+	SESSION_NONE,	      /* no file */
 	SESSION_OTHER_SERVER, /* a token, but for another server */
 	SESSION_UNUSABLE,     /* unreadable, damaged or unsafe; detail says which */
 };
@@ -142,7 +142,8 @@ static enum session_state session_load(const struct cli *cli, struct session_fil
 	if (fd < 0) {
 		enum session_state st = SESSION_NONE;
 		if (errno != ENOENT) {
-			*detail = xasprintf("cannot read session file %s: %s", path, strerror(errno));
+			*detail =
+			    xasprintf("cannot read session file %s: %s", path, strerror(errno));
 			st = SESSION_UNUSABLE;
 		}
 		free(path);
@@ -156,8 +157,8 @@ static enum session_state session_load(const struct cli *cli, struct session_fil
 	} else if ((st.st_mode & 077) != 0) {
 		/* The token may have been read already: it is not safe to go
 		 * on using it. */
-		*detail = xasprintf("session file %s can be read by others (mode %04o); remove it",
-				    path, (unsigned)(st.st_mode & 07777));
+		*detail = xasprintf("session file %s can be read by others (mode %04o)", path,
+				    (unsigned)(st.st_mode & 07777));
 	}
 	if (*detail != NULL) {
 		close(fd);
@@ -377,9 +378,10 @@ int cli_session_resume(struct cli *cli, int optional)
 		rc = cli_error(EXIT_CODE_UNAUTHENTICATED, "not logged in; run assure login");
 		break;
 	case RESUME_OTHER_SERVER:
-		rc = cli_error(EXIT_CODE_UNAUTHENTICATED,
-			       "not logged in to %s (the stored session is for %s); run assure login",
-			       cli->server, detail);
+		rc = cli_error(
+		    EXIT_CODE_UNAUTHENTICATED,
+		    "not logged in to %s (the stored session is for %s); run assure login",
+		    cli->server, detail);
 		break;
 	case RESUME_UNUSABLE:
 		rc = cli_error(EXIT_CODE_UNAUTHENTICATED, "%s; run assure login", detail);
@@ -451,8 +453,8 @@ static void tty_on_signal(int signo)
 }
 
 /* The signals that would otherwise leave the terminal without echo. */
-static const int tty_signals[] = { SIGALRM, SIGHUP,  SIGINT,  SIGPIPE, SIGQUIT,
-				   SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU };
+static const int tty_signals[] = {SIGALRM, SIGHUP,  SIGINT,  SIGPIPE, SIGQUIT,
+				  SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU};
 #define TTY_SIGNAL_COUNT (sizeof tty_signals / sizeof tty_signals[0])
 
 /*
@@ -462,8 +464,7 @@ static const int tty_signals[] = { SIGALRM, SIGHUP,  SIGINT,  SIGPIPE, SIGQUIT,
  * ends the program, but with echo back on. After Ctrl-Z and fg the prompt
  * is shown again.
  */
-static enum read_result tty_read_password(const char *prompt, char *buf, size_t size,
-					  char **cause)
+static enum read_result tty_read_password(const char *prompt, char *buf, size_t size, char **cause)
 {
 	for (;;) {
 		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
@@ -551,12 +552,13 @@ static int read_password(const struct cli *cli, const char *prompt, const char *
 				: cli_error(EXIT_CODE_USAGE, "no %s given", what);
 		break;
 	case READ_TOO_LONG:
-		rc = cli_error(EXIT_CODE_INVALID, "the %s is longer than %zu bytes", what,
-			       size - 1);
+		rc =
+		    cli_error(EXIT_CODE_INVALID, "the %s is longer than %zu bytes", what, size - 1);
 		break;
 	case READ_ERROR:
 		if (cause != NULL)
-			rc = cli_error(from_stdin ? EXIT_CODE_INTERNAL : EXIT_CODE_USAGE, "%s", cause);
+			rc = cli_error(from_stdin ? EXIT_CODE_INTERNAL : EXIT_CODE_USAGE, "%s",
+				       cause);
 		else
 			rc = cli_error(EXIT_CODE_INTERNAL, "cannot read the %s from stdin: %s",
 				       what, strerror(errno));
@@ -633,7 +635,8 @@ static int cmd_login_exec(struct cli *cli)
 		if (lr != NULL && lr->token.data != NULL)
 			explicit_bzero(lr->token.data, lr->token.len);
 		assure__response__free_unpacked(resp, NULL);
-		return cli_error(EXIT_CODE_INTERNAL, "server answered Login without a session token");
+		return cli_error(EXIT_CODE_INTERNAL,
+				 "server answered Login without a session token");
 	}
 	char *cause = NULL;
 	int saved = session_save(cli, lr->token.data, &cause);
@@ -676,23 +679,23 @@ static int cmd_login_exec(struct cli *cli)
 }
 
 static const struct cli_flag login_flags[] = {
-	{ "user", "NAME", CLI_FLAG_REQUIRED, "the user name to log in as" },
-	{ "role", "ROLE", 0, "the role to act in (needed when you hold more than one)" },
-	{ "password-stdin", NULL, 0, "read the password from the first line of stdin" },
-	{ NULL, NULL, 0, NULL },
+    {"user", "NAME", CLI_FLAG_REQUIRED, "the user name to log in as"},
+    {"role", "ROLE", 0, "the role to act in (needed when you hold more than one)"},
+    {"password-stdin", NULL, 0, "read the password from the first line of stdin"},
+    {NULL, NULL, 0, NULL},
 };
 
 const struct cli_command cli_cmd_login = {
-	.noun = "login",
-	.summary = "log in and keep the session for later commands",
-	.help = "Logs in to the server and stores the session token in\n"
-		"$ASSURE_CONFIG_DIR/session (mode 0600), where later commands find it. The\n"
-		"password is asked for on the terminal with echo off, or read from the first\n"
-		"line of stdin with --password-stdin; it is never taken from the command line.\n"
-		"If the account must change its password, run assure passwd next.",
-	.needs = 0, /* connects itself, after the password is typed */
-	.flags = login_flags,
-	.exec = cmd_login_exec,
+    .noun = "login",
+    .summary = "log in and keep the session for later commands",
+    .help = "Logs in to the server and stores the session token in\n"
+	    "$ASSURE_CONFIG_DIR/session (mode 0600), where later commands find it. The\n"
+	    "password is asked for on the terminal with echo off, or read from the first\n"
+	    "line of stdin with --password-stdin; it is never taken from the command line.\n"
+	    "If the account must change its password, run assure passwd next.",
+    .needs = 0, /* connects itself, after the password is typed */
+    .flags = login_flags,
+    .exec = cmd_login_exec,
 };
 
 /* --- assure whoami ---------------------------------------------------- */
@@ -739,24 +742,25 @@ static int cmd_whoami_exec(struct cli *cli)
 		format_time(s->expires_at, expires, sizeof expires);
 		char *roles = xstrdup("");
 		for (size_t i = 0; i < s->n_roles; i++) {
-			char *joined = xasprintf("%s%s%s", roles, i ? ", " : "",
-						 str_or_empty(s->roles[i]));
+			char *joined =
+			    xasprintf("%s%s%s", roles, i ? ", " : "", str_or_empty(s->roles[i]));
 			free(roles);
 			roles = joined;
 		}
 		struct cli_row rows[9];
 		size_t n = 0;
-		rows[n++] = (struct cli_row){ "User", str_or_empty(s->username) };
-		rows[n++] = (struct cli_row){ "Display name", str_or_empty(s->display_name) };
-		rows[n++] = (struct cli_row){ "Role", str_or_empty(s->role) };
+		rows[n++] = (struct cli_row){"User", str_or_empty(s->username)};
+		rows[n++] = (struct cli_row){"Display name", str_or_empty(s->display_name)};
+		rows[n++] = (struct cli_row){"Role", str_or_empty(s->role)};
 		if (s->n_roles > 1)
-			rows[n++] = (struct cli_row){ "Roles held", roles };
-		rows[n++] = (struct cli_row){ "Site", str_or_empty(s->site) };
-		rows[n++] = (struct cli_row){ "Logged in", created };
-		rows[n++] = (struct cli_row){ "Idle expiry", idle };
-		rows[n++] = (struct cli_row){ "Absolute expiry", expires };
+			rows[n++] = (struct cli_row){"Roles held", roles};
+		rows[n++] = (struct cli_row){"Site", str_or_empty(s->site)};
+		rows[n++] = (struct cli_row){"Logged in", created};
+		rows[n++] = (struct cli_row){"Idle expiry", idle};
+		rows[n++] = (struct cli_row){"Absolute expiry", expires};
 		if (s->password_change_required)
-			rows[n++] = (struct cli_row){ "Password", "must be changed: run assure passwd" };
+			rows[n++] =
+			    (struct cli_row){"Password", "must be changed: run assure passwd"};
 		cli_print_rows(stdout, rows, n);
 		free(roles);
 	}
@@ -765,13 +769,13 @@ static int cmd_whoami_exec(struct cli *cli)
 }
 
 const struct cli_command cli_cmd_whoami = {
-	.noun = "whoami",
-	.summary = "show who you are logged in as",
-	.help = "Shows the user, display name, role, site and expiry times of the stored\n"
-		"session. The session expires after a period without use (idle expiry) and\n"
-		"in any case at its absolute expiry.",
-	.needs = CLI_SESSION,
-	.exec = cmd_whoami_exec,
+    .noun = "whoami",
+    .summary = "show who you are logged in as",
+    .help = "Shows the user, display name, role, site and expiry times of the stored\n"
+	    "session. The session expires after a period without use (idle expiry) and\n"
+	    "in any case at its absolute expiry.",
+    .needs = CLI_SESSION,
+    .exec = cmd_whoami_exec,
 };
 
 /* --- assure logout ---------------------------------------------------- */
@@ -817,7 +821,9 @@ static int cmd_logout_exec(struct cli *cli)
 		return rc != 0 ? rc : print_logout(cli, "Removed the unusable session file.", 0);
 	case RESUME_REJECTED:
 		rc = session_remove(cli);
-		return rc != 0 ? rc : print_logout(cli, "Logged out (the session had already ended).", 0);
+		return rc != 0
+			   ? rc
+			   : print_logout(cli, "Logged out (the session had already ended).", 0);
 	case RESUME_OK:
 		break;
 	}
@@ -841,18 +847,18 @@ static int cmd_logout_exec(struct cli *cli)
 	if (rc != 0)
 		return rc;
 	return code == ASSURE__CODE__OK
-		       ? print_logout(cli, "Logged out.", 1)
-		       : print_logout(cli, "Logged out (the session had already ended).", 0);
+		   ? print_logout(cli, "Logged out.", 1)
+		   : print_logout(cli, "Logged out (the session had already ended).", 0);
 }
 
 const struct cli_command cli_cmd_logout = {
-	.noun = "logout",
-	.summary = "end the session",
-	.help = "Ends the stored session on the server and removes the session file. If the\n"
-		"server says the session has already ended (expired or revoked), the file is\n"
-		"removed all the same. Not being logged in is not an error.",
-	.needs = CLI_CONNECT,
-	.exec = cmd_logout_exec,
+    .noun = "logout",
+    .summary = "end the session",
+    .help = "Ends the stored session on the server and removes the session file. If the\n"
+	    "server says the session has already ended (expired or revoked), the file is\n"
+	    "removed all the same. Not being logged in is not an error.",
+    .needs = CLI_CONNECT,
+    .exec = cmd_logout_exec,
 };
 
 /* --- assure passwd ---------------------------------------------------- */
@@ -861,13 +867,13 @@ static int cmd_passwd_exec(struct cli *cli)
 {
 	char old_pw[PASSWORD_MAX], new_pw[PASSWORD_MAX], again[PASSWORD_MAX];
 	int from_stdin = cli_flag(cli, "password-stdin") != NULL;
-	int rc = read_password(cli, "Current password: ", "current password", old_pw,
-			       sizeof old_pw);
+	int rc =
+	    read_password(cli, "Current password: ", "current password", old_pw, sizeof old_pw);
 	if (rc == 0)
 		rc = read_password(cli, "New password: ", "new password", new_pw, sizeof new_pw);
 	if (rc == 0 && !from_stdin) {
-		rc = read_password(cli, "New password again: ", "new password", again,
-				   sizeof again);
+		rc =
+		    read_password(cli, "New password again: ", "new password", again, sizeof again);
 		if (rc == 0 && strcmp(new_pw, again) != 0)
 			rc = cli_error(EXIT_CODE_INVALID, "the new passwords do not match");
 		explicit_bzero(again, sizeof again);
@@ -909,19 +915,19 @@ static int cmd_passwd_exec(struct cli *cli)
 }
 
 static const struct cli_flag passwd_flags[] = {
-	{ "password-stdin", NULL, 0,
-	  "read the current password from the first line of stdin, the new one from the second" },
-	{ NULL, NULL, 0, NULL },
+    {"password-stdin", NULL, 0,
+     "read the current password from the first line of stdin, the new one from the second"},
+    {NULL, NULL, 0, NULL},
 };
 
 const struct cli_command cli_cmd_passwd = {
-	.noun = "passwd",
-	.summary = "change your password",
-	.help = "Changes the password of the logged-in user. Asks on the terminal for the\n"
-		"current password and twice for the new one, or with --password-stdin reads\n"
-		"the current password from the first line of stdin and the new one from the\n"
-		"second. The session stays valid.",
-	.needs = 0, /* connects itself, after the passwords are typed */
-	.flags = passwd_flags,
-	.exec = cmd_passwd_exec,
+    .noun = "passwd",
+    .summary = "change your password",
+    .help = "Changes the password of the logged-in user. Asks on the terminal for the\n"
+	    "current password and twice for the new one, or with --password-stdin reads\n"
+	    "the current password from the first line of stdin and the new one from the\n"
+	    "second. The session stays valid.",
+    .needs = 0, /* connects itself, after the passwords are typed */
+    .flags = passwd_flags,
+    .exec = cmd_passwd_exec,
 };

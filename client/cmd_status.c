@@ -39,7 +39,8 @@ static int cmd_status_exec(struct cli *cli)
 	int rc = cli_call(cli, &req, &resp);
 	if (rc != 0)
 		return rc;
-	if (resp->result_case != ASSURE__RESPONSE__RESULT_STATUS_INFO || resp->status_info == NULL) {
+	if (resp->result_case != ASSURE__RESPONSE__RESULT_STATUS_INFO ||
+	    resp->status_info == NULL) {
 		assure__response__free_unpacked(resp, NULL);
 		return cli_error(EXIT_CODE_INTERNAL, "server answered Status without status info");
 	}
@@ -62,12 +63,9 @@ static int cmd_status_exec(struct cli *cli)
 		snprintf(schema, sizeof schema, "%" PRIu32, si->schema_version);
 		snprintf(conns, sizeof conns, "%" PRIu32, si->connections);
 		const struct cli_row rows[] = {
-			{ "Server", cli->server },
-			{ "Server version", si->server_version },
-			{ "Protocol version", protocol },
-			{ "Uptime", uptime },
-			{ "Schema version", schema },
-			{ "Connections", conns },
+		    {"Server", cli->server},	    {"Server version", si->server_version},
+		    {"Protocol version", protocol}, {"Uptime", uptime},
+		    {"Schema version", schema},	    {"Connections", conns},
 		};
 		cli_print_rows(stdout, rows, sizeof rows / sizeof rows[0]);
 	}
@@ -76,12 +74,12 @@ static int cmd_status_exec(struct cli *cli)
 }
 
 const struct cli_command cli_cmd_status = {
-	.noun = "status",
-	.summary = "show the server's version, uptime and connections",
-	.help = "Asks the server for its version, protocol version, uptime, database schema\n"
-		"version and number of open connections. --json prints one object with the\n"
-		"keys server_version, protocol_version, uptime_seconds, schema_version and\n"
-		"connections.",
-	.needs = CLI_SESSION_OPTIONAL,
-	.exec = cmd_status_exec,
+    .noun = "status",
+    .summary = "show the server's version, uptime and connections",
+    .help = "Asks the server for its version, protocol version, uptime, database schema\n"
+	    "version and number of open connections. --json prints one object with the\n"
+	    "keys server_version, protocol_version, uptime_seconds, schema_version and\n"
+	    "connections.",
+    .needs = CLI_SESSION_OPTIONAL,
+    .exec = cmd_status_exec,
 };

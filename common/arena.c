@@ -6,6 +6,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,12 @@ void arena_free(struct arena *a)
 void *arena_alloc(struct arena *a, size_t size)
 {
 	const size_t align = sizeof(max_align_t);
+	/* Rounding up, or adding the block header, must not wrap into a small
+	 * allocation the caller would then write past. */
+	if (size > SIZE_MAX / 2) {
+		fprintf(stderr, "FATAL arena: allocation of %zu bytes is impossible\n", size);
+		abort();
+	}
 	size = (size + align - 1) & ~(align - 1);
 	if (size == 0)
 		size = align;

@@ -50,7 +50,7 @@ struct client {
 	uint32_t max_frame;
 	uint64_t last_id;
 	char *server_error; /* message of an id-0 error response, or NULL */
-	char *dead;         /* why the stream is unusable, or NULL */
+	char *dead;	    /* why the stream is unusable, or NULL */
 };
 
 /* --- TCP -------------------------------------------------------------- */
@@ -72,8 +72,8 @@ static char *addr_string(const struct sockaddr *sa, socklen_t len)
 static int tcp_connect_one(const struct addrinfo *ai, int timeout_ms, char **cause)
 {
 	char *where = addr_string(ai->ai_addr, ai->ai_addrlen);
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			ai->ai_protocol);
+	int fd =
+	    socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0) {
 		*cause = xasprintf("cannot connect to %s: socket: %s", where, strerror(errno));
 		free(where);
@@ -84,7 +84,7 @@ static int tcp_connect_one(const struct addrinfo *ai, int timeout_ms, char **cau
 		err = errno;
 		if (err == EINPROGRESS) {
 			int64_t deadline = time_mono_ms() + timeout_ms;
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 			for (;;) {
 				int64_t left = deadline - time_mono_ms();
 				if (left <= 0) {
@@ -130,7 +130,7 @@ static int tcp_connect_one(const struct addrinfo *ai, int timeout_ms, char **cau
  * fail, the cause lists each address's failure. */
 static int tcp_connect(const char *host, const char *port, int timeout_ms, char **cause)
 {
-	struct addrinfo hints = { 0 }, *res = NULL;
+	struct addrinfo hints = {0}, *res = NULL;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
@@ -179,13 +179,13 @@ int client_connect(const struct client_config *cfg, struct client **out, char **
 		free(why);
 		return -1;
 	}
-	int connect_timeout =
-		cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : CLIENT_DEFAULT_CONNECT_TIMEOUT_MS;
+	int connect_timeout = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms
+							  : CLIENT_DEFAULT_CONNECT_TIMEOUT_MS;
 
 	/* The TLS context first: a missing CA file is reported without
 	 * touching the network. */
 	struct tls_client_ctx *ctx =
-		tls_client_ctx_new(cfg->ca_file, cfg->cert_file, cfg->key_file, cause);
+	    tls_client_ctx_new(cfg->ca_file, cfg->cert_file, cfg->key_file, cause);
 	if (ctx == NULL) {
 		free(host);
 		free(port);
@@ -210,7 +210,7 @@ int client_connect(const struct client_config *cfg, struct client **out, char **
 	struct client *c = xcalloc(1, sizeof *c);
 	c->ctx = ctx;
 	c->tls = tls;
-	c->io_timeout_ms = cfg->io_timeout_ms == 0 ? CLIENT_DEFAULT_IO_TIMEOUT_MS
+	c->io_timeout_ms = cfg->io_timeout_ms == 0  ? CLIENT_DEFAULT_IO_TIMEOUT_MS
 			   : cfg->io_timeout_ms < 0 ? -1
 						    : cfg->io_timeout_ms;
 	c->max_frame = cfg->max_frame != 0 ? cfg->max_frame : FRAME_DEFAULT_MAX;
@@ -333,6 +333,9 @@ int client_recv(struct client *c, Assure__Response **out, char **cause)
  * A write failed: the server has probably closed after telling us why (a
  * frame over its limit, too many connections, a TLS alert). Look for that
  * parting word briefly; if found, it names the cause better than EPIPE.
+ * (OpenSSL does not put the connection in its failed state for a socket
+ * write error, so the bytes already received can still be read; if they
+ * cannot, the read fails at once and the write's error stands.)
  */
 static char *parting_reason(struct client *c, char *write_error)
 {
@@ -441,8 +444,9 @@ int client_hello(struct client *c, const char *client_name, char **cause)
 	int code = client_status_code(resp);
 	if (code != ASSURE__CODE__OK) {
 		const char *msg = client_status_message(resp);
-		*cause = *msg != '\0' ? xstrdup(msg)
-				      : xasprintf("server refused hello (%s)", status_code_name(code));
+		*cause = *msg != '\0'
+			     ? xstrdup(msg)
+			     : xasprintf("server refused hello (%s)", status_code_name(code));
 		assure__response__free_unpacked(resp, NULL);
 		return -1;
 	}

@@ -49,7 +49,8 @@
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"                               \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                               \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
-#define TLS_CLIENT_CIPHERS_13 "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+#define TLS_CLIENT_CIPHERS_13                                                                      \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
 struct tls_client_ctx {
 	SSL_CTX *ssl_ctx;
@@ -59,6 +60,7 @@ struct tls_stream {
 	SSL *ssl;
 	int fd;
 	int got_alert; /* the last failure was an alert from the server */
+	int fatal;     /* an SSL_ERROR_SSL/_SYSCALL happened: no close_notify now */
 };
 
 /* --- errors ----------------------------------------------------------- */
@@ -121,7 +123,7 @@ static void sigpipe_unblock(struct sigpipe_guard *g)
 		if (sigismember(&pending, SIGPIPE)) {
 			/* Ours: take it off the pending set so unblocking
 			 * does not deliver it. */
-			struct timespec zero = { 0, 0 };
+			struct timespec zero = {0, 0};
 			while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
 				;
 		}
@@ -144,7 +146,8 @@ static int64_t deadline_after(int timeout_ms)
 static int wait_for_ssl(int fd, int ssl_err, int64_t deadline, int timeout_ms, const char *what,
 			char **cause)
 {
-	struct pollfd pfd = { .fd = fd, .events = ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN };
+	struct pollfd pfd = {.fd = fd,
+			     .events = ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN};
 	for (;;) {
 		int wait_ms = -1;
 		if (deadline >= 0) {
@@ -175,7 +178,8 @@ struct tls_client_ctx *tls_client_ctx_new(const char *ca_file, const char *cert_
 		return NULL;
 	}
 	if ((cert_file == NULL || *cert_file == '\0') != (key_file == NULL || *key_file == '\0')) {
-		*cause = xstrdup("a client certificate needs both a certificate file and a key file");
+		*cause =
+		    xstrdup("a client certificate needs both a certificate file and a key file");
 		return NULL;
 	}
 
@@ -206,7 +210,7 @@ struct tls_client_ctx *tls_client_ctx_new(const char *ca_file, const char *cert_
 	 * daemon; frames carry their own length, so truncation is still
 	 * caught one level up. */
 	SSL_CTX_set_options(ssl_ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-					     SSL_OP_IGNORE_UNEXPECTED_EOF);
+					 SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_PEER, NULL);
 
 	if (SSL_CTX_load_verify_locations(ssl_ctx, ca_file, NULL) != 1) {
@@ -271,8 +275,8 @@ static char *handshake_failure(SSL *ssl, int err, int ret)
 		return xasprintf("certificate verify failed: %s",
 				 X509_verify_cert_error_string(verify));
 	}
-	if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && ret == 0 && errno == 0 &&
-					     ERR_peek_error() == 0)) {
+	if (err == SSL_ERROR_ZERO_RETURN ||
+	    (err == SSL_ERROR_SYSCALL && ret == 0 && errno == 0 && ERR_peek_error() == 0)) {
 		ERR_clear_error();
 		return xstrdup("server closed the connection during the TLS handshake");
 	}
@@ -316,7 +320,8 @@ int tls_stream_open(struct tls_client_ctx *ctx, int fd, const char *host, int ti
 		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s->ssl), host) == 1;
 	} else {
 		SSL_set_hostflags(s->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-		ok = SSL_set1_host(s->ssl, host) == 1 && SSL_set_tlsext_host_name(s->ssl, host) == 1;
+		ok =
+		    SSL_set1_host(s->ssl, host) == 1 && SSL_set_tlsext_host_name(s->ssl, host) == 1;
 	}
 	if (!ok || SSL_set_fd(s->ssl, fd) != 1) {
 		char *what = xasprintf("cannot set up TLS for %s", host);
@@ -340,7 +345,8 @@ int tls_stream_open(struct tls_client_ctx *ctx, int fd, const char *host, int ti
 		if (r == 1)
 			break;
 		if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-			if (wait_for_ssl(fd, err, deadline, timeout_ms, "TLS handshake", cause) < 0) {
+			if (wait_for_ssl(fd, err, deadline, timeout_ms, "TLS handshake", cause) <
+			    0) {
 				stream_free(s);
 				return -1;
 			}
@@ -361,6 +367,8 @@ static char *io_failure(struct tls_stream *s, const char *what, int err)
 	/* OpenSSL files a received alert under reason SSL_AD_REASON_OFFSET
 	 * plus the alert number. */
 	s->got_alert = ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) >= SSL_AD_REASON_OFFSET;
+	/* OpenSSL forbids SSL_shutdown after these (SSL_shutdown(3)). */
+	s->fatal = 1;
 	if (err == SSL_ERROR_SYSCALL && e == 0)
 		return xasprintf("%s: %s", what, errno != 0 ? strerror(errno) : "connection lost");
 	char *reason = openssl_reason("unknown error");
@@ -401,8 +409,8 @@ int tls_stream_read_full(struct tls_stream *s, void *buf, size_t n, int timeout_
 			ERR_clear_error();
 			if (got == 0)
 				return 1;
-			*cause = xasprintf("server closed the connection after %zu of %zu bytes", got,
-					   n);
+			*cause = xasprintf("server closed the connection after %zu of %zu bytes",
+					   got, n);
 			return -1;
 		default:
 			*cause = io_failure(s, "TLS error reading from the server", err);
@@ -475,12 +483,14 @@ void tls_stream_close(struct tls_stream *s)
 	 * waiting for at this point. The peer's close_notify is not
 	 * awaited (a unidirectional shutdown is enough when the connection
 	 * is not reused). */
-	struct sigpipe_guard g;
-	ERR_clear_error();
-	sigpipe_block(&g);
-	(void)SSL_shutdown(s->ssl);
-	sigpipe_unblock(&g);
-	ERR_clear_error();
+	if (!s->fatal) {
+		struct sigpipe_guard g;
+		ERR_clear_error();
+		sigpipe_block(&g);
+		(void)SSL_shutdown(s->ssl);
+		sigpipe_unblock(&g);
+		ERR_clear_error();
+	}
 	stream_free(s);
 }
 

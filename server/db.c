@@ -198,6 +198,11 @@ int db_migrate(struct db *db, int *version, char **cause)
 	return 0;
 }
 
+int db_exec(struct db *db, const char *sql, char **cause)
+{
+	return exec_sql(db, sql, cause);
+}
+
 int db_begin(struct db *db, char **cause)
 {
 	return exec_sql(db, "BEGIN IMMEDIATE", cause);

@@ -33,6 +33,9 @@ int db_schema_version(struct db *db, int *version, char **cause) __attribute__((
 /* The newest version this build knows. */
 int db_latest_version(void);
 
+/* Runs SQL with no parameters and no rows (schema, pragmas). 0 or -1. */
+int db_exec(struct db *db, const char *sql, char **cause) __attribute__((warn_unused_result));
+
 /* Transactions. Each returns 0 or -1 with *cause. */
 int db_begin(struct db *db, char **cause) __attribute__((warn_unused_result));
 int db_commit(struct db *db, char **cause) __attribute__((warn_unused_result));

@@ -55,14 +55,47 @@ static size_t touch_request(const Assure__Request *req)
 	}
 }
 
-/* What decoded once must pack and decode again: the server packs
- * messages built from request fields, and the client decodes them. */
+/* The message inside the oneof, or NULL. Requests nest one level only. */
+static const ProtobufCMessage *request_op(const Assure__Request *req)
+{
+	switch (req->op_case) {
+	case ASSURE__REQUEST__OP_HELLO:
+		return &req->hello->base;
+	case ASSURE__REQUEST__OP_STATUS:
+		return &req->status->base;
+	case ASSURE__REQUEST__OP_LOGIN:
+		return &req->login->base;
+	case ASSURE__REQUEST__OP_RESUME:
+		return &req->resume->base;
+	case ASSURE__REQUEST__OP_WHOAMI:
+		return &req->whoami->base;
+	case ASSURE__REQUEST__OP_LOGOUT:
+		return &req->logout->base;
+	case ASSURE__REQUEST__OP_PASSWORD_CHANGE:
+		return &req->password_change->base;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * What decoded once must pack to the size it promised and decode again:
+ * the server packs messages built from request fields, and the client
+ * decodes them. Unknown fields are exempt from the second decode:
+ * libprotobuf-c 1.4 accepts field number 0 spelled as a two-byte varint
+ * (80 00), keeps it as an unknown field and packs it back as 00, which it
+ * then refuses. We never re-send a peer's unknown fields, so that quirk
+ * cannot reach a client.
+ */
 static void repack(const Assure__Request *req, struct arena *a)
 {
 	size_t n = assure__request__get_packed_size(req);
 	uint8_t *buf = arena_alloc(a, n);
 	if (assure__request__pack(req, buf) != n)
 		abort();
+	const ProtobufCMessage *op = request_op(req);
+	if (req->base.n_unknown_fields > 0 || (op != NULL && op->n_unknown_fields > 0))
+		return;
 	Assure__Request *again = assure__request__unpack(arena_allocator(a), n, buf);
 	if (again == NULL || again->id != req->id || again->op_case != req->op_case)
 		abort();

@@ -54,7 +54,6 @@ struct harness_dir {
 static struct harness_dir dirs[HARNESS_MAX_DIRS];
 static size_t ndirs;
 
-static const char *timeout_program = "test";
 
 /* Problems found outside any test (unclean exit, sanitizer reports). */
 static int harness_problems;
@@ -171,8 +170,9 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	write_str_fd(STDERR_FILENO, "harness: ");
-	write_str_fd(STDERR_FILENO, timeout_program);
-	write_str_fd(STDERR_FILENO, " timed out (global guard); killing its servers\n");
+	write_str_fd(STDERR_FILENO, program_invocation_short_name);
+	write_str_fd(STDERR_FILENO, " timed out (global guard); killing its servers, "
+				    "keeping their directories\n");
 	kill_running_servers(1);
 	_exit(1);
 }
