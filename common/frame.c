@@ -38,7 +38,9 @@ enum frame_result frame_peek(const uint8_t *buf, size_t avail, uint32_t max, uin
 uint8_t *frame_pack(const ProtobufCMessage *msg, uint32_t max, size_t *out_len)
 {
 	size_t body = protobuf_c_message_get_packed_size(msg);
-	if (body > max) {
+	/* An empty body would be a zero-length frame, which every reader
+	 * refuses; refuse it here too rather than send it. */
+	if (body == 0 || body > max) {
 		*out_len = 0;
 		return NULL;
 	}

@@ -34,8 +34,8 @@ uint32_t frame_get_header(const uint8_t in[FRAME_HEADER_SIZE]);
 
 /*
  * Packs msg into a new buffer holding header and body; *out_len is the
- * whole frame's length. The caller frees it. Returns NULL (and frees
- * nothing) if the packed message would exceed max.
+ * whole frame's length. The caller frees it. Returns NULL if the packed
+ * message would be empty (a zero-length frame is never valid) or exceed max.
  */
 uint8_t *frame_pack(const ProtobufCMessage *msg, uint32_t max, size_t *out_len);
 

@@ -228,21 +228,20 @@ int server_config_load(struct server_config *cfg, int argc, char **argv, FILE *o
 		struct config *file = NULL;
 		char *why = NULL;
 		if (config_parse_file(cfg->config_file, &file, &why) < 0) {
-			*cause = xasprintf("%s: %s", cfg->config_file, why);
-			free(why);
+			*cause = why; /* already names the file and line */
 			return -1;
 		}
 		for (size_t i = 0; i < file->n; i++) {
 			const struct config_entry *e = &file->entries[i];
 			const struct opt *o = find_opt(e->key);
 			if (o == NULL) {
-				*cause = xasprintf("%s line %d: unknown setting '%s'", cfg->config_file,
+				*cause = xasprintf("%s: line %d: unknown setting '%s'", cfg->config_file,
 						   e->line, e->key);
 				config_free(file);
 				return -1;
 			}
 			if (set_opt(cfg, o, e->value, &why) < 0) {
-				*cause = xasprintf("%s line %d: %s", cfg->config_file, e->line, why);
+				*cause = xasprintf("%s: line %d: %s", cfg->config_file, e->line, why);
 				free(why);
 				config_free(file);
 				return -1;

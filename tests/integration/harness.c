@@ -726,6 +726,12 @@ void harness_server_start(struct harness_server *s, const struct harness_server_
 
 int harness_server_stop_timed(struct harness_server *s, int timeout_ms, int64_t *elapsed_ms)
 {
+	return harness_server_signal_wait(s, SIGTERM, timeout_ms, elapsed_ms);
+}
+
+int harness_server_signal_wait(struct harness_server *s, int sig, int timeout_ms,
+			       int64_t *elapsed_ms)
+{
 	if (timeout_ms <= 0)
 		timeout_ms = HARNESS_STOP_TIMEOUT_MS;
 	if (s->pid <= 0) {
@@ -734,7 +740,7 @@ int harness_server_stop_timed(struct harness_server *s, int timeout_ms, int64_t 
 		return s->last_exit;
 	}
 	int64_t start = harness_now_ms();
-	kill(s->pid, SIGTERM);
+	kill(s->pid, sig);
 	int st = 0, result = -1;
 	for (;;) {
 		pid_t w = waitpid(s->pid, &st, WNOHANG);
@@ -747,9 +753,9 @@ int harness_server_stop_timed(struct harness_server *s, int timeout_ms, int64_t 
 			break;
 		}
 		if (harness_now_ms() - start > timeout_ms) {
-			fprintf(stderr, "harness: assured pid %d did not exit within %d ms of SIGTERM; "
+			fprintf(stderr, "harness: assured pid %d did not exit within %d ms of signal %d; "
 					"sending SIGKILL\n",
-				(int)s->pid, timeout_ms);
+				(int)s->pid, timeout_ms, sig);
 			kill(s->pid, SIGKILL);
 			waitpid(s->pid, NULL, 0);
 			result = -1;

@@ -84,6 +84,9 @@ void harness_server_start(struct harness_server *s, const struct harness_server_
  * killed. Never asserts. Stores it in s->last_exit. *elapsed_ms (optional)
  * is how long the exit took. */
 int harness_server_stop_timed(struct harness_server *s, int timeout_ms, int64_t *elapsed_ms);
+/* The same with another signal (SIGINT, say). */
+int harness_server_signal_wait(struct harness_server *s, int sig, int timeout_ms,
+			       int64_t *elapsed_ms);
 int harness_server_stop(struct harness_server *s);
 /* Stops the server if running. Prints the log at once, and counts a
  * problem that makes harness_finish fail the program, when the exit was not

@@ -3,7 +3,8 @@
  * each with its own TLS connection, Hello and 20 Status calls, five of them
  * also logging in (an argon2id hash on the server's workers) and asking
  * Whoami. All must succeed, and while every connection is held open the
- * server's Status must count them. Threads never use cmocka (it is not
+ * server's Status must count them. And --max-connections is a limit with a
+ * clear error, from which the server recovers as connections close. Threads never use cmocka (it is not
  * thread-safe); they record results that the main thread asserts on after
  * every thread has been joined.
  */
@@ -169,11 +170,101 @@ static void test_fifty_concurrent_clients(void **state)
 	client_free(c);
 }
 
+#define MAX_CONNECTIONS 4
+static const char *const limit_args[] = { "--max-connections", "4", NULL };
+
+static int limit_setup(void **state)
+{
+	struct harness_server *s = calloc(1, sizeof *s);
+	assert_non_null(s);
+	*state = s;
+	struct harness_server_opts opts = { .extra_args = limit_args };
+	harness_server_start(s, &opts);
+	return 0;
+}
+
+static int limit_teardown(void **state)
+{
+	struct harness_server *s = *state;
+	if (s != NULL) {
+		harness_server_destroy(s);
+		free(s);
+	}
+	return 0;
+}
+
+/* Fills the server to its limit; returns the cause of the refusal of one
+ * more (caller frees), after checking the server recovers. */
+static char *fill_to_limit(struct harness_server *s)
+{
+	struct client *held[MAX_CONNECTIONS];
+	for (int i = 0; i < MAX_CONNECTIONS; i++)
+		held[i] = harness_connect_hello(s);
+
+	struct client *extra = NULL;
+	char *cause = NULL;
+	int rc = harness_try_connect_hello(s->addr, &extra, &cause);
+	if (rc == 0) {
+		/* Hello passed; it must then be refused at the next request. */
+		struct harness_req r;
+		harness_req_status(&r);
+		int code = harness_try_call_code(extra, &r, &cause);
+		client_free(extra);
+		if (code == ASSURE__CODE__OK)
+			fail_msg("connection %d over --max-connections %d was accepted",
+				 MAX_CONNECTIONS + 1, MAX_CONNECTIONS);
+		if (code > 0 && asprintf(&cause, "status %d", code) < 0)
+			cause = NULL;
+	}
+	print_message("connection over the limit: %s\n", cause ? cause : "");
+
+	/* One leaves; a newcomer gets in (the server notices the close
+	 * asynchronously, so allow it a moment). */
+	client_free(held[0]);
+	held[0] = NULL;
+	int64_t deadline = harness_now_ms() + 3000;
+	for (;;) {
+		char *why = NULL;
+		if (harness_try_connect_hello(s->addr, &held[0], &why) == 0)
+			break;
+		free(why);
+		if (harness_now_ms() > deadline)
+			fail_msg("no connection accepted after one of %d closed", MAX_CONNECTIONS);
+		harness_sleep_ms(50);
+	}
+	assert_int_equal(harness_status_code(held[0]), ASSURE__CODE__OK);
+	for (int i = 0; i < MAX_CONNECTIONS; i++)
+		client_free(held[i]);
+	return cause;
+}
+
+static void test_max_connections_enforced(void **state)
+{
+	free(fill_to_limit(*state));
+}
+
+static void test_max_connections_refusal_is_clear(void **state)
+{
+	char *cause = fill_to_limit(*state);
+	/* "Limits with clear errors" (DESIGN.md): the refused client is told
+	 * why, not left with a bare TLS or EOF error. */
+	int clear = harness_contains_ci(cause, "connections");
+	if (!clear)
+		print_message("the refusal does not say it is the connection limit: '%s'\n",
+			      cause ? cause : "");
+	free(cause);
+	assert_true(clear);
+}
+
 int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fifty_concurrent_clients),
+		cmocka_unit_test_setup_teardown(test_max_connections_enforced, limit_setup,
+						limit_teardown),
+		cmocka_unit_test_setup_teardown(test_max_connections_refusal_is_clear,
+						limit_setup, limit_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

@@ -4,10 +4,14 @@
  * must exit 0 within 10 s and lose no write the server acknowledged: after
  * a restart on the same database every token a client received must
  * resume. And SIGTERM with an idle client connected must exit 0 promptly
- * rather than wait for the client to leave.
+ * rather than wait for the client to leave. Also the rest of assured's
+ * process contract (docs/CONTRACTS.md): SIGINT is a clean exit too, usage
+ * errors exit 2, start-up failures exit 1 with a reason on stderr, and
+ * init refuses a database that already has users, changing nothing.
  */
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -189,6 +193,109 @@ static void test_sigterm_with_idle_client(void **state)
 	client_free(c);
 }
 
+static void test_sigint_clean_exit(void **state)
+{
+	struct harness_server *s = *state;
+	struct client *c = harness_connect_hello(s);
+	int64_t took = 0;
+	int rc = harness_server_signal_wait(s, SIGINT, 10000, &took);
+	print_message("exit %d after %lld ms of SIGINT\n", rc, (long long)took);
+	if (rc != 0)
+		harness_server_dump_log(s);
+	assert_int_equal(rc, 0);
+	assert_true(took < IDLE_EXIT_MS);
+	client_free(c);
+}
+
+static void run_assured(struct harness_run *r, const char *const *argv)
+{
+	assert_int_equal(harness_run_argv(argv, NULL, NULL, 20000, r), 0);
+	assert_false(r->timed_out);
+}
+
+static void test_usage_and_help_exit_codes(void **state)
+{
+	(void)state;
+	struct harness_run r;
+	const char *bad[] = { ASSURED_BIN, "--no-such-option", NULL };
+	run_assured(&r, bad);
+	print_message("assured --no-such-option: exit %d: %s", r.status, r.err);
+	assert_int_equal(r.status, 2);
+	assert_true(strlen(r.err) > 0);
+	harness_run_free(&r);
+
+	const char *help[] = { ASSURED_BIN, "--help", NULL };
+	run_assured(&r, help);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "--listen"));
+	harness_run_free(&r);
+
+	const char *version[] = { ASSURED_BIN, "--version", NULL };
+	run_assured(&r, version);
+	assert_int_equal(r.status, 0);
+	assert_true(strlen(r.out) > 0);
+	harness_run_free(&r);
+}
+
+static void test_startup_failures_exit_1(void **state)
+{
+	struct harness_server *s = *state;
+	/* A second, stopped server: its own database, never launched. */
+	struct harness_server other;
+	harness_server_init(&other, NULL);
+
+	struct harness_run r;
+	/* The address is taken by the running server. */
+	const char *busy[] = { ASSURED_BIN, "--db",  other.db,  "--listen", s->addr,
+			       "--cert",    s->cert, "--key",	s->key,	    NULL };
+	run_assured(&r, busy);
+	print_message("listen on a busy port: exit %d: %s", r.status, r.err);
+	assert_int_equal(r.status, 1);
+	assert_true(strlen(r.err) > 0);
+	harness_run_free(&r);
+
+	/* A certificate file that does not exist. */
+	char missing[700];
+	snprintf(missing, sizeof missing, "%s/missing.crt", other.dir);
+	const char *nocert[] = { ASSURED_BIN, "--db",  other.db, "--listen", "127.0.0.1:0",
+				 "--cert",    missing, "--key",	 s->key,     NULL };
+	run_assured(&r, nocert);
+	print_message("missing certificate: exit %d: %s", r.status, r.err);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "missing.crt"));
+	harness_run_free(&r);
+
+	/* The server that holds the port is undisturbed. */
+	struct client *c = harness_connect_hello(s);
+	assert_int_equal(harness_status_code(c), ASSURE__CODE__OK);
+	client_free(c);
+}
+
+static void test_init_refuses_existing_database(void **state)
+{
+	struct harness_server *s = *state;
+	struct harness_run r;
+	const char *argv[] = { ASSURED_BIN, "init",	     "--db", s->db, "--admin", "admin2",
+			       "--password-stdin", NULL };
+	assert_int_equal(harness_run_argv(argv, NULL, "another long password 1\n", 20000, &r), 0);
+	print_message("init on a database with users: exit %d: %s", r.status, r.err);
+	assert_int_equal(r.status, 1);
+	assert_true(strlen(r.err) > 0);
+	harness_run_free(&r);
+
+	/* Nothing changed: the first admin's password still works, and no
+	 * admin2 was made. */
+	struct client *c = harness_connect_hello(s);
+	uint8_t token[HARNESS_TOKEN_LEN];
+	assure__response__free_unpacked(harness_login(c, HARNESS_ADMIN, s->password, token), NULL);
+	client_free(c);
+	c = harness_connect_hello(s);
+	struct harness_req req;
+	harness_req_login(&req, "admin2", "another long password 1");
+	assert_int_equal(harness_call_code(c, &req), ASSURE__CODE__UNAUTHENTICATED);
+	client_free(c);
+}
+
 int main(void)
 {
 	harness_guard(240);
@@ -196,6 +303,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sigterm_loses_no_acknowledged_write,
 						private_setup, private_teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_with_idle_client, private_setup,
+						private_teardown),
+		cmocka_unit_test_setup_teardown(test_sigint_clean_exit, private_setup,
+						private_teardown),
+		cmocka_unit_test(test_usage_and_help_exit_codes),
+		cmocka_unit_test_setup_teardown(test_startup_failures_exit_1, private_setup,
+						private_teardown),
+		cmocka_unit_test_setup_teardown(test_init_refuses_existing_database, private_setup,
 						private_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

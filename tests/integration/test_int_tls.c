@@ -5,7 +5,8 @@
  * the server's own handshake timer without disturbing TLS clients; and a
  * client that vanishes without close_notify (a dirty EOF, which libevent
  * 2.1 reports as an error unless told otherwise) is an ordinary disconnect,
- * not an ERROR in the log.
+ * not an ERROR in the log. Established connections left idle past
+ * --idle-timeout are closed; busy ones are not.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -52,6 +53,18 @@ static int wronghost_setup(void **state)
 	*state = s;
 	struct harness_server_opts opts = { .cert_name = "wronghost.crt",
 					    .key_name = "wronghost.key" };
+	harness_server_start(s, &opts);
+	return 0;
+}
+
+static const char *const idle_args[] = { "--idle-timeout", "2s", NULL };
+
+static int idle_setup(void **state)
+{
+	struct harness_server *s = calloc(1, sizeof *s);
+	assert_non_null(s);
+	*state = s;
+	struct harness_server_opts opts = { .extra_args = idle_args };
 	harness_server_start(s, &opts);
 	return 0;
 }
@@ -240,6 +253,43 @@ static void test_dirty_eof_is_harmless(void **state)
 	assert_false(bad);
 }
 
+static void test_idle_connection_closed(void **state)
+{
+	struct harness_server *s = *state;
+	struct client *busy = harness_connect_hello(s);
+	struct client *idle = harness_connect_hello(s);
+
+	/* 3.6 s of a request every 400 ms on one, nothing on the other. */
+	for (int i = 0; i < 9; i++) {
+		assert_int_equal(harness_status_code(busy), ASSURE__CODE__OK);
+		harness_sleep_ms(400);
+	}
+
+	/* By now the idle one has been closed (perhaps with a parting id-0
+	 * error): nothing to wait for. */
+	Assure__Response *resp = NULL;
+	char *cause = NULL;
+	int64_t t0 = harness_now_ms();
+	int rc = client_recv(idle, &resp, &cause);
+	if (rc == 0) {
+		print_message("idle: id %llu status %d: %s\n", (unsigned long long)resp->id,
+			      client_status_code(resp), client_status_message(resp));
+		assert_int_equal(resp->id, 0);
+		assert_int_not_equal(client_status_code(resp), ASSURE__CODE__OK);
+		assure__response__free_unpacked(resp, NULL);
+		rc = client_recv(idle, &resp, &cause);
+	}
+	int64_t took = harness_now_ms() - t0;
+	print_message("idle connection: %s (%lld ms)\n", cause ? cause : "", (long long)took);
+	assert_int_equal(rc, -1);
+	assert_true(took < 1000);
+	free(cause);
+	client_free(idle);
+
+	assert_int_equal(harness_status_code(busy), ASSURE__CODE__OK);
+	client_free(busy);
+}
+
 int main(void)
 {
 	harness_guard(240);
@@ -252,6 +302,8 @@ int main(void)
 		cmocka_unit_test(test_plain_http_dropped),
 		cmocka_unit_test(test_silent_peer_dropped_after_handshake_timeout),
 		cmocka_unit_test(test_dirty_eof_is_harmless),
+		cmocka_unit_test_setup_teardown(test_idle_connection_closed, idle_setup,
+						private_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);
