@@ -12,13 +12,20 @@
  *
  * Parsing: global flags may come before or after the command, command
  * flags after it; "--flag value" and "--flag=value" both work; "--" ends
- * the flags. --help wins over any usage error, so "assure login --bogus
- * --help" still shows the help. Secrets never come from argv: there is no
- * flag that takes a password or a token.
+ * the flags. A command takes at most one positional argument (its NAME or
+ * ID), anywhere after the verb. A flag marked CLI_FLAG_REPEAT accumulates
+ * its values; any other flag given twice is an error. --help wins over any
+ * usage error, so "assure login --bogus --help" still shows the help.
+ * Secrets never come from argv: there is no flag that takes a password or
+ * a token.
+ *
+ * Usage errors (exit 2) are all found before connecting: the parser, the
+ * required flags and argument, then the command's own check hook.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,6 +36,7 @@
 #include "client.h"
 #include "config.h"
 #include "status.h"
+#include "timeutil.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -37,7 +45,28 @@
 
 /* The command table: one row per command, defined next to its handler. */
 static const struct cli_command *const cli_table[] = {
-    &cli_cmd_status, &cli_cmd_login, &cli_cmd_whoami, &cli_cmd_logout, &cli_cmd_passwd,
+    &cli_cmd_status,
+    &cli_cmd_login,
+    &cli_cmd_whoami,
+    &cli_cmd_logout,
+    &cli_cmd_passwd,
+    &cli_cmd_user_add,
+    &cli_cmd_user_list,
+    &cli_cmd_user_show,
+    &cli_cmd_user_set,
+    &cli_cmd_user_disable,
+    &cli_cmd_user_enable,
+    &cli_cmd_user_reset_password,
+    &cli_cmd_role_list,
+    &cli_cmd_role_show,
+    &cli_cmd_role_add,
+    &cli_cmd_role_set,
+    &cli_cmd_role_rm,
+    &cli_cmd_permission_list,
+    &cli_cmd_site_add,
+    &cli_cmd_site_list,
+    &cli_cmd_session_list,
+    &cli_cmd_session_revoke,
 };
 #define CLI_TABLE_SIZE (sizeof cli_table / sizeof cli_table[0])
 
@@ -91,6 +120,35 @@ char *cli_printable(const char *s)
 	return out;
 }
 
+const char *cli_str(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+void cli_format_time(int64_t unix_s, char *buf, size_t size)
+{
+	if (unix_s <= 0)
+		snprintf(buf, size, "never");
+	else
+		time_format_rfc3339(unix_s, buf, size);
+}
+
+char *cli_join(char *const *items, size_t n, const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(cli_str(items[i])) + (i > 0 ? strlen(sep) : 0);
+	char *out = xmalloc(len);
+	char *p = out;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			p = stpcpy(p, sep);
+		p = stpcpy(p, cli_str(items[i]));
+	}
+	*p = '\0';
+	return out;
+}
+
 void cli_print_rows(FILE *out, const struct cli_row *rows, size_t n)
 {
 	size_t width = 0;
@@ -131,14 +189,75 @@ int cli_call(struct cli *cli, Assure__Request *req, Assure__Response **out)
 	return 0;
 }
 
-const char *cli_flag(const struct cli *cli, const char *name)
+int cli_rpc(struct cli *cli, Assure__Request__OpCase op, void *msg, Assure__Response **out)
+{
+	/* The oneof members are found through the descriptors, as protobuf-c
+	 * itself does, so one function serves every operation. */
+	const ProtobufCFieldDescriptor *in =
+	    protobuf_c_message_descriptor_get_field(&assure__request__descriptor, (unsigned)op);
+	const ProtobufCFieldDescriptor *res =
+	    protobuf_c_message_descriptor_get_field(&assure__response__descriptor, (unsigned)op);
+	if (in == NULL || res == NULL || in->type != PROTOBUF_C_TYPE_MESSAGE ||
+	    res->type != PROTOBUF_C_TYPE_MESSAGE)
+		abort(); /* an operation without a response of the same number: our bug */
+
+	Assure__Request req = ASSURE__REQUEST__INIT;
+	req.op_case = op;
+	*(void **)((char *)&req + in->offset) = msg;
+	int rc = cli_call(cli, &req, out);
+	if (rc != 0)
+		return rc;
+	if ((unsigned)(*out)->result_case != (unsigned)op ||
+	    *(void **)((char *)*out + res->offset) == NULL) {
+		assure__response__free_unpacked(*out, NULL);
+		*out = NULL;
+		return cli_error(EXIT_CODE_INTERNAL, "server answered %s without its result",
+				 in->name);
+	}
+	return 0;
+}
+
+static int flag_slot(const struct cli *cli, const char *name)
 {
 	if (cli->cmd == NULL || cli->cmd->flags == NULL)
-		return NULL;
-	for (size_t i = 0; cli->cmd->flags[i].name != NULL; i++)
+		return -1;
+	for (int i = 0; cli->cmd->flags[i].name != NULL; i++)
 		if (strcmp(cli->cmd->flags[i].name, name) == 0)
-			return cli->values[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+const char *cli_flag(const struct cli *cli, const char *name)
+{
+	int i = flag_slot(cli, name);
+	return i >= 0 ? cli->values[i] : NULL;
+}
+
+size_t cli_flag_list(const struct cli *cli, const char *name, char ***out)
+{
+	int i = flag_slot(cli, name);
+	*out = i >= 0 ? cli->lists[i] : NULL;
+	return i >= 0 ? cli->n_lists[i] : 0;
+}
+
+int cli_parse_number(const char *s, const char *what, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (d > max || v > (max - d) / 10) {
+			v = 0; /* too large */
+			break;
+		}
+		v = v * 10 + d;
+	}
+	if (p == s || *p != '\0' || v == 0)
+		return cli_error(EXIT_CODE_USAGE, "%s must be a whole number from 1 to %" PRIu64
+						  ", not \"%s\"",
+				 what, max, s);
+	*out = v;
+	return 0;
 }
 
 /* "login", "user add": a command as typed. Returns a static buffer. */
@@ -179,8 +298,11 @@ static void print_flags(FILE *out, const char *title, const struct cli_flag *fla
 	fprintf(out, "\n%s:\n", title);
 	for (size_t i = 0; flags[i].name != NULL; i++) {
 		flag_spec(&flags[i], spec, sizeof spec);
-		fprintf(out, "  %-*s  %s%s\n", (int)width, spec, flags[i].help,
-			flags[i].flags & CLI_FLAG_REQUIRED ? " (required)" : "");
+		int required = flags[i].flags & CLI_FLAG_REQUIRED;
+		int repeat = flags[i].flags & CLI_FLAG_REPEAT;
+		fprintf(out, "  %-*s  %s%s%s%s%s\n", (int)width, spec, flags[i].help,
+			required || repeat ? " (" : "", required ? "required" : "",
+			required && repeat ? ", " : "", repeat ? "may be repeated)" : required ? ")" : "");
 	}
 }
 
@@ -189,10 +311,16 @@ static void print_usage_line(FILE *out, const struct cli_command *cmd)
 	fprintf(out, "usage: assure %s", cmd->noun);
 	if (cmd->verb != NULL)
 		fprintf(out, " %s", cmd->verb);
+	if (cmd->arg != NULL)
+		fprintf(out, cmd->arg_optional ? " [%s]" : " %s", cmd->arg);
 	for (size_t i = 0; cmd->flags != NULL && cmd->flags[i].name != NULL; i++) {
 		char spec[128];
 		flag_spec(&cmd->flags[i], spec, sizeof spec);
-		fprintf(out, cmd->flags[i].flags & CLI_FLAG_REQUIRED ? " %s" : " [%s]", spec);
+		int required = cmd->flags[i].flags & CLI_FLAG_REQUIRED;
+		if (cmd->flags[i].flags & CLI_FLAG_REPEAT)
+			fprintf(out, required ? " %s [%s ...]" : " [%s ...]", spec, spec);
+		else
+			fprintf(out, required ? " %s" : " [%s]", spec);
 	}
 	fprintf(out, " [global flags]\n");
 }
@@ -204,9 +332,13 @@ static void print_main_help(FILE *out)
 		     "The command-line client of assure, the PCT's case and review system.\n"
 		     "\n"
 		     "Commands:\n");
+	int width = 0;
+	for (size_t i = 0; i < CLI_TABLE_SIZE; i++)
+		if ((int)strlen(command_name(cli_table[i])) > width)
+			width = (int)strlen(command_name(cli_table[i]));
 	for (size_t i = 0; i < CLI_TABLE_SIZE; i++) {
 		const struct cli_command *c = cli_table[i];
-		fprintf(out, "  %-16s %s\n", command_name(c), c->summary);
+		fprintf(out, "  %-*s  %s\n", width, command_name(c), c->summary);
 	}
 	print_flags(out, "Global flags (before or after the command)", global_flags);
 	fprintf(out,
@@ -217,17 +349,24 @@ static void print_main_help(FILE *out)
 		"\n"
 		"%s"
 		"\n"
-		"'assure COMMAND --help' shows a command's flags. See docs/CLI.md.\n",
+		"'assure COMMAND [VERB] --help' shows a command's flags. See docs/CLI.md.\n",
 		cli_exit_codes_help);
 }
 
 static void print_noun_help(FILE *out, const char *noun)
 {
 	fprintf(out, "usage: assure %s VERB [flags]\n\nVerbs:\n", noun);
+	int width = 0;
+	for (size_t i = 0; i < CLI_TABLE_SIZE; i++)
+		if (strcmp(cli_table[i]->noun, noun) == 0 && cli_table[i]->verb != NULL &&
+		    (int)strlen(cli_table[i]->verb) > width)
+			width = (int)strlen(cli_table[i]->verb);
 	for (size_t i = 0; i < CLI_TABLE_SIZE; i++)
 		if (strcmp(cli_table[i]->noun, noun) == 0 && cli_table[i]->verb != NULL)
-			fprintf(out, "  %-12s %s\n", cli_table[i]->verb, cli_table[i]->summary);
+			fprintf(out, "  %-*s  %s\n", width, cli_table[i]->verb,
+				cli_table[i]->summary);
 	print_flags(out, "Global flags", global_flags);
+	fprintf(out, "\n'assure %s VERB --help' shows a verb's flags.\n", noun);
 }
 
 static void print_command_help(FILE *out, const struct cli_command *cmd)
@@ -299,6 +438,10 @@ static void parse_word(struct cli *cli, struct cli_parse *p, const char *word)
 			    p->noun, p->noun);
 		return;
 	}
+	if (cli->cmd->arg != NULL && cli->arg == NULL) {
+		cli->arg = word;
+		return;
+	}
 	parse_error(p, "unexpected argument \"%s\" for assure %s", word, command_name(cli->cmd));
 }
 
@@ -348,6 +491,13 @@ static void parse_flag(struct cli *cli, struct cli_parse *p, int argc, char **ar
 		value = argv[++*i];
 	} else {
 		parse_error(p, "--%s needs a value (%s)", f->name, f->arg);
+		return;
+	}
+	if (ci >= 0 && gi < 0 && (f->flags & CLI_FLAG_REPEAT)) {
+		cli->lists[ci] = xrealloc(cli->lists[ci], (cli->n_lists[ci] + 1) * sizeof(char *));
+		cli->lists[ci][cli->n_lists[ci]++] = (char *)value; /* argv outlives cli */
+		if (*slot == NULL)
+			*slot = value;
 		return;
 	}
 	if (*slot != NULL && f->arg != NULL) {
@@ -518,15 +668,19 @@ int cli_connect(struct cli *cli)
 	return 0;
 }
 
-static int cli_check_required(const struct cli *cli)
+static int cli_check_required(struct cli *cli)
 {
-	const struct cli_flag *flags = cli->cmd->flags;
+	const struct cli_command *cmd = cli->cmd;
+	if (cmd->arg != NULL && !cmd->arg_optional && cli->arg == NULL)
+		return cli_error(EXIT_CODE_USAGE, "assure %s needs %s (see its --help)",
+				 command_name(cmd), cmd->arg);
+	const struct cli_flag *flags = cmd->flags;
 	for (size_t i = 0; flags != NULL && flags[i].name != NULL; i++)
 		if ((flags[i].flags & CLI_FLAG_REQUIRED) && cli->values[i] == NULL)
 			return cli_error(EXIT_CODE_USAGE, "assure %s needs --%s%s%s",
-					 command_name(cli->cmd), flags[i].name,
-					 flags[i].arg ? " " : "", flags[i].arg ? flags[i].arg : "");
-	return 0;
+					 command_name(cmd), flags[i].name, flags[i].arg ? " " : "",
+					 flags[i].arg ? flags[i].arg : "");
+	return cmd->check != NULL ? cmd->check(cli) : 0;
 }
 
 static void cli_release(struct cli *cli)
@@ -534,6 +688,8 @@ static void cli_release(struct cli *cli)
 	if (cli->resume_resp != NULL)
 		assure__response__free_unpacked(cli->resume_resp, NULL);
 	client_free(cli->client);
+	for (size_t i = 0; i < CLI_MAX_FLAGS; i++)
+		free(cli->lists[i]);
 	free(cli->server);
 	free(cli->ca_file);
 	free(cli->cert_file);

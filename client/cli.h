@@ -27,6 +27,7 @@ struct client;
 
 /* struct cli_flag.flags */
 #define CLI_FLAG_REQUIRED 0x1
+#define CLI_FLAG_REPEAT 0x2 /* may be given again; the values accumulate (cli_flag_list) */
 
 /* The most flags one command may declare (global flags not counted). */
 #define CLI_MAX_FLAGS 16
@@ -47,6 +48,12 @@ struct cli_command {
 	const char *help;    /* what the command does, for "assure NOUN [VERB] --help" */
 	int needs;	     /* CLI_CONNECT, CLI_SESSION, CLI_SESSION_OPTIONAL or 0 */
 	const struct cli_flag *flags; /* its own flags, or NULL */
+	const char *arg;	      /* its one positional argument ("NAME"), or NULL */
+	int arg_optional;	      /* the argument may be left out */
+	/* Checks the combination of flags before anything is connected;
+	 * returns 0 or an exit code (usually EXIT_CODE_USAGE) with the error
+	 * printed. NULL when there is nothing to check. */
+	int (*check)(struct cli *cli);
 	int (*exec)(struct cli *cli); /* returns an exit code */
 };
 
@@ -56,6 +63,23 @@ extern const struct cli_command cli_cmd_login;
 extern const struct cli_command cli_cmd_whoami;
 extern const struct cli_command cli_cmd_logout;
 extern const struct cli_command cli_cmd_passwd;
+extern const struct cli_command cli_cmd_user_add;
+extern const struct cli_command cli_cmd_user_list;
+extern const struct cli_command cli_cmd_user_show;
+extern const struct cli_command cli_cmd_user_set;
+extern const struct cli_command cli_cmd_user_disable;
+extern const struct cli_command cli_cmd_user_enable;
+extern const struct cli_command cli_cmd_user_reset_password;
+extern const struct cli_command cli_cmd_role_list;
+extern const struct cli_command cli_cmd_role_show;
+extern const struct cli_command cli_cmd_role_add;
+extern const struct cli_command cli_cmd_role_set;
+extern const struct cli_command cli_cmd_role_rm;
+extern const struct cli_command cli_cmd_permission_list;
+extern const struct cli_command cli_cmd_site_add;
+extern const struct cli_command cli_cmd_site_list;
+extern const struct cli_command cli_cmd_session_list;
+extern const struct cli_command cli_cmd_session_revoke;
 
 /* One run of the CLI. Everything here is owned by cli.c and lives until
  * the handler has returned. */
@@ -71,6 +95,9 @@ struct cli {
 	const struct cli_command *cmd;
 	const char
 	    *values[CLI_MAX_FLAGS]; /* per cmd->flags[i]: value, "" for a switch, NULL if absent */
+	char **lists[CLI_MAX_FLAGS]; /* per CLI_FLAG_REPEAT flag: every value, in order */
+	size_t n_lists[CLI_MAX_FLAGS];
+	const char *arg; /* the positional argument (cmd->arg), or NULL */
 
 	struct client *client;		    /* set when cmd->needs asks for a connection */
 	Assure__Response *resume_resp;	    /* the Resume response, owning session */
@@ -87,8 +114,16 @@ int cli_main(int argc, char **argv);
 int cli_connect(struct cli *cli) __attribute__((warn_unused_result));
 
 /* The value of the current command's flag --name; "" for a given switch;
- * NULL when absent. */
+ * NULL when absent. For a CLI_FLAG_REPEAT flag, the first value. */
 const char *cli_flag(const struct cli *cli, const char *name);
+/* Every value of the CLI_FLAG_REPEAT flag --name, in command-line order:
+ * returns the count and sets *out (NULL when 0) to an array owned by cli.
+ * Typed to drop straight into a protobuf repeated string field. */
+size_t cli_flag_list(const struct cli *cli, const char *name, char ***out);
+/* Parses a decimal number in [1, max] for flag or argument what ("--version",
+ * "ID"). 0 with *out set, or EXIT_CODE_USAGE with the error printed. */
+int cli_parse_number(const char *s, const char *what, uint64_t max, uint64_t *out)
+    __attribute__((warn_unused_result));
 
 /* Prints "assure: <message>" on stderr and returns exit_code. */
 int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,6 +142,15 @@ int cli_call_any(struct cli *cli, Assure__Request *req, Assure__Response **out)
  * the status's exit code returned. 0 only with an OK response in *out. */
 int cli_call(struct cli *cli, Assure__Request *req, Assure__Response **out)
     __attribute__((warn_unused_result));
+/*
+ * One RPC: wraps msg (an Assure__FooRequest) in a Request as operation op
+ * (ASSURE__REQUEST__OP_FOO), sends it, and checks that the OK response
+ * carries the matching result (the proto gives a request and its response
+ * the same field number). 0 with *out set, the result then being
+ * (*out)->foo; otherwise an exit code with the error printed.
+ */
+int cli_rpc(struct cli *cli, Assure__Request__OpCase op, void *msg, Assure__Response **out)
+    __attribute__((warn_unused_result));
 
 /* A label and value for an aligned two-column table. */
 struct cli_row {
@@ -119,6 +163,13 @@ struct cli_row {
 void cli_print_rows(FILE *out, const struct cli_row *rows, size_t n);
 /* Copies s with ASCII control characters replaced by '?'. Caller frees. */
 char *cli_printable(const char *s);
+/* "2026-11-23T15:42:07Z", or "never" for 0 (and anything before 1970). */
+void cli_format_time(int64_t unix_s, char *buf, size_t size);
+/* items joined with sep into a new string (NULL items as ""). Caller frees. */
+char *cli_join(char *const *items, size_t n, const char *sep);
+/* s, or "" for NULL: proto3 strings are never NULL once unpacked, but a
+ * hand-built message may leave them so. */
+const char *cli_str(const char *s);
 
 /* --- sessions (cmd_session.c) ---------------------------------------- */
 
@@ -131,5 +182,17 @@ char *cli_printable(const char *s);
  * another exit code on other failures.
  */
 int cli_session_resume(struct cli *cli, int optional) __attribute__((warn_unused_result));
+
+/* Longest password accepted, plus its NUL. */
+#define CLI_PASSWORD_MAX 1024
+
+/*
+ * Reads one password: a line of stdin when the command's --password-stdin
+ * was given, else asked for on /dev/tty with echo off after prompt. what
+ * names it in errors ("new password"). 0 with buf filled, or an exit code
+ * with the error printed and buf wiped. The caller wipes buf after use.
+ */
+int cli_read_password(const struct cli *cli, const char *prompt, const char *what, char *buf,
+		      size_t size) __attribute__((warn_unused_result));
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeutil.h"
+
 void cli_json_init(struct cli_json *j, FILE *out)
 {
 	j->out = out;
@@ -238,4 +240,25 @@ void cli_json_field_bool(struct cli_json *j, const char *key, int v)
 {
 	cli_json_key(j, key);
 	cli_json_bool(j, v);
+}
+
+void cli_json_field_time(struct cli_json *j, const char *key, int64_t unix_s)
+{
+	cli_json_key(j, key);
+	if (unix_s <= 0) {
+		cli_json_null(j);
+		return;
+	}
+	char t[32];
+	time_format_rfc3339(unix_s, t, sizeof t);
+	cli_json_string(j, t);
+}
+
+void cli_json_field_strings(struct cli_json *j, const char *key, char *const *items, size_t n)
+{
+	cli_json_key(j, key);
+	cli_json_array_begin(j);
+	for (size_t i = 0; i < n; i++)
+		cli_json_string(j, items[i] != NULL ? items[i] : "");
+	cli_json_array_end(j);
 }

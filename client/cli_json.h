@@ -48,6 +48,11 @@ void cli_json_field_string(struct cli_json *j, const char *key, const char *s);
 void cli_json_field_int(struct cli_json *j, const char *key, int64_t v);
 void cli_json_field_uint(struct cli_json *j, const char *key, uint64_t v);
 void cli_json_field_bool(struct cli_json *j, const char *key, int v);
+/* key: an RFC 3339 UTC string ("2026-11-23T15:42:07Z") for Unix seconds,
+ * or null for 0 (the proto's "never"; anything before 1970 likewise). */
+void cli_json_field_time(struct cli_json *j, const char *key, int64_t unix_s);
+/* key: an array of n strings (NULL items as ""). */
+void cli_json_field_strings(struct cli_json *j, const char *key, char *const *items, size_t n);
 
 /* Writes s[0..n) as a quoted, escaped JSON string (the core of the above,
  * exposed for tests). */

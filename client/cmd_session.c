@@ -38,13 +38,10 @@
 #include "cli_json.h"
 #include "client.h"
 #include "status.h"
-#include "timeutil.h"
 #include "xmalloc.h"
 
 #define SESSION_TOKEN_LEN 32
 #define SESSION_FILE_MAX 1024 /* a valid file is well under this */
-/* Longest password accepted, plus its NUL. */
-#define PASSWORD_MAX 1024
 
 /* --- hex -------------------------------------------------------------- */
 
@@ -525,13 +522,8 @@ static enum read_result tty_read_password(const char *prompt, char *buf, size_t 
 	}
 }
 
-/*
- * One password: a line of stdin with --password-stdin, else asked for on
- * the terminal. 0 with buf filled, or an exit code with the error printed
- * (buf wiped).
- */
-static int read_password(const struct cli *cli, const char *prompt, const char *what, char *buf,
-			 size_t size)
+int cli_read_password(const struct cli *cli, const char *prompt, const char *what, char *buf,
+		      size_t size)
 {
 	enum read_result r;
 	char *cause = NULL;
@@ -574,39 +566,12 @@ static int read_password(const struct cli *cli, const char *prompt, const char *
 	return rc;
 }
 
-/* --- output ----------------------------------------------------------- */
-
-static void format_time(int64_t unix_s, char *buf, size_t size)
-{
-	if (unix_s <= 0)
-		snprintf(buf, size, "never");
-	else
-		time_format_rfc3339(unix_s, buf, size);
-}
-
-static void json_time(struct cli_json *j, const char *key, int64_t unix_s)
-{
-	char t[32];
-	cli_json_key(j, key);
-	if (unix_s <= 0) {
-		cli_json_null(j);
-	} else {
-		time_format_rfc3339(unix_s, t, sizeof t);
-		cli_json_string(j, t);
-	}
-}
-
-static const char *str_or_empty(const char *s)
-{
-	return s != NULL ? s : "";
-}
-
 /* --- assure login ----------------------------------------------------- */
 
 static int cmd_login_exec(struct cli *cli)
 {
-	char password[PASSWORD_MAX];
-	int rc = read_password(cli, "Password: ", "password", password, sizeof password);
+	char password[CLI_PASSWORD_MAX];
+	int rc = cli_read_password(cli, "Password: ", "password", password, sizeof password);
 	if (rc != 0)
 		return rc;
 	rc = cli_connect(cli);
@@ -655,17 +620,17 @@ static int cmd_login_exec(struct cli *cli)
 		struct cli_json j;
 		cli_json_init(&j, stdout);
 		cli_json_object_begin(&j);
-		cli_json_field_string(&j, "username", str_or_empty(s->username));
-		cli_json_field_string(&j, "role", str_or_empty(s->role));
-		json_time(&j, "expires_at", s->expires_at);
-		json_time(&j, "idle_expires_at", s->idle_expires_at);
+		cli_json_field_string(&j, "username", cli_str(s->username));
+		cli_json_field_string(&j, "role", cli_str(s->role));
+		cli_json_field_time(&j, "expires_at", s->expires_at);
+		cli_json_field_time(&j, "idle_expires_at", s->idle_expires_at);
 		cli_json_field_bool(&j, "password_change_required", s->password_change_required);
 		cli_json_object_end(&j);
 	} else {
 		char expires[32];
-		format_time(s->expires_at, expires, sizeof expires);
-		char *name = cli_printable(str_or_empty(s->username));
-		char *role_shown = cli_printable(str_or_empty(s->role));
+		cli_format_time(s->expires_at, expires, sizeof expires);
+		char *name = cli_printable(cli_str(s->username));
+		char *role_shown = cli_printable(cli_str(s->role));
 		printf("Logged in as %s (%s), session expires %s\n", name,
 		       *role_shown != '\0' ? role_shown : "no role", expires);
 		if (s->password_change_required)
@@ -721,40 +686,30 @@ static int cmd_whoami_exec(struct cli *cli)
 		struct cli_json j;
 		cli_json_init(&j, stdout);
 		cli_json_object_begin(&j);
-		cli_json_field_string(&j, "username", str_or_empty(s->username));
-		cli_json_field_string(&j, "display_name", str_or_empty(s->display_name));
-		cli_json_field_string(&j, "role", str_or_empty(s->role));
-		cli_json_key(&j, "roles");
-		cli_json_array_begin(&j);
-		for (size_t i = 0; i < s->n_roles; i++)
-			cli_json_string(&j, str_or_empty(s->roles[i]));
-		cli_json_array_end(&j);
-		cli_json_field_string(&j, "site", str_or_empty(s->site));
-		json_time(&j, "created_at", s->created_at);
-		json_time(&j, "idle_expires_at", s->idle_expires_at);
-		json_time(&j, "expires_at", s->expires_at);
+		cli_json_field_string(&j, "username", cli_str(s->username));
+		cli_json_field_string(&j, "display_name", cli_str(s->display_name));
+		cli_json_field_string(&j, "role", cli_str(s->role));
+		cli_json_field_strings(&j, "roles", s->roles, s->n_roles);
+		cli_json_field_string(&j, "site", cli_str(s->site));
+		cli_json_field_time(&j, "created_at", s->created_at);
+		cli_json_field_time(&j, "idle_expires_at", s->idle_expires_at);
+		cli_json_field_time(&j, "expires_at", s->expires_at);
 		cli_json_field_bool(&j, "password_change_required", s->password_change_required);
 		cli_json_object_end(&j);
 	} else {
 		char created[32], idle[32], expires[32];
-		format_time(s->created_at, created, sizeof created);
-		format_time(s->idle_expires_at, idle, sizeof idle);
-		format_time(s->expires_at, expires, sizeof expires);
-		char *roles = xstrdup("");
-		for (size_t i = 0; i < s->n_roles; i++) {
-			char *joined =
-			    xasprintf("%s%s%s", roles, i ? ", " : "", str_or_empty(s->roles[i]));
-			free(roles);
-			roles = joined;
-		}
+		cli_format_time(s->created_at, created, sizeof created);
+		cli_format_time(s->idle_expires_at, idle, sizeof idle);
+		cli_format_time(s->expires_at, expires, sizeof expires);
+		char *roles = cli_join(s->roles, s->n_roles, ", ");
 		struct cli_row rows[9];
 		size_t n = 0;
-		rows[n++] = (struct cli_row){"User", str_or_empty(s->username)};
-		rows[n++] = (struct cli_row){"Display name", str_or_empty(s->display_name)};
-		rows[n++] = (struct cli_row){"Role", str_or_empty(s->role)};
+		rows[n++] = (struct cli_row){"User", cli_str(s->username)};
+		rows[n++] = (struct cli_row){"Display name", cli_str(s->display_name)};
+		rows[n++] = (struct cli_row){"Role", cli_str(s->role)};
 		if (s->n_roles > 1)
 			rows[n++] = (struct cli_row){"Roles held", roles};
-		rows[n++] = (struct cli_row){"Site", str_or_empty(s->site)};
+		rows[n++] = (struct cli_row){"Site", cli_str(s->site)};
 		rows[n++] = (struct cli_row){"Logged in", created};
 		rows[n++] = (struct cli_row){"Idle expiry", idle};
 		rows[n++] = (struct cli_row){"Absolute expiry", expires};
@@ -865,15 +820,15 @@ const struct cli_command cli_cmd_logout = {
 
 static int cmd_passwd_exec(struct cli *cli)
 {
-	char old_pw[PASSWORD_MAX], new_pw[PASSWORD_MAX], again[PASSWORD_MAX];
+	char old_pw[CLI_PASSWORD_MAX], new_pw[CLI_PASSWORD_MAX], again[CLI_PASSWORD_MAX];
 	int from_stdin = cli_flag(cli, "password-stdin") != NULL;
 	int rc =
-	    read_password(cli, "Current password: ", "current password", old_pw, sizeof old_pw);
+	    cli_read_password(cli, "Current password: ", "current password", old_pw, sizeof old_pw);
 	if (rc == 0)
-		rc = read_password(cli, "New password: ", "new password", new_pw, sizeof new_pw);
+		rc = cli_read_password(cli, "New password: ", "new password", new_pw, sizeof new_pw);
 	if (rc == 0 && !from_stdin) {
 		rc =
-		    read_password(cli, "New password again: ", "new password", again, sizeof again);
+		    cli_read_password(cli, "New password again: ", "new password", again, sizeof again);
 		if (rc == 0 && strcmp(new_pw, again) != 0)
 			rc = cli_error(EXIT_CODE_INVALID, "the new passwords do not match");
 		explicit_bzero(again, sizeof again);

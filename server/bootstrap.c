@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
@@ -116,7 +117,7 @@ int bootstrap_main(int argc, char **argv)
 			fprintf(stderr, "assured init: no password on stdin\n");
 			return 1;
 		}
-		const char *why = password_policy_check(password);
+		const char *why = password_policy_check(password, admin);
 		if (why) {
 			fprintf(stderr, "assured init: %s\n", why);
 			freezero_str(password);
@@ -151,7 +152,7 @@ int bootstrap_main(int argc, char **argv)
 	}
 	if (db_begin(db, &cause) < 0)
 		goto out;
-	int64_t now = time_now_ms();
+	int64_t now = clock_now_ms();
 	if (store_user_insert(db, admin, display, hash, one_time, now, &id, &cause) != 0 ||
 	    store_user_add_role(db, id, "admin", &cause) != 0) {
 		db_rollback(db);

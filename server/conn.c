@@ -55,6 +55,8 @@ static void conn_free(struct conn *c)
 	if (srv->slots[slot] == c) {
 		srv->slots[slot] = NULL;
 		srv->nconns--;
+		if (c->refusing)
+			srv->nrefusing--;
 	}
 	log_info("conn %s: closed (%s) after %llu requests", c->peer,
 		 c->close_reason ? c->close_reason : "closed",
@@ -182,6 +184,13 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 			conn_mark_for_close(c, "server shutting down");
 			return;
 		}
+		if (c->refusing) {
+			conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
+				  "server busy: it serves at most %llu connections (max-connections); "
+				  "try again shortly",
+				  (unsigned long long)c->srv->cfg->max_connections);
+			return;
+		}
 		reset_idle_timer(c);
 		bufferevent_enable(c->bev, EV_READ);
 		return;
@@ -219,11 +228,15 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
 		evutil_closesocket(fd);
 		return;
 	}
-	if (srv->nconns >= srv->cfg->max_connections) {
+	bool refusing = false;
+	if (srv->nconns - srv->nrefusing >= srv->cfg->max_connections) {
 		log_warn("conn %s: refused: %u connections already (max-connections)", peer,
-			 srv->nconns);
-		evutil_closesocket(fd);
-		return;
+			 srv->nconns - srv->nrefusing);
+		if (srv->nrefusing >= CONN_REFUSAL_SLOTS) {
+			evutil_closesocket(fd);
+			return;
+		}
+		refusing = true;
 	}
 	uint32_t slot = 0;
 	while (slot < srv->nslots && srv->slots[slot] != NULL)
@@ -251,6 +264,9 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
 	c->deferred = event_new(srv->base, -1, 0, deferred_cb, c);
 	srv->slots[slot] = c;
 	srv->nconns++;
+	c->refusing = refusing;
+	if (refusing)
+		srv->nrefusing++;
 
 	bufferevent_setcb(bev, read_cb, write_cb, event_cb, c);
 	bufferevent_setwatermark(bev, EV_READ, 0, FRAME_HEADER_SIZE + srv->max_frame);

@@ -13,6 +13,10 @@
 #include "assure.pb-c.h"
 #include "crypto.h"
 
+/* Connections over max-connections that are still accepted, to be told
+ * RESOURCE_EXHAUSTED rather than cut off without a word. */
+#define CONN_REFUSAL_SLOTS 16
+
 struct server;
 struct bufferevent;
 struct event;
@@ -44,6 +48,7 @@ struct conn {
 	char *close_reason;
 	int64_t opened_ms;
 	uint64_t requests;
+	bool refusing;          /* over max-connections: told so, then closed */
 };
 
 /* Takes a newly accepted socket. Closes it (and logs) if the server is

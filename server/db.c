@@ -297,6 +297,11 @@ int db_step_done(struct db *db, sqlite3_stmt *stmt, char **cause)
 	return status;
 }
 
+int db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 struct sqlite3 *db_handle(struct db *db)
 {
 	return db->h;

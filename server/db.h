@@ -57,6 +57,9 @@ int db_step_done(struct db *db, struct sqlite3_stmt *stmt, char **cause);
  * rest INTERNAL. */
 int db_status_from_sqlite(int rc);
 
+/* Whether a transaction is open (SQLite ends one by itself on some errors,
+ * such as a full disk). */
+int db_in_transaction(struct db *db);
 struct sqlite3 *db_handle(struct db *db);
 int64_t db_last_insert_id(struct db *db);
 int db_changes(struct db *db);

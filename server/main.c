@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "clock.h"
 #include "log.h"
 #include "server.h"
 #include "server_config.h"
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
 		return r < 0 ? 2 : 0;
 	}
 	log_set_level(log_level_parse(cfg.log_level));
+	clock_use_file(cfg.clock_file);
 	int rc = server_run(&cfg);
 	server_config_free(&cfg);
 	return rc;

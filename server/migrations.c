@@ -65,8 +65,42 @@ static const char migration_1[] =
 	"  SELECT id, p.column1 FROM roles, (VALUES ('user.read'), ('user.manage'), ('role.manage'),"
 	"    ('site.manage'), ('session.manage')) AS p WHERE roles.name = 'admin';";
 
+/* The built-in roles of DOMAIN.md with their documented permissions
+ * (docs/ROLES.md), and what the admin tools need to show. */
+static const char migration_2[] =
+	"ALTER TABLE users ADD COLUMN last_login_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN disabled_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX users_site ON users(site_id);"
+	"INSERT INTO roles (name, description, builtin) VALUES"
+	"  ('case-manager', 'PCT officer who runs a concern from intake to close', 1),"
+	"  ('investigator', 'investigates assigned concerns and writes the report; never decides', 1),"
+	"  ('pag-member', 'Performance Advisory Group: screens concerns, starts investigations, agrees informal action', 1),"
+	"  ('panel-member', 'decision panel: the only body that takes list decisions', 1),"
+	"  ('contract-manager', 'commissions and manages GP contracts and scorecard indicator sets', 1),"
+	"  ('reviewer', 'carries out annual contract reviews', 1),"
+	"  ('auditor', 'reads the audit trail and nothing else', 1),"
+	"  ('viewer', 'sees list status and contracts, no concern content', 1);"
+	"INSERT INTO role_permissions (role_id, permission)"
+	"  SELECT r.id, p.column2 FROM roles r JOIN (VALUES"
+	"    ('case-manager', 'performer.read'), ('case-manager', 'performer.write'),"
+	"    ('case-manager', 'concern.read'), ('case-manager', 'concern.write'),"
+	"    ('investigator', 'performer.read'), ('investigator', 'concern.read'),"
+	"    ('investigator', 'concern.investigate'),"
+	"    ('pag-member', 'performer.read'), ('pag-member', 'concern.read'),"
+	"    ('pag-member', 'concern.write'), ('pag-member', 'concern.pag'),"
+	"    ('panel-member', 'performer.read'), ('panel-member', 'concern.read'),"
+	"    ('panel-member', 'concern.decide'),"
+	"    ('contract-manager', 'contract.read'), ('contract-manager', 'contract.write'),"
+	"    ('contract-manager', 'indicators.manage'), ('contract-manager', 'review.read'),"
+	"    ('reviewer', 'contract.read'), ('reviewer', 'review.read'), ('reviewer', 'review.write'),"
+	"    ('auditor', 'audit.read'),"
+	"    ('viewer', 'performer.read'), ('viewer', 'contract.read')"
+	"  ) AS p ON p.column1 = r.name;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
+	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

@@ -5,6 +5,7 @@
 #include "password.h"
 
 #include <argon2.h>
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,12 +58,101 @@ void password_verify_dummy(const char *pw)
 		(void)password_verify(dummy_hash, pw);
 }
 
-const char *password_policy_check(const char *pw)
+/* Code points if s is valid UTF-8, else bytes: "any characters" are
+ * allowed, and a person counts characters, not bytes. */
+static size_t char_count(const char *s)
 {
-	size_t n = strlen(pw);
-	if (n < PASSWORD_MIN_LEN)
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		if (len == 0)
+			return strlen(s);
+		for (int i = 1; i < len; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return strlen(s);
+		p += len;
+		n++;
+	}
+	return n;
+}
+
+static int is_sequence(const char *s)
+{
+	size_t n = strlen(s);
+	int up = 1, down = 1;
+	for (size_t i = 1; i < n; i++) {
+		int d = (unsigned char)s[i] - (unsigned char)s[i - 1];
+		/* Digits run on from 9 to 0 ("123456789012") and back. */
+		int wrap_up = s[i - 1] == '9' && s[i] == '0';
+		int wrap_down = s[i - 1] == '0' && s[i] == '9';
+		up &= d == 1 || wrap_up;
+		down &= d == -1 || wrap_down;
+	}
+	return up || down;
+}
+
+static int is_keyboard_walk(const char *lower)
+{
+	static const char *const rows[] = { "1234567890-=", "qwertyuiop[]", "asdfghjkl;'", "zxcvbnm,./",
+					    "qwertzuiop", "azertyuiop" };
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (strlen(lower) >= 6 && strstr(rows[i], lower) != NULL)
+			return 1;
+	/* Walks longer than one row: the start of the rows run together. */
+	return strncmp(lower, "qwertyuiopasdfghjkl", strlen(lower)) == 0 ||
+	       strncmp(lower, "1qaz2wsx3edc4rfv5tgb", strlen(lower)) == 0;
+}
+
+const char *password_policy_check(const char *pw, const char *username)
+{
+	size_t bytes = strlen(pw);
+	if (bytes > PASSWORD_MAX_LEN)
+		return "password too long: at most 1024 bytes";
+	if (char_count(pw) < PASSWORD_MIN_LEN)
 		return "password too short: at least 12 characters are required";
-	if (n > PASSWORD_MAX_LEN)
-		return "password too long: at most 1024 characters";
-	return NULL;
+
+	char *lower = xstrdup(pw);
+	for (char *q = lower; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	const char *why = NULL;
+	size_t n = strlen(lower);
+	/* A short unit repeated ("abcabcabcabc", "passpasspass"). Longer
+	 * periods are real passphrases said twice, not worth refusing. */
+	const size_t max_unit = n / 2 < 8 ? n / 2 : 8;
+	size_t period = 1;
+	while (period <= max_unit) {
+		size_t i = period;
+		while (i < n && lower[i] == lower[i - period])
+			i++;
+		if (i == n)
+			break;
+		period++;
+	}
+	if (period <= max_unit) {
+		why = period == 1 ? "password refused: it repeats one character"
+				  : "password refused: it repeats a short pattern";
+	} else if (password_is_common(lower)) {
+		why = "password refused: it is one of the most commonly used passwords";
+	} else if (is_sequence(lower) || is_keyboard_walk(lower)) {
+		why = "password refused: it is a simple sequence of characters";
+	} else if (username && strlen(username) >= 3 && strstr(lower, username) != NULL) {
+		why = "password refused: it contains your username";
+	} else {
+		/* A common password with digits or symbols added at either end
+		 * ("password1234", "!!letmein2024!!") is no stronger. */
+		size_t a = 0, b = n;
+		while (a < b && !isalpha((unsigned char)lower[a]))
+			a++;
+		while (b > a && !isalpha((unsigned char)lower[b - 1]))
+			b--;
+		if (b - a >= 4 && (a > 0 || b < n)) {
+			char *core = xstrndup(lower + a, b - a);
+			if (password_is_common(core))
+				why = "password refused: it is a commonly used password with digits or symbols added";
+			freezero_str(core);
+		}
+	}
+	freezero_str(lower);
+	return why;
 }

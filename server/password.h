@@ -24,8 +24,17 @@ int password_verify(const char *encoded, const char *pw);
 /* Spends the same time as a verify against a real hash, so an unknown user
  * costs what a known one does (no user enumeration by timing). */
 void password_verify_dummy(const char *pw);
-/* NULL if pw is acceptable as a new password, else a sentence saying why.
- * Static string; do not free. */
-const char *password_policy_check(const char *pw);
+/*
+ * NULL if pw is acceptable as a new password for username, else a sentence
+ * saying why (static; do not free). NIST SP 800-63B 5.1.1.2: at least 12
+ * characters (Unicode code points when pw is UTF-8), at most 1024 bytes, any
+ * characters, no composition rules; refused when it is a commonly used
+ * password (also with digits or symbols tacked on), one repeated character,
+ * a plain sequence such as "123456789012", or contains the username.
+ */
+const char *password_policy_check(const char *pw, const char *username);
+/* Whether lower (already lower-cased) is on the common-password list. */
+int password_is_common(const char *lower);
+size_t password_common_count(void);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "conn.h"
 #include "log.h"
 #include "server.h"
@@ -48,6 +49,9 @@ static void build_index(void)
 		return;
 	add_table(rpc_system_table, rpc_system_count);
 	add_table(rpc_session_table, rpc_session_count);
+	add_table(rpc_user_table, rpc_user_count);
+	add_table(rpc_role_table, rpc_role_count);
+	add_table(rpc_site_table, rpc_site_count);
 }
 
 const struct rpc_entry *rpc_lookup(int op)
@@ -87,6 +91,9 @@ enum rpc_result rpc_error(struct rpc_call *call, int code, const char *fmt, ...)
 
 static void call_free(struct rpc_call *call)
 {
+	if (call->cleanup_fn)
+		call->cleanup_fn(call);
+	free(call->db_message);
 	/* The arena is wiped on free, so RPC_WIPE calls leave no secret. */
 	struct arena *a = call->arena;
 	arena_free(a);
@@ -155,6 +162,47 @@ enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job 
 	return submit(call, run, done, true);
 }
 
+static void db_job_run(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	job->status = call->db_fn(call, db, &call->db_message);
+}
+
+static void db_job_done(struct job *job)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	int st = job->status;
+	if (st == ASSURE__CODE__OK) {
+		if (call->after_fn)
+			call->after_fn(call);
+	} else if (st == ASSURE__CODE__INTERNAL || st == ASSURE__CODE__UNKNOWN) {
+		log_error("rpc %s %s: %s", call->peer, call->entry->name,
+			  call->db_message ? call->db_message : "internal error");
+		rpc_error(call, ASSURE__CODE__INTERNAL,
+			  "%s failed on an internal error (logged on the server); nothing was changed",
+			  call->entry->name);
+	} else if (st == ASSURE__CODE__UNAVAILABLE) {
+		rpc_error(call, st, "the database is busy; try again");
+	} else {
+		rpc_error(call, st, "%s", call->db_message ? call->db_message : status_code_name(st));
+	}
+	rpc_complete(call);
+}
+
+enum rpc_result rpc_read(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn after)
+{
+	call->db_fn = fn;
+	call->after_fn = after;
+	return rpc_submit_worker(call, db_job_run, db_job_done);
+}
+
+enum rpc_result rpc_write(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn after)
+{
+	call->db_fn = fn;
+	call->after_fn = after;
+	return rpc_submit_writer(call, db_job_run, db_job_done);
+}
+
 /* The operation's own sub-message, for the validity check. */
 static const ProtobufCMessage *op_message(const Assure__Request *req)
 {
@@ -199,7 +247,7 @@ static bool admit(struct rpc_call *call, struct conn *c)
 		return false;
 	}
 	if (c->has_session) {
-		int64_t now = time_now_ms();
+		int64_t now = clock_now_ms();
 		struct session *s = session_table_find(srv->sessions, c->token_hash);
 		enum session_state st = session_state(s, now, srv->session_idle_ms);
 		if (st == SESSION_VALID) {

@@ -53,6 +53,14 @@ struct rpc_actor {
 
 struct rpc_call;
 typedef enum rpc_result (*rpc_handler)(struct rpc_call *call);
+/* Database work of a call, run by rpc_read (a worker, read-only handle) or
+ * rpc_write (the writer, inside the call's savepoint). Returns a status code;
+ * on failure may set *message (heap) to the sentence the client sees. It may
+ * build the response in the call's arena. It must not touch loop state. */
+typedef int (*rpc_db_fn)(struct rpc_call *call, struct db *db, char **message);
+/* Runs on the loop after rpc_db_fn succeeded: updates in-memory state (for
+ * example live sessions) now that the change is committed. */
+typedef void (*rpc_after_fn)(struct rpc_call *call);
 
 struct rpc_entry {
 	int op;            /* ASSURE__REQUEST__OP_* */
@@ -74,6 +82,12 @@ struct rpc_call {
 	struct rpc_actor actor;
 	void *state;          /* handler-private, usually in the arena */
 	int64_t started_ns;
+	rpc_db_fn db_fn;
+	rpc_after_fn after_fn;
+	char *db_message;     /* heap, from db_fn */
+	/* Frees heap state the handler hung on the call; runs once, whatever
+	 * the outcome, just before the call is freed. */
+	void (*cleanup_fn)(struct rpc_call *call);
 };
 
 /* Takes ownership of arena (and req, which lives in it). */
@@ -89,6 +103,19 @@ enum rpc_result rpc_submit_worker(struct rpc_call *call, void (*run)(struct job 
 				  void (*done)(struct job *));
 enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job *, struct db *),
 				  void (*done)(struct job *));
+/* The common shapes of async work: fn on a worker or the writer, then
+ * after (may be NULL) on the loop if fn returned OK, then the reply. A
+ * non-OK status from fn becomes the reply's status with fn's message (for
+ * INTERNAL the detail is logged and the client gets a generic sentence). */
+enum rpc_result rpc_read(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn after);
+enum rpc_result rpc_write(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn after);
+/* Marks the response's result (sets result_case and the pointer). */
+#define RPC_RESULT(call, field, CASE, value)                                                      \
+	do {                                                                                      \
+		(call)->resp->result_case = ASSURE__RESPONSE__RESULT_##CASE;                      \
+		(call)->resp->field = (value);                                                    \
+	} while (0)
+
 /* The call that embeds job. */
 struct rpc_call *rpc_call_of(struct job *job);
 /* The table entry for an operation, or NULL. */
@@ -101,5 +128,11 @@ extern const struct rpc_entry rpc_system_table[];
 extern const size_t rpc_system_count;
 extern const struct rpc_entry rpc_session_table[];
 extern const size_t rpc_session_count;
+extern const struct rpc_entry rpc_user_table[];
+extern const size_t rpc_user_count;
+extern const struct rpc_entry rpc_role_table[];
+extern const size_t rpc_role_count;
+extern const struct rpc_entry rpc_site_table[];
+extern const size_t rpc_site_count;
 
 #endif

@@ -7,9 +7,11 @@
  * argon2id work runs on a worker; the session row is written by the writer;
  * only after that commit does the client get its token.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "conn.h"
 #include "db.h"
 #include "log.h"
@@ -18,6 +20,7 @@
 #include "server.h"
 #include "sessions.h"
 #include "store.h"
+#include "throttle.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -49,6 +52,7 @@ static Assure__SessionInfo *session_info(struct rpc_call *call, const struct ses
 /* --- Login ------------------------------------------------------------- */
 
 struct login_state {
+	char addr[64];
 	char *username;
 	char *password;
 	char *role_wanted;
@@ -153,6 +157,8 @@ static void login_store_run(struct job *job, struct db *db)
 	};
 	memcpy(rec.token_hash, ls->token_hash, sizeof rec.token_hash);
 	job->status = store_session_insert(db, &rec, &ls->session_id, &cause);
+	if (job->status == ASSURE__CODE__OK)
+		job->status = store_user_record_login(db, ls->user->id, ls->now, &cause);
 	if (job->status != ASSURE__CODE__OK)
 		ls->message = cause;
 }
@@ -179,6 +185,8 @@ static void login_store_done(struct job *job)
 	s->display_name = xstrdup(u->display_name);
 	s->role = xstrdup(ls->role);
 	s->site = xstrdup(u->site_code);
+	s->client_addr = xstrdup(ls->client_addr);
+	s->cert_subject = xstrdup(ls->cert_subject);
 	s->nroles = u->nroles;
 	s->roles = xcalloc(u->nroles ? u->nroles : 1, sizeof *s->roles);
 	for (size_t i = 0; i < u->nroles; i++)
@@ -215,12 +223,21 @@ static void login_verify_done(struct job *job)
 	struct rpc_call *call = rpc_call_of(job);
 	struct login_state *ls = call->state;
 	int st = job->status;
+	if (st == ASSURE__CODE__OK || st == ASSURE__CODE__PERMISSION_DENIED ||
+	    st == ASSURE__CODE__FAILED_PRECONDITION) {
+		/* The password was right: the consecutive-failure count restarts
+		 * even if the role choice still has to be corrected. */
+		throttle_success(call->srv->throttle_user, ls->username);
+		throttle_success(call->srv->throttle_addr, ls->addr);
+	}
 	if (st == ASSURE__CODE__OK) {
 		rpc_submit_writer(call, login_store_run, login_store_done);
 		return;
 	}
 	if (st == ASSURE__CODE__UNAUTHENTICATED) {
 		log_info("login %s: failed for user '%s'", call->peer, ls->username);
+		throttle_failure(call->srv->throttle_user, ls->username, clock_now_ms());
+		throttle_failure(call->srv->throttle_addr, ls->addr, clock_now_ms());
 		rpc_error(call, st, LOGIN_FAILED);
 	} else if (st == ASSURE__CODE__PERMISSION_DENIED ||
 		   st == ASSURE__CODE__FAILED_PRECONDITION) {
@@ -250,7 +267,23 @@ static enum rpc_result rpc_session_login(struct rpc_call *call)
 	ls->username = req->username;
 	ls->password = req->password;
 	ls->role_wanted = req->role;
-	ls->now = time_now_ms();
+	ls->now = clock_now_ms();
+	/* The client address without its port: the per-address throttle key. */
+	snprintf(ls->addr, sizeof ls->addr, "%s", call->peer);
+	char *colon = strrchr(ls->addr, ':');
+	if (colon)
+		*colon = '\0';
+	struct server *srv = call->srv;
+	int64_t wait_user = throttle_attempt(srv->throttle_user, ls->username, ls->now);
+	int64_t wait_addr = throttle_attempt(srv->throttle_addr, ls->addr, ls->now);
+	if (wait_user || wait_addr) {
+		/* Refused without looking at the password, with the same answer
+		 * as any failure: a throttled account is not revealed either. */
+		log_warn("login %s: throttled (user '%s' %llds, address %s %llds)", call->peer,
+			 ls->username, (long long)(wait_user + 999) / 1000, ls->addr,
+			 (long long)(wait_addr + 999) / 1000);
+		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, LOGIN_FAILED);
+	}
 	ls->client_addr = call->peer;
 	struct conn *c = conn_find(call->srv, call->conn_id);
 	ls->cert_subject = c ? arena_strdup(call->arena, c->cert_subject) : (char *)"";
@@ -270,7 +303,7 @@ static enum rpc_result rpc_session_resume(struct rpc_call *call)
 	uint8_t hash[CRYPTO_SHA256_LEN];
 	crypto_sha256(req->token.data, req->token.len, hash);
 	struct session *s = session_table_find(srv->sessions, hash);
-	int64_t now = time_now_ms();
+	int64_t now = clock_now_ms();
 	enum session_state st = session_state(s, now, srv->session_idle_ms);
 	if (st != SESSION_VALID)
 		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s",
@@ -311,7 +344,7 @@ static void logout_run(struct job *job, struct db *db)
 {
 	struct rpc_call *call = rpc_call_of(job);
 	char *cause = NULL;
-	int st = store_session_revoke(db, call->actor.session_id, time_now_ms(), "logout", &cause);
+	int st = store_session_revoke(db, call->actor.session_id, clock_now_ms(), "logout", &cause);
 	if (st == ASSURE__CODE__NOT_FOUND)
 		st = ASSURE__CODE__OK; /* already ended: the outcome is the same */
 	if (st != ASSURE__CODE__OK)
@@ -363,8 +396,10 @@ static void pwchange_store_run(struct job *job, struct db *db)
 	struct rpc_call *call = rpc_call_of(job);
 	struct pwchange_state *ps = call->state;
 	char *cause = NULL;
-	int64_t now = time_now_ms();
+	int64_t now = clock_now_ms();
 	int st = store_user_set_password(db, call->actor.user_id, ps->new_hash, 0, now, &cause);
+	if (st == ASSURE__CODE__OK)
+		st = store_user_touch(db, call->actor.user_id, now, call->actor.username, &cause);
 	if (st == ASSURE__CODE__OK)
 		st = store_session_revoke_user(db, call->actor.user_id, call->actor.session_id, now,
 					       "password changed", &cause);
@@ -437,6 +472,8 @@ static void pwchange_verify_done(struct job *job)
 		return;
 	case ASSURE__CODE__PERMISSION_DENIED:
 		log_info("passwd %s: wrong current password for %s", call->peer, call->actor.username);
+		/* Guessing through passwd counts like guessing through login. */
+		throttle_failure(call->srv->throttle_user, call->actor.username, clock_now_ms());
 		rpc_error(call, job->status, "current password is not correct");
 		break;
 	default:
@@ -453,7 +490,7 @@ static enum rpc_result rpc_session_password_change(struct rpc_call *call)
 	const Assure__PasswordChangeRequest *req = call->req->password_change;
 	if (req->old_password[0] == '\0')
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "old_password: required");
-	const char *why = password_policy_check(req->new_password);
+	const char *why = password_policy_check(req->new_password, call->actor.username);
 	if (why != NULL)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "new_password: %s", why);
 	if (strcmp(req->old_password, req->new_password) == 0)
@@ -466,11 +503,182 @@ static enum rpc_result rpc_session_password_change(struct rpc_call *call)
 	return rpc_submit_worker(call, pwchange_verify_run, pwchange_verify_done);
 }
 
+/* --- SessionList, SessionRevoke ------------------------------------------- */
+
+struct session_collect {
+	struct rpc_call *call;
+	const char *username; /* NULL: everyone */
+	int64_t now;
+	Assure__Session **items;
+	size_t n, cap;
+};
+
+static void collect_session(struct session *s, void *arg)
+{
+	struct session_collect *sc = arg;
+	struct rpc_call *call = sc->call;
+	struct server *srv = call->srv;
+	if (session_state(s, sc->now, srv->session_idle_ms) != SESSION_VALID)
+		return;
+	if (sc->username && strcmp(s->username, sc->username) != 0)
+		return;
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 16;
+		Assure__Session **v = arena_alloc(call->arena, cap * sizeof *v);
+		if (sc->n)
+			memcpy(v, sc->items, sc->n * sizeof *v);
+		sc->items = v;
+		sc->cap = cap;
+	}
+	Assure__Session *m = arena_alloc(call->arena, sizeof *m);
+	assure__session__init(m);
+	m->id = s->id;
+	m->username = arena_strdup(call->arena, s->username);
+	m->role = arena_strdup(call->arena, s->role);
+	m->created_at = s->created_at / 1000;
+	m->last_seen_at = s->last_seen_at / 1000;
+	m->expires_at = s->expires_at / 1000;
+	int64_t idle_end = s->last_seen_at + srv->session_idle_ms;
+	m->idle_expires_at = (idle_end < s->expires_at ? idle_end : s->expires_at) / 1000;
+	m->client_addr = arena_strdup(call->arena, s->client_addr ? s->client_addr : "");
+	m->cert_subject = arena_strdup(call->arena, s->cert_subject ? s->cert_subject : "");
+	m->current = s->id == call->actor.session_id;
+	sc->items[sc->n++] = m;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const Assure__Session *x = *(Assure__Session *const *)a, *y = *(Assure__Session *const *)b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int may_manage_sessions_of(const struct rpc_call *call, const char *username)
+{
+	return strcmp(username, call->actor.username) == 0 ||
+	       (call->actor.perms & PERM_BIT(PERM_SESSION_MANAGE));
+}
+
+static enum rpc_result rpc_session_list(struct rpc_call *call)
+{
+	const char *who = call->req->session_list->username;
+	struct session_collect sc = { .call = call, .now = clock_now_ms() };
+	if (who[0] != '\0') {
+		if (!may_manage_sessions_of(call, who))
+			return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
+					 "permission denied: listing another user's sessions needs "
+					 "permission 'session.manage'");
+		sc.username = who;
+	} else if (!(call->actor.perms & PERM_BIT(PERM_SESSION_MANAGE))) {
+		sc.username = call->actor.username; /* others see their own */
+	}
+	session_table_foreach(call->srv->sessions, collect_session, &sc);
+	if (sc.n > 1)
+		qsort(sc.items, sc.n, sizeof *sc.items, by_id);
+	Assure__SessionListResponse *r = arena_alloc(call->arena, sizeof *r);
+	assure__session_list_response__init(r);
+	r->n_sessions = sc.n;
+	r->sessions = sc.items;
+	RPC_RESULT(call, session_list, SESSION_LIST, r);
+	return RPC_DONE;
+}
+
+struct revoke_state {
+	int64_t session_id;   /* one session, or */
+	int64_t user_id;      /* all of a user's (found by the writer) */
+	uint32_t revoked;
+};
+
+static int session_revoke_db(struct rpc_call *call, struct db *db, char **message)
+{
+	const Assure__SessionRevokeRequest *req = call->req->session_revoke;
+	struct revoke_state *rs = call->state;
+	int64_t now = clock_now_ms();
+	int st;
+	if (rs->session_id) {
+		st = store_session_revoke(db, rs->session_id, now, "revoked", message);
+		if (st == ASSURE__CODE__NOT_FOUND)
+			*message = xasprintf("no live session %lld", (long long)rs->session_id);
+		rs->revoked = st == ASSURE__CODE__OK;
+	} else {
+		struct user_record *u = NULL;
+		st = store_user_find_by_name(db, req->username, &u, message);
+		if (st == ASSURE__CODE__NOT_FOUND)
+			*message = xasprintf("no user '%s'", req->username);
+		if (st == ASSURE__CODE__OK) {
+			rs->user_id = u->id;
+			st = store_session_revoke_user(db, u->id, 0, now, "revoked", message);
+			rs->revoked = (uint32_t)db_changes(db);
+		}
+		user_record_free(u);
+	}
+	if (st != ASSURE__CODE__OK)
+		return st;
+	Assure__SessionRevokeResponse *r = arena_alloc(call->arena, sizeof *r);
+	assure__session_revoke_response__init(r);
+	r->revoked = rs->revoked;
+	RPC_RESULT(call, session_revoke, SESSION_REVOKE, r);
+	return ASSURE__CODE__OK;
+}
+
+struct find_id {
+	int64_t id;
+	struct session *found;
+};
+
+static void find_session_id(struct session *s, void *arg)
+{
+	struct find_id *f = arg;
+	if (s->id == f->id)
+		f->found = s;
+}
+
+static void session_revoke_after(struct rpc_call *call)
+{
+	struct revoke_state *rs = call->state;
+	if (rs->user_id)
+		session_table_revoke_user(call->srv->sessions, rs->user_id, 0);
+	log_info("session revoke %s: %s revoked %u session(s)", call->peer, call->actor.username,
+		 rs->revoked);
+}
+
+static enum rpc_result rpc_session_revoke(struct rpc_call *call)
+{
+	const Assure__SessionRevokeRequest *req = call->req->session_revoke;
+	if ((req->id != 0) == (req->username[0] != '\0'))
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+				 "give either a session id or a username, not both or neither");
+	struct revoke_state *rs = arena_alloc(call->arena, sizeof *rs);
+	if (req->id != 0) {
+		struct find_id f = { req->id, NULL };
+		session_table_foreach(call->srv->sessions, find_session_id, &f);
+		if (f.found == NULL || f.found->revoked)
+			return rpc_error(call, ASSURE__CODE__NOT_FOUND, "no live session %lld",
+					 (long long)req->id);
+		if (!may_manage_sessions_of(call, f.found->username))
+			return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
+					 "permission denied: revoking another user's session needs "
+					 "permission 'session.manage'");
+		/* In memory at once, like logout: the next request anywhere on
+		 * this session is refused, even before the commit. */
+		f.found->revoked = true;
+		rs->session_id = req->id;
+	} else {
+		if (!may_manage_sessions_of(call, req->username))
+			return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
+					 "permission denied: revoking another user's sessions needs "
+					 "permission 'session.manage'");
+	}
+	call->state = rs;
+	return rpc_write(call, session_revoke_db, session_revoke_after);
+}
+
 const struct rpc_entry rpc_session_table[] = {
 	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WIPE | RPC_WRITE, rpc_session_login },
 	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH | RPC_WIPE, rpc_session_resume },
 	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami },
 	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE, rpc_session_logout },
+	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList", PERM_NONE, 0, rpc_session_list },
+	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke", PERM_NONE, RPC_WRITE, rpc_session_revoke },
 	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WIPE | RPC_WRITE | RPC_BARRIER, rpc_session_password_change },
 };
 

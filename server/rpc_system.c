@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "clock.h"
 #include "conn.h"
 #include "rpc.h"
 #include "server.h"
@@ -36,10 +37,10 @@ static enum rpc_result rpc_system_status(struct rpc_call *call)
 	assure__status_response__init(r);
 	r->server_version = (char *)ASSURE_VERSION;
 	r->protocol_version = ASSURE_PROTOCOL_VERSION;
-	int64_t up = (time_now_ms() - srv->started_ms) / 1000;
+	int64_t up = (time_mono_ms() - srv->started_ms) / 1000;
 	r->uptime_seconds = up > 0 ? (uint64_t)up : 0;
 	r->schema_version = (uint32_t)srv->schema_version;
-	r->connections = srv->nconns;
+	r->connections = srv->nconns - srv->nrefusing;
 	r->instance = srv->instance;
 	call->resp->result_case = ASSURE__RESPONSE__RESULT_STATUS_INFO;
 	call->resp->status_info = r;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "clock.h"
 #include "conn.h"
 #include "crypto.h"
 #include "db.h"
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "rpc.h"
 #include "sessions.h"
+#include "throttle.h"
 #include "store.h"
 #include "timeutil.h"
 #include "tls.h"
@@ -108,7 +110,10 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	struct server *srv = arg;
 	persist_session_activity(srv);
-	size_t n = session_table_prune(srv->sessions, time_now_ms(), srv->session_idle_ms);
+	int64_t now = clock_now_ms();
+	size_t n = session_table_prune(srv->sessions, now, srv->session_idle_ms);
+	throttle_prune(srv->throttle_user, now);
+	throttle_prune(srv->throttle_addr, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 }
@@ -148,6 +153,8 @@ static void load_session(void *arg, const struct session_record *rec)
 	s->display_name = xstrdup(u->display_name);
 	s->role = xstrdup(rec->role);
 	s->site = xstrdup(u->site_code);
+	s->client_addr = xstrdup(rec->client_addr ? rec->client_addr : "");
+	s->cert_subject = xstrdup(rec->cert_subject ? rec->cert_subject : "");
 	s->roles = u->roles;
 	s->nroles = u->nroles;
 	u->roles = NULL;
@@ -182,7 +189,7 @@ static int prepare_database(struct server *srv, char **cause)
 		log_warn("db: no users yet; create the first admin with 'assured init'");
 	srv->schema_version = version;
 	struct load_ctx lc = { srv, db, 0 };
-	if (store_session_each_live(db, time_now_ms(), load_session, &lc, cause) != 0) {
+	if (store_session_each_live(db, clock_now_ms(), load_session, &lc, cause) != 0) {
 		db_close(db);
 		return -1;
 	}
@@ -198,7 +205,7 @@ static void stop_check_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct server *srv = arg;
-	bool timed_out = time_now_ms() >= srv->stop_deadline_ms;
+	bool timed_out = time_mono_ms() >= srv->stop_deadline_ms;
 	if ((srv->inflight == 0 && srv->nconns == 0) || timed_out) {
 		if (timed_out && srv->inflight)
 			log_warn("shutdown: %llu calls still in flight after the timeout",
@@ -222,7 +229,7 @@ static void begin_stop(struct server *srv, const char *why)
 		srv->listener = NULL;
 	}
 	conn_stop_all(srv);
-	srv->stop_deadline_ms = time_now_ms() + (int64_t)srv->cfg->shutdown_timeout_s * 1000;
+	srv->stop_deadline_ms = time_mono_ms() + (int64_t)srv->cfg->shutdown_timeout_s * 1000;
 	struct timeval tv = { 0, 0 };
 	evtimer_add(srv->stop_check, &tv);
 }
@@ -341,7 +348,7 @@ int server_run(struct server_config *cfg)
 	srv->max_frame = (uint32_t)cfg->max_frame;
 	srv->session_idle_ms = (int64_t)cfg->session_idle_s * 1000;
 	srv->session_absolute_ms = (int64_t)cfg->session_absolute_s * 1000;
-	srv->started_ms = time_now_ms();
+	srv->started_ms = time_mono_ms();
 	uint8_t rnd[16];
 	crypto_random(rnd, sizeof rnd);
 	crypto_hex(rnd, sizeof rnd, srv->instance);
@@ -352,6 +359,13 @@ int server_run(struct server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	srv->sessions = session_table_new();
+	/* DOMAIN/issue rules: 5 free failures per account, then 30 s doubling
+	 * to 15 min, at most 100 attempts an hour; an address may fail more
+	 * (several staff share a site's NAT address) before it is slowed. */
+	const struct throttle_rules user_rules = { 5, 30 * 1000, 15 * 60 * 1000, 100 };
+	const struct throttle_rules addr_rules = { 50, 30 * 1000, 15 * 60 * 1000, 2000 };
+	srv->throttle_user = throttle_new(&user_rules);
+	srv->throttle_addr = throttle_new(&addr_rules);
 	if (prepare_database(srv, &cause) < 0)
 		goto out;
 	srv->tls = tls_server_new(cfg->cert_file, cfg->key_file, cfg->client_ca_file, &cause);
@@ -369,7 +383,7 @@ int server_run(struct server_config *cfg)
 	srv->writer = writer_new(cfg->db_path, (unsigned)cfg->write_batch, srv->completion, &cause);
 	if (srv->writer == NULL)
 		goto out;
-	srv->nslots = (uint32_t)cfg->max_connections;
+	srv->nslots = (uint32_t)cfg->max_connections + CONN_REFUSAL_SLOTS;
 	srv->slots = xcalloc(srv->nslots, sizeof *srv->slots);
 
 	srv->sig_term = evsignal_new(srv->base, SIGTERM, signal_cb, srv);
@@ -431,6 +445,8 @@ out:
 		event_free(srv->housekeeping);
 	free(srv->slots);
 	session_table_free(srv->sessions);
+	throttle_free(srv->throttle_user);
+	throttle_free(srv->throttle_addr);
 	tls_server_free(srv->tls);
 	if (srv->base)
 		event_base_free(srv->base);

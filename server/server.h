@@ -24,12 +24,15 @@ struct server {
 	struct writer *writer;
 	struct completion *completion;
 	struct session_table *sessions;
+	struct throttle *throttle_user; /* login failures per account name */
+	struct throttle *throttle_addr; /* login failures per client address */
 
 	/* Connections by slot; a conn id is (generation << 20 | slot) so a
 	 * late job result for a closed connection finds nothing. */
 	struct conn **slots;
 	uint32_t nslots;
 	uint32_t nconns;
+	uint32_t nrefusing; /* connections accepted only to be told we are full */
 	uint64_t generation;
 
 	struct event *sig_term, *sig_int, *sig_hup;

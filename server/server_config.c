@@ -44,6 +44,7 @@ static const struct opt opts[] = {
 	{ "write-batch", OPT_COUNT, OFF(write_batch), "256", 1, 10000, "most requests committed in one transaction" },
 	{ "max-inflight", OPT_COUNT, OFF(max_inflight), "256", 1, 100000, "requests in progress per connection before reading pauses" },
 	{ "shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_s), "15s", 1, 600, "longest wait for in-flight requests at shutdown" },
+	{ "clock-file", OPT_PATH, OFF(clock_file), NULL, 0, 0, "tests only: read the time (Unix ms) from FILE" },
 	{ "log-level", OPT_LEVEL, OFF(log_level), "info", 0, 0, "debug, info, warn or error" },
 };
 

@@ -27,6 +27,7 @@ struct server_config {
 	uint64_t max_inflight;         /* per connection */
 	uint64_t shutdown_timeout_s;
 	char *log_level;
+	char *clock_file; /* tests only: see clock.h */
 };
 
 /* Fills cfg from defaults, the file named by --config (if any) and argv

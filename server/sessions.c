@@ -39,6 +39,8 @@ void session_free(struct session *s)
 	free(s->display_name);
 	free(s->role);
 	free(s->site);
+	free(s->client_addr);
+	free(s->cert_subject);
 	for (size_t i = 0; i < s->nroles; i++)
 		free(s->roles[i]);
 	free(s->roles);

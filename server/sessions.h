@@ -23,6 +23,8 @@ struct session {
 	char *display_name;
 	char *role;
 	char *site;
+	char *client_addr;
+	char *cert_subject;
 	char **roles;
 	size_t nroles;
 	perm_mask perms;

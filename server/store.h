@@ -30,9 +30,84 @@ struct user_record {
 	int64_t version;
 	char **roles; /* role names, sorted */
 	size_t nroles;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t last_login_at;
+	char *updated_by; /* username of the last to change it; "" if never */
 };
 
 void user_record_free(struct user_record *u);
+void user_records_free(struct user_record **v, size_t n);
+
+enum user_state_filter { USER_FILTER_ENABLED, USER_FILTER_DISABLED, USER_FILTER_ALL };
+
+struct user_filter {
+	const char *site;  /* NULL or "": any */
+	const char *role;  /* NULL or "": any */
+	enum user_state_filter state;
+	const char *after; /* paging: usernames greater than this; NULL from the start */
+	unsigned limit;
+};
+
+/* Users matching f, by username, at most f->limit. */
+int store_user_list(struct db *db, const struct user_filter *f, struct user_record ***out,
+		    size_t *n, char **cause);
+/* Changes display name and/or site (NULL: unchanged). Callers changing a
+ * user call store_user_touch once afterwards: it alone bumps the version. */
+int store_user_update(struct db *db, int64_t id, const char *display_name, const char *site_code,
+		      int64_t now_ms, char **cause);
+/* Records that `by` changed the user now: bumps version, sets updated_at
+ * and updated_by. */
+int store_user_touch(struct db *db, int64_t id, int64_t now_ms, const char *by, char **cause);
+/* NOT_FOUND when the user does not hold the role. */
+int store_user_remove_role(struct db *db, int64_t user_id, const char *role, char **cause);
+int store_user_set_disabled(struct db *db, int64_t id, int disabled, const char *reason,
+			    int64_t now_ms, char **cause);
+int store_user_record_login(struct db *db, int64_t id, int64_t now_ms, char **cause);
+/* Enabled users holding role. */
+int store_user_count_enabled_with_role(struct db *db, const char *role, int64_t *count,
+				       char **cause);
+
+struct role_record {
+	int64_t id;
+	char *name;
+	char *description;
+	int builtin;
+	char **permissions; /* sorted */
+	size_t npermissions;
+	unsigned users;
+};
+
+void role_record_free(struct role_record *r);
+void role_records_free(struct role_record **v, size_t n);
+int store_role_list(struct db *db, struct role_record ***out, size_t *n, char **cause);
+int store_role_find(struct db *db, const char *name, struct role_record **out, char **cause);
+int store_role_insert(struct db *db, const char *name, const char *description, int64_t *id,
+		      char **cause);
+int store_role_set_description(struct db *db, int64_t id, const char *description, char **cause);
+int store_role_add_permission(struct db *db, int64_t id, const char *permission, char **cause);
+int store_role_remove_permission(struct db *db, int64_t id, const char *permission, char **cause);
+int store_role_delete(struct db *db, int64_t id, char **cause);
+/* Usernames of users holding role, sorted. */
+int store_role_usernames(struct db *db, const char *role, char ***out, size_t *n, char **cause);
+
+struct site_record {
+	int64_t id;
+	char *code;
+	char *name;
+	unsigned users;
+	int64_t created_at;
+};
+
+void site_record_free(struct site_record *s);
+void site_records_free(struct site_record **v, size_t n);
+int store_site_insert(struct db *db, const char *code, const char *name, int64_t now_ms,
+		      int64_t *id, char **cause);
+int store_site_find(struct db *db, const char *code, struct site_record **out, char **cause);
+int store_site_list(struct db *db, struct site_record ***out, size_t *n, char **cause);
+
+/* Frees an array of n strings and the array; accepts NULL. */
+void store_strings_free(char **v, size_t n);
 
 int store_user_find_by_name(struct db *db, const char *username, struct user_record **out,
 			    char **cause);

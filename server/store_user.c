@@ -18,6 +18,24 @@ static char *col_text(sqlite3_stmt *st, int i)
 	return xstrdup(t ? (const char *)t : "");
 }
 
+void store_strings_free(char **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void user_records_free(struct user_record **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		user_record_free(v[i]);
+	free(v);
+}
+
 void user_record_free(struct user_record *u)
 {
 	if (u == NULL)
@@ -25,6 +43,7 @@ void user_record_free(struct user_record *u)
 	free(u->username);
 	free(u->display_name);
 	free(u->site_code);
+	free(u->updated_by);
 	freezero_str(u->password_hash);
 	for (size_t i = 0; i < u->nroles; i++)
 		free(u->roles[i]);
@@ -57,7 +76,8 @@ static int load_roles(struct db *db, struct user_record *u, char **cause)
 
 #define USER_COLUMNS                                                                              \
 	"u.id, u.username, u.display_name, coalesce(s.code, ''), u.password_hash,"               \
-	" u.must_change_password, u.disabled, u.version"
+	" u.must_change_password, u.disabled, u.version, u.created_at, u.updated_at,"           \
+	" u.last_login_at, u.updated_by"
 
 static const char sql_user_by_name[] = "SELECT " USER_COLUMNS
 				       " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
@@ -65,6 +85,24 @@ static const char sql_user_by_name[] = "SELECT " USER_COLUMNS
 static const char sql_user_by_id[] = "SELECT " USER_COLUMNS
 				     " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
 				     " WHERE u.id = ?";
+
+static struct user_record *user_from_row(sqlite3_stmt *st)
+{
+	struct user_record *u = xcalloc(1, sizeof *u);
+	u->id = sqlite3_column_int64(st, 0);
+	u->username = col_text(st, 1);
+	u->display_name = col_text(st, 2);
+	u->site_code = col_text(st, 3);
+	u->password_hash = col_text(st, 4);
+	u->must_change_password = sqlite3_column_int(st, 5);
+	u->disabled = sqlite3_column_int(st, 6);
+	u->version = sqlite3_column_int64(st, 7);
+	u->created_at = sqlite3_column_int64(st, 8);
+	u->updated_at = sqlite3_column_int64(st, 9);
+	u->last_login_at = sqlite3_column_int64(st, 10);
+	u->updated_by = col_text(st, 11);
+	return u;
+}
 
 static int find_user(struct db *db, sqlite3_stmt *st, struct user_record **out, char **cause)
 {
@@ -78,15 +116,7 @@ static int find_user(struct db *db, sqlite3_stmt *st, struct user_record **out, 
 		sqlite3_reset(st);
 		return db_status_from_sqlite(rc);
 	}
-	struct user_record *u = xcalloc(1, sizeof *u);
-	u->id = sqlite3_column_int64(st, 0);
-	u->username = col_text(st, 1);
-	u->display_name = col_text(st, 2);
-	u->site_code = col_text(st, 3);
-	u->password_hash = col_text(st, 4);
-	u->must_change_password = sqlite3_column_int(st, 5);
-	u->disabled = sqlite3_column_int(st, 6);
-	u->version = sqlite3_column_int64(st, 7);
+	struct user_record *u = user_from_row(st);
 	sqlite3_reset(st);
 	int status = load_roles(db, u, cause);
 	if (status != ASSURE__CODE__OK) {
@@ -162,8 +192,8 @@ int store_user_add_role(struct db *db, int64_t user_id, const char *role, char *
 }
 
 static const char sql_user_set_password[] =
-	"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?,"
-	" version = version + 1 WHERE id = ?";
+	"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?"
+	" WHERE id = ?";
 
 int store_user_set_password(struct db *db, int64_t user_id, const char *password_hash,
 			    int must_change_password, int64_t now_ms, char **cause)
@@ -237,5 +267,159 @@ int store_role_permissions(struct db *db, const char *role, perm_mask *mask, cha
 		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
 		return db_status_from_sqlite(rc);
 	}
+	return ASSURE__CODE__OK;
+}
+
+static const char sql_user_list[] =
+	"SELECT " USER_COLUMNS " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
+	" WHERE (?1 = '' OR s.code = ?1)"
+	"   AND (?2 = '' OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+	"                           WHERE ur.user_id = u.id AND r.name = ?2))"
+	"   AND (?3 = 2 OR u.disabled = ?3)"
+	"   AND u.username > ?4"
+	" ORDER BY u.username LIMIT ?5";
+
+int store_user_list(struct db *db, const struct user_filter *f, struct user_record ***out,
+		    size_t *n, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_list, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, f->site ? f->site : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->role ? f->role : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, f->state == USER_FILTER_ALL ? 2 : f->state == USER_FILTER_DISABLED ? 1 : 0);
+	sqlite3_bind_text(st, 4, f->after ? f->after : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, f->limit);
+	struct user_record **v = NULL;
+	size_t count = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xrealloc(v, (count + 1) * sizeof *v);
+		v[count++] = user_from_row(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		user_records_free(v, count);
+		return db_status_from_sqlite(rc);
+	}
+	for (size_t i = 0; i < count; i++) {
+		int status = load_roles(db, v[i], cause);
+		if (status != ASSURE__CODE__OK) {
+			user_records_free(v, count);
+			return status;
+		}
+	}
+	*out = v;
+	*n = count;
+	return ASSURE__CODE__OK;
+}
+
+static const char sql_user_update[] =
+	"UPDATE users SET display_name = coalesce(?1, display_name),"
+	" site_id = CASE WHEN ?2 IS NULL THEN site_id ELSE (SELECT id FROM sites WHERE code = ?2) END,"
+	" updated_at = ?3 WHERE id = ?4";
+
+int store_user_update(struct db *db, int64_t id, const char *display_name, const char *site_code,
+		      int64_t now_ms, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_update, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	if (display_name)
+		sqlite3_bind_text(st, 1, display_name, -1, SQLITE_STATIC);
+	if (site_code)
+		sqlite3_bind_text(st, 2, site_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms);
+	sqlite3_bind_int64(st, 4, id);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__OK && db_changes(db) == 0)
+		return ASSURE__CODE__NOT_FOUND;
+	return status;
+}
+
+static const char sql_user_touch[] =
+	"UPDATE users SET updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?";
+
+int store_user_touch(struct db *db, int64_t id, int64_t now_ms, const char *by, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_touch, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__OK && db_changes(db) == 0)
+		return ASSURE__CODE__NOT_FOUND;
+	return status;
+}
+
+static const char sql_user_remove_role[] =
+	"DELETE FROM user_roles WHERE user_id = ? AND role_id = (SELECT id FROM roles WHERE name = ?)";
+
+int store_user_remove_role(struct db *db, int64_t user_id, const char *role, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_remove_role, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__OK && db_changes(db) == 0)
+		return ASSURE__CODE__NOT_FOUND;
+	return status;
+}
+
+static const char sql_user_set_disabled[] =
+	"UPDATE users SET disabled = ?, disabled_reason = ?, updated_at = ? WHERE id = ?";
+
+int store_user_set_disabled(struct db *db, int64_t id, int disabled, const char *reason,
+			    int64_t now_ms, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_set_disabled, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
+	sqlite3_bind_text(st, 2, reason ? reason : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms);
+	sqlite3_bind_int64(st, 4, id);
+	int status = db_step_done(db, st, cause);
+	if (status == ASSURE__CODE__OK && db_changes(db) == 0)
+		return ASSURE__CODE__NOT_FOUND;
+	return status;
+}
+
+static const char sql_user_record_login[] = "UPDATE users SET last_login_at = ? WHERE id = ?";
+
+int store_user_record_login(struct db *db, int64_t id, int64_t now_ms, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_record_login, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int64(st, 2, id);
+	return db_step_done(db, st, cause);
+}
+
+static const char sql_user_count_role[] =
+	"SELECT count(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+	" JOIN roles r ON r.id = ur.role_id WHERE r.name = ? AND u.disabled = 0";
+
+int store_user_count_enabled_with_role(struct db *db, const char *role, int64_t *count,
+				       char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_user_count_role, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
+		sqlite3_reset(st);
+		return db_status_from_sqlite(rc);
+	}
+	*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return ASSURE__CODE__OK;
 }

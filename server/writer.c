@@ -31,38 +31,77 @@ struct writer {
 	struct writer_stats stats;
 };
 
+/* Jobs from `from` up to (not including) `to` that succeeded lose their
+ * work: their transaction did not commit. */
+static void fail_segment(struct job *from, struct job *to, int status)
+{
+	for (struct job *j = from; j != to; j = j->next)
+		if (j->status == ASSURE__CODE__OK)
+			j->status = status;
+}
+
+static int begin_or_fail(struct writer *w, struct job *from)
+{
+	char *cause = NULL;
+	if (db_begin(w->db, &cause) == 0)
+		return 0;
+	log_error("writer: BEGIN failed: %s", cause);
+	free(cause);
+	for (struct job *j = from; j; j = j->next)
+		j->status = ASSURE__CODE__UNAVAILABLE;
+	return -1;
+}
+
+/*
+ * One transaction for the batch, a savepoint per job. SQLite ends the whole
+ * transaction by itself on some errors (a full disk, an I/O error); then the
+ * jobs before it in the same transaction are lost, so they are answered
+ * INTERNAL, and a new transaction starts for the rest. A job's answer is OK
+ * only if its work is in a transaction that committed.
+ */
 static void run_batch(struct writer *w, struct job *batch)
 {
 	char *cause = NULL;
-	if (db_begin(w->db, &cause) < 0) {
-		log_error("writer: BEGIN failed: %s", cause);
-		free(cause);
-		for (struct job *j = batch; j; j = j->next)
-			j->status = ASSURE__CODE__UNAVAILABLE;
+	struct job *segment = batch; /* first job of the open transaction */
+	if (begin_or_fail(w, batch) < 0)
 		return;
-	}
 	for (struct job *j = batch; j; j = j->next) {
 		if (db_savepoint(w->db, &cause) < 0) {
 			log_error("writer: SAVEPOINT failed: %s", cause);
 			free(cause);
 			cause = NULL;
 			j->status = ASSURE__CODE__INTERNAL;
-			continue;
-		}
-		j->status = ASSURE__CODE__OK;
-		j->run(j, w->db);
-		if (j->status == ASSURE__CODE__OK) {
-			if (db_release(w->db, &cause) < 0) {
-				log_error("writer: RELEASE failed: %s", cause);
-				free(cause);
-				cause = NULL;
-				db_rollback_to(w->db);
-				j->status = ASSURE__CODE__INTERNAL;
-			}
 		} else {
-			db_rollback_to(w->db);
+			j->status = ASSURE__CODE__OK;
+			j->run(j, w->db);
+			if (!db_in_transaction(w->db)) {
+				/* This job's failure ended the transaction. */
+				log_error("writer: the transaction was aborted by the database; "
+					  "%s jobs before it in the batch are answered INTERNAL",
+					  segment == j ? "no" : "the");
+				if (j->status == ASSURE__CODE__OK)
+					j->status = ASSURE__CODE__INTERNAL;
+				fail_segment(segment, j, ASSURE__CODE__INTERNAL);
+				segment = j->next;
+				if (segment && begin_or_fail(w, segment) < 0)
+					return;
+				continue;
+			}
+			if (j->status == ASSURE__CODE__OK) {
+				if (db_release(w->db, &cause) < 0) {
+					log_error("writer: RELEASE failed: %s", cause);
+					free(cause);
+					cause = NULL;
+					db_rollback_to(w->db);
+					j->status = ASSURE__CODE__INTERNAL;
+				}
+			} else {
+				db_rollback_to(w->db);
+			}
 		}
 	}
+	if (segment == NULL || !db_in_transaction(w->db))
+		return;
 	if (db_commit(w->db, &cause) < 0) {
 		log_error("writer: COMMIT failed, batch rolled back: %s", cause);
 		free(cause);
@@ -70,9 +109,7 @@ static void run_batch(struct writer *w, struct job *batch)
 		pthread_mutex_lock(&w->lock);
 		w->stats.commit_failures++;
 		pthread_mutex_unlock(&w->lock);
-		for (struct job *j = batch; j; j = j->next)
-			if (j->status == ASSURE__CODE__OK)
-				j->status = ASSURE__CODE__INTERNAL;
+		fail_segment(segment, NULL, ASSURE__CODE__INTERNAL);
 	}
 }
 

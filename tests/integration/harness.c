@@ -54,7 +54,6 @@ struct harness_dir {
 static struct harness_dir dirs[HARNESS_MAX_DIRS];
 static size_t ndirs;
 
-
 /* Problems found outside any test (unclean exit, sanitizer reports). */
 static int harness_problems;
 
@@ -69,7 +68,7 @@ int64_t harness_now_ms(void)
 
 void harness_sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }
@@ -83,7 +82,7 @@ int harness_free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
-	struct sockaddr_in sa = { 0 };
+	struct sockaddr_in sa = {0};
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
@@ -377,7 +376,7 @@ int harness_run_argv(const char *const *argv, const char *const *env_set, const 
 	memset(r, 0, sizeof *r);
 	r->status = -1;
 	ignore_sigpipe();
-	int in[2] = { -1, -1 }, out[2], err[2];
+	int in[2] = {-1, -1}, out[2], err[2];
 	if (stdin_text != NULL && pipe2(in, O_CLOEXEC) != 0)
 		return -1;
 	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
@@ -415,7 +414,7 @@ int harness_run_argv(const char *const *argv, const char *const *env_set, const 
 		in_fd = -1;
 	}
 
-	struct buf ob = { 0 }, eb = { 0 };
+	struct buf ob = {0}, eb = {0};
 	buf_add(&ob, "", 0);
 	buf_add(&eb, "", 0);
 	int out_fd = out[0], err_fd = err[0];
@@ -431,15 +430,15 @@ int harness_run_argv(const char *const *argv, const char *const *env_set, const 
 		int io = -1, oo = -1, eo = -1;
 		if (in_fd >= 0) {
 			io = np;
-			pfd[np++] = (struct pollfd){ in_fd, POLLOUT, 0 };
+			pfd[np++] = (struct pollfd){in_fd, POLLOUT, 0};
 		}
 		if (out_fd >= 0) {
 			oo = np;
-			pfd[np++] = (struct pollfd){ out_fd, POLLIN, 0 };
+			pfd[np++] = (struct pollfd){out_fd, POLLIN, 0};
 		}
 		if (err_fd >= 0) {
 			eo = np;
-			pfd[np++] = (struct pollfd){ err_fd, POLLIN, 0 };
+			pfd[np++] = (struct pollfd){err_fd, POLLIN, 0};
 		}
 		int pr = poll(pfd, (nfds_t)np, (int)(left > 100 ? 100 : left));
 		if (pr < 0 && errno != EINTR)
@@ -533,12 +532,12 @@ void harness_cli(const char *addr, const char *config_dir, const char *stdin_tex
 	if (asprintf(&cfg, "ASSURE_CONFIG_DIR=%s", config_dir) < 0)
 		abort();
 	const char *env[] = {
-		server != NULL ? server : "ASSURE_SERVER",
-		"ASSURE_CA=" HARNESS_CA,
-		cfg,
-		"ASSURE_CERT",
-		"ASSURE_KEY",
-		NULL,
+	    server != NULL ? server : "ASSURE_SERVER",
+	    "ASSURE_CA=" HARNESS_CA,
+	    cfg,
+	    "ASSURE_CERT",
+	    "ASSURE_KEY",
+	    NULL,
 	};
 	int rc = harness_run_argv(argv, env, stdin_text, HARNESS_CLI_TIMEOUT_MS, r);
 	free(server);
@@ -572,7 +571,8 @@ void harness_server_init(struct harness_server *s, const struct harness_server_o
 	if (opts->extra_args != NULL)
 		for (; opts->extra_args[n] != NULL; n++) {
 			if (n == HARNESS_MAX_ARGS)
-				fail_msg("harness: more than %d extra server arguments", HARNESS_MAX_ARGS);
+				fail_msg("harness: more than %d extra server arguments",
+					 HARNESS_MAX_ARGS);
 			s->extra[n] = opts->extra_args[n];
 		}
 	s->extra[n] = NULL;
@@ -581,13 +581,14 @@ void harness_server_init(struct harness_server *s, const struct harness_server_o
 
 	struct harness_run r;
 	if (opts->one_time_password) {
-		const char *argv[] = { ASSURED_BIN, "init", "--db", s->db, "--admin", HARNESS_ADMIN,
-				       NULL };
-		assert_int_equal(harness_run_argv(argv, NULL, NULL, HARNESS_INIT_TIMEOUT_MS, &r), 0);
+		const char *argv[] = {ASSURED_BIN, "init",	  "--db", s->db,
+				      "--admin",   HARNESS_ADMIN, NULL};
+		assert_int_equal(harness_run_argv(argv, NULL, NULL, HARNESS_INIT_TIMEOUT_MS, &r),
+				 0);
 	} else {
-		const char *argv[] = { ASSURED_BIN, "init",	     "--db",
-				       s->db,	    "--admin",	     HARNESS_ADMIN,
-				       "--password-stdin", NULL };
+		const char *argv[] = {
+		    ASSURED_BIN,	"init", "--db", s->db, "--admin", HARNESS_ADMIN,
+		    "--password-stdin", NULL};
 		assert_int_equal(harness_run_argv(argv, NULL, HARNESS_PASSWORD "\n",
 						  HARNESS_INIT_TIMEOUT_MS, &r),
 				 0);
@@ -712,7 +713,8 @@ void harness_server_launch(struct harness_server *s)
 			s->pid = 0;
 			unregister_running(s);
 			harness_server_dump_log(s);
-			fail_msg("assured wrote no ready file within %d ms", HARNESS_READY_TIMEOUT_MS);
+			fail_msg("assured wrote no ready file within %d ms",
+				 HARNESS_READY_TIMEOUT_MS);
 		}
 		harness_sleep_ms(20);
 	}
@@ -753,8 +755,9 @@ int harness_server_signal_wait(struct harness_server *s, int sig, int timeout_ms
 			break;
 		}
 		if (harness_now_ms() - start > timeout_ms) {
-			fprintf(stderr, "harness: assured pid %d did not exit within %d ms of signal %d; "
-					"sending SIGKILL\n",
+			fprintf(stderr,
+				"harness: assured pid %d did not exit within %d ms of signal %d; "
+				"sending SIGKILL\n",
 				(int)s->pid, timeout_ms, sig);
 			kill(s->pid, SIGKILL);
 			waitpid(s->pid, NULL, 0);
@@ -806,8 +809,8 @@ void harness_server_destroy(struct harness_server *s)
 	int rc = harness_server_stop(s);
 	int problem = 0;
 	if (was_running && rc != 0) {
-		fprintf(stderr, "harness: assured exited with status %d after SIGTERM (expected 0)\n",
-			rc);
+		fprintf(stderr,
+			"harness: assured exited with status %d after SIGTERM (expected 0)\n", rc);
 		problem = 1;
 	}
 	char *log = harness_server_log_since(s, 0);
@@ -835,7 +838,7 @@ long harness_server_log_offset(const struct harness_server *s)
 
 char *harness_server_log_since(const struct harness_server *s, long offset)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	buf_add(&b, "", 0);
 	int fd = open(s->log, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -1053,7 +1056,8 @@ int harness_try_login(struct client *c, const char *user, const char *password,
 	if (code == ASSURE__CODE__OK) {
 		if (resp->result_case != ASSURE__RESPONSE__RESULT_LOGIN || resp->login == NULL ||
 		    resp->login->token.len != HARNESS_TOKEN_LEN) {
-			if (cause != NULL && asprintf(cause, "login OK without a 32-byte token") < 0)
+			if (cause != NULL &&
+			    asprintf(cause, "login OK without a 32-byte token") < 0)
 				*cause = NULL;
 			assure__response__free_unpacked(resp, NULL);
 			return -1;
@@ -1062,4 +1066,439 @@ int harness_try_login(struct client *c, const char *user, const char *password,
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return code;
+}
+
+/* ---- identity: users, roles, sites, sessions; the test clock ---------- */
+
+#include "status.h"
+
+static void ireq_reset(struct harness_ireq *r)
+{
+	memset(r, 0, sizeof *r);
+	r->req = (Assure__Request)ASSURE__REQUEST__INIT;
+}
+
+static char *istr(const char *s)
+{
+	return (char *)(s != NULL ? s : "");
+}
+
+static size_t strv_len(const char *const *v)
+{
+	size_t n = 0;
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
+#define IREQ_SET(r, field, CASE, INIT)                              \
+	do {                                                        \
+		ireq_reset(r);                                      \
+		(r)->field = (INIT);                                \
+		(r)->req.op_case = ASSURE__REQUEST__OP_##CASE;      \
+		(r)->req.field = &(r)->field;                       \
+	} while (0)
+
+void harness_ireq_login(struct harness_ireq *r, const char *user, const char *password,
+			const char *role)
+{
+	IREQ_SET(r, login, LOGIN, (Assure__LoginRequest)ASSURE__LOGIN_REQUEST__INIT);
+	r->login.username = istr(user);
+	r->login.password = istr(password);
+	r->login.role = istr(role);
+}
+
+void harness_ireq_user_add(struct harness_ireq *r, const char *user, const char *display_name,
+			   const char *site, const char *const *roles, const char *password)
+{
+	IREQ_SET(r, user_add, USER_ADD, (Assure__UserAddRequest)ASSURE__USER_ADD_REQUEST__INIT);
+	r->user_add.username = istr(user);
+	r->user_add.display_name = istr(display_name);
+	r->user_add.site = istr(site);
+	r->user_add.n_roles = strv_len(roles);
+	r->user_add.roles = (char **)roles;
+	r->user_add.password = istr(password);
+}
+
+void harness_ireq_user_list(struct harness_ireq *r, const char *site, const char *role,
+			    Assure__UserStateFilter state, uint32_t page_size,
+			    const char *page_token)
+{
+	IREQ_SET(r, user_list, USER_LIST, (Assure__UserListRequest)ASSURE__USER_LIST_REQUEST__INIT);
+	r->user_list.site = istr(site);
+	r->user_list.role = istr(role);
+	r->user_list.state = state;
+	r->user_list.page_size = page_size;
+	r->user_list.page_token = istr(page_token);
+}
+
+void harness_ireq_user_show(struct harness_ireq *r, const char *user)
+{
+	IREQ_SET(r, user_show, USER_SHOW, (Assure__UserShowRequest)ASSURE__USER_SHOW_REQUEST__INIT);
+	r->user_show.username = istr(user);
+}
+
+void harness_ireq_user_set(struct harness_ireq *r, const char *user, const char *display_name,
+			   const char *site, const char *const *add_roles,
+			   const char *const *remove_roles, uint64_t version)
+{
+	IREQ_SET(r, user_set, USER_SET, (Assure__UserSetRequest)ASSURE__USER_SET_REQUEST__INIT);
+	r->user_set.username = istr(user);
+	r->user_set.display_name = istr(display_name);
+	r->user_set.site = istr(site);
+	r->user_set.n_add_roles = strv_len(add_roles);
+	r->user_set.add_roles = (char **)add_roles;
+	r->user_set.n_remove_roles = strv_len(remove_roles);
+	r->user_set.remove_roles = (char **)remove_roles;
+	r->user_set.version = version;
+}
+
+void harness_ireq_user_disable(struct harness_ireq *r, const char *user, const char *reason)
+{
+	IREQ_SET(r, user_disable, USER_DISABLE,
+		 (Assure__UserDisableRequest)ASSURE__USER_DISABLE_REQUEST__INIT);
+	r->user_disable.username = istr(user);
+	r->user_disable.reason = istr(reason);
+}
+
+void harness_ireq_user_enable(struct harness_ireq *r, const char *user)
+{
+	IREQ_SET(r, user_enable, USER_ENABLE,
+		 (Assure__UserEnableRequest)ASSURE__USER_ENABLE_REQUEST__INIT);
+	r->user_enable.username = istr(user);
+}
+
+void harness_ireq_user_reset_password(struct harness_ireq *r, const char *user)
+{
+	IREQ_SET(r, user_reset_password, USER_RESET_PASSWORD,
+		 (Assure__UserResetPasswordRequest)ASSURE__USER_RESET_PASSWORD_REQUEST__INIT);
+	r->user_reset_password.username = istr(user);
+}
+
+void harness_ireq_role_list(struct harness_ireq *r)
+{
+	IREQ_SET(r, role_list, ROLE_LIST, (Assure__RoleListRequest)ASSURE__ROLE_LIST_REQUEST__INIT);
+}
+
+void harness_ireq_role_show(struct harness_ireq *r, const char *name)
+{
+	IREQ_SET(r, role_show, ROLE_SHOW, (Assure__RoleShowRequest)ASSURE__ROLE_SHOW_REQUEST__INIT);
+	r->role_show.name = istr(name);
+}
+
+void harness_ireq_role_add(struct harness_ireq *r, const char *name, const char *description,
+			   const char *const *permissions)
+{
+	IREQ_SET(r, role_add, ROLE_ADD, (Assure__RoleAddRequest)ASSURE__ROLE_ADD_REQUEST__INIT);
+	r->role_add.name = istr(name);
+	r->role_add.description = istr(description);
+	r->role_add.n_permissions = strv_len(permissions);
+	r->role_add.permissions = (char **)permissions;
+}
+
+void harness_ireq_role_set(struct harness_ireq *r, const char *name, const char *description,
+			   const char *const *add_permissions,
+			   const char *const *remove_permissions)
+{
+	IREQ_SET(r, role_set, ROLE_SET, (Assure__RoleSetRequest)ASSURE__ROLE_SET_REQUEST__INIT);
+	r->role_set.name = istr(name);
+	r->role_set.description = istr(description);
+	r->role_set.n_add_permissions = strv_len(add_permissions);
+	r->role_set.add_permissions = (char **)add_permissions;
+	r->role_set.n_remove_permissions = strv_len(remove_permissions);
+	r->role_set.remove_permissions = (char **)remove_permissions;
+}
+
+void harness_ireq_role_remove(struct harness_ireq *r, const char *name)
+{
+	IREQ_SET(r, role_remove, ROLE_REMOVE,
+		 (Assure__RoleRemoveRequest)ASSURE__ROLE_REMOVE_REQUEST__INIT);
+	r->role_remove.name = istr(name);
+}
+
+void harness_ireq_permission_list(struct harness_ireq *r)
+{
+	IREQ_SET(r, permission_list, PERMISSION_LIST,
+		 (Assure__PermissionListRequest)ASSURE__PERMISSION_LIST_REQUEST__INIT);
+}
+
+void harness_ireq_site_add(struct harness_ireq *r, const char *code, const char *name)
+{
+	IREQ_SET(r, site_add, SITE_ADD, (Assure__SiteAddRequest)ASSURE__SITE_ADD_REQUEST__INIT);
+	r->site_add.code = istr(code);
+	r->site_add.name = istr(name);
+}
+
+void harness_ireq_site_list(struct harness_ireq *r)
+{
+	IREQ_SET(r, site_list, SITE_LIST, (Assure__SiteListRequest)ASSURE__SITE_LIST_REQUEST__INIT);
+}
+
+void harness_ireq_session_list(struct harness_ireq *r, const char *user)
+{
+	IREQ_SET(r, session_list, SESSION_LIST,
+		 (Assure__SessionListRequest)ASSURE__SESSION_LIST_REQUEST__INIT);
+	r->session_list.username = istr(user);
+}
+
+void harness_ireq_session_revoke(struct harness_ireq *r, int64_t id, const char *user)
+{
+	IREQ_SET(r, session_revoke, SESSION_REVOKE,
+		 (Assure__SessionRevokeRequest)ASSURE__SESSION_REVOKE_REQUEST__INIT);
+	r->session_revoke.id = id;
+	r->session_revoke.username = istr(user);
+}
+
+void harness_ireq_whoami(struct harness_ireq *r)
+{
+	IREQ_SET(r, whoami, WHOAMI, (Assure__WhoamiRequest)ASSURE__WHOAMI_REQUEST__INIT);
+}
+
+void harness_ireq_logout(struct harness_ireq *r)
+{
+	IREQ_SET(r, logout, LOGOUT, (Assure__LogoutRequest)ASSURE__LOGOUT_REQUEST__INIT);
+}
+
+void harness_ireq_password_change(struct harness_ireq *r, const char *old_pw, const char *new_pw)
+{
+	IREQ_SET(r, password_change, PASSWORD_CHANGE,
+		 (Assure__PasswordChangeRequest)ASSURE__PASSWORD_CHANGE_REQUEST__INIT);
+	r->password_change.old_password = istr(old_pw);
+	r->password_change.new_password = istr(new_pw);
+}
+
+const char *harness_code_name(int code)
+{
+	return status_code_name(code);
+}
+
+Assure__Response *harness_icall(struct client *c, struct harness_ireq *r)
+{
+	Assure__Response *resp = NULL;
+	char *cause = NULL;
+	r->req.id = 0;
+	if (client_call(c, &r->req, &resp, &cause) != 0)
+		fail_msg("client_call (op %d) failed: %s", (int)r->req.op_case,
+			 cause ? cause : "(no cause)");
+	assert_non_null(resp);
+	return resp;
+}
+
+int harness_icall_code(struct client *c, struct harness_ireq *r)
+{
+	Assure__Response *resp = harness_icall(c, r);
+	int code = client_status_code(resp);
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
+
+int harness_try_icall_code(struct client *c, struct harness_ireq *r, char **cause)
+{
+	Assure__Response *resp = NULL;
+	r->req.id = 0;
+	if (client_call(c, &r->req, &resp, cause) != 0)
+		return -1;
+	int code = client_status_code(resp);
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
+
+Assure__Response *harness_iexpect(struct client *c, struct harness_ireq *r, int code,
+				  const char *what)
+{
+	Assure__Response *resp = harness_icall(c, r);
+	int got = client_status_code(resp);
+	if (got != code) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", client_status_message(resp));
+		assure__response__free_unpacked(resp, NULL);
+		fail_msg("%s: expected %s, got %s: \"%s\"", what, harness_code_name(code),
+			 harness_code_name(got), msg);
+	}
+	return resp;
+}
+
+void harness_iexpect_code(struct client *c, struct harness_ireq *r, int code, const char *what)
+{
+	assure__response__free_unpacked(harness_iexpect(c, r, code, what), NULL);
+}
+
+void harness_iexpect_msg(struct client *c, struct harness_ireq *r, int code, const char *text,
+			 const char *what)
+{
+	Assure__Response *resp = harness_iexpect(c, r, code, what);
+	if (!harness_contains_ci(client_status_message(resp), text)) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", client_status_message(resp));
+		assure__response__free_unpacked(resp, NULL);
+		fail_msg("%s: %s as expected, but the message \"%s\" does not mention \"%s\"", what,
+			 harness_code_name(code), msg, text);
+	}
+	assure__response__free_unpacked(resp, NULL);
+}
+
+int harness_login_role_code(struct client *c, const char *user, const char *password,
+			    const char *role, uint8_t token[HARNESS_TOKEN_LEN])
+{
+	struct harness_ireq r;
+	harness_ireq_login(&r, user, password, role);
+	Assure__Response *resp = NULL;
+	char *cause = NULL;
+	r.req.id = 0;
+	if (client_call(c, &r.req, &resp, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	int code = client_status_code(resp);
+	if (code == ASSURE__CODE__OK && token != NULL && resp->result_case ==
+	    ASSURE__RESPONSE__RESULT_LOGIN && resp->login != NULL &&
+	    resp->login->token.len == HARNESS_TOKEN_LEN)
+		memcpy(token, resp->login->token.data, HARNESS_TOKEN_LEN);
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
+
+struct client *harness_connect_login(const struct harness_server *s, const char *user,
+				     const char *password, const char *role,
+				     uint8_t token[HARNESS_TOKEN_LEN])
+{
+	struct client *c = harness_connect_hello(s);
+	struct harness_ireq r;
+	harness_ireq_login(&r, user, password, role);
+	Assure__Response *resp = harness_icall(c, &r);
+	if (client_status_code(resp) != ASSURE__CODE__OK) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", client_status_message(resp));
+		int code = client_status_code(resp);
+		assure__response__free_unpacked(resp, NULL);
+		client_free(c);
+		fail_msg("login as %s (role '%s'): %s: \"%s\"", user, role ? role : "",
+			 harness_code_name(code), msg);
+	}
+	assert_int_equal(resp->result_case, ASSURE__RESPONSE__RESULT_LOGIN);
+	assert_non_null(resp->login);
+	assert_int_equal(resp->login->token.len, HARNESS_TOKEN_LEN);
+	if (token != NULL)
+		memcpy(token, resp->login->token.data, HARNESS_TOKEN_LEN);
+	assure__response__free_unpacked(resp, NULL);
+	return c;
+}
+
+struct client *harness_connect_admin(const struct harness_server *s)
+{
+	return harness_connect_login(s, HARNESS_ADMIN, s->password, NULL, NULL);
+}
+
+void harness_add_user(struct client *admin, const char *user, const char *roles_csv,
+		      const char *site, const char *password, char *otp)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", roles_csv != NULL ? roles_csv : "");
+	const char *roles[16];
+	size_t n = 0;
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL && n < 15;
+	     tok = strtok_r(NULL, ",", &save))
+		roles[n++] = tok;
+	roles[n] = NULL;
+	struct harness_ireq r;
+	harness_ireq_user_add(&r, user, user, site, roles, password);
+	char what[600];
+	snprintf(what, sizeof what, "UserAdd %s (roles %s)", user, roles_csv ? roles_csv : "");
+	Assure__Response *resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, what);
+	assert_int_equal(resp->result_case, ASSURE__RESPONSE__RESULT_USER_ADD);
+	assert_non_null(resp->user_add);
+	if (password == NULL || *password == '\0') {
+		const char *p = resp->user_add->one_time_password;
+		if (p == NULL || *p == '\0') {
+			assure__response__free_unpacked(resp, NULL);
+			fail_msg("%s without a password: no one_time_password returned", what);
+		}
+		if (otp != NULL)
+			snprintf(otp, HARNESS_OTP_MAX, "%s", p);
+	} else if (otp != NULL) {
+		snprintf(otp, HARNESS_OTP_MAX, "%s", password);
+	}
+	assure__response__free_unpacked(resp, NULL);
+}
+
+int64_t harness_current_session_id(struct client *c)
+{
+	struct harness_ireq r;
+	harness_ireq_session_list(&r, NULL);
+	Assure__Response *resp = harness_iexpect(c, &r, ASSURE__CODE__OK, "SessionList (own)");
+	assert_int_equal(resp->result_case, ASSURE__RESPONSE__RESULT_SESSION_LIST);
+	int64_t id = 0;
+	for (size_t i = 0; resp->session_list != NULL && i < resp->session_list->n_sessions; i++)
+		if (resp->session_list->sessions[i]->current)
+			id = resp->session_list->sessions[i]->id;
+	assure__response__free_unpacked(resp, NULL);
+	if (id == 0)
+		fail_msg("SessionList marks none of the sessions as current");
+	return id;
+}
+
+int harness_try_connect_cert(const char *addr, const char *cert_name, const char *key_name,
+			     struct client **out, char **cause)
+{
+	char cert[600], key[600];
+	struct client_config cfg = harness_client_config(addr, HARNESS_CA);
+	if (cert_name != NULL) {
+		snprintf(cert, sizeof cert, "%s/%s", TEST_CERTS_DIR, cert_name);
+		snprintf(key, sizeof key, "%s/%s", TEST_CERTS_DIR, key_name);
+		cfg.cert_file = cert;
+		cfg.key_file = key;
+	}
+	*out = NULL;
+	return client_connect(&cfg, out, cause);
+}
+
+static void clock_write(struct harness_clock *clk)
+{
+	char tmp[700], text[64];
+	snprintf(tmp, sizeof tmp, "%s.tmp", clk->path);
+	int len = snprintf(text, sizeof text, "%lld\n", (long long)clk->now_ms);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fail_msg("harness: cannot write %s: %s", tmp, strerror(errno));
+	write_all_fd(fd, text, (size_t)len);
+	assert_int_equal(close(fd), 0);
+	if (rename(tmp, clk->path) != 0)
+		fail_msg("harness: rename %s: %s", tmp, strerror(errno));
+}
+
+void harness_clock_set(struct harness_clock *clk, int64_t unix_ms)
+{
+	clk->now_ms = unix_ms;
+	clock_write(clk);
+}
+
+void harness_clock_advance(struct harness_clock *clk, int64_t delta_ms)
+{
+	harness_clock_set(clk, clk->now_ms + delta_ms);
+}
+
+void harness_server_start_clock(struct harness_server *s, struct harness_clock *clk,
+				const struct harness_server_opts *opts)
+{
+	memset(clk, 0, sizeof *clk);
+	char *dir = harness_tempdir("clock");
+	snprintf(clk->path, sizeof clk->path, "%s/now", dir);
+	free(dir);
+	harness_clock_set(clk, (int64_t)time(NULL) * 1000);
+	size_t n = 0;
+	clk->args[n++] = "--clock-file";
+	clk->args[n++] = clk->path;
+	for (size_t i = 0; opts != NULL && opts->extra_args != NULL && opts->extra_args[i] != NULL;
+	     i++) {
+		if (n == HARNESS_MAX_ARGS)
+			fail_msg("harness: more than %d server arguments", HARNESS_MAX_ARGS);
+		clk->args[n++] = opts->extra_args[i];
+	}
+	clk->args[n] = NULL;
+	struct harness_server_opts o;
+	memset(&o, 0, sizeof o);
+	if (opts != NULL)
+		o = *opts;
+	o.extra_args = clk->args;
+	harness_server_start(s, &o);
 }

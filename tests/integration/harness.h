@@ -52,17 +52,17 @@ struct harness_server_opts {
 };
 
 struct harness_server {
-	char dir[512];      /* temporary directory holding db, log, ready file */
+	char dir[512]; /* temporary directory holding db, log, ready file */
 	char db[600];
 	char log[600];
 	char ready[600];
-	char addr[128];     /* "127.0.0.1:PORT" from the ready file */
+	char addr[128]; /* "127.0.0.1:PORT" from the ready file */
 	int port;
-	pid_t pid;          /* 0 when not running */
+	pid_t pid;	    /* 0 when not running */
 	char password[256]; /* the admin's current password */
 	char cert[600], key[600];
 	const char *extra[HARNESS_MAX_ARGS + 1];
-	int last_exit;      /* from the last harness_server_stop */
+	int last_exit; /* from the last harness_server_stop */
 };
 
 /* Arms a SIGALRM after seconds that prints which test program timed out,
@@ -169,10 +169,10 @@ int harness_try_call_code(struct client *c, struct harness_req *r, char **cause)
 /* --- subprocesses ---------------------------------------------------- */
 
 struct harness_run {
-	int status;    /* exit code; 128 + signal; -1 on timeout or exec failure */
+	int status; /* exit code; 128 + signal; -1 on timeout or exec failure */
 	int timed_out;
-	char *out;     /* everything on stdout, NUL-terminated */
-	char *err;     /* everything on stderr */
+	char *out; /* everything on stdout, NUL-terminated */
+	char *err; /* everything on stderr */
 };
 
 /* Runs argv[0] with argv, the environment plus env_set ("NAME=value",
@@ -197,5 +197,134 @@ void harness_sleep_ms(int ms);
 int harness_free_port(void);
 /* 1 if s contains needle (case-insensitive). */
 int harness_contains_ci(const char *s, const char *needle);
+
+/* --- identity: users, roles, sites, sessions; the test clock ----------
+ * (added with the identity tests: test_int_authz, test_int_identity,
+ * test_int_throttle, test_int_cli_identity) */
+
+/* Storage for one request of any operation. Repeated string fields point
+ * at the caller's NULL-terminated arrays, which must outlive the call. */
+struct harness_ireq {
+	Assure__Request req;
+	Assure__HelloRequest hello;
+	Assure__StatusRequest status;
+	Assure__LoginRequest login;
+	Assure__ResumeRequest resume;
+	Assure__WhoamiRequest whoami;
+	Assure__LogoutRequest logout;
+	Assure__PasswordChangeRequest password_change;
+	Assure__UserAddRequest user_add;
+	Assure__UserListRequest user_list;
+	Assure__UserShowRequest user_show;
+	Assure__UserSetRequest user_set;
+	Assure__UserDisableRequest user_disable;
+	Assure__UserEnableRequest user_enable;
+	Assure__UserResetPasswordRequest user_reset_password;
+	Assure__RoleListRequest role_list;
+	Assure__RoleShowRequest role_show;
+	Assure__RoleAddRequest role_add;
+	Assure__RoleSetRequest role_set;
+	Assure__RoleRemoveRequest role_remove;
+	Assure__PermissionListRequest permission_list;
+	Assure__SiteAddRequest site_add;
+	Assure__SiteListRequest site_list;
+	Assure__SessionListRequest session_list;
+	Assure__SessionRevokeRequest session_revoke;
+};
+
+/* Builders: reset r and fill it for one operation. NULL strings become "".
+ * Thread-safe. */
+void harness_ireq_login(struct harness_ireq *r, const char *user, const char *password,
+			const char *role);
+void harness_ireq_user_add(struct harness_ireq *r, const char *user, const char *display_name,
+			   const char *site, const char *const *roles, const char *password);
+void harness_ireq_user_list(struct harness_ireq *r, const char *site, const char *role,
+			    Assure__UserStateFilter state, uint32_t page_size,
+			    const char *page_token);
+void harness_ireq_user_show(struct harness_ireq *r, const char *user);
+void harness_ireq_user_set(struct harness_ireq *r, const char *user, const char *display_name,
+			   const char *site, const char *const *add_roles,
+			   const char *const *remove_roles, uint64_t version);
+void harness_ireq_user_disable(struct harness_ireq *r, const char *user, const char *reason);
+void harness_ireq_user_enable(struct harness_ireq *r, const char *user);
+void harness_ireq_user_reset_password(struct harness_ireq *r, const char *user);
+void harness_ireq_role_list(struct harness_ireq *r);
+void harness_ireq_role_show(struct harness_ireq *r, const char *name);
+void harness_ireq_role_add(struct harness_ireq *r, const char *name, const char *description,
+			   const char *const *permissions);
+void harness_ireq_role_set(struct harness_ireq *r, const char *name, const char *description,
+			   const char *const *add_permissions,
+			   const char *const *remove_permissions);
+void harness_ireq_role_remove(struct harness_ireq *r, const char *name);
+void harness_ireq_permission_list(struct harness_ireq *r);
+void harness_ireq_site_add(struct harness_ireq *r, const char *code, const char *name);
+void harness_ireq_site_list(struct harness_ireq *r);
+void harness_ireq_session_list(struct harness_ireq *r, const char *user);
+void harness_ireq_session_revoke(struct harness_ireq *r, int64_t id, const char *user);
+/* The foundation operations too, so one struct serves a whole test. */
+void harness_ireq_whoami(struct harness_ireq *r);
+void harness_ireq_logout(struct harness_ireq *r);
+void harness_ireq_password_change(struct harness_ireq *r, const char *old_pw, const char *new_pw);
+
+/* client_call asserting the transport worked; caller frees the response. */
+Assure__Response *harness_icall(struct client *c, struct harness_ireq *r);
+/* The status code of one call (response freed). */
+int harness_icall_code(struct client *c, struct harness_ireq *r);
+/* Thread-safe; -1 on a transport error (cause set). */
+int harness_try_icall_code(struct client *c, struct harness_ireq *r, char **cause);
+/* Calls and fails the test, naming what, the expected and the actual
+ * status and the server's message, unless the status is code. Returns the
+ * response (caller frees). */
+Assure__Response *harness_iexpect(struct client *c, struct harness_ireq *r, int code,
+				  const char *what);
+/* The same, freeing the response. */
+void harness_iexpect_code(struct client *c, struct harness_ireq *r, int code, const char *what);
+/* The same, also requiring the message to contain text (case-insensitive). */
+void harness_iexpect_msg(struct client *c, struct harness_ireq *r, int code, const char *text,
+			 const char *what);
+/* "PERMISSION_DENIED" for 7, etc. */
+const char *harness_code_name(int code);
+
+/* Connect, Hello, Login (with role, NULL or "" for none) asserting OK;
+ * token (optional) receives the session token. */
+struct client *harness_connect_login(const struct harness_server *s, const char *user,
+				     const char *password, const char *role,
+				     uint8_t token[HARNESS_TOKEN_LEN]);
+/* The same as the first admin. */
+struct client *harness_connect_admin(const struct harness_server *s);
+/* Login with a role on an open connection: the status code (-1 on a
+ * transport error); the token on OK (token may be NULL). */
+int harness_login_role_code(struct client *c, const char *user, const char *password,
+			    const char *role, uint8_t token[HARNESS_TOKEN_LEN]);
+/* UserAdd through admin (a session with user.manage), asserting OK.
+ * roles_csv: "viewer" or "case-manager,viewer". password NULL: a one-time
+ * password is made by the server and copied to otp (which may be NULL,
+ * size HARNESS_OTP_MAX). */
+#define HARNESS_OTP_MAX 256
+void harness_add_user(struct client *admin, const char *user, const char *roles_csv,
+		      const char *site, const char *password, char *otp);
+/* The id of the caller's own current session (from SessionList). */
+int64_t harness_current_session_id(struct client *c);
+
+/* Connect with a client certificate (file names inside TEST_CERTS_DIR;
+ * NULL cert: none). Thread-safe; 0 or -1 with *cause. */
+int harness_try_connect_cert(const char *addr, const char *cert_name, const char *key_name,
+			     struct client **out, char **cause);
+
+/* The server's injectable clock: assured --clock-file FILE reads "now" as
+ * integer Unix milliseconds from FILE on every use. The harness writes it
+ * atomically (FILE.tmp, rename). */
+struct harness_clock {
+	char path[600];
+	int64_t now_ms;
+	const char *args[HARNESS_MAX_ARGS + 1];
+};
+/* Makes the clock file (starting at the real time, whole seconds), then
+ * harness_server_start with --clock-file FILE plus opts->extra_args. clk
+ * must outlive the server (restarts reuse its arguments). */
+void harness_server_start_clock(struct harness_server *s, struct harness_clock *clk,
+				const struct harness_server_opts *opts);
+void harness_clock_set(struct harness_clock *clk, int64_t unix_ms);
+void harness_clock_advance(struct harness_clock *clk, int64_t delta_ms);
 
 #endif

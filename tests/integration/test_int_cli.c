@@ -3,8 +3,9 @@
  * it: the documented exit codes (docs/CONTRACTS.md), human and --json
  * output, the session file (mode 0600, in a directory made 0700) that lets
  * whoami/logout work across invocations, errors on stderr as
- * "assure: <message>", and the failures people meet first: a wrong
- * password, a wrong CA, a server that is down, a typo in the noun.
+ * "assure: <message>", the precedence flag > environment > config file,
+ * passwd, and the failures people meet first: a wrong password, a wrong
+ * CA, a server that is down, a typo in the noun.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,7 +58,8 @@ static const char *json_string(const char *p)
 			p++;
 			if (*p == 'u') {
 				for (int i = 1; i <= 4; i++)
-					if (strchr("0123456789abcdefABCDEF", p[i]) == NULL || p[i] == '\0')
+					if (strchr("0123456789abcdefABCDEF", p[i]) == NULL ||
+					    p[i] == '\0')
 						return NULL;
 				p += 4;
 			} else if (*p == '\0' || strchr("\"\\/bfnrt", *p) == NULL) {
@@ -200,6 +202,55 @@ static char *config_dir(void)
 		abort();
 	free(tmp);
 	return dir;
+}
+
+static int private_setup(void **state)
+{
+	struct harness_server *s = calloc(1, sizeof *s);
+	assert_non_null(s);
+	*state = s;
+	harness_server_start(s, NULL);
+	return 0;
+}
+
+static int private_teardown(void **state)
+{
+	struct harness_server *s = *state;
+	if (s != NULL) {
+		harness_server_destroy(s);
+		free(s);
+	}
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Runs assure with exactly the ASSURE_* variables given (others unset). */
+static void run_cli_env(const char *const *env, struct harness_run *r, const char *const *args)
+{
+	const char *argv[16];
+	size_t n = 0;
+	argv[n++] = ASSURE_BIN;
+	for (size_t i = 0; args[i] != NULL && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	const char *full[12];
+	size_t k = 0;
+	const char *clear[] = {"ASSURE_SERVER", "ASSURE_CA", "ASSURE_CERT", "ASSURE_KEY",
+			       "ASSURE_CONFIG_DIR"};
+	for (size_t i = 0; i < 5; i++)
+		full[k++] = clear[i];
+	for (size_t i = 0; env[i] != NULL && k < 11; i++)
+		full[k++] = env[i];
+	full[k] = NULL;
+	assert_int_equal(harness_run_argv(argv, full, NULL, 20000, r), 0);
+	assert_false(r->timed_out);
 }
 
 /* ---- tests ----------------------------------------------------------- */
@@ -369,18 +420,144 @@ static void test_help(void **state)
 	free(cfg);
 }
 
+static void test_whoami_without_session(void **state)
+{
+	struct harness_server *s = *state;
+	char *cfg = config_dir();
+	struct harness_run r;
+	harness_cli(s->addr, cfg, NULL, &r, "whoami", NULL);
+	expect_exit("assure whoami (never logged in)", &r, 3);
+	expect_error("assure whoami (never logged in)", &r, "");
+	harness_run_free(&r);
+	free(cfg);
+}
+
+static void test_config_precedence(void **state)
+{
+	struct harness_server *s = *state;
+	char *dir = harness_tempdir("clicfg");
+	char dead[64];
+	snprintf(dead, sizeof dead, "127.0.0.1:%d", harness_free_port());
+
+	char *config = NULL, *text = NULL, *cfg_env = NULL, *srv_env = NULL, *dead_env = NULL;
+	if (asprintf(&config, "%s/config", dir) < 0 ||
+	    asprintf(&text, "# written by test_int_cli\nserver = %s\nca = %s\n", s->addr,
+		     HARNESS_CA) < 0 ||
+	    asprintf(&cfg_env, "ASSURE_CONFIG_DIR=%s", dir) < 0 ||
+	    asprintf(&srv_env, "ASSURE_SERVER=%s", s->addr) < 0 ||
+	    asprintf(&dead_env, "ASSURE_SERVER=%s", dead) < 0)
+		abort();
+	write_file(config, text);
+	struct harness_run r;
+
+	/* The config file alone is enough. */
+	const char *env1[] = {cfg_env, NULL};
+	const char *status[] = {"status", NULL};
+	run_cli_env(env1, &r, status);
+	expect_exit("assure status (config file only)", &r, 0);
+	harness_run_free(&r);
+
+	/* The environment beats the config file. */
+	const char *env2[] = {cfg_env, dead_env, NULL};
+	run_cli_env(env2, &r, status);
+	expect_exit("assure status (dead ASSURE_SERVER over a good config)", &r, 9);
+	expect_error("assure status (dead ASSURE_SERVER over a good config)", &r,
+		     "connection refused");
+	harness_run_free(&r);
+
+	/* A flag beats the environment. */
+	const char *flagged[] = {"--server", s->addr, "status", NULL};
+	run_cli_env(env2, &r, flagged);
+	expect_exit("assure --server GOOD status (dead ASSURE_SERVER)", &r, 0);
+	harness_run_free(&r);
+
+	/* And the CA: a wrong one in the environment beats the config's. */
+	const char *env3[] = {cfg_env, srv_env, "ASSURE_CA=" HARNESS_OTHER_CA, NULL};
+	run_cli_env(env3, &r, status);
+	expect_exit("assure status (ASSURE_CA=other-ca)", &r, 9);
+	expect_error("assure status (ASSURE_CA=other-ca)", &r, "certificate verify failed");
+	harness_run_free(&r);
+
+	free(config);
+	free(text);
+	free(cfg_env);
+	free(srv_env);
+	free(dead_env);
+	free(dir);
+}
+
+static void test_passwd(void **state)
+{
+	struct harness_server *s = *state;
+	char *cfg = config_dir();
+	static const char new_pw[] = "a different long passphrase";
+	char *login_old = NULL, *login_new = NULL, *change = NULL;
+	if (asprintf(&login_old, "%s\n", s->password) < 0 ||
+	    asprintf(&login_new, "%s\n", new_pw) < 0 ||
+	    asprintf(&change, "%s\n%s\n", s->password, new_pw) < 0)
+		abort();
+	struct harness_run r;
+	harness_cli(s->addr, cfg, login_old, &r, "login", "--user", "admin", "--password-stdin",
+		    NULL);
+	expect_exit("assure login", &r, 0);
+	harness_run_free(&r);
+
+	/* A wrong old password fails. */
+	harness_cli(s->addr, cfg, "short\nshort\n", &r, "passwd", "--password-stdin", NULL);
+	if (r.status == 0) {
+		show("assure passwd (old 'short')", &r);
+		fail_msg("passwd with a wrong old password succeeded");
+	}
+	harness_run_free(&r);
+	/* A new password that is too short: invalid argument (8). */
+	char *too_short = NULL;
+	if (asprintf(&too_short, "%s\nshort1\n", s->password) < 0)
+		abort();
+	harness_cli(s->addr, cfg, too_short, &r, "passwd", "--password-stdin", NULL);
+	free(too_short);
+	expect_exit("assure passwd (new too short)", &r, 8);
+	expect_error("assure passwd (new too short)", &r, "");
+	harness_run_free(&r);
+
+	harness_cli(s->addr, cfg, change, &r, "passwd", "--password-stdin", NULL);
+	expect_exit("assure passwd", &r, 0);
+	assert_null(strstr(r.out, new_pw));
+	assert_null(strstr(r.err, new_pw));
+	harness_run_free(&r);
+
+	harness_cli(s->addr, cfg, login_old, &r, "login", "--user", "admin", "--password-stdin",
+		    NULL);
+	expect_exit("assure login (old password after passwd)", &r, 3);
+	harness_run_free(&r);
+	harness_cli(s->addr, cfg, login_new, &r, "login", "--user", "admin", "--password-stdin",
+		    NULL);
+	expect_exit("assure login (new password)", &r, 0);
+	harness_run_free(&r);
+	harness_cli(s->addr, cfg, NULL, &r, "whoami", NULL);
+	expect_exit("assure whoami (after passwd and login)", &r, 0);
+	harness_run_free(&r);
+
+	free(login_old);
+	free(login_new);
+	free(change);
+	free(cfg);
+}
+
 int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_status_json),
-		cmocka_unit_test(test_login_whoami_logout),
-		cmocka_unit_test(test_login_wrong_password),
-		cmocka_unit_test(test_wrong_ca),
-		cmocka_unit_test(test_server_down),
-		cmocka_unit_test(test_unknown_noun),
-		cmocka_unit_test(test_help),
+	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_status_json),
+	    cmocka_unit_test(test_login_whoami_logout),
+	    cmocka_unit_test(test_login_wrong_password),
+	    cmocka_unit_test(test_wrong_ca),
+	    cmocka_unit_test(test_server_down),
+	    cmocka_unit_test(test_unknown_noun),
+	    cmocka_unit_test(test_help),
+	    cmocka_unit_test(test_whoami_without_session),
+	    cmocka_unit_test(test_config_precedence),
+	    cmocka_unit_test_setup_teardown(test_passwd, private_setup, private_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

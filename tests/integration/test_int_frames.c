@@ -24,12 +24,12 @@
  * client's 10 s I/O timeout. */
 #define PROMPT_MS 4000
 
-static const char *const group_args[] = { "--max-frame", "1048576", NULL };
+static const char *const group_args[] = {"--max-frame", "1048576", NULL};
 static struct harness_server group_server;
 
 static int group_setup(void **state)
 {
-	struct harness_server_opts opts = { .extra_args = group_args };
+	struct harness_server_opts opts = {.extra_args = group_args};
 	harness_server_start(&group_server, &opts);
 	*state = &group_server;
 	return 0;
@@ -71,7 +71,8 @@ static void expect_connection_error(struct client *c, int want_code, const char 
 		assert_int_not_equal(client_status_code(resp), ASSURE__CODE__OK);
 		if (want_code >= 0)
 			assert_int_equal(client_status_code(resp), want_code);
-		if (want_text != NULL && !harness_contains_ci(client_status_message(resp), want_text))
+		if (want_text != NULL &&
+		    !harness_contains_ci(client_status_message(resp), want_text))
 			fail_msg("message '%s' does not mention '%s'", client_status_message(resp),
 				 want_text);
 		assure__response__free_unpacked(resp, NULL);
@@ -122,7 +123,7 @@ static void test_zero_length_frame(void **state)
 	struct client *bystander = harness_connect_hello(s);
 	struct client *c = harness_connect_hello(s);
 
-	static const uint8_t zero[FRAME_HEADER_SIZE] = { 0, 0, 0, 0 };
+	static const uint8_t zero[FRAME_HEADER_SIZE] = {0, 0, 0, 0};
 	send_raw(c, zero, sizeof zero);
 	expect_connection_error(c, -1, NULL);
 	client_free(c);
@@ -168,7 +169,8 @@ static void test_pipelined_status(void **state)
 	for (uint64_t id = 1; id <= PIPELINED; id++) {
 		r.req.id = id;
 		if (client_send(c, &r.req, &cause) != 0)
-			fail_msg("client_send #%llu: %s", (unsigned long long)id, cause ? cause : "");
+			fail_msg("client_send #%llu: %s", (unsigned long long)id,
+				 cause ? cause : "");
 	}
 	static unsigned char seen[PIPELINED + 1];
 	memset(seen, 0, sizeof seen);
@@ -224,11 +226,11 @@ int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_oversized_header_refused_at_once),
-		cmocka_unit_test(test_zero_length_frame),
-		cmocka_unit_test(test_garbage_body),
-		cmocka_unit_test(test_pipelined_status),
-		cmocka_unit_test(test_request_without_operation),
+	    cmocka_unit_test(test_oversized_header_refused_at_once),
+	    cmocka_unit_test(test_zero_length_frame),
+	    cmocka_unit_test(test_garbage_body),
+	    cmocka_unit_test(test_pipelined_status),
+	    cmocka_unit_test(test_request_without_operation),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

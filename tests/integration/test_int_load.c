@@ -4,9 +4,9 @@
  * also logging in (an argon2id hash on the server's workers) and asking
  * Whoami. All must succeed, and while every connection is held open the
  * server's Status must count them. And --max-connections is a limit with a
- * clear error, from which the server recovers as connections close. Threads never use cmocka (it is not
- * thread-safe); they record results that the main thread asserts on after
- * every thread has been joined.
+ * clear error, from which the server recovers as connections close. Threads never use cmocka (it is
+ * not thread-safe); they record results that the main thread asserts on after every thread has been
+ * joined.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -33,8 +33,8 @@ struct worker {
 	const char *addr;
 	const char *password;
 	pthread_barrier_t *barrier;
-	int ok;            /* 1 when every call succeeded */
-	char error[256];   /* what went wrong otherwise */
+	int ok;		 /* 1 when every call succeeded */
+	char error[256]; /* what went wrong otherwise */
 };
 
 static int group_setup(void **state)
@@ -56,7 +56,8 @@ static void worker_fail(struct worker *w, const char *what, int code, char *caus
 	if (w->error[0] == '\0' && cause != NULL)
 		snprintf(w->error, sizeof w->error, "client %d: %s: %s", w->index, what, cause);
 	else if (w->error[0] == '\0')
-		snprintf(w->error, sizeof w->error, "client %d: %s: status %d", w->index, what, code);
+		snprintf(w->error, sizeof w->error, "client %d: %s: status %d", w->index, what,
+			 code);
 	free(cause);
 	w->ok = 0;
 }
@@ -111,10 +112,8 @@ static void test_fifty_concurrent_clients(void **state)
 	assert_int_equal(pthread_barrier_init(&barrier, NULL, CLIENTS + 1), 0);
 	int64_t t0 = harness_now_ms();
 	for (int i = 0; i < CLIENTS; i++) {
-		workers[i] = (struct worker){ .index = i,
-					      .addr = s->addr,
-					      .password = s->password,
-					      .barrier = &barrier };
+		workers[i] = (struct worker){
+		    .index = i, .addr = s->addr, .password = s->password, .barrier = &barrier};
 		assert_int_equal(pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]),
 				 0);
 	}
@@ -137,7 +136,8 @@ static void test_fifty_concurrent_clients(void **state)
 				connections = resp->status_info->connections;
 			assure__response__free_unpacked(resp, NULL);
 		} else {
-			snprintf(status_error, sizeof status_error, "status: %s", cause ? cause : "");
+			snprintf(status_error, sizeof status_error, "status: %s",
+				 cause ? cause : "");
 		}
 	} else {
 		snprintf(status_error, sizeof status_error, "connect: %s", cause ? cause : "");
@@ -171,14 +171,14 @@ static void test_fifty_concurrent_clients(void **state)
 }
 
 #define MAX_CONNECTIONS 4
-static const char *const limit_args[] = { "--max-connections", "4", NULL };
+static const char *const limit_args[] = {"--max-connections", "4", NULL};
 
 static int limit_setup(void **state)
 {
 	struct harness_server *s = calloc(1, sizeof *s);
 	assert_non_null(s);
 	*state = s;
-	struct harness_server_opts opts = { .extra_args = limit_args };
+	struct harness_server_opts opts = {.extra_args = limit_args};
 	harness_server_start(s, &opts);
 	return 0;
 }
@@ -260,11 +260,11 @@ int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fifty_concurrent_clients),
-		cmocka_unit_test_setup_teardown(test_max_connections_enforced, limit_setup,
-						limit_teardown),
-		cmocka_unit_test_setup_teardown(test_max_connections_refusal_is_clear,
-						limit_setup, limit_teardown),
+	    cmocka_unit_test(test_fifty_concurrent_clients),
+	    cmocka_unit_test_setup_teardown(test_max_connections_enforced, limit_setup,
+					    limit_teardown),
+	    cmocka_unit_test_setup_teardown(test_max_connections_refusal_is_clear, limit_setup,
+					    limit_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

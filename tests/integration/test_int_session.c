@@ -53,7 +53,7 @@ static int private_otp_setup(void **state)
 	struct harness_server *s = calloc(1, sizeof *s);
 	assert_non_null(s);
 	*state = s;
-	struct harness_server_opts opts = { .one_time_password = 1 };
+	struct harness_server_opts opts = {.one_time_password = 1};
 	harness_server_start(s, &opts);
 	return 0;
 }
@@ -406,23 +406,22 @@ int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hello_ok),
-		cmocka_unit_test(test_hello_wrong_version),
-		cmocka_unit_test(test_request_before_hello),
-		cmocka_unit_test(test_whoami_before_login),
-		cmocka_unit_test(test_login_wrong_password),
-		cmocka_unit_test(test_login_unknown_user),
-		cmocka_unit_test(test_login_ok_then_whoami),
-		cmocka_unit_test(test_resume_on_new_connection),
-		cmocka_unit_test(test_resume_wrong_token),
-		cmocka_unit_test(test_logout_revokes_everywhere),
-		cmocka_unit_test(test_disconnect_while_login_hashes),
-		cmocka_unit_test(test_status_without_login),
-		cmocka_unit_test_setup_teardown(test_password_change, private_setup,
-						private_teardown),
-		cmocka_unit_test_setup_teardown(test_one_time_password, private_otp_setup,
-						private_teardown),
-		cmocka_unit_test(test_session_survives_restart),
+	    cmocka_unit_test(test_hello_ok),
+	    cmocka_unit_test(test_hello_wrong_version),
+	    cmocka_unit_test(test_request_before_hello),
+	    cmocka_unit_test(test_whoami_before_login),
+	    cmocka_unit_test(test_login_wrong_password),
+	    cmocka_unit_test(test_login_unknown_user),
+	    cmocka_unit_test(test_login_ok_then_whoami),
+	    cmocka_unit_test(test_resume_on_new_connection),
+	    cmocka_unit_test(test_resume_wrong_token),
+	    cmocka_unit_test(test_logout_revokes_everywhere),
+	    cmocka_unit_test(test_disconnect_while_login_hashes),
+	    cmocka_unit_test(test_status_without_login),
+	    cmocka_unit_test_setup_teardown(test_password_change, private_setup, private_teardown),
+	    cmocka_unit_test_setup_teardown(test_one_time_password, private_otp_setup,
+					    private_teardown),
+	    cmocka_unit_test(test_session_survives_restart),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

@@ -43,7 +43,7 @@ struct writer {
 	const char *password;
 	struct token_log *log;
 	int attempts;
-	int last_code;    /* the call that ended the loop: status, or -1 transport */
+	int last_code; /* the call that ended the loop: status, or -1 transport */
 	char last_cause[256];
 	int connect_failed;
 };
@@ -217,20 +217,20 @@ static void test_usage_and_help_exit_codes(void **state)
 {
 	(void)state;
 	struct harness_run r;
-	const char *bad[] = { ASSURED_BIN, "--no-such-option", NULL };
+	const char *bad[] = {ASSURED_BIN, "--no-such-option", NULL};
 	run_assured(&r, bad);
 	print_message("assured --no-such-option: exit %d: %s", r.status, r.err);
 	assert_int_equal(r.status, 2);
 	assert_true(strlen(r.err) > 0);
 	harness_run_free(&r);
 
-	const char *help[] = { ASSURED_BIN, "--help", NULL };
+	const char *help[] = {ASSURED_BIN, "--help", NULL};
 	run_assured(&r, help);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "--listen"));
 	harness_run_free(&r);
 
-	const char *version[] = { ASSURED_BIN, "--version", NULL };
+	const char *version[] = {ASSURED_BIN, "--version", NULL};
 	run_assured(&r, version);
 	assert_int_equal(r.status, 0);
 	assert_true(strlen(r.out) > 0);
@@ -246,8 +246,8 @@ static void test_startup_failures_exit_1(void **state)
 
 	struct harness_run r;
 	/* The address is taken by the running server. */
-	const char *busy[] = { ASSURED_BIN, "--db",  other.db,  "--listen", s->addr,
-			       "--cert",    s->cert, "--key",	s->key,	    NULL };
+	const char *busy[] = {ASSURED_BIN, "--db",  other.db, "--listen", s->addr,
+			      "--cert",	   s->cert, "--key",  s->key,	  NULL};
 	run_assured(&r, busy);
 	print_message("listen on a busy port: exit %d: %s", r.status, r.err);
 	assert_int_equal(r.status, 1);
@@ -257,8 +257,8 @@ static void test_startup_failures_exit_1(void **state)
 	/* A certificate file that does not exist. */
 	char missing[700];
 	snprintf(missing, sizeof missing, "%s/missing.crt", other.dir);
-	const char *nocert[] = { ASSURED_BIN, "--db",  other.db, "--listen", "127.0.0.1:0",
-				 "--cert",    missing, "--key",	 s->key,     NULL };
+	const char *nocert[] = {ASSURED_BIN, "--db",  other.db, "--listen", "127.0.0.1:0",
+				"--cert",    missing, "--key",	s->key,	    NULL};
 	run_assured(&r, nocert);
 	print_message("missing certificate: exit %d: %s", r.status, r.err);
 	assert_int_equal(r.status, 1);
@@ -275,8 +275,8 @@ static void test_init_refuses_existing_database(void **state)
 {
 	struct harness_server *s = *state;
 	struct harness_run r;
-	const char *argv[] = { ASSURED_BIN, "init",	     "--db", s->db, "--admin", "admin2",
-			       "--password-stdin", NULL };
+	const char *argv[] = {ASSURED_BIN,	  "init", "--db", s->db, "--admin", "admin2",
+			      "--password-stdin", NULL};
 	assert_int_equal(harness_run_argv(argv, NULL, "another long password 1\n", 20000, &r), 0);
 	print_message("init on a database with users: exit %d: %s", r.status, r.err);
 	assert_int_equal(r.status, 1);
@@ -300,17 +300,17 @@ int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sigterm_loses_no_acknowledged_write,
-						private_setup, private_teardown),
-		cmocka_unit_test_setup_teardown(test_sigterm_with_idle_client, private_setup,
-						private_teardown),
-		cmocka_unit_test_setup_teardown(test_sigint_clean_exit, private_setup,
-						private_teardown),
-		cmocka_unit_test(test_usage_and_help_exit_codes),
-		cmocka_unit_test_setup_teardown(test_startup_failures_exit_1, private_setup,
-						private_teardown),
-		cmocka_unit_test_setup_teardown(test_init_refuses_existing_database, private_setup,
-						private_teardown),
+	    cmocka_unit_test_setup_teardown(test_sigterm_loses_no_acknowledged_write, private_setup,
+					    private_teardown),
+	    cmocka_unit_test_setup_teardown(test_sigterm_with_idle_client, private_setup,
+					    private_teardown),
+	    cmocka_unit_test_setup_teardown(test_sigint_clean_exit, private_setup,
+					    private_teardown),
+	    cmocka_unit_test(test_usage_and_help_exit_codes),
+	    cmocka_unit_test_setup_teardown(test_startup_failures_exit_1, private_setup,
+					    private_teardown),
+	    cmocka_unit_test_setup_teardown(test_init_refuses_existing_database, private_setup,
+					    private_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	return harness_finish(failed);

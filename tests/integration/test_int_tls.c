@@ -28,12 +28,12 @@
 /* Short, so the tests of silent peers stay quick. */
 #define HANDSHAKE_TIMEOUT_MS 2000
 
-static const char *const group_args[] = { "--handshake-timeout", "2s", NULL };
+static const char *const group_args[] = {"--handshake-timeout", "2s", NULL};
 static struct harness_server group_server;
 
 static int group_setup(void **state)
 {
-	struct harness_server_opts opts = { .extra_args = group_args };
+	struct harness_server_opts opts = {.extra_args = group_args};
 	harness_server_start(&group_server, &opts);
 	*state = &group_server;
 	return 0;
@@ -51,20 +51,20 @@ static int wronghost_setup(void **state)
 	struct harness_server *s = calloc(1, sizeof *s);
 	assert_non_null(s);
 	*state = s;
-	struct harness_server_opts opts = { .cert_name = "wronghost.crt",
-					    .key_name = "wronghost.key" };
+	struct harness_server_opts opts = {.cert_name = "wronghost.crt",
+					   .key_name = "wronghost.key"};
 	harness_server_start(s, &opts);
 	return 0;
 }
 
-static const char *const idle_args[] = { "--idle-timeout", "2s", NULL };
+static const char *const idle_args[] = {"--idle-timeout", "2s", NULL};
 
 static int idle_setup(void **state)
 {
 	struct harness_server *s = calloc(1, sizeof *s);
 	assert_non_null(s);
 	*state = s;
-	struct harness_server_opts opts = { .extra_args = idle_args };
+	struct harness_server_opts opts = {.extra_args = idle_args};
 	harness_server_start(s, &opts);
 	return 0;
 }
@@ -93,7 +93,7 @@ static int raw_tcp_connect(int port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
-	struct sockaddr_in sa = { 0 };
+	struct sockaddr_in sa = {0};
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -111,7 +111,7 @@ static int64_t wait_closed(int fd, int timeout_ms)
 		int64_t left = start + timeout_ms - harness_now_ms();
 		if (left <= 0)
 			return -1;
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p = {fd, POLLIN, 0};
 		int pr = poll(&p, 1, (int)left);
 		if (pr < 0 && errno == EINTR)
 			continue;
@@ -294,16 +294,16 @@ int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tls13_negotiated),
-		cmocka_unit_test(test_wrong_ca_refused),
-		cmocka_unit_test(test_localhost_name_accepted),
-		cmocka_unit_test_setup_teardown(test_wrong_host_refused, wronghost_setup,
-						private_teardown),
-		cmocka_unit_test(test_plain_http_dropped),
-		cmocka_unit_test(test_silent_peer_dropped_after_handshake_timeout),
-		cmocka_unit_test(test_dirty_eof_is_harmless),
-		cmocka_unit_test_setup_teardown(test_idle_connection_closed, idle_setup,
-						private_teardown),
+	    cmocka_unit_test(test_tls13_negotiated),
+	    cmocka_unit_test(test_wrong_ca_refused),
+	    cmocka_unit_test(test_localhost_name_accepted),
+	    cmocka_unit_test_setup_teardown(test_wrong_host_refused, wronghost_setup,
+					    private_teardown),
+	    cmocka_unit_test(test_plain_http_dropped),
+	    cmocka_unit_test(test_silent_peer_dropped_after_handshake_timeout),
+	    cmocka_unit_test(test_dirty_eof_is_harmless),
+	    cmocka_unit_test_setup_teardown(test_idle_connection_closed, idle_setup,
+					    private_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

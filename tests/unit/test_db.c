@@ -134,7 +134,14 @@ static void test_user_roundtrip(void **state)
 	assert_int_equal(store_user_find_by_id(f->db, id, &u, &cause), ASSURE__CODE__OK);
 	assert_string_equal(u->password_hash, "$argon2id$z");
 	assert_int_equal(u->must_change_password, 0);
+	/* Only store_user_touch moves the version, once per change. */
+	assert_int_equal(u->version, 1);
+	user_record_free(u);
+	assert_int_equal(store_user_touch(f->db, id, 3000, "root", &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_user_find_by_id(f->db, id, &u, &cause), ASSURE__CODE__OK);
 	assert_int_equal(u->version, 2);
+	assert_string_equal(u->updated_by, "root");
+	assert_int_equal(u->updated_at, 3000);
 	user_record_free(u);
 
 	assert_int_equal(store_user_find_by_name(f->db, "bob", &u, &cause), ASSURE__CODE__NOT_FOUND);

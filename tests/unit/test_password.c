@@ -6,10 +6,9 @@
  * hold at both ends. Each hash costs tens of milliseconds, so the tests
  * make only a handful.
  *
- * The length policy counts bytes of UTF-8, not characters: twelve bytes of
- * "é" (six characters) pass, which errs on the side of accepting; the
- * 1024 limit bounds the work argon2 is given, which bytes measure
- * correctly.
+ * The policy follows NIST SP 800-63B: at least 12 characters (code
+ * points, for UTF-8), at most 1024 bytes (that bound is on argon2's work,
+ * so bytes are right), no composition rules, and a blocklist.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,6 +168,40 @@ static char *repeat(char c, size_t n)
 	return s;
 }
 
+/* n bytes of lower-case letters with no pattern the policy looks for (no
+ * period, no run, not on the list): a fixed LCG, so runs are repeatable. */
+static char *varied(size_t n)
+{
+	char *s = xmalloc(n + 1);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		s[i] = (char)('a' + (x >> 16) % 26);
+	}
+	s[n] = '\0';
+	return s;
+}
+
+static void expect_refused(const char *pw, const char *user, const char *needle)
+{
+	const char *why = password_policy_check(pw, user);
+	if (why == NULL || (needle != NULL && strstr(why, needle) == NULL))
+		fprintf(stderr, "policy on '%.40s': %s\n", pw, why ? why : "accepted");
+	assert_non_null(why);
+	assert_true(strlen(why) > 0);
+	if (needle != NULL)
+		assert_non_null(strstr(why, needle));
+}
+
+static void expect_accepted(const char *pw, const char *user)
+{
+	const char *why = password_policy_check(pw, user);
+	if (why != NULL)
+		fprintf(stderr, "policy refused '%.40s': %s\n", pw, why);
+	assert_null(why);
+}
+
+/* The length limits at both ends, in ASCII. */
 static void test_policy_lengths(void **state)
 {
 	(void)state;
@@ -179,41 +212,86 @@ static void test_policy_lengths(void **state)
 		{ 0, 0 }, { 1, 0 }, { 11, 0 }, { 12, 1 }, { 13, 1 }, { 1023, 1 }, { 1024, 1 },
 		{ 1025, 0 }, { 4096, 0 },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *pw = repeat('x', cases[i].len);
-		const char *why = password_policy_check(pw);
-		if (cases[i].ok) {
-			assert_null(why);
-		} else {
-			assert_non_null(why);
-			assert_true(strlen(why) > 0);
-			/* The message states the limit it enforces. */
-			assert_non_null(strstr(why, cases[i].len < PASSWORD_MIN_LEN ? "12" : "1024"));
-		}
-		free(pw);
-	}
 	assert_int_equal(PASSWORD_MIN_LEN, 12);
 	assert_int_equal(PASSWORD_MAX_LEN, 1024);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *pw = varied(cases[i].len);
+		if (cases[i].ok)
+			expect_accepted(pw, "alice");
+		else /* the message states the limit it enforces */
+			expect_refused(pw, "alice", cases[i].len < PASSWORD_MIN_LEN ? "12" : "1024");
+		free(pw);
+	}
 }
 
-/* Bytes, not characters (see the comment at the top). */
-static void test_policy_counts_utf8_bytes(void **state)
+/* At least 12 characters means code points for UTF-8 (what a person
+ * counts), and bytes for anything that is not valid UTF-8; the upper
+ * limit is always bytes, since it bounds argon2's input. */
+static void test_policy_counts_characters(void **state)
 {
 	(void)state;
-	/* Six two-byte characters: 12 bytes, accepted. */
-	assert_null(password_policy_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"));
-	/* Five two-byte characters and one ASCII: 11 bytes, refused. */
-	assert_non_null(password_policy_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9x"));
-	/* Three four-byte emoji: 12 bytes, accepted. */
-	assert_null(password_policy_check("\xf0\x9f\x94\x92\xf0\x9f\x94\x92\xf0\x9f\x94\x92"));
-	/* 512 two-byte characters are 1024 bytes (accepted); one more is not. */
+	/* Twelve Greek letters (24 bytes) pass; eleven (22 bytes) do not. */
+	const char *greek12 = "\xce\xb1\xce\xb2\xce\xb3\xce\xb4\xce\xb5\xce\xb6"
+			      "\xce\xb7\xce\xb8\xce\xb9\xce\xba\xce\xbb\xce\xbc";
+	expect_accepted(greek12, "alice");
+	char greek11[32];
+	snprintf(greek11, sizeof greek11, "%.*s", 22, greek12);
+	expect_refused(greek11, "alice", "12");
+	/* Six two-byte characters are 12 bytes but 6 characters. */
+	expect_refused("\xc3\xa9t\xc3\xa9\xc3\xa0\xc3\xa7\xc3\xb6x", "alice", "12");
+	/* Three four-byte emoji and nine letters: 12 characters. */
+	expect_accepted("\xf0\x9f\x94\x92\xf0\x9f\x90\xb1\xf0\x9f\x8c\xb5quagmirex", "alice");
+	expect_refused("\xf0\x9f\x94\x92\xf0\x9f\x90\xb1\xf0\x9f\x8c\xb5quagmire", "alice", "12");
+	/* Not UTF-8 (a stray continuation byte): counted in bytes. */
+	expect_accepted("\x80zqmvkrwtpbn", "alice"); /* 12 bytes */
+	expect_refused("\x80zqmvkrwtpb", "alice", "12");
+	/* 512 two-byte characters are 1024 bytes: accepted; one more byte is
+	 * too long however few characters that is. */
 	char pw[1030];
-	for (int i = 0; i < 512; i++)
-		memcpy(pw + 2 * i, "\xc3\xa9", 2);
+	for (int i = 0; i < 512; i++) {
+		pw[2 * i] = '\xd0';
+		pw[2 * i + 1] = (char)(0x90 + (i * 7 + i / 3) % 32); /* Cyrillic, varied */
+	}
 	pw[1024] = '\0';
-	assert_null(password_policy_check(pw));
-	memcpy(pw + 1024, "\xc3\xa9", 3);
-	assert_non_null(password_policy_check(pw));
+	expect_accepted(pw, "alice");
+	pw[1024] = 'x';
+	pw[1025] = '\0';
+	expect_refused(pw, "alice", "1024");
+}
+
+/* NIST 800-63B's blocklist checks: repeats, sequences, keyboard walks, the
+ * common-password list (any case, and with digits or symbols tacked on)
+ * and the username. */
+static void test_policy_refusals(void **state)
+{
+	(void)state;
+	char *same = repeat('z', 16);
+	expect_refused(same, "alice", "repeat");
+	free(same);
+	expect_refused("abcabcabcabc", "alice", "repeat");
+	expect_refused("Abc1Abc1Abc1Abc1", "alice", "repeat"); /* case does not hide it */
+	expect_refused("abcdefghijklm", "alice", "sequence");
+	expect_refused("zyxwvutsrqpo", "alice", "sequence");
+	expect_refused("qwertyuiop[]", "alice", "sequence");
+	expect_refused("QWERTYUIOPASDF", "alice", "sequence");
+	/* The one the header names as its own example. */
+	expect_refused("123456789012", "alice", NULL);
+	/* The list, in any case, bare or dressed up. */
+	assert_true(password_common_count() > 1000);
+	assert_true(password_is_common("password"));
+	assert_false(password_is_common("tangerine-quokka-lattice"));
+	expect_refused("WinnieThePooh", "alice", "common");
+	expect_refused("password1234", "alice", "common");
+	expect_refused("!!letmein2024!!", "alice", "common");
+	expect_refused("2024Monkey!!!", "alice", "common");
+	/* The username, in any case, anywhere. */
+	expect_refused("my-alice-is-great", "alice", "username");
+	expect_refused("My-ALICE-is-great", "alice", "username");
+	/* A username under three characters is not a useful test. */
+	expect_accepted("tangerine-quokka-al", "al");
+	/* No composition rules: lower-case words with spaces are fine. */
+	expect_accepted("correct horse battery staple", "alice");
+	expect_accepted("tangerine quokka lattice", NULL);
 }
 
 /* A password at the maximum length hashes and verifies, and a difference
@@ -239,7 +317,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_rejects_non_argon2id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_dummy_costs_a_verify, setup, teardown),
 		cmocka_unit_test(test_policy_lengths),
-		cmocka_unit_test(test_policy_counts_utf8_bytes),
+		cmocka_unit_test(test_policy_counts_characters),
+		cmocka_unit_test(test_policy_refusals),
 		cmocka_unit_test(test_long_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

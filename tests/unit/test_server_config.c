@@ -45,6 +45,7 @@ static const struct {
 	{ "max-inflight", "10" },
 	{ "shutdown-timeout", "5s" },
 	{ "log-level", "debug" },
+	{ "clock-file", "/tmp/assure-test-clock" },
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 

@@ -183,6 +183,7 @@ enum tjob_kind {
 	TJOB_FAIL,       /* inserts its user, then reports INVALID_ARGUMENT */
 	TJOB_INSERT2,    /* inserts its user, then `other` (which may clash) */
 	TJOB_DEFER_FK,   /* a foreign-key violation deferred to COMMIT */
+	TJOB_DISK_FULL,  /* SQLITE_FULL, which aborts the whole transaction */
 	TJOB_READ,       /* worker: reads `other`, tries to insert its user */
 	TJOB_PAIR,       /* worker: waits (bounded) until two PAIR jobs run at once */
 };
@@ -261,6 +262,23 @@ static void tjob_run(struct job *job, struct db *db)
 			    " created_at, updated_at) VALUES ('fk-orphan', 'x', 999999, 'h', 0, 0);",
 			    &cause) < 0)
 			job->status = ASSURE__CODE__INTERNAL;
+		break;
+	case TJOB_DISK_FULL:
+		/* max_page_count is per connection: cap the file at its
+		 * current size, overflow it, lift the cap again. SQLite
+		 * answers SQLITE_FULL by rolling back the whole transaction,
+		 * not just the statement, as it may for IOERR, NOMEM and
+		 * BUSY too. */
+		if (db_exec(db,
+			    "PRAGMA max_page_count = 1;"
+			    "INSERT INTO users (username, display_name, password_hash, created_at,"
+			    " updated_at) VALUES ('too-big', randomblob(4000000), 'h', 0, 0);",
+			    &cause) < 0)
+			job->status = ASSURE__CODE__RESOURCE_EXHAUSTED;
+		free(cause);
+		cause = NULL;
+		if (db_exec(db, "PRAGMA max_page_count = 1073741823;", &cause) < 0)
+			fprintf(stderr, "cannot lift max_page_count: %s\n", cause);
 		break;
 	case TJOB_READ: {
 		struct user_record *u = NULL;
@@ -549,6 +567,50 @@ static void test_writer_commit_failure(void **state)
 	gate_destroy(&g);
 }
 
+/* A job whose error makes SQLite abort the whole transaction (disk full)
+ * in the middle of a batch. Whatever the writer then does with the rest of
+ * the batch, each job's answer must match the database: OK exactly when
+ * its row is there. */
+static void test_writer_transaction_lost_mid_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct writer *w = start_writer(f, BATCH_MAX);
+	struct gate g;
+	gate_init(&g);
+	struct tjob jobs[5];
+
+	tjob_init(&jobs[0], f, TJOB_GATE, 0, "gate");
+	jobs[0].gate = &g;
+	writer_submit(w, &jobs[0].job);
+	assert_true(gate_wait_for(&g, &g.started));
+	tjob_init(&jobs[1], f, TJOB_INSERT, 1, "before-full");
+	tjob_init(&jobs[2], f, TJOB_DISK_FULL, 2, "too-big");
+	tjob_init(&jobs[3], f, TJOB_INSERT, 3, "after-full-1");
+	tjob_init(&jobs[4], f, TJOB_INSERT, 4, "after-full-2");
+	for (int i = 1; i < 5; i++)
+		writer_submit(w, &jobs[i].job);
+	gate_release(&g);
+	wait_done(f, 5);
+	assert_done_in_order(f, 5);
+	writer_free(w);
+
+	assert_int_not_equal(jobs[2].job.status, ASSURE__CODE__OK);
+	struct db *r = open_reader(f);
+	assert_false(user_exists(r, "too-big"));
+	bool lied = false;
+	for (int i = 1; i < 5; i++) {
+		bool present = user_exists(r, jobs[i].name);
+		bool ok = jobs[i].job.status == ASSURE__CODE__OK;
+		if (present != ok)
+			fprintf(stderr, "job %d (%s): answered %d but row %s\n", i, jobs[i].name,
+				jobs[i].job.status, present ? "committed" : "absent");
+		lied |= present != ok;
+	}
+	db_close(r);
+	gate_destroy(&g);
+	assert_false(lied);
+}
+
 static void *release_later(void *arg)
 {
 	usleep(100 * 1000);
@@ -746,6 +808,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writer_single_jobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_unique_violation_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_commit_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_transaction_lost_mid_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_free_commits_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_new_bad_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_pool_reads, setup, teardown),

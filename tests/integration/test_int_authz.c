@@ -1,0 +1,571 @@
+/*
+ * The authorisation matrix: every operation of the Request oneof against
+ * every built-in role on a live server, with the expected answer written
+ * down here, copied by hand from docs/ROLES.md, never derived from the
+ * server. A user holding exactly one built-in role is made for each role
+ * (by the first admin, with an initial password so no change is pending),
+ * logs in once, and calls every operation with a harmless request on its
+ * one connection.
+ *
+ *   'A' admitted: any status except PERMISSION_DENIED and UNAUTHENTICATED
+ *       (NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT ... mean the request
+ *       got past the permission check);
+ *   'D' PERMISSION_DENIED.
+ *
+ * Also: every operation that needs a session answers UNAUTHENTICATED
+ * without one, and every field of the Request oneof must have a row here,
+ * so a new operation cannot be added without deciding who may call it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define AUTHZ_PASSWORD "authz matrix passphrase 7"
+#define AUTHZ_SITE "AUTHZ"
+#define AUTHZ_VICTIM "authz-victim"
+#define NO_SUCH_USER "authz-nosuchuser"
+#define NO_SUCH_ROLE "authz-nosuchrole"
+
+/* ---- docs/ROLES.md, "Built-in roles" ---------------------------------- */
+
+enum {
+	R_ADMIN,
+	R_CASE_MANAGER,
+	R_INVESTIGATOR,
+	R_PAG_MEMBER,
+	R_PANEL_MEMBER,
+	R_CONTRACT_MANAGER,
+	R_REVIEWER,
+	R_AUDITOR,
+	R_VIEWER,
+	NROLES
+};
+
+static const char *const role_names[NROLES] = {
+	"admin",	"case-manager",	    "investigator", "pag-member", "panel-member",
+	"contract-manager", "reviewer", "auditor",	    "viewer",
+};
+
+/* Each role's permissions, space-separated, as the table in ROLES.md. */
+static const char *const role_perms[NROLES] = {
+	[R_ADMIN] = "user.read user.manage role.manage site.manage session.manage",
+	[R_CASE_MANAGER] = "performer.read performer.write concern.read concern.write",
+	[R_INVESTIGATOR] = "performer.read concern.read concern.investigate",
+	[R_PAG_MEMBER] = "performer.read concern.read concern.write concern.pag",
+	[R_PANEL_MEMBER] = "performer.read concern.read concern.decide",
+	[R_CONTRACT_MANAGER] = "contract.read contract.write indicators.manage review.read",
+	[R_REVIEWER] = "contract.read review.read review.write",
+	[R_AUDITOR] = "audit.read",
+	[R_VIEWER] = "performer.read contract.read",
+};
+
+/* ROLES.md, "Permissions". */
+static const char *const all_permissions[] = {
+	"user.read",	  "user.manage",    "role.manage",	  "site.manage",
+	"session.manage", "audit.read",	    "performer.read",	  "performer.write",
+	"concern.read",	  "concern.write",  "concern.pag",	  "concern.investigate",
+	"concern.decide", "contract.read",  "contract.write",	  "indicators.manage",
+	"review.read",	  "review.write",   "config.manage",	  NULL,
+};
+
+/* ---- one role's user and connection ----------------------------------- */
+
+struct role_ctx {
+	const char *role;
+	char user[64];
+	struct client *c;
+	uint8_t token[HARNESS_TOKEN_LEN];
+	int64_t spare_session; /* a second session of the same user */
+};
+
+/* ---- the harmless requests --------------------------------------------- */
+
+static const char *const viewer_only[] = { "viewer", NULL };
+static const char *const one_perm[] = { "performer.read", NULL };
+
+static void b_hello(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	memset(r, 0, sizeof *r);
+	r->req = (Assure__Request)ASSURE__REQUEST__INIT;
+	r->hello = (Assure__HelloRequest)ASSURE__HELLO_REQUEST__INIT;
+	r->hello.protocol_version = 1;
+	r->hello.client_name = (char *)"assure-authz-test";
+	r->req.op_case = ASSURE__REQUEST__OP_HELLO;
+	r->req.hello = &r->hello;
+}
+
+static void b_status(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	memset(r, 0, sizeof *r);
+	r->req = (Assure__Request)ASSURE__REQUEST__INIT;
+	r->status = (Assure__StatusRequest)ASSURE__STATUS_REQUEST__INIT;
+	r->req.op_case = ASSURE__REQUEST__OP_STATUS;
+	r->req.status = &r->status;
+}
+
+/* Logs in again as the same user: the connection then carries the new
+ * session, which is just as good. */
+static void b_login(struct harness_ireq *r, struct role_ctx *x)
+{
+	harness_ireq_login(r, x->user, AUTHZ_PASSWORD, NULL);
+}
+
+static void b_resume(struct harness_ireq *r, struct role_ctx *x)
+{
+	memset(r, 0, sizeof *r);
+	r->req = (Assure__Request)ASSURE__REQUEST__INIT;
+	r->resume = (Assure__ResumeRequest)ASSURE__RESUME_REQUEST__INIT;
+	r->resume.token.data = x->token;
+	r->resume.token.len = sizeof x->token;
+	r->req.op_case = ASSURE__REQUEST__OP_RESUME;
+	r->req.resume = &r->resume;
+}
+
+static void b_whoami(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_whoami(r);
+}
+
+static void b_logout(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_logout(r);
+}
+
+/* The right old password and a too-short new one: INVALID_ARGUMENT. */
+static void b_password_change(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_password_change(r, AUTHZ_PASSWORD, "short");
+}
+
+/* An existing user: ALREADY_EXISTS when admitted. */
+static void b_user_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_add(r, HARNESS_ADMIN, "Probe", NULL, viewer_only, AUTHZ_PASSWORD);
+}
+
+static void b_user_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_list(r, NULL, NULL, ASSURE__USER_STATE_FILTER__USERS_ENABLED, 2, NULL);
+}
+
+static void b_user_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_show(r, HARNESS_ADMIN);
+}
+
+static void b_user_set(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_set(r, NO_SUCH_USER, "Nobody", NULL, NULL, NULL, 0);
+}
+
+static void b_user_disable(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_disable(r, NO_SUCH_USER, "authz probe");
+}
+
+static void b_user_enable(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_enable(r, NO_SUCH_USER);
+}
+
+static void b_user_reset_password(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_user_reset_password(r, NO_SUCH_USER);
+}
+
+static void b_role_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_role_list(r);
+}
+
+static void b_role_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_role_show(r, "viewer");
+}
+
+/* An existing role: ALREADY_EXISTS when admitted. */
+static void b_role_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_role_add(r, "viewer", "probe", one_perm);
+}
+
+static void b_role_set(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_role_set(r, NO_SUCH_ROLE, "probe", NULL, NULL);
+}
+
+static void b_role_remove(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_role_remove(r, NO_SUCH_ROLE);
+}
+
+static void b_permission_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_permission_list(r);
+}
+
+/* An existing site: ALREADY_EXISTS when admitted. */
+static void b_site_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_site_add(r, AUTHZ_SITE, "Authz probe site");
+}
+
+static void b_site_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_site_list(r);
+}
+
+static void b_session_list_own(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_session_list(r, NULL);
+}
+
+static void b_session_list_self_by_name(struct harness_ireq *r, struct role_ctx *x)
+{
+	harness_ireq_session_list(r, x->user);
+}
+
+static void b_session_list_other(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_session_list(r, AUTHZ_VICTIM);
+}
+
+/* The user's own second session (not the one in use). */
+static void b_session_revoke_own(struct harness_ireq *r, struct role_ctx *x)
+{
+	harness_ireq_session_revoke(r, x->spare_session, NULL);
+}
+
+static void b_session_revoke_other(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_session_revoke(r, 0, AUTHZ_VICTIM);
+}
+
+/* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
+
+struct row {
+	int op;		     /* the Request oneof case */
+	const char *name;    /* as ROLES.md names it, with the data-level case */
+	const char *needs;   /* "-" before login, "session", or a permission */
+	const char *expect;  /* one letter per role, in role_names order */
+	void (*build)(struct harness_ireq *, struct role_ctx *);
+};
+
+/*                                                     admin
+ *                                                     |case-manager
+ *                                                     ||investigator
+ *                                                     |||pag-member
+ *                                                     ||||panel-member
+ *                                                     |||||contract-manager
+ *                                                     ||||||reviewer
+ *                                                     |||||||auditor
+ *                                                     ||||||||viewer     */
+static const struct row matrix[] = {
+	{ ASSURE__REQUEST__OP_HELLO, "Hello", "-", "AAAAAAAAA", b_hello },
+	{ ASSURE__REQUEST__OP_STATUS, "Status", "-", "AAAAAAAAA", b_status },
+	{ ASSURE__REQUEST__OP_RESUME, "Resume", "-", "AAAAAAAAA", b_resume },
+	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", "session", "AAAAAAAAA", b_whoami },
+	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", "session", "AAAAAAAAA",
+	  b_password_change },
+	{ ASSURE__REQUEST__OP_USER_LIST, "UserList", "user.read", "ADDDDDDDD", b_user_list },
+	{ ASSURE__REQUEST__OP_USER_SHOW, "UserShow", "user.read", "ADDDDDDDD", b_user_show },
+	{ ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", "user.read", "ADDDDDDDD", b_role_list },
+	{ ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", "user.read", "ADDDDDDDD", b_role_show },
+	{ ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", "user.read", "ADDDDDDDD",
+	  b_permission_list },
+	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", "user.manage", "ADDDDDDDD", b_user_add },
+	{ ASSURE__REQUEST__OP_USER_SET, "UserSet", "user.manage", "ADDDDDDDD", b_user_set },
+	{ ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", "user.manage", "ADDDDDDDD",
+	  b_user_disable },
+	{ ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", "user.manage", "ADDDDDDDD",
+	  b_user_enable },
+	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", "user.manage",
+	  "ADDDDDDDD", b_user_reset_password },
+	{ ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", "role.manage", "ADDDDDDDD", b_role_add },
+	{ ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", "role.manage", "ADDDDDDDD", b_role_set },
+	{ ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", "role.manage", "ADDDDDDDD",
+	  b_role_remove },
+	{ ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", "site.manage", "ADDDDDDDD", b_site_add },
+	{ ASSURE__REQUEST__OP_SITE_LIST, "SiteList", "session", "AAAAAAAAA", b_site_list },
+	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (own)", "session", "AAAAAAAAA",
+	  b_session_list_own },
+	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (own, by name)", "session",
+	  "AAAAAAAAA", b_session_list_self_by_name },
+	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (another user's)", "session.manage",
+	  "ADDDDDDDD", b_session_list_other },
+	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (own other session)", "session",
+	  "AAAAAAAAA", b_session_revoke_own },
+	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (another user's)",
+	  "session.manage", "ADDDDDDDD", b_session_revoke_other },
+	/* Last: Login replaces the connection's session, Logout ends it. */
+	{ ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login },
+	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout },
+};
+
+#define NROWS (sizeof matrix / sizeof matrix[0])
+
+/* ---- the group: one server, a user and a connection per role ---------- */
+
+static struct harness_server server;
+static struct role_ctx roles[NROLES];
+
+static int group_setup(void **state)
+{
+	(void)state;
+	harness_server_start(&server, NULL);
+	struct client *admin = harness_connect_admin(&server);
+	struct harness_ireq r;
+	harness_ireq_site_add(&r, AUTHZ_SITE, "Authz probe site");
+	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "SiteAdd " AUTHZ_SITE);
+	harness_add_user(admin, AUTHZ_VICTIM, "viewer", NULL, AUTHZ_PASSWORD, NULL);
+	for (int i = 0; i < NROLES; i++) {
+		struct role_ctx *x = &roles[i];
+		x->role = role_names[i];
+		snprintf(x->user, sizeof x->user, "authz-%s", role_names[i]);
+		harness_add_user(admin, x->user, x->role, AUTHZ_SITE, AUTHZ_PASSWORD, NULL);
+	}
+	client_free(admin);
+
+	/* The victim has a live session for the "another user's" rows. */
+	struct client *v = harness_connect_login(&server, AUTHZ_VICTIM, AUTHZ_PASSWORD, NULL,
+						 NULL);
+	client_free(v);
+
+	for (int i = 0; i < NROLES; i++) {
+		struct role_ctx *x = &roles[i];
+		/* A spare session of the same user, for SessionRevoke (own). */
+		struct client *spare =
+			harness_connect_login(&server, x->user, AUTHZ_PASSWORD, NULL, NULL);
+		x->spare_session = harness_current_session_id(spare);
+		client_free(spare);
+		/* One role held: login without naming it selects it. */
+		x->c = harness_connect_login(&server, x->user, AUTHZ_PASSWORD, NULL, x->token);
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < NROLES; i++) {
+		client_free(roles[i].c);
+		roles[i].c = NULL;
+	}
+	harness_server_destroy(&server);
+	return 0;
+}
+
+/* ---- the checks -------------------------------------------------------- */
+
+static int perm_known(const char *p)
+{
+	for (size_t i = 0; all_permissions[i] != NULL; i++)
+		if (strcmp(all_permissions[i], p) == 0)
+			return 1;
+	return 0;
+}
+
+static int role_has(int role, const char *perm)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", role_perms[role]);
+	for (char *save = NULL, *t = strtok_r(buf, " ", &save); t != NULL;
+	     t = strtok_r(NULL, " ", &save))
+		if (strcmp(t, perm) == 0)
+			return 1;
+	return 0;
+}
+
+/* The matrix agrees with the two tables it was copied from (a typo in one
+ * letter would otherwise test the wrong thing). No server involved. */
+static void test_matrix_consistent(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < NROWS; i++) {
+		const struct row *w = &matrix[i];
+		if (strlen(w->expect) != NROLES) {
+			print_error("row %s: %zu letters for %d roles\n", w->name, strlen(w->expect),
+				    NROLES);
+			bad++;
+			continue;
+		}
+		int is_perm = strcmp(w->needs, "-") != 0 && strcmp(w->needs, "session") != 0;
+		if (is_perm && !perm_known(w->needs)) {
+			print_error("row %s needs unknown permission %s\n", w->name, w->needs);
+			bad++;
+		}
+		for (int r = 0; r < NROLES; r++) {
+			char want = is_perm ? (role_has(r, w->needs) ? 'A' : 'D') : 'A';
+			if (w->expect[r] != want) {
+				print_error("row %s, role %s: matrix says %c, ROLES.md tables say %c\n",
+					    w->name, role_names[r], w->expect[r], want);
+				bad++;
+			}
+		}
+	}
+	for (int r = 0; r < NROLES; r++) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%s", role_perms[r]);
+		for (char *save = NULL, *t = strtok_r(buf, " ", &save); t != NULL;
+		     t = strtok_r(NULL, " ", &save))
+			if (!perm_known(t)) {
+				print_error("role %s: unknown permission %s\n", role_names[r], t);
+				bad++;
+			}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Every field of the Request oneof has a row; every row is a field. */
+static void test_matrix_covers_every_rpc(void **state)
+{
+	(void)state;
+	const ProtobufCMessageDescriptor *d = &assure__request__descriptor;
+	int missing = 0, oneofs = 0;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+			continue;
+		oneofs++;
+		int found = 0;
+		for (size_t k = 0; k < NROWS; k++)
+			if (matrix[k].op == (int)f->id)
+				found = 1;
+		if (!found) {
+			print_error("Request.%s (field %u) has no row in the authorisation matrix "
+				    "(tests/integration/test_int_authz.c): add it, with the permission "
+				    "docs/ROLES.md gives it\n",
+				    f->name, f->id);
+			missing++;
+		}
+	}
+	for (size_t k = 0; k < NROWS; k++) {
+		const ProtobufCFieldDescriptor *f =
+			protobuf_c_message_descriptor_get_field(d, (unsigned)matrix[k].op);
+		if (f == NULL || !(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
+			print_error("matrix row %s: op %d is not a Request oneof field\n",
+				    matrix[k].name, matrix[k].op);
+			missing++;
+		}
+	}
+	assert_true(oneofs >= 24);
+	assert_int_equal(missing, 0);
+}
+
+/* Before login, only Hello, Status, Login and Resume are admitted. */
+static void test_no_session_unauthenticated(void **state)
+{
+	(void)state;
+	struct client *c = harness_connect_hello(&server);
+	struct role_ctx dummy;
+	memset(&dummy, 0, sizeof dummy);
+	snprintf(dummy.user, sizeof dummy.user, "%s", NO_SUCH_USER);
+	dummy.spare_session = 1;
+	int bad = 0;
+	for (size_t k = 0; k < NROWS; k++) {
+		const struct row *w = &matrix[k];
+		if (strcmp(w->needs, "-") == 0)
+			continue;
+		struct harness_ireq r;
+		w->build(&r, &dummy);
+		Assure__Response *resp = harness_icall(c, &r);
+		int got = client_status_code(resp);
+		if (got != ASSURE__CODE__UNAUTHENTICATED) {
+			print_error("%s without a session: expected UNAUTHENTICATED, got %s: \"%s\"\n",
+				    w->name, harness_code_name(got), client_status_message(resp));
+			bad++;
+		}
+		assure__response__free_unpacked(resp, NULL);
+	}
+	/* Still fine afterwards: an application error never disconnects. */
+	assert_int_equal(harness_status_code(c), ASSURE__CODE__OK);
+	client_free(c);
+	assert_int_equal(bad, 0);
+}
+
+/* Every row against every role. All mismatches are listed before failing. */
+static void test_matrix(void **state)
+{
+	(void)state;
+	int bad = 0, checked = 0;
+	for (int i = 0; i < NROLES; i++) {
+		struct role_ctx *x = &roles[i];
+		for (size_t k = 0; k < NROWS; k++) {
+			const struct row *w = &matrix[k];
+			struct harness_ireq r;
+			w->build(&r, x);
+			Assure__Response *resp = NULL;
+			char *cause = NULL;
+			r.req.id = 0;
+			if (client_call(x->c, &r.req, &resp, &cause) != 0) {
+				print_error("role %s, %s: transport error: %s\n", x->role, w->name,
+					    cause ? cause : "(no cause)");
+				free(cause);
+				bad++;
+				break; /* this role's connection is gone */
+			}
+			int got = client_status_code(resp);
+			char want = w->expect[i];
+			int ok = want == 'D' ? got == ASSURE__CODE__PERMISSION_DENIED
+					     : got != ASSURE__CODE__PERMISSION_DENIED &&
+						       got != ASSURE__CODE__UNAUTHENTICATED;
+			checked++;
+			if (!ok) {
+				print_error("role %-16s %-36s expected %s, got %s: \"%s\"\n", x->role,
+					    w->name,
+					    want == 'D' ? "PERMISSION_DENIED"
+							: "admitted (not PERMISSION_DENIED/UNAUTHENTICATED)",
+					    harness_code_name(got), client_status_message(resp));
+				bad++;
+			}
+			assure__response__free_unpacked(resp, NULL);
+		}
+	}
+	print_message("authorisation matrix: %d calls, %d mismatches\n", checked, bad);
+	assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+	harness_guard(240);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matrix_consistent),
+		cmocka_unit_test(test_matrix_covers_every_rpc),
+		cmocka_unit_test(test_no_session_unauthenticated),
+		cmocka_unit_test(test_matrix),
+	};
+	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return harness_finish(failed);
+}
