@@ -253,8 +253,8 @@ int cli_parse_number(const char *s, const char *what, uint64_t max, uint64_t *ou
 		v = v * 10 + d;
 	}
 	if (p == s || *p != '\0' || v == 0)
-		return cli_error(EXIT_CODE_USAGE, "%s must be a whole number from 1 to %" PRIu64
-						  ", not \"%s\"",
+		return cli_error(EXIT_CODE_USAGE,
+				 "%s must be a whole number from 1 to %" PRIu64 ", not \"%s\"",
 				 what, max, s);
 	*out = v;
 	return 0;
@@ -300,9 +300,11 @@ static void print_flags(FILE *out, const char *title, const struct cli_flag *fla
 		flag_spec(&flags[i], spec, sizeof spec);
 		int required = flags[i].flags & CLI_FLAG_REQUIRED;
 		int repeat = flags[i].flags & CLI_FLAG_REPEAT;
-		fprintf(out, "  %-*s  %s%s%s%s%s\n", (int)width, spec, flags[i].help,
-			required || repeat ? " (" : "", required ? "required" : "",
-			required && repeat ? ", " : "", repeat ? "may be repeated)" : required ? ")" : "");
+		const char *note = required && repeat ? " (required, may be repeated)"
+				   : required		  ? " (required)"
+				   : repeat		  ? " (may be repeated)"
+							  : "";
+		fprintf(out, "  %-*s  %s%s\n", (int)width, spec, flags[i].help, note);
 	}
 }
 

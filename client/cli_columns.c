@@ -71,7 +71,8 @@ void cli_columns_print(const struct cli_columns *c, FILE *out)
 		for (size_t i = 0; i < last; i++) {
 			fputs(row[i], out);
 			if (i + 1 < last)
-				fprintf(out, "%*s", (int)(width[i] - cli_columns_width(row[i]) + 2), "");
+				fprintf(out, "%*s", (int)(width[i] - cli_columns_width(row[i]) + 2),
+					"");
 		}
 		fputc('\n', out);
 	}

@@ -825,10 +825,11 @@ static int cmd_passwd_exec(struct cli *cli)
 	int rc =
 	    cli_read_password(cli, "Current password: ", "current password", old_pw, sizeof old_pw);
 	if (rc == 0)
-		rc = cli_read_password(cli, "New password: ", "new password", new_pw, sizeof new_pw);
+		rc = cli_read_password(cli, "New password: ", "new password", new_pw,
+				       sizeof new_pw);
 	if (rc == 0 && !from_stdin) {
-		rc =
-		    cli_read_password(cli, "New password again: ", "new password", again, sizeof again);
+		rc = cli_read_password(cli, "New password again: ", "new password", again,
+				       sizeof again);
 		if (rc == 0 && strcmp(new_pw, again) != 0)
 			rc = cli_error(EXIT_CODE_INVALID, "the new passwords do not match");
 		explicit_bzero(again, sizeof again);

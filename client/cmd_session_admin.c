@@ -56,7 +56,7 @@ static void session_cells(const void *item, char **cells)
 
 /* The first column marks the current session, as git branch marks the
  * current branch. */
-static const char *const session_headers[] = {"",	 "ID",	    "USER",	 "ROLE",
+static const char *const session_headers[] = {"",     "ID",	 "USER",      "ROLE",
 					      "FROM", "CREATED", "LAST SEEN", "EXPIRES"};
 static const struct cli_list session_list = {session_headers, 8, session_cells,
 					     json_session_fields};

@@ -272,15 +272,15 @@ static int cmd_user_list_exec(struct cli *cli)
 		if (*next == '\0')
 			break;
 		if (npages == USER_LIST_MAX_PAGES) {
-			rc = cli_error(EXIT_CODE_INTERNAL, "server sent more than %d pages of users",
-				       USER_LIST_MAX_PAGES);
+			rc =
+			    cli_error(EXIT_CODE_INTERNAL, "server sent more than %d pages of users",
+				      USER_LIST_MAX_PAGES);
 			break;
 		}
 		free(token);
 		token = xstrdup(next);
 	}
 	free(token);
-
 
 	if (rc == 0) {
 		size_t n = 0;
@@ -356,8 +356,9 @@ static int cmd_user_set_check(struct cli *cli)
 	if (cli_flag(cli, "display-name") == NULL && cli_flag(cli, "site") == NULL &&
 	    cli_flag_list(cli, "add-role", &list) == 0 &&
 	    cli_flag_list(cli, "remove-role", &list) == 0)
-		return cli_error(EXIT_CODE_USAGE, "assure user set needs something to change: "
-						  "--display-name, --site, --add-role or --remove-role");
+		return cli_error(EXIT_CODE_USAGE,
+				 "assure user set needs something to change: "
+				 "--display-name, --site, --add-role or --remove-role");
 	uint64_t version;
 	const char *v = cli_flag(cli, "version");
 	return v != NULL ? cli_parse_number(v, "--version", UINT64_MAX, &version) : 0;

@@ -51,6 +51,11 @@ static void make_dummy(void)
 	free(cause);
 }
 
+void password_prepare(void)
+{
+	pthread_once(&dummy_once, make_dummy);
+}
+
 void password_verify_dummy(const char *pw)
 {
 	pthread_once(&dummy_once, make_dummy);

@@ -24,6 +24,9 @@ int password_verify(const char *encoded, const char *pw);
 /* Spends the same time as a verify against a real hash, so an unknown user
  * costs what a known one does (no user enumeration by timing). */
 void password_verify_dummy(const char *pw);
+/* Makes the dummy hash now (call at start-up), so the first unknown-user
+ * login does not pay for it and stand out by its time. */
+void password_prepare(void);
 /*
  * NULL if pw is acceptable as a new password for username, else a sentence
  * saying why (static; do not free). NIST SP 800-63B 5.1.1.2: at least 12

@@ -32,6 +32,7 @@
 #include "job.h"
 #include "log.h"
 #include "rpc.h"
+#include "password.h"
 #include "sessions.h"
 #include "throttle.h"
 #include "store.h"
@@ -358,6 +359,7 @@ int server_run(struct server_config *cfg)
 	/* A peer that vanishes must not kill the daemon with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 
+	password_prepare();
 	srv->sessions = session_table_new();
 	/* DOMAIN/issue rules: 5 free failures per account, then 30 s doubling
 	 * to 15 min, at most 100 attempts an hour; an address may fail more

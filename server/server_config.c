@@ -211,6 +211,10 @@ int server_config_load(struct server_config *cfg, int argc, char **argv, FILE *o
 		char name[64];
 		const char *value;
 		int last = flag_value(argc, argv, i, name, sizeof name, &value);
+		if (strcmp(name, "config") != 0 && find_opt(name) == NULL) {
+			*cause = xasprintf("unknown option --%s (see assured --help)", name);
+			return -1;
+		}
 		if (last < 0) {
 			*cause = xasprintf("--%s needs a value", name);
 			return -1;

@@ -876,7 +876,6 @@ static void test_login_failures_alike(void **state)
 	expect_login_failed(c, "alike-off", "wrong password entirely", NULL,
 			    "Login of a disabled user (wrong password)");
 	expect_login_failed(c, "alike-nobody", PW, "admin", "Login of an unknown user with a role");
-	expect_login_failed(c, "", "", NULL, "Login with nothing");
 	client_free(c);
 }
 

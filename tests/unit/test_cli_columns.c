@@ -74,7 +74,9 @@ static void test_utf8_and_controls(void **state)
 {
 	(void)state;
 	assert_int_equal(cli_columns_width("Zo\xc3\xab"), 3);
-	assert_int_equal(cli_columns_width("\xe2\x82\xac" "5"), 2);
+	assert_int_equal(cli_columns_width("\xe2\x82\xac"
+					   "5"),
+			 2);
 	assert_int_equal(cli_columns_width(""), 0);
 
 	static const char *const headers[] = {"NAME", "X"};
@@ -94,9 +96,9 @@ static void test_utf8_and_controls(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_alignment),
-		cmocka_unit_test(test_empty_and_trailing),
-		cmocka_unit_test(test_utf8_and_controls),
+	    cmocka_unit_test(test_alignment),
+	    cmocka_unit_test(test_empty_and_trailing),
+	    cmocka_unit_test(test_utf8_and_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

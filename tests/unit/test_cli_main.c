@@ -151,18 +151,30 @@ static void test_help(void **state)
 	(void)state;
 	struct run r;
 	assure(&r, 0, "--help", NULL);
-	static const char *const commands[] = {
-	    "user add",	 "user list",	    "user show",   "user set",	     "user disable",
-	    "user enable", "user reset-password", "role list",   "role show",	     "role add",
-	    "role set",	 "role rm",	    "permission list", "site add",	     "site list",
-	    "session list", "session revoke"};
+	static const char *const commands[] = {"user add",
+					       "user list",
+					       "user show",
+					       "user set",
+					       "user disable",
+					       "user enable",
+					       "user reset-password",
+					       "role list",
+					       "role show",
+					       "role add",
+					       "role set",
+					       "role rm",
+					       "permission list",
+					       "site add",
+					       "site list",
+					       "session list",
+					       "session revoke"};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		expect_out(&r, commands[i]);
 	run_free(&r);
 
 	assure(&r, 0, "user", "--help", NULL);
-	static const char *const verbs[] = {"add", "list", "show", "set", "disable", "enable",
-					    "reset-password"};
+	static const char *const verbs[] = {"add",     "list",	 "show",	  "set",
+					    "disable", "enable", "reset-password"};
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		expect_out(&r, verbs[i]);
 	assert_null(strstr(r.out, "revoke"));
@@ -351,11 +363,9 @@ static void test_join_and_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_help),
-		cmocka_unit_test(test_usage_errors),
-		cmocka_unit_test(test_accepted),
-		cmocka_unit_test(test_print_list),
-		cmocka_unit_test(test_join_and_time),
+	    cmocka_unit_test(test_help),	  cmocka_unit_test(test_usage_errors),
+	    cmocka_unit_test(test_accepted),	  cmocka_unit_test(test_print_list),
+	    cmocka_unit_test(test_join_and_time),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
