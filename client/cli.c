@@ -329,7 +329,7 @@ static void print_usage_line(FILE *out, const struct cli_command *cmd)
 
 static void print_main_help(FILE *out)
 {
-	fprintf(out, "usage: assure [global flags] COMMAND [VERB] [flags]\n"
+	fprintf(out, "usage: assure [global flags] COMMAND [VERB] [ARGUMENT] [flags]\n"
 		     "\n"
 		     "The command-line client of assure, the PCT's case and review system.\n"
 		     "\n"
@@ -670,7 +670,7 @@ int cli_connect(struct cli *cli)
 	return 0;
 }
 
-static int cli_check_required(struct cli *cli)
+static int cli_check_usage(struct cli *cli)
 {
 	const struct cli_command *cmd = cli->cmd;
 	if (cmd->arg != NULL && !cmd->arg_optional && cli->arg == NULL)
@@ -732,7 +732,7 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 		return EXIT_CODE_USAGE;
 	}
 
-	int rc = cli_check_required(cli);
+	int rc = cli_check_usage(cli);
 	if (rc == 0)
 		rc = cli_resolve_options(cli, &p);
 	if (rc != 0)

@@ -171,8 +171,9 @@ const struct cli_command cli_cmd_role_add = {
     .summary = "add a custom role",
     .help = "Adds a custom role granting the given permissions. A role may not combine\n"
 	    "identity administration (user.manage, role.manage, site.manage,\n"
-	    "session.manage) with case, review or audit content, and audit.read stands\n"
-	    "alone. Prints the new role; --json the role object.",
+	    "session.manage) with case, review or audit content; the server's message\n"
+	    "names the rule a refused role breaks. Prints the new role; --json the role\n"
+	    "object.",
     .needs = CLI_SESSION,
     .flags = role_add_flags,
     .arg = "NAME",
@@ -184,7 +185,8 @@ const struct cli_command cli_cmd_role_add = {
 static int cmd_role_set_check(struct cli *cli)
 {
 	char **list;
-	if (cli_flag(cli, "description") == NULL &&
+	/* An empty description means "unchanged" on the wire: no change. */
+	if (*cli_str(cli_flag(cli, "description")) == '\0' &&
 	    cli_flag_list(cli, "add-permission", &list) == 0 &&
 	    cli_flag_list(cli, "remove-permission", &list) == 0)
 		return cli_error(EXIT_CODE_USAGE,

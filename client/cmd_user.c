@@ -353,8 +353,9 @@ const struct cli_command cli_cmd_user_show = {
 static int cmd_user_set_check(struct cli *cli)
 {
 	char **list;
-	if (cli_flag(cli, "display-name") == NULL && cli_flag(cli, "site") == NULL &&
-	    cli_flag_list(cli, "add-role", &list) == 0 &&
+	/* An empty value means "unchanged" on the wire, so it is no change. */
+	if (*cli_str(cli_flag(cli, "display-name")) == '\0' &&
+	    *cli_str(cli_flag(cli, "site")) == '\0' && cli_flag_list(cli, "add-role", &list) == 0 &&
 	    cli_flag_list(cli, "remove-role", &list) == 0)
 		return cli_error(EXIT_CODE_USAGE,
 				 "assure user set needs something to change: "

@@ -235,6 +235,21 @@ void db_rollback_to(struct db *db)
 	sqlite3_exec(db->h, "ROLLBACK TO req; RELEASE req", NULL, NULL, NULL);
 }
 
+int db_savepoint_inner(struct db *db, char **cause)
+{
+	return exec_sql(db, "SAVEPOINT work", cause);
+}
+
+int db_release_inner(struct db *db, char **cause)
+{
+	return exec_sql(db, "RELEASE work", cause);
+}
+
+void db_rollback_to_inner(struct db *db)
+{
+	sqlite3_exec(db->h, "ROLLBACK TO work; RELEASE work", NULL, NULL, NULL);
+}
+
 sqlite3_stmt *db_stmt(struct db *db, const char *sql, char **cause)
 {
 	for (int i = 0; i < db->ncache; i++) {

@@ -41,6 +41,12 @@ int db_begin(struct db *db, char **cause) __attribute__((warn_unused_result));
 int db_commit(struct db *db, char **cause) __attribute__((warn_unused_result));
 void db_rollback(struct db *db);
 int db_savepoint(struct db *db, char **cause) __attribute__((warn_unused_result));
+/* A second, inner savepoint level: a call's own work inside the writer's
+ * per-job savepoint, so a failed call can undo its work and still commit
+ * its audit record. */
+int db_savepoint_inner(struct db *db, char **cause) __attribute__((warn_unused_result));
+int db_release_inner(struct db *db, char **cause) __attribute__((warn_unused_result));
+void db_rollback_to_inner(struct db *db);
 int db_release(struct db *db, char **cause) __attribute__((warn_unused_result));
 void db_rollback_to(struct db *db);
 

@@ -20,6 +20,13 @@ struct job {
 	 * rolls back this job's savepoint; the writer sets INTERNAL if the
 	 * batch's commit fails. */
 	int status;
+	/* Set by run(): keep this job's savepoint although status is not OK
+	 * (it rolled back its own work and recorded the failure, e.g. in the
+	 * audit trail, which must commit). */
+	int commit_on_error;
+	/* Set by the writer: the job's transaction did not commit although
+	 * run() succeeded (status is then INTERNAL). */
+	int lost;
 };
 
 /* Results travelling back to the loop: any thread pushes, the loop pops
@@ -55,8 +62,11 @@ struct writer_stats {
 	unsigned long long commit_failures;
 };
 
+/* on_abort (may be NULL) runs on the writer thread whenever a transaction
+ * was rolled back as a whole, so state mirroring the database (the audit
+ * log's next sequence number) can resynchronise. */
 struct writer *writer_new(const char *db_path, unsigned batch_max, struct completion *done,
-			  char **cause);
+			  void (*on_abort)(void *arg, struct db *db), void *abort_arg, char **cause);
 void writer_submit(struct writer *w, struct job *job);
 /* Commits everything queued, then stops the thread and closes the handle. */
 void writer_free(struct writer *w);

@@ -98,9 +98,38 @@ static const char migration_2[] =
 	"    ('viewer', 'performer.read'), ('viewer', 'contract.read')"
 	"  ) AS p ON p.column1 = r.name;";
 
+/* The audit trail: append-only, enforced by triggers as defence in depth
+ * (the hashes are the real guarantee). record holds the exact bytes that
+ * leaf_hash = SHA-256(0x00 || record) covers; the other columns are indexes
+ * over them, and verification checks that they agree. */
+static const char migration_3[] =
+	"CREATE TABLE audit_log ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL,"
+	"  time_ms INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  outcome INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL,"
+	"  username TEXT NOT NULL,"
+	"  object_type TEXT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  record BLOB NOT NULL,"
+	"  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32)"
+	");"
+	"CREATE INDEX audit_time ON audit_log(time_ms);"
+	"CREATE INDEX audit_user ON audit_log(username, seq);"
+	"CREATE INDEX audit_object ON audit_log(object_type, object_id, seq);"
+	"CREATE INDEX audit_event ON audit_log(event, seq);"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
 	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
+	{ 3, "audit trail", migration_3 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

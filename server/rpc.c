@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "audit.h"
 #include "conn.h"
+#include "db.h"
 #include "log.h"
 #include "server.h"
 #include "sessions.h"
@@ -114,10 +116,20 @@ static void log_call(const struct rpc_call *call)
 			 status_code_name(code), call->resp->status->message, us);
 }
 
+void rpc_audit_object(struct rpc_call *call, const char *type, const char *id)
+{
+	call->audit_object_type = type;
+	call->audit_object_id = arena_strdup(call->arena, id ? id : "");
+}
+
 static void finish(struct rpc_call *call, struct conn *c, bool async)
 {
 	struct server *srv = call->srv;
 	log_call(call);
+	/* Every call leaves one record. A write's is already in its own
+	 * transaction; the rest go to the writer now, before the reply. */
+	if (!call->audited && srv->writer != NULL)
+		audit_submit(srv, call, call->resp->status->code, call->resp->status->message);
 	bool barrier = async && (call->entry->flags & RPC_BARRIER);
 	if (c != NULL) {
 		conn_send_response(c, call->resp);
@@ -131,6 +143,8 @@ static void finish(struct rpc_call *call, struct conn *c, bool async)
 
 void rpc_complete(struct rpc_call *call)
 {
+	if (call->job.lost)
+		call->audited = false; /* its transaction, record included, was lost */
 	struct conn *c = conn_find(call->srv, call->conn_id);
 	if (c == NULL)
 		log_info("rpc %s %s: connection gone; result dropped", call->peer, call->entry->name);
@@ -156,10 +170,55 @@ enum rpc_result rpc_submit_worker(struct rpc_call *call, void (*run)(struct job 
 	return submit(call, run, done, false);
 }
 
+/*
+ * Every write of a call runs through here on the writer thread: the call's
+ * own work inside an inner savepoint, undone if it failed; then the call's
+ * audit record, in the same transaction, whatever the outcome. If the
+ * record cannot be written the whole job is rolled back and answered
+ * INTERNAL: no change commits without its record (fail closed).
+ */
+static void writer_trampoline(struct job *job, struct db *db)
+{
+	struct rpc_call *call = rpc_call_of(job);
+	char *cause = NULL;
+	if (db_savepoint_inner(db, &cause) < 0) {
+		log_error("rpc %s: SAVEPOINT: %s", call->entry->name, cause);
+		free(cause);
+		job->status = ASSURE__CODE__INTERNAL;
+		return;
+	}
+	call->writer_run(job, db);
+	if (!db_in_transaction(db))
+		return; /* the database ended the transaction; the writer copes */
+	if (job->status != ASSURE__CODE__OK) {
+		db_rollback_to_inner(db);
+	} else if (db_release_inner(db, &cause) < 0) {
+		log_error("rpc %s: RELEASE: %s", call->entry->name, cause);
+		free(cause);
+		job->status = ASSURE__CODE__INTERNAL;
+		return;
+	}
+	const char *reason = call->audit_reason ? call->audit_reason
+			     : call->db_message ? call->db_message
+						: "";
+	Assure__AuditRecord *rec = audit_record_from_call(call->arena, call, job->status, reason);
+	if (audit_log_append(call->srv->audit, db, rec, &cause) != ASSURE__CODE__OK) {
+		log_error("audit: record for %s could not be written, so the request fails: %s",
+			  call->entry->name, cause ? cause : "?");
+		free(cause);
+		job->status = ASSURE__CODE__INTERNAL;
+		job->commit_on_error = 0;
+		return;
+	}
+	call->audited = true;
+	job->commit_on_error = job->status != ASSURE__CODE__OK;
+}
+
 enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job *, struct db *),
 				  void (*done)(struct job *))
 {
-	return submit(call, run, done, true);
+	call->writer_run = run;
+	return submit(call, writer_trampoline, done, true);
 }
 
 static void db_job_run(struct job *job, struct db *db)
@@ -294,13 +353,14 @@ void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req)
 	call->req = req;
 	call->started_ns = time_mono_ns();
 	snprintf(call->peer, sizeof call->peer, "%s", c->peer);
+	snprintf(call->cert_fingerprint, sizeof call->cert_fingerprint, "%s", c->cert_fingerprint);
 	call->resp = arena_alloc(arena, sizeof *call->resp);
 	assure__response__init(call->resp);
 	call->resp->id = req->id;
 	call->resp->status = arena_alloc(arena, sizeof *call->resp->status);
 	assure__status__init(call->resp->status);
 
-	static const struct rpc_entry unknown = { 0, "Unknown", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, NULL };
+	static const struct rpc_entry unknown = { 0, "Unknown", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, NULL, 'E' };
 	call->entry = rpc_lookup((int)req->op_case);
 	if (req->op_case == ASSURE__REQUEST__OP__NOT_SET) {
 		call->entry = &unknown;

@@ -68,6 +68,7 @@ struct rpc_entry {
 	enum perm perm;    /* needed unless RPC_PREAUTH */
 	unsigned flags;
 	rpc_handler handler;
+	char action;       /* audit action: 'C', 'R', 'U', 'D' or 'E' (0: 'E') */
 };
 
 struct rpc_call {
@@ -88,7 +89,20 @@ struct rpc_call {
 	/* Frees heap state the handler hung on the call; runs once, whatever
 	 * the outcome, just before the call is freed. */
 	void (*cleanup_fn)(struct rpc_call *call);
+
+	/* For the audit record; handlers set what they know (arena strings). */
+	char cert_fingerprint[65];
+	const char *audit_object_type;
+	const char *audit_object_id;
+	const char *audit_query;
+	const char *audit_claimed_user; /* a failed login's username */
+	const char *audit_reason;       /* what was done, when not the status message */
+	bool audited;                   /* its record is in (or queued with) a write */
+	void (*writer_run)(struct job *job, struct db *db); /* the call's own write */
 };
+
+/* Names the object a call acts on, for its audit record. */
+void rpc_audit_object(struct rpc_call *call, const char *type, const char *id);
 
 /* Takes ownership of arena (and req, which lives in it). */
 void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req);

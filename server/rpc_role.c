@@ -146,6 +146,7 @@ static int role_show_db(struct rpc_call *call, struct db *db, char **message)
 
 static enum rpc_result rpc_role_show(struct rpc_call *call)
 {
+	rpc_audit_object(call, "role", call->req->role_show->name);
 	return rpc_read(call, role_show_db, NULL);
 }
 
@@ -199,6 +200,7 @@ static int role_add_db(struct rpc_call *call, struct db *db, char **message)
 
 static enum rpc_result rpc_role_add(struct rpc_call *call)
 {
+	rpc_audit_object(call, "role", call->req->role_add->name);
 	const Assure__RoleAddRequest *req = call->req->role_add;
 	char buf[256];
 	const char *why = validate_role_name("name", req->name, buf, sizeof buf);
@@ -295,6 +297,7 @@ static void role_set_after(struct rpc_call *call)
 
 static enum rpc_result rpc_role_set(struct rpc_call *call)
 {
+	rpc_audit_object(call, "role", call->req->role_set->name);
 	const Assure__RoleSetRequest *req = call->req->role_set;
 	char buf[256];
 	const char *why = validate_role_name("name", req->name, buf, sizeof buf);
@@ -342,6 +345,7 @@ static int role_remove_db(struct rpc_call *call, struct db *db, char **message)
 
 static enum rpc_result rpc_role_remove(struct rpc_call *call)
 {
+	rpc_audit_object(call, "role", call->req->role_remove->name);
 	char buf[256];
 	const char *why = validate_role_name("name", call->req->role_remove->name, buf, sizeof buf);
 	if (why)
@@ -350,12 +354,12 @@ static enum rpc_result rpc_role_remove(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_role_table[] = {
-	{ ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", PERM_USER_READ, 0, rpc_role_list },
-	{ ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", PERM_USER_READ, 0, rpc_role_show },
-	{ ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_add },
-	{ ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_set },
-	{ ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_remove },
-	{ ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", PERM_USER_READ, 0, rpc_permission_list },
+	{ ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", PERM_USER_READ, 0, rpc_role_list, 'R' },
+	{ ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", PERM_USER_READ, 0, rpc_role_show, 'R' },
+	{ ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_add, 'C' },
+	{ ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_set, 'U' },
+	{ ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_remove, 'D' },
+	{ ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", PERM_USER_READ, 0, rpc_permission_list, 'R' },
 };
 
 const size_t rpc_role_count = sizeof rpc_role_table / sizeof rpc_role_table[0];

@@ -159,6 +159,11 @@ static void login_store_run(struct job *job, struct db *db)
 	job->status = store_session_insert(db, &rec, &ls->session_id, &cause);
 	if (job->status == ASSURE__CODE__OK)
 		job->status = store_user_record_login(db, ls->user->id, ls->now, &cause);
+	if (job->status == ASSURE__CODE__OK) {
+		call->actor.session_id = ls->session_id;
+		memcpy(call->actor.token_hash, ls->token_hash, sizeof ls->token_hash);
+		call->audit_reason = "session started";
+	}
 	if (job->status != ASSURE__CODE__OK)
 		ls->message = cause;
 }
@@ -231,6 +236,14 @@ static void login_verify_done(struct job *job)
 		throttle_success(call->srv->throttle_addr, ls->addr);
 	}
 	if (st == ASSURE__CODE__OK) {
+		/* From here the call acts for the user: its audit record says so. */
+		struct rpc_actor *act = &call->actor;
+		act->user_id = ls->user->id;
+		act->username = arena_strdup(call->arena, ls->user->username);
+		act->display_name = arena_strdup(call->arena, ls->user->display_name);
+		act->role = arena_strdup(call->arena, ls->role);
+		act->site = arena_strdup(call->arena, ls->user->site_code);
+		act->perms = ls->perms;
 		rpc_submit_writer(call, login_store_run, login_store_done);
 		return;
 	}
@@ -263,6 +276,8 @@ static enum rpc_result rpc_session_login(struct rpc_call *call)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "password: required");
 	if (strlen(req->password) > PASSWORD_MAX_LEN)
 		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, LOGIN_FAILED);
+	call->audit_claimed_user = req->username;
+	rpc_audit_object(call, "user", req->username);
 	struct login_state *ls = arena_alloc(call->arena, sizeof *ls);
 	ls->username = req->username;
 	ls->password = req->password;
@@ -370,6 +385,9 @@ static void logout_done(struct job *job)
 
 static enum rpc_result rpc_session_logout(struct rpc_call *call)
 {
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)call->actor.session_id);
+	rpc_audit_object(call, "session", id);
 	struct server *srv = call->srv;
 	/* Revoked in memory at once: the next request anywhere is refused,
 	 * even before the row is committed. */
@@ -496,6 +514,7 @@ static enum rpc_result rpc_session_password_change(struct rpc_call *call)
 	if (strcmp(req->old_password, req->new_password) == 0)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
 				 "new_password: must differ from the current password");
+	rpc_audit_object(call, "user", call->actor.username);
 	struct pwchange_state *ps = arena_alloc(call->arena, sizeof *ps);
 	ps->old_password = req->old_password;
 	ps->new_password = req->new_password;
@@ -562,6 +581,7 @@ static enum rpc_result rpc_session_list(struct rpc_call *call)
 {
 	const char *who = call->req->session_list->username;
 	struct session_collect sc = { .call = call, .now = clock_now_ms() };
+	call->audit_query = arena_printf(call->arena, "username=%s", who);
 	if (who[0] != '\0') {
 		if (!may_manage_sessions_of(call, who))
 			return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
@@ -649,6 +669,9 @@ static enum rpc_result rpc_session_revoke(struct rpc_call *call)
 				 "give either a session id or a username, not both or neither");
 	struct revoke_state *rs = arena_alloc(call->arena, sizeof *rs);
 	if (req->id != 0) {
+		char id[32];
+		snprintf(id, sizeof id, "%lld", (long long)req->id);
+		rpc_audit_object(call, "session", id);
 		struct find_id f = { req->id, NULL };
 		session_table_foreach(call->srv->sessions, find_session_id, &f);
 		if (f.found == NULL || f.found->revoked)
@@ -663,6 +686,7 @@ static enum rpc_result rpc_session_revoke(struct rpc_call *call)
 		f.found->revoked = true;
 		rs->session_id = req->id;
 	} else {
+		rpc_audit_object(call, "user", req->username);
 		if (!may_manage_sessions_of(call, req->username))
 			return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
 					 "permission denied: revoking another user's sessions needs "
@@ -673,13 +697,13 @@ static enum rpc_result rpc_session_revoke(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_session_table[] = {
-	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WIPE | RPC_WRITE, rpc_session_login },
-	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH | RPC_WIPE, rpc_session_resume },
-	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami },
-	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE, rpc_session_logout },
-	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList", PERM_NONE, 0, rpc_session_list },
-	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke", PERM_NONE, RPC_WRITE, rpc_session_revoke },
-	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WIPE | RPC_WRITE | RPC_BARRIER, rpc_session_password_change },
+	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WIPE | RPC_WRITE, rpc_session_login, 'E' },
+	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH | RPC_WIPE, rpc_session_resume, 'E' },
+	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami, 'R' },
+	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE, rpc_session_logout, 'E' },
+	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList", PERM_NONE, 0, rpc_session_list, 'R' },
+	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke", PERM_NONE, RPC_WRITE, rpc_session_revoke, 'D' },
+	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WIPE | RPC_WRITE | RPC_BARRIER, rpc_session_password_change, 'U' },
 };
 
 const size_t rpc_session_count = sizeof rpc_session_table / sizeof rpc_session_table[0];

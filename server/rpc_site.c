@@ -46,6 +46,7 @@ static enum rpc_result rpc_site_add(struct rpc_call *call)
 	const char *why = validate_site_code("code", code, buf, sizeof buf);
 	if (!why)
 		why = validate_text("name", call->req->site_add->name, 128, 1, 0, buf, sizeof buf);
+	rpc_audit_object(call, "site", code);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	call->state = code;
@@ -76,8 +77,8 @@ static enum rpc_result rpc_site_list(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_site_table[] = {
-	{ ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", PERM_SITE_MANAGE, RPC_WRITE, rpc_site_add },
-	{ ASSURE__REQUEST__OP_SITE_LIST, "SiteList", PERM_NONE, 0, rpc_site_list },
+	{ ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", PERM_SITE_MANAGE, RPC_WRITE, rpc_site_add, 'C' },
+	{ ASSURE__REQUEST__OP_SITE_LIST, "SiteList", PERM_NONE, 0, rpc_site_list, 'R' },
 };
 
 const size_t rpc_site_count = sizeof rpc_site_table / sizeof rpc_site_table[0];

@@ -48,8 +48,8 @@ static enum rpc_result rpc_system_status(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_system_table[] = {
-	{ ASSURE__REQUEST__OP_HELLO, "Hello", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, rpc_system_hello },
-	{ ASSURE__REQUEST__OP_STATUS, "Status", PERM_NONE, RPC_PREAUTH, rpc_system_status },
+	{ ASSURE__REQUEST__OP_HELLO, "Hello", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, rpc_system_hello, 'E' },
+	{ ASSURE__REQUEST__OP_STATUS, "Status", PERM_NONE, RPC_PREAUTH, rpc_system_status, 'R' },
 };
 
 const size_t rpc_system_count = sizeof rpc_system_table / sizeof rpc_system_table[0];

@@ -230,6 +230,7 @@ static void hash_then_add_done(struct job *job)
 
 static enum rpc_result rpc_user_add(struct rpc_call *call)
 {
+	rpc_audit_object(call, "user", call->req->user_add->username);
 	Assure__UserAddRequest *req = call->req->user_add;
 	char buf[256];
 	const char *why = validate_username("username", req->username, buf, sizeof buf);
@@ -340,6 +341,9 @@ static void user_list_after(struct rpc_call *call)
 
 static enum rpc_result rpc_user_list(struct rpc_call *call)
 {
+	const Assure__UserListRequest *req = call->req->user_list;
+	call->audit_query = arena_printf(call->arena, "site=%s role=%s state=%d page=%s", req->site,
+					 req->role, (int)req->state, req->page_token);
 	return rpc_read(call, user_list_db, user_list_after);
 }
 
@@ -364,6 +368,7 @@ static void user_show_after(struct rpc_call *call)
 
 static enum rpc_result rpc_user_show(struct rpc_call *call)
 {
+	rpc_audit_object(call, "user", call->req->user_show->username);
 	return rpc_read(call, user_show_db, user_show_after);
 }
 
@@ -465,6 +470,7 @@ static void user_set_after(struct rpc_call *call)
 
 static enum rpc_result rpc_user_set(struct rpc_call *call)
 {
+	rpc_audit_object(call, "user", call->req->user_set->username);
 	Assure__UserSetRequest *req = call->req->user_set;
 	char buf[256];
 	const char *why = validate_username("username", req->username, buf, sizeof buf);
@@ -553,6 +559,7 @@ static void user_disable_after(struct rpc_call *call)
 
 static enum rpc_result rpc_user_disable(struct rpc_call *call)
 {
+	rpc_audit_object(call, "user", call->req->user_disable->username);
 	const Assure__UserDisableRequest *req = call->req->user_disable;
 	char buf[256];
 	const char *why = validate_username("username", req->username, buf, sizeof buf);
@@ -596,6 +603,7 @@ static int user_enable_db(struct rpc_call *call, struct db *db, char **message)
 
 static enum rpc_result rpc_user_enable(struct rpc_call *call)
 {
+	rpc_audit_object(call, "user", call->req->user_enable->username);
 	char buf[256];
 	const char *why = validate_username("username", call->req->user_enable->username, buf, sizeof buf);
 	if (why)
@@ -681,6 +689,7 @@ static void user_reset_cleanup(struct rpc_call *call)
 
 static enum rpc_result rpc_user_reset_password(struct rpc_call *call)
 {
+	rpc_audit_object(call, "user", call->req->user_reset_password->username);
 	const char *name = call->req->user_reset_password->username;
 	char buf[256];
 	const char *why = validate_username("username", name, buf, sizeof buf);
@@ -699,13 +708,13 @@ static enum rpc_result rpc_user_reset_password(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_user_table[] = {
-	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_add },
-	{ ASSURE__REQUEST__OP_USER_LIST, "UserList", PERM_USER_READ, 0, rpc_user_list },
-	{ ASSURE__REQUEST__OP_USER_SHOW, "UserShow", PERM_USER_READ, 0, rpc_user_show },
-	{ ASSURE__REQUEST__OP_USER_SET, "UserSet", PERM_USER_MANAGE, RPC_WRITE, rpc_user_set },
-	{ ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_disable },
-	{ ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_enable },
-	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_reset_password },
+	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_add, 'C' },
+	{ ASSURE__REQUEST__OP_USER_LIST, "UserList", PERM_USER_READ, 0, rpc_user_list, 'R' },
+	{ ASSURE__REQUEST__OP_USER_SHOW, "UserShow", PERM_USER_READ, 0, rpc_user_show, 'R' },
+	{ ASSURE__REQUEST__OP_USER_SET, "UserSet", PERM_USER_MANAGE, RPC_WRITE, rpc_user_set, 'U' },
+	{ ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_disable, 'U' },
+	{ ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_enable, 'U' },
+	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_reset_password, 'U' },
 };
 
 const size_t rpc_user_count = sizeof rpc_user_table / sizeof rpc_user_table[0];

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "audit.h"
 #include "clock.h"
 #include "conn.h"
 #include "crypto.h"
@@ -119,6 +120,14 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 }
 
+/* The writer rolled a transaction back: numbers it handed out to audit
+ * records in it are free again. Writer thread. */
+static void writer_aborted(void *arg, struct db *db)
+{
+	struct server *srv = arg;
+	audit_log_resync(srv->audit, db);
+}
+
 /* --- loading sessions at start ------------------------------------------- */
 
 struct load_ctx {
@@ -189,6 +198,10 @@ static int prepare_database(struct server *srv, char **cause)
 	if (users == 0)
 		log_warn("db: no users yet; create the first admin with 'assured init'");
 	srv->schema_version = version;
+	if (audit_log_open(db, &srv->audit, cause) < 0) {
+		db_close(db);
+		return -1;
+	}
 	struct load_ctx lc = { srv, db, 0 };
 	if (store_session_each_live(db, clock_now_ms(), load_session, &lc, cause) != 0) {
 		db_close(db);
@@ -382,7 +395,8 @@ int server_run(struct server_config *cfg)
 	srv->workers = worker_pool_new((unsigned)cfg->workers, cfg->db_path, srv->completion, &cause);
 	if (srv->workers == NULL)
 		goto out;
-	srv->writer = writer_new(cfg->db_path, (unsigned)cfg->write_batch, srv->completion, &cause);
+	srv->writer = writer_new(cfg->db_path, (unsigned)cfg->write_batch, srv->completion,
+				 writer_aborted, srv, &cause);
 	if (srv->writer == NULL)
 		goto out;
 	srv->nslots = (uint32_t)cfg->max_connections + CONN_REFUSAL_SLOTS;
@@ -447,6 +461,7 @@ out:
 		event_free(srv->housekeeping);
 	free(srv->slots);
 	session_table_free(srv->sessions);
+	audit_log_free(srv->audit);
 	throttle_free(srv->throttle_user);
 	throttle_free(srv->throttle_addr);
 	tls_server_free(srv->tls);

@@ -24,6 +24,7 @@ struct server {
 	struct writer *writer;
 	struct completion *completion;
 	struct session_table *sessions;
+	struct audit_log *audit; /* used by the writer thread only, once running */
 	struct throttle *throttle_user; /* login failures per account name */
 	struct throttle *throttle_addr; /* login failures per client address */
 

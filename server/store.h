@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "assure.pb-c.h"
 #include "crypto.h"
 #include "permissions.h"
 
@@ -105,6 +106,12 @@ int store_site_insert(struct db *db, const char *code, const char *name, int64_t
 		      int64_t *id, char **cause);
 int store_site_find(struct db *db, const char *code, struct site_record **out, char **cause);
 int store_site_list(struct db *db, struct site_record ***out, size_t *n, char **cause);
+
+/* Audit rows: the record's packed bytes and leaf hash with index columns. */
+int store_audit_insert(struct db *db, const Assure__AuditRecord *r, const uint8_t *bytes,
+		       size_t len, const uint8_t leaf[CRYPTO_SHA256_LEN], char **cause);
+/* The highest sequence number stored, 0 for an empty log. */
+int store_audit_last_seq(struct db *db, uint64_t *last, char **cause);
 
 /* Frees an array of n strings and the array; accepts NULL. */
 void store_strings_free(char **v, size_t n);

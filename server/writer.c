@@ -29,15 +29,23 @@ struct writer {
 	struct db *db;
 	struct completion *done;
 	struct writer_stats stats;
+	void (*on_abort)(void *arg, struct db *db);
+	void *abort_arg;
 };
 
 /* Jobs from `from` up to (not including) `to` that succeeded lose their
  * work: their transaction did not commit. */
-static void fail_segment(struct job *from, struct job *to, int status)
+static void fail_segment(struct writer *w, struct job *from, struct job *to, int status)
 {
-	for (struct job *j = from; j != to; j = j->next)
-		if (j->status == ASSURE__CODE__OK)
+	for (struct job *j = from; j != to; j = j->next) {
+		if (j->status == ASSURE__CODE__OK || j->commit_on_error) {
 			j->status = status;
+			j->lost = 1;
+			j->commit_on_error = 0;
+		}
+	}
+	if (w->on_abort)
+		w->on_abort(w->abort_arg, w->db);
 }
 
 static int begin_or_fail(struct writer *w, struct job *from)
@@ -73,6 +81,8 @@ static void run_batch(struct writer *w, struct job *batch)
 			j->status = ASSURE__CODE__INTERNAL;
 		} else {
 			j->status = ASSURE__CODE__OK;
+			j->commit_on_error = 0;
+			j->lost = 0;
 			j->run(j, w->db);
 			if (!db_in_transaction(w->db)) {
 				/* This job's failure ended the transaction. */
@@ -81,22 +91,30 @@ static void run_batch(struct writer *w, struct job *batch)
 					  segment == j ? "no" : "the");
 				if (j->status == ASSURE__CODE__OK)
 					j->status = ASSURE__CODE__INTERNAL;
-				fail_segment(segment, j, ASSURE__CODE__INTERNAL);
+				j->lost = 1;
+				fail_segment(w, segment, j, ASSURE__CODE__INTERNAL);
 				segment = j->next;
 				if (segment && begin_or_fail(w, segment) < 0)
 					return;
 				continue;
 			}
-			if (j->status == ASSURE__CODE__OK) {
+			if (j->status == ASSURE__CODE__OK || j->commit_on_error) {
 				if (db_release(w->db, &cause) < 0) {
 					log_error("writer: RELEASE failed: %s", cause);
 					free(cause);
 					cause = NULL;
 					db_rollback_to(w->db);
 					j->status = ASSURE__CODE__INTERNAL;
+					j->commit_on_error = 0;
+					if (w->on_abort)
+						w->on_abort(w->abort_arg, w->db);
 				}
 			} else {
 				db_rollback_to(w->db);
+				/* The job's own rollback may have undone state that
+				 * mirrors the database. */
+				if (w->on_abort)
+					w->on_abort(w->abort_arg, w->db);
 			}
 		}
 	}
@@ -109,7 +127,7 @@ static void run_batch(struct writer *w, struct job *batch)
 		pthread_mutex_lock(&w->lock);
 		w->stats.commit_failures++;
 		pthread_mutex_unlock(&w->lock);
-		fail_segment(segment, NULL, ASSURE__CODE__INTERNAL);
+		fail_segment(w, segment, NULL, ASSURE__CODE__INTERNAL);
 	}
 }
 
@@ -153,7 +171,7 @@ static void *writer_main(void *arg)
 }
 
 struct writer *writer_new(const char *db_path, unsigned batch_max, struct completion *done,
-			  char **cause)
+			  void (*on_abort)(void *arg, struct db *db), void *abort_arg, char **cause)
 {
 	struct writer *w = xcalloc(1, sizeof *w);
 	if (db_open(db_path, DB_READ_WRITE, &w->db, cause) < 0) {
@@ -164,6 +182,8 @@ struct writer *writer_new(const char *db_path, unsigned batch_max, struct comple
 	pthread_cond_init(&w->cond, NULL);
 	w->batch_max = batch_max ? batch_max : 1;
 	w->done = done;
+	w->on_abort = on_abort;
+	w->abort_arg = abort_arg;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		log_error("writer: cannot start thread");
 		abort();

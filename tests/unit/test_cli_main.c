@@ -223,6 +223,8 @@ static void test_usage_errors(void **state)
 	    {{"user", "list", "--site", "A", "--site", "B"}, "--site given twice"},
 	    {{"user", "set", "alice"}, "needs something to change"},
 	    {{"user", "set", "alice", "--version", "3"}, "needs something to change"},
+	    {{"user", "set", "alice", "--site="}, "needs something to change"},
+	    {{"role", "set", "r", "--description", ""}, "needs something to change"},
 	    {{"user", "set", "alice", "--site", "S", "--version", "x"}, "--version must be"},
 	    {{"user", "set", "alice", "--site", "S", "--version", "0"}, "--version must be"},
 	    {{"user", "set", "alice", "--site", "S", "--version", "-1"}, "--version must be"},

@@ -42,6 +42,8 @@ static struct session *make_session(int64_t id, int64_t user_id, const uint8_t *
 	s->display_name = xstrdup("Alice A");
 	s->role = xstrdup("admin");
 	s->site = xstrdup("");
+	s->client_addr = xstrdup("127.0.0.1:50000");
+	s->cert_subject = xstrdup("");
 	s->nroles = 2;
 	s->roles = xcalloc(s->nroles, sizeof *s->roles);
 	s->roles[0] = xstrdup("admin");

@@ -327,7 +327,7 @@ static void tjob_init(struct tjob *t, struct fixture *f, enum tjob_kind kind, in
 static struct writer *start_writer(struct fixture *f, unsigned batch_max)
 {
 	char *cause = NULL;
-	struct writer *w = writer_new(f->path, batch_max, f->completion, &cause);
+	struct writer *w = writer_new(f->path, batch_max, f->completion, NULL, NULL, &cause);
 	if (w == NULL)
 		fprintf(stderr, "writer_new: %s\n", cause);
 	free(cause);
@@ -567,48 +567,85 @@ static void test_writer_commit_failure(void **state)
 	gate_destroy(&g);
 }
 
-/* A job whose error makes SQLite abort the whole transaction (disk full)
- * in the middle of a batch. Whatever the writer then does with the rest of
- * the batch, each job's answer must match the database: OK exactly when
- * its row is there. */
-static void test_writer_transaction_lost_mid_batch(void **state)
+/* Runs gate + kinds[0..n-1] as one batch (user names prefix-i) and checks
+ * the invariant that matters to a client: each job is answered OK exactly
+ * when its row is committed. */
+static void run_batch_check_answers(struct fixture *f, const enum tjob_kind *kinds, int n,
+				    const char *prefix, struct tjob *jobs)
 {
-	struct fixture *f = *state;
+	int base = f->norder;
 	struct writer *w = start_writer(f, BATCH_MAX);
 	struct gate g;
 	gate_init(&g);
-	struct tjob jobs[5];
-
-	tjob_init(&jobs[0], f, TJOB_GATE, 0, "gate");
+	tjob_init(&jobs[0], f, TJOB_GATE, base, "gate");
 	jobs[0].gate = &g;
 	writer_submit(w, &jobs[0].job);
 	assert_true(gate_wait_for(&g, &g.started));
-	tjob_init(&jobs[1], f, TJOB_INSERT, 1, "before-full");
-	tjob_init(&jobs[2], f, TJOB_DISK_FULL, 2, "too-big");
-	tjob_init(&jobs[3], f, TJOB_INSERT, 3, "after-full-1");
-	tjob_init(&jobs[4], f, TJOB_INSERT, 4, "after-full-2");
-	for (int i = 1; i < 5; i++)
+	for (int i = 1; i <= n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "%s-%d", prefix, i);
+		tjob_init(&jobs[i], f, kinds[i - 1], base + i, name);
 		writer_submit(w, &jobs[i].job);
+	}
 	gate_release(&g);
-	wait_done(f, 5);
-	assert_done_in_order(f, 5);
+	wait_done(f, base + n + 1);
+	for (int i = 0; i <= n; i++)
+		assert_int_equal(f->order[base + i], base + i);
+	struct writer_stats st;
+	writer_get_stats(w, &st);
+	assert_int_equal(st.batches, 2);
 	writer_free(w);
+	gate_destroy(&g);
 
-	assert_int_not_equal(jobs[2].job.status, ASSURE__CODE__OK);
 	struct db *r = open_reader(f);
 	assert_false(user_exists(r, "too-big"));
 	bool lied = false;
-	for (int i = 1; i < 5; i++) {
+	for (int i = 1; i <= n; i++) {
+		if (jobs[i].kind == TJOB_DISK_FULL) {
+			assert_int_not_equal(jobs[i].job.status, ASSURE__CODE__OK);
+			continue;
+		}
 		bool present = user_exists(r, jobs[i].name);
 		bool ok = jobs[i].job.status == ASSURE__CODE__OK;
 		if (present != ok)
-			fprintf(stderr, "job %d (%s): answered %d but row %s\n", i, jobs[i].name,
+			fprintf(stderr, "%s: answered %d but row %s\n", jobs[i].name,
 				jobs[i].job.status, present ? "committed" : "absent");
 		lied |= present != ok;
 	}
 	db_close(r);
-	gate_destroy(&g);
 	assert_false(lied);
+}
+
+/* A job whose error makes SQLite abort the whole transaction (disk full)
+ * in the middle, at the start and at the end of a batch. Work before the
+ * abort is lost and answered INTERNAL; the rest of the batch commits in a
+ * new transaction; no answer disagrees with the database. */
+static void test_writer_transaction_lost_mid_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct tjob jobs[5];
+	struct db *r;
+
+	static const enum tjob_kind mid[] = { TJOB_INSERT, TJOB_DISK_FULL, TJOB_INSERT, TJOB_INSERT };
+	run_batch_check_answers(f, mid, 4, "mid", jobs);
+	assert_int_equal(jobs[1].job.status, ASSURE__CODE__INTERNAL);
+	assert_int_equal(jobs[3].job.status, ASSURE__CODE__OK);
+	assert_int_equal(jobs[4].job.status, ASSURE__CODE__OK);
+
+	static const enum tjob_kind first[] = { TJOB_DISK_FULL, TJOB_INSERT, TJOB_FAIL };
+	run_batch_check_answers(f, first, 3, "first", jobs);
+	assert_int_equal(jobs[2].job.status, ASSURE__CODE__OK);
+	assert_int_equal(jobs[3].job.status, ASSURE__CODE__INVALID_ARGUMENT);
+
+	static const enum tjob_kind last[] = { TJOB_INSERT, TJOB_INSERT, TJOB_DISK_FULL };
+	run_batch_check_answers(f, last, 3, "last", jobs);
+	assert_int_equal(jobs[1].job.status, ASSURE__CODE__INTERNAL);
+	assert_int_equal(jobs[2].job.status, ASSURE__CODE__INTERNAL);
+
+	r = open_reader(f);
+	assert_int_equal(user_count(r), 3); /* mid-3, mid-4, first-2 */
+	db_close(r);
+	assert_false(f->done_off_loop);
 }
 
 static void *release_later(void *arg)
@@ -664,7 +701,7 @@ static void test_writer_new_bad_path(void **state)
 {
 	struct fixture *f = *state;
 	char *cause = NULL;
-	struct writer *w = writer_new("/nonexistent-dir/x.db", 8, f->completion, &cause);
+	struct writer *w = writer_new("/nonexistent-dir/x.db", 8, f->completion, NULL, NULL, &cause);
 	assert_null(w);
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "/nonexistent-dir/x.db"));

@@ -1,0 +1,447 @@
+/*
+ * Login throttling and session expiry against a real assured whose clock
+ * the test drives (assured --clock-file, see harness_server_start_clock):
+ * minutes and hours pass in an instant.
+ *
+ * Throttling (docs/ROLES.md, the identity issue): after 5 consecutive
+ * failures for an account its logins are delayed with exponential back-off
+ * capped at 15 minutes; during the back-off even the right password gets
+ * "login failed"; afterwards it works again. Unknown, wrong, disabled and
+ * throttled all answer UNAUTHENTICATED "login failed" (no enumeration).
+ * A client address that fails too often is slowed too.
+ *
+ * The back-off is measured without disturbing it: User.throttled (UserShow,
+ * as an admin) says whether the account is delayed at the server's "now",
+ * so the test binary-searches the end of each delay by moving the clock.
+ *
+ * Sessions: idle expiry (30 min) and absolute expiry (12 h), both
+ * configurable; both survive a restart.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define PW "throttle test passphrase 5"
+#define WRONG "certainly the wrong password"
+#define SEC 1000LL
+#define MIN (60 * SEC)
+#define HOUR (60 * MIN)
+#define CAP_MS (15 * MIN)
+#define FREE_FAILURES 5
+
+struct clock_server {
+	struct harness_server s;
+	struct harness_clock clk;
+};
+
+static int clock_setup_args(void **state, const char *const *args)
+{
+	struct clock_server *cs = calloc(1, sizeof *cs);
+	assert_non_null(cs);
+	*state = cs;
+	struct harness_server_opts opts = { .extra_args = args };
+	harness_server_start_clock(&cs->s, &cs->clk, &opts);
+	return 0;
+}
+
+/* The throttling tests keep an admin session open across hours of clock. */
+static const char *const long_sessions[] = { "--session-idle", "12h", "--session-max", "48h",
+					     NULL };
+
+static int throttle_setup(void **state)
+{
+	return clock_setup_args(state, long_sessions);
+}
+
+static int clock_setup(void **state)
+{
+	return clock_setup_args(state, NULL);
+}
+
+static const char *const short_sessions[] = { "--session-idle", "5m", "--session-max", "1h",
+					       NULL };
+
+static int short_setup(void **state)
+{
+	return clock_setup_args(state, short_sessions);
+}
+
+static int clock_teardown(void **state)
+{
+	struct clock_server *cs = *state;
+	if (cs != NULL) {
+		harness_server_destroy(&cs->s);
+		free(cs);
+	}
+	return 0;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void login_failed(struct client *c, const char *user, const char *password,
+			 const char *what)
+{
+	struct harness_ireq r;
+	harness_ireq_login(&r, user, password, NULL);
+	Assure__Response *resp = harness_icall(c, &r);
+	int code = client_status_code(resp);
+	if (code != ASSURE__CODE__UNAUTHENTICATED ||
+	    strcmp(client_status_message(resp), "login failed") != 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", client_status_message(resp));
+		assure__response__free_unpacked(resp, NULL);
+		fail_msg("%s: expected UNAUTHENTICATED \"login failed\", got %s: \"%s\"", what,
+			 harness_code_name(code), msg);
+	}
+	assure__response__free_unpacked(resp, NULL);
+}
+
+static void login_ok(struct client *c, const char *user, const char *password, const char *what)
+{
+	struct harness_ireq r;
+	harness_ireq_login(&r, user, password, NULL);
+	harness_iexpect_code(c, &r, ASSURE__CODE__OK, what);
+}
+
+/* User.throttled as the server sees it now. */
+static int throttled(struct client *admin, const char *user)
+{
+	struct harness_ireq r;
+	harness_ireq_user_show(&r, user);
+	Assure__Response *resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserShow");
+	assert_non_null(resp->user_show);
+	assert_non_null(resp->user_show->user);
+	int t = resp->user_show->user->throttled;
+	assure__response__free_unpacked(resp, NULL);
+	return t;
+}
+
+/* The length of the back-off that started at clk->now_ms, to the second:
+ * the smallest offset at which the account is no longer throttled, looked
+ * for within [0, limit]. Leaves the clock at start + result. */
+static int64_t measure_backoff(struct client *admin, struct harness_clock *clk, const char *user,
+			       int64_t limit_ms)
+{
+	int64_t start = clk->now_ms;
+	if (!throttled(admin, user))
+		return 0;
+	harness_clock_set(clk, start + limit_ms);
+	if (throttled(admin, user))
+		fail_msg("%s is still throttled %lld s after its last failure", user,
+			 (long long)(limit_ms / SEC));
+	int64_t lo = 0, hi = limit_ms / SEC; /* throttled at lo, not at hi (seconds) */
+	while (hi - lo > 1) {
+		int64_t mid = (lo + hi) / 2;
+		harness_clock_set(clk, start + mid * SEC);
+		if (throttled(admin, user))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	harness_clock_set(clk, start + hi * SEC);
+	return hi * SEC;
+}
+
+/* ---- throttling ---------------------------------------------------------- */
+
+/* Four failures are free; a success clears the count; the fifth starts the
+ * back-off, during which the right password is refused too. */
+static void test_five_failures_then_backoff(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-a", "viewer", NULL, PW, NULL);
+	struct client *c = harness_connect_hello(s);
+	char what[128];
+
+	for (int i = 1; i < FREE_FAILURES; i++) {
+		snprintf(what, sizeof what, "failure %d", i);
+		login_failed(c, "thr-a", WRONG, what);
+		if (throttled(admin, "thr-a"))
+			fail_msg("thr-a throttled after only %d failures", i);
+	}
+	login_ok(c, "thr-a", PW, "right password after 4 failures");
+	/* The success cleared the count: four more are free again. */
+	for (int i = 1; i < FREE_FAILURES; i++) {
+		snprintf(what, sizeof what, "failure %d after a success", i);
+		login_failed(c, "thr-a", WRONG, what);
+	}
+	assert_false(throttled(admin, "thr-a"));
+	login_failed(c, "thr-a", WRONG, "fifth consecutive failure");
+	assert_true(throttled(admin, "thr-a"));
+	login_failed(c, "thr-a", PW, "right password during the back-off");
+	harness_clock_advance(&cs->clk, 1 * SEC);
+	login_failed(c, "thr-a", PW, "right password 1 s into the back-off");
+
+	/* Whatever the first delay, it is over within the cap. */
+	harness_clock_advance(&cs->clk, CAP_MS);
+	assert_false(throttled(admin, "thr-a"));
+	login_ok(c, "thr-a", PW, "right password after the back-off");
+	/* And that success cleared it: one failure is free again. */
+	login_failed(c, "thr-a", WRONG, "a failure after the success");
+	assert_false(throttled(admin, "thr-a"));
+	login_ok(c, "thr-a", PW, "right password after one new failure");
+	client_free(c);
+	client_free(admin);
+}
+
+/* The delay doubles with each further failure until it reaches 15 minutes,
+ * and stays there. */
+static void test_backoff_exponential_and_capped(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-b", "viewer", NULL, PW, NULL);
+	struct client *c = harness_connect_hello(s);
+	for (int i = 1; i <= FREE_FAILURES; i++)
+		login_failed(c, "thr-b", WRONG, "failure before the back-off");
+
+	int64_t prev = 0;
+	int capped = 0;
+	int failures = FREE_FAILURES;
+	for (; failures <= 30 && capped < 2; failures++) {
+		int64_t start = cs->clk.now_ms;
+		/* Halfway through, the right password is refused. */
+		int64_t d = measure_backoff(admin, &cs->clk, "thr-b", 20 * MIN);
+		print_message("after %d failures: back-off %lld s\n", failures,
+			      (long long)(d / SEC));
+		if (d == 0)
+			fail_msg("thr-b is not throttled after %d consecutive failures", failures);
+		if (d > CAP_MS + SEC)
+			fail_msg("back-off of %lld s after %d failures exceeds the 15-minute cap",
+				 (long long)(d / SEC), failures);
+		if (prev > 0 && prev < CAP_MS) {
+			int64_t want = 2 * prev < CAP_MS ? 2 * prev : CAP_MS;
+			if (d < want - SEC || d > want + SEC)
+				fail_msg("back-off after %d failures is %lld s; after %d it was %lld s: "
+					 "expected %lld s (doubling, capped at 900 s)",
+					 failures, (long long)(d / SEC), failures - 1,
+					 (long long)(prev / SEC), (long long)(want / SEC));
+		}
+		if (d >= CAP_MS - SEC)
+			capped++;
+		harness_clock_set(&cs->clk, start + d / 2);
+		login_failed(c, "thr-b", PW, "right password halfway through a back-off");
+		/* Past it: one more failure. */
+		harness_clock_set(&cs->clk, start + d + SEC);
+		if (capped < 2)
+			login_failed(c, "thr-b", WRONG, "a further failure after the back-off");
+		prev = d;
+	}
+	if (capped < 2)
+		fail_msg("the back-off never reached the 15-minute cap");
+	login_ok(c, "thr-b", PW, "right password after the capped back-off");
+	assert_false(throttled(admin, "thr-b"));
+	client_free(c);
+	client_free(admin);
+}
+
+/* Unknown, wrong, disabled and throttled are one answer; unknown names are
+ * throttled like known ones. */
+static void test_no_enumeration(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-known", "viewer", NULL, PW, NULL);
+	harness_add_user(admin, "thr-off", "viewer", NULL, PW, NULL);
+	struct harness_ireq r;
+	harness_ireq_user_disable(&r, "thr-off", "test");
+	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "UserDisable thr-off");
+	struct client *c = harness_connect_hello(s);
+	char what[128];
+	for (int i = 1; i <= FREE_FAILURES + 2; i++) {
+		snprintf(what, sizeof what, "unknown user, attempt %d", i);
+		login_failed(c, "thr-nobody", WRONG, what);
+		snprintf(what, sizeof what, "known user, wrong password, attempt %d", i);
+		login_failed(c, "thr-known", WRONG, what);
+	}
+	login_failed(c, "thr-known", PW, "throttled user, right password");
+	login_failed(c, "thr-off", PW, "disabled user, right password");
+	login_failed(c, "thr-off", WRONG, "disabled user, wrong password");
+	harness_clock_advance(&cs->clk, CAP_MS + SEC);
+	login_ok(c, "thr-known", PW, "thr-known after the back-off");
+	login_failed(c, "thr-off", PW, "disabled user after the back-off");
+	client_free(c);
+	client_free(admin);
+}
+
+/* One address failing for many accounts is slowed even for an account
+ * that never failed. The server's default lets an address fail 50 times
+ * in a row (staff share a site's NAT address); 60 failures here, 5 for
+ * each of 12 unknown names so no account alone explains it. */
+static void test_per_address_limit(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-innocent", "viewer", NULL, PW, NULL);
+	client_free(admin);
+	struct client *c = harness_connect_hello(s);
+	char user[64], what[128];
+	int64_t t0 = harness_now_ms();
+	for (int u = 0; u < 12; u++)
+		for (int i = 0; i < FREE_FAILURES; i++) {
+			snprintf(user, sizeof user, "thr-spray-%02d", u);
+			snprintf(what, sizeof what, "spray %s attempt %d", user, i + 1);
+			login_failed(c, user, WRONG, what);
+		}
+	print_message("60 failed logins took %lld ms\n", (long long)(harness_now_ms() - t0));
+	login_failed(c, "thr-innocent", PW,
+		     "an account with no failures, from an address that failed 60 times");
+	harness_clock_advance(&cs->clk, CAP_MS + SEC);
+	login_ok(c, "thr-innocent", PW, "the same account once the address back-off ended");
+	client_free(c);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+static void whoami_is(struct client *c, int code, const char *what)
+{
+	struct harness_ireq r;
+	harness_ireq_whoami(&r);
+	harness_iexpect_code(c, &r, code, what);
+}
+
+static void test_idle_expiry(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *c = harness_connect_hello(s);
+	uint8_t token[HARNESS_TOKEN_LEN];
+	Assure__Response *resp = harness_login(c, HARNESS_ADMIN, s->password, token);
+	const Assure__SessionInfo *si = resp->login->session;
+	int64_t now_s = cs->clk.now_ms / 1000;
+	print_message("clock %lld, created %lld, idle expiry %lld, expiry %lld\n",
+		      (long long)now_s, (long long)si->created_at, (long long)si->idle_expires_at,
+		      (long long)si->expires_at);
+	/* The session's times come from the server's clock (the file). */
+	assert_true(llabs(si->created_at - now_s) <= 2);
+	assert_true(llabs(si->idle_expires_at - (now_s + 30 * 60)) <= 2);
+	assert_true(llabs(si->expires_at - (now_s + 12 * 3600)) <= 2);
+	assure__response__free_unpacked(resp, NULL);
+
+	/* Use keeps it alive. */
+	harness_clock_advance(&cs->clk, 29 * MIN);
+	whoami_is(c, ASSURE__CODE__OK, "Whoami after 29 idle minutes");
+	harness_clock_advance(&cs->clk, 29 * MIN);
+	whoami_is(c, ASSURE__CODE__OK, "Whoami after 29 more idle minutes");
+	struct client *other = harness_connect_hello(s);
+	assert_int_equal(harness_resume_code(other, token, sizeof token), ASSURE__CODE__OK);
+
+	harness_clock_advance(&cs->clk, 31 * MIN);
+	whoami_is(c, ASSURE__CODE__UNAUTHENTICATED, "Whoami after 31 idle minutes");
+	whoami_is(other, ASSURE__CODE__UNAUTHENTICATED,
+		  "Whoami on the other connection after 31 idle minutes");
+	client_free(other);
+	other = harness_connect_hello(s);
+	assert_int_equal(harness_resume_code(other, token, sizeof token),
+			 ASSURE__CODE__UNAUTHENTICATED);
+	client_free(other);
+	client_free(c);
+}
+
+static void test_absolute_expiry(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *c = harness_connect_admin(s);
+	char what[128];
+	/* Active every 20 minutes: fine until 12 hours after login. */
+	for (int m = 20; m <= 700; m += 20) {
+		harness_clock_advance(&cs->clk, 20 * MIN);
+		snprintf(what, sizeof what, "Whoami %d minutes after login", m);
+		whoami_is(c, ASSURE__CODE__OK, what);
+	}
+	harness_clock_advance(&cs->clk, 10 * MIN); /* 710 */
+	whoami_is(c, ASSURE__CODE__OK, "Whoami 710 minutes after login");
+	harness_clock_advance(&cs->clk, 15 * MIN); /* 725: 15 idle minutes only */
+	whoami_is(c, ASSURE__CODE__UNAUTHENTICATED, "Whoami 12 h 5 min after login");
+	client_free(c);
+}
+
+static void test_configured_limits(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	/* --session-idle 5m */
+	struct client *c = harness_connect_admin(s);
+	harness_clock_advance(&cs->clk, 4 * MIN);
+	whoami_is(c, ASSURE__CODE__OK, "Whoami after 4 idle minutes (idle 5m)");
+	harness_clock_advance(&cs->clk, 6 * MIN);
+	whoami_is(c, ASSURE__CODE__UNAUTHENTICATED, "Whoami after 6 idle minutes (idle 5m)");
+	client_free(c);
+
+	/* --session-max 1h */
+	c = harness_connect_admin(s);
+	char what[128];
+	for (int m = 4; m <= 56; m += 4) {
+		harness_clock_advance(&cs->clk, 4 * MIN);
+		snprintf(what, sizeof what, "Whoami %d minutes after login (max 1h)", m);
+		whoami_is(c, ASSURE__CODE__OK, what);
+	}
+	harness_clock_advance(&cs->clk, 2 * MIN); /* 58 */
+	whoami_is(c, ASSURE__CODE__OK, "Whoami 58 minutes after login (max 1h)");
+	harness_clock_advance(&cs->clk, 4 * MIN); /* 62 */
+	whoami_is(c, ASSURE__CODE__UNAUTHENTICATED, "Whoami 62 minutes after login (max 1h)");
+	client_free(c);
+}
+
+/* Sessions are rows: a restart keeps them, and their expiry. */
+static void test_expiry_survives_restart(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	uint8_t t1[HARNESS_TOKEN_LEN], t2[HARNESS_TOKEN_LEN];
+	struct client *c = harness_connect_login(s, HARNESS_ADMIN, s->password, NULL, t1);
+	client_free(c);
+	harness_clock_advance(&cs->clk, 11 * HOUR + 50 * MIN);
+	c = harness_connect_login(s, HARNESS_ADMIN, s->password, NULL, t2);
+	client_free(c);
+
+	int rc = harness_server_stop(s);
+	if (rc != 0)
+		harness_server_dump_log(s);
+	assert_int_equal(rc, 0);
+	harness_server_launch(s);
+
+	/* t1 idled out (11 h 50 min unused); t2 is alive. */
+	c = harness_connect_hello(s);
+	assert_int_equal(harness_resume_code(c, t1, sizeof t1), ASSURE__CODE__UNAUTHENTICATED);
+	assert_int_equal(harness_resume_code(c, t2, sizeof t2), ASSURE__CODE__OK);
+	whoami_is(c, ASSURE__CODE__OK, "Whoami on t2 after the restart");
+	harness_clock_advance(&cs->clk, 31 * MIN);
+	whoami_is(c, ASSURE__CODE__UNAUTHENTICATED, "Whoami on t2 after 31 idle minutes");
+	client_free(c);
+}
+
+int main(void)
+{
+	harness_guard(300);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_five_failures_then_backoff, throttle_setup,
+						clock_teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_exponential_and_capped, throttle_setup,
+						clock_teardown),
+		cmocka_unit_test_setup_teardown(test_no_enumeration, throttle_setup, clock_teardown),
+		cmocka_unit_test_setup_teardown(test_per_address_limit, throttle_setup,
+						clock_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_expiry, clock_setup, clock_teardown),
+		cmocka_unit_test_setup_teardown(test_absolute_expiry, clock_setup, clock_teardown),
+		cmocka_unit_test_setup_teardown(test_configured_limits, short_setup, clock_teardown),
+		cmocka_unit_test_setup_teardown(test_expiry_survives_restart, clock_setup,
+						clock_teardown),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	return harness_finish(failed);
+}
