@@ -40,9 +40,27 @@ Assure__AuditRecord *audit_record_from_call(struct arena *arena, const struct rp
 /* Writer-thread state of the log. */
 struct audit_log;
 
-/* Reads where the log ends. */
-int audit_log_open(struct db *db, struct audit_log **out, char **cause)
-	__attribute__((warn_unused_result));
+/* Reads where the log ends and rebuilds its Merkle frontier; loads the
+ * checkpoint signing key from key_path (making one, with a warning, if
+ * the file does not exist) and the log's origin (made on first use).
+ * A checkpoint is signed every `every` records (0: only on request). */
+int audit_log_open(struct db *db, const char *key_path, uint64_t every, struct audit_log **out,
+		   char **cause) __attribute__((warn_unused_result));
+/* Signs a checkpoint of the current tree if it has grown since the last
+ * one. Writer thread, inside a transaction. */
+int audit_log_checkpoint(struct audit_log *log, struct db *db, char **cause);
+/* Records appended since the last checkpoint. */
+uint64_t audit_log_unsigned(const struct audit_log *log);
+const char *audit_log_origin(const struct audit_log *log);
+void audit_log_public_key(const struct audit_log *log, uint8_t pub[32]);
+/* The public key file next to a private key file: "x.pem" → "x.pub.pem". */
+char *audit_public_key_path(const char *key_path);
+/* The default key file for a database: audit-key.pem in its directory. */
+char *audit_default_key_path(const char *db_path);
+
+/* MTH(D[start:end]) from the stored tree, for proofs (any thread with its
+ * own handle). */
+int audit_subtree_hash(void *db, uint64_t start, uint64_t end, uint8_t out[32]);
 void audit_log_free(struct audit_log *log);
 /* Numbers, packs, hashes and inserts rec (rec->seq is set). Writer thread,
  * inside a transaction. Returns a status code; on failure the caller must

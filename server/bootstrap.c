@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "clock.h"
+#include "audit.h"
 #include "crypto.h"
 #include "db.h"
 #include "log.h"
@@ -33,6 +34,9 @@ static void usage(FILE *out)
 		     "  --db PATH          database file to create\n"
 		     "  --admin NAME       the admin's username\n"
 		     "  --display-name T   the admin's name as shown to others (default: NAME)\n"
+		     "  --audit-key FILE   Ed25519 key for audit checkpoints, made if missing\n"
+		     "                     (default: audit-key.pem beside the database; its\n"
+		     "                     public half, audit-key.pub.pem, is for auditors)\n"
 		     "  --password-stdin   read the password from the first line of stdin;\n"
 		     "                     otherwise a one-time password is printed once and must\n"
 		     "                     be changed at first login\n");
@@ -68,7 +72,7 @@ static char *read_password_line(void)
 
 int bootstrap_main(int argc, char **argv)
 {
-	const char *db_path = NULL, *admin = NULL, *display = NULL;
+	const char *db_path = NULL, *admin = NULL, *display = NULL, *key_path = NULL;
 	int from_stdin = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -78,7 +82,7 @@ int bootstrap_main(int argc, char **argv)
 		} else if (strcmp(a, "--password-stdin") == 0) {
 			from_stdin = 1;
 		} else if ((strcmp(a, "--db") == 0 || strcmp(a, "--admin") == 0 ||
-			    strcmp(a, "--display-name") == 0)) {
+			    strcmp(a, "--display-name") == 0 || strcmp(a, "--audit-key") == 0)) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "assured init: %s needs a value\n", a);
 				return 2;
@@ -88,6 +92,8 @@ int bootstrap_main(int argc, char **argv)
 				db_path = v;
 			else if (strcmp(a, "--admin") == 0)
 				admin = v;
+			else if (strcmp(a, "--audit-key") == 0)
+				key_path = v;
 			else
 				display = v;
 		} else {
@@ -162,6 +168,20 @@ int bootstrap_main(int argc, char **argv)
 		db_rollback(db);
 		goto out;
 	}
+	char *key = key_path ? xstrdup(key_path) : audit_default_key_path(db_path);
+	char *pub = audit_public_key_path(key);
+	struct stat sb;
+	if (stat(key, &sb) != 0) {
+		if (crypto_sign_key_generate(key, pub, &cause) < 0) {
+			free(key);
+			free(pub);
+			goto out;
+		}
+		fprintf(stderr, "assured init: audit checkpoint signing key %s (mode 0400); give "
+				"auditors the public key %s\n", key, pub);
+	}
+	free(key);
+	free(pub);
 	rc = 0;
 	fprintf(stderr, "assured init: created %s (schema version %d) with admin '%s'\n", db_path,
 		version, admin);

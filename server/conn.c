@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "audit_stream.h"
 #include "frame.h"
 #include "log.h"
 #include "rpc.h"
@@ -58,6 +59,8 @@ static void conn_free(struct conn *c)
 		if (c->refusing)
 			srv->nrefusing--;
 	}
+	if (c->sub)
+		audit_sub_detach(c->sub);
 	log_info("conn %s: closed (%s) after %llu requests", c->peer,
 		 c->close_reason ? c->close_reason : "closed",
 		 (unsigned long long)c->requests);
@@ -435,6 +438,11 @@ void conn_call_finished(struct conn *c, bool was_barrier)
 		return;
 	}
 	conn_update_reading(c);
+}
+
+size_t conn_output_pending(struct conn *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 
 void conn_stop_all(struct server *srv)

@@ -18,6 +18,7 @@
 #define CONN_REFUSAL_SLOTS 16
 
 struct server;
+struct audit_sub;
 struct bufferevent;
 struct event;
 
@@ -49,7 +50,11 @@ struct conn {
 	int64_t opened_ms;
 	uint64_t requests;
 	bool refusing;          /* over max-connections: told so, then closed */
+	struct audit_sub *sub;  /* an AuditSubscribe stream, if any */
 };
+
+/* Bytes queued for the peer and not yet sent. */
+size_t conn_output_pending(struct conn *c);
 
 /* Takes a newly accepted socket. Closes it (and logs) if the server is
  * full or stopping. */

@@ -16,6 +16,7 @@ struct job {
 	struct job *next;
 	void (*run)(struct job *job, struct db *db);
 	void (*done)(struct job *job);
+	void *arg; /* free for the job's owner */
 	/* Set by run(): a protocol status code. For a write, anything but OK
 	 * rolls back this job's savepoint; the writer sets INTERNAL if the
 	 * batch's commit fails. */

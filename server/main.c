@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+
+int audit_verify_main(int argc, char **argv);
 #include "clock.h"
 #include "log.h"
 #include "server.h"
@@ -27,6 +29,8 @@ int main(int argc, char **argv)
 		log_set_timestamps(0);
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return bootstrap_main(argc - 2, argv + 2);
+	if (argc > 1 && strcmp(argv[1], "audit-verify") == 0)
+		return audit_verify_main(argc - 2, argv + 2);
 
 	struct server_config cfg;
 	char *cause = NULL;

@@ -126,10 +126,45 @@ static const char migration_3[] =
 	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
 
+/* The Merkle tree over the audit log (every perfect subtree's root, for
+ * proofs) and the signed checkpoints; both append-only like the log. */
+static const char migration_4[] =
+	"CREATE TABLE audit_tree ("
+	"  level INTEGER NOT NULL CHECK (level >= 1),"
+	"  idx INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	"  PRIMARY KEY (level, idx)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit_checkpoints ("
+	"  tree_size INTEGER PRIMARY KEY,"
+	"  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),"
+	"  time_ms INTEGER NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  signature BLOB NOT NULL,"
+	"  signed_note TEXT NOT NULL"
+	");"
+	"CREATE TABLE audit_meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER audit_tree_no_update BEFORE UPDATE ON audit_tree"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_tree_no_delete BEFORE DELETE ON audit_tree"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_meta_no_update BEFORE UPDATE ON audit_meta"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_meta_no_delete BEFORE DELETE ON audit_meta"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
 	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
 	{ 3, "audit trail", migration_3 },
+	{ 4, "audit Merkle tree and signed checkpoints", migration_4 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

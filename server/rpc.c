@@ -54,6 +54,7 @@ static void build_index(void)
 	add_table(rpc_user_table, rpc_user_count);
 	add_table(rpc_role_table, rpc_role_count);
 	add_table(rpc_site_table, rpc_site_count);
+	add_table(rpc_audit_table, rpc_audit_count);
 }
 
 const struct rpc_entry *rpc_lookup(int op)
@@ -124,12 +125,24 @@ void rpc_audit_object(struct rpc_call *call, const char *type, const char *id)
 
 static void finish(struct rpc_call *call, struct conn *c, bool async)
 {
+	if (call->streaming) {
+		/* The stream answers by itself; this call only leaves its
+		 * log line and audit record. */
+		log_call(call);
+		if (!call->audited && call->srv->writer != NULL)
+			audit_submit(call->srv, call, ASSURE__CODE__OK, "stream started");
+		call_free(call);
+		return;
+	}
 	struct server *srv = call->srv;
 	log_call(call);
 	/* Every call leaves one record. A write's is already in its own
 	 * transaction; the rest go to the writer now, before the reply. */
 	if (!call->audited && srv->writer != NULL)
-		audit_submit(srv, call, call->resp->status->code, call->resp->status->message);
+		audit_submit(srv, call, call->resp->status->code,
+			     call->audit_reason && call->resp->status->code == ASSURE__CODE__OK
+				     ? call->audit_reason
+				     : call->resp->status->message);
 	bool barrier = async && (call->entry->flags & RPC_BARRIER);
 	if (c != NULL) {
 		conn_send_response(c, call->resp);
@@ -382,6 +395,11 @@ void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req)
 		return;
 	}
 	enum rpc_result r = call->entry->handler(call);
+	if (r == RPC_STREAM) {
+		call->streaming = true;
+		finish(call, c, false);
+		return;
+	}
 	if (r == RPC_DONE) {
 		finish(call, c, false);
 		return;

@@ -35,7 +35,9 @@ enum rpc_flags {
 	RPC_NO_HELLO = 1 << 5,    /* allowed before Hello (only Hello itself) */
 };
 
-enum rpc_result { RPC_DONE, RPC_ASYNC };
+/* RPC_STREAM: the handler started a stream that answers later under the
+ * request's id by itself (AuditSubscribe); the call ends without a reply. */
+enum rpc_result { RPC_DONE, RPC_ASYNC, RPC_STREAM };
 
 /* Who is calling: copied from the session at dispatch, so a job on another
  * thread never looks at the session table. */
@@ -98,6 +100,7 @@ struct rpc_call {
 	const char *audit_claimed_user; /* a failed login's username */
 	const char *audit_reason;       /* what was done, when not the status message */
 	bool audited;                   /* its record is in (or queued with) a write */
+	bool streaming;                 /* RPC_STREAM: no reply of its own */
 	void (*writer_run)(struct job *job, struct db *db); /* the call's own write */
 };
 
@@ -148,5 +151,7 @@ extern const struct rpc_entry rpc_role_table[];
 extern const size_t rpc_role_count;
 extern const struct rpc_entry rpc_site_table[];
 extern const size_t rpc_site_count;
+extern const struct rpc_entry rpc_audit_table[];
+extern const size_t rpc_audit_count;
 
 #endif

@@ -106,6 +106,35 @@ static void persist_session_activity(struct server *srv)
 	writer_submit(srv->writer, &tj->job);
 }
 
+/* A checkpoint at least every checkpoint-interval while records arrive. */
+static void checkpoint_run(struct job *job, struct db *db)
+{
+	struct server *srv = job->arg;
+	char *cause = NULL;
+	job->status = audit_log_checkpoint(srv->audit, db, &cause);
+	if (job->status != 0) {
+		log_error("audit: checkpoint failed: %s", cause ? cause : "?");
+		free(cause);
+	}
+}
+
+static void checkpoint_done(struct job *job)
+{
+	free(job);
+}
+
+static void checkpoint_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct server *srv = arg;
+	struct job *job = xcalloc(1, sizeof *job);
+	job->run = checkpoint_run;
+	job->done = checkpoint_done;
+	job->arg = srv;
+	writer_submit(srv->writer, job);
+}
+
 static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -198,7 +227,11 @@ static int prepare_database(struct server *srv, char **cause)
 	if (users == 0)
 		log_warn("db: no users yet; create the first admin with 'assured init'");
 	srv->schema_version = version;
-	if (audit_log_open(db, &srv->audit, cause) < 0) {
+	char *key = srv->cfg->audit_key_file ? xstrdup(srv->cfg->audit_key_file)
+					     : audit_default_key_path(srv->cfg->db_path);
+	int rc = audit_log_open(db, key, srv->cfg->checkpoint_every, &srv->audit, cause);
+	free(key);
+	if (rc < 0) {
 		db_close(db);
 		return -1;
 	}
@@ -412,6 +445,9 @@ int server_run(struct server_config *cfg)
 	srv->housekeeping = event_new(srv->base, -1, EV_PERSIST, housekeeping_cb, srv);
 	struct timeval hk = { HOUSEKEEPING_INTERVAL_S, 0 };
 	event_add(srv->housekeeping, &hk);
+	srv->checkpoint_timer = event_new(srv->base, -1, EV_PERSIST, checkpoint_cb, srv);
+	struct timeval ck = { (time_t)cfg->checkpoint_interval_s, 0 };
+	event_add(srv->checkpoint_timer, &ck);
 
 	if (start_listener(srv, &cause) < 0)
 		goto out;
@@ -441,6 +477,8 @@ out:
 		completion_drain(srv->completion);
 	if (srv->writer) {
 		persist_session_activity(srv);
+		if (srv->audit)
+			checkpoint_cb(-1, 0, srv); /* sign what this run wrote */
 		writer_free(srv->writer);
 	}
 	if (srv->completion) {
@@ -459,6 +497,8 @@ out:
 		event_free(srv->stop_check);
 	if (srv->housekeeping)
 		event_free(srv->housekeeping);
+	if (srv->checkpoint_timer)
+		event_free(srv->checkpoint_timer);
 	free(srv->slots);
 	session_table_free(srv->sessions);
 	audit_log_free(srv->audit);

@@ -38,6 +38,7 @@ struct server {
 
 	struct event *sig_term, *sig_int, *sig_hup;
 	struct event *housekeeping;
+	struct event *checkpoint_timer;
 	struct event *stop_check;
 
 	int64_t started_ms;

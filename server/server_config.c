@@ -44,6 +44,9 @@ static const struct opt opts[] = {
 	{ "write-batch", OPT_COUNT, OFF(write_batch), "256", 1, 10000, "most requests committed in one transaction" },
 	{ "max-inflight", OPT_COUNT, OFF(max_inflight), "256", 1, 100000, "requests in progress per connection before reading pauses" },
 	{ "shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_s), "15s", 1, 600, "longest wait for in-flight requests at shutdown" },
+	{ "audit-key", OPT_PATH, OFF(audit_key_file), NULL, 0, 0, "Ed25519 key signing audit checkpoints (default: audit-key.pem beside the database)" },
+	{ "checkpoint-every", OPT_COUNT, OFF(checkpoint_every), "1000", 1, 1000000, "audit records between signed checkpoints" },
+	{ "checkpoint-interval", OPT_DURATION, OFF(checkpoint_interval_s), "60s", 1, 86400, "sign a checkpoint at least this often while records arrive" },
 	{ "clock-file", OPT_PATH, OFF(clock_file), NULL, 0, 0, "tests only: read the time (Unix ms) from FILE" },
 	{ "log-level", OPT_LEVEL, OFF(log_level), "info", 0, 0, "debug, info, warn or error" },
 };
@@ -54,6 +57,8 @@ void server_config_usage(FILE *out)
 {
 	fprintf(out, "usage: assured [options]\n"
 		     "       assured init --db PATH --admin NAME [--display-name TEXT] [--password-stdin]\n"
+		     "                    [--audit-key FILE]\n"
+		     "       assured audit-verify --db PATH --pubkey FILE [--trusted-checkpoint FILE]\n"
 		     "\n"
 		     "The assure daemon: serves the assure protocol over TLS and owns the database.\n"
 		     "\n"

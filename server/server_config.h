@@ -28,6 +28,9 @@ struct server_config {
 	uint64_t shutdown_timeout_s;
 	char *log_level;
 	char *clock_file; /* tests only: see clock.h */
+	char *audit_key_file;          /* NULL: audit-key.pem beside the database */
+	uint64_t checkpoint_every;     /* records between signed checkpoints */
+	uint64_t checkpoint_interval_s; /* and at least this often while records come */
 };
 
 /* Fills cfg from defaults, the file named by --config (if any) and argv

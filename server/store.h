@@ -113,6 +113,59 @@ int store_audit_insert(struct db *db, const Assure__AuditRecord *r, const uint8_
 /* The highest sequence number stored, 0 for an empty log. */
 int store_audit_last_seq(struct db *db, uint64_t *last, char **cause);
 
+/* Merkle tree nodes (level >= 1); store_audit_node also answers level 0
+ * (the leaf hash of record idx + 1). NOT_FOUND when absent. */
+int store_audit_tree_insert(struct db *db, unsigned level, uint64_t idx, const uint8_t hash[32],
+			    char **cause);
+int store_audit_node(struct db *db, unsigned level, uint64_t idx, uint8_t out[32], char **cause);
+
+struct audit_checkpoint_row {
+	uint64_t tree_size;
+	uint8_t root_hash[32];
+	int64_t time_ms;
+	char *note;
+	uint8_t signature[64];
+	size_t signature_len;
+	char *signed_note;
+};
+
+int store_audit_checkpoint_insert(struct db *db, const struct audit_checkpoint_row *c, char **cause);
+/* Checkpoints with tree_size > after_size, smallest first, at most limit. */
+int store_audit_checkpoints_after(struct db *db, uint64_t after_size, unsigned limit,
+				  struct audit_checkpoint_row **out, size_t *n, char **cause);
+/* The checkpoint of size (0: the latest); NOT_FOUND if none. Free with
+ * audit_checkpoint_rows_free(row, 1). */
+int store_audit_checkpoint_get(struct db *db, uint64_t size, struct audit_checkpoint_row **out,
+			       char **cause);
+void audit_checkpoint_rows_free(struct audit_checkpoint_row *v, size_t n);
+int store_audit_meta_get(struct db *db, const char *name, char **value, char **cause);
+int store_audit_meta_put(struct db *db, const char *name, const char *value, char **cause);
+
+struct audit_filter {
+	uint64_t from_seq;
+	int64_t since_ms, until_ms; /* 0: unbounded */
+	const char *username, *action, *event, *object_type, *object_id; /* NULL/"": any */
+	int outcome;                /* -1: any */
+	unsigned limit;
+};
+
+typedef void (*store_audit_fn)(void *arg, uint64_t seq, const void *record, size_t len);
+int store_audit_query(struct db *db, const struct audit_filter *f, store_audit_fn fn, void *arg,
+		      char **cause);
+
+struct audit_row {
+	uint64_t seq;
+	const char *uuid, *action, *event, *username, *object_type, *object_id;
+	int64_t time_ms, user_id;
+	int outcome;
+	const void *record, *leaf;
+	size_t record_len, leaf_len;
+};
+
+/* Every row in seq order; fn returns non-zero to stop. */
+typedef int (*store_audit_row_fn)(void *arg, const struct audit_row *r);
+int store_audit_each_row(struct db *db, store_audit_row_fn fn, void *arg, char **cause);
+
 /* Frees an array of n strings and the array; accepts NULL. */
 void store_strings_free(char **v, size_t n);
 

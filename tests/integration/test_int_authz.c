@@ -154,7 +154,7 @@ static void b_password_change(struct harness_ireq *r, struct role_ctx *x)
 static void b_user_add(struct harness_ireq *r, struct role_ctx *x)
 {
 	(void)x;
-	harness_ireq_user_add(r, HARNESS_ADMIN, "Probe", NULL, viewer_only, AUTHZ_PASSWORD);
+	harness_ireq_user_add(r, HARNESS_ADMIN, "Probe", AUTHZ_SITE, viewer_only, AUTHZ_PASSWORD);
 }
 
 static void b_user_list(struct harness_ireq *r, struct role_ctx *x)
@@ -272,6 +272,57 @@ static void b_session_revoke_other(struct harness_ireq *r, struct role_ctx *x)
 	harness_ireq_session_revoke(r, 0, AUTHZ_VICTIM);
 }
 
+/* The audit trail: audit.read ("query, export, follow and verify"). */
+#define AUDIT_BUILD(fn, field, CASE, TYPE, INIT)                       \
+	static void fn(struct harness_ireq *r, struct role_ctx *x)       \
+	{                                                                \
+		static TYPE m;                                           \
+		(void)x;                                                 \
+		memset(r, 0, sizeof *r);                                 \
+		r->req = (Assure__Request)ASSURE__REQUEST__INIT;         \
+		m = (TYPE)INIT;                                          \
+		r->req.op_case = ASSURE__REQUEST__OP_##CASE;             \
+		r->req.field = &m;                                       \
+		audit_tweak_##field(&m);                                 \
+	}
+
+static void audit_tweak_audit_query(Assure__AuditQueryRequest *m)
+{
+	m->outcome = -1;
+	m->page_size = 1;
+}
+
+static void audit_tweak_audit_subscribe(Assure__AuditSubscribeRequest *m)
+{
+	m->from_seq = 1;
+}
+
+static void audit_tweak_audit_checkpoint(Assure__AuditCheckpointRequest *m)
+{
+	(void)m;
+}
+
+static void audit_tweak_audit_proof(Assure__AuditProofRequest *m)
+{
+	m->tree_size = 1;
+}
+
+static void audit_tweak_audit_verify(Assure__AuditVerifyRequest *m)
+{
+	(void)m;
+}
+
+AUDIT_BUILD(b_audit_query, audit_query, AUDIT_QUERY, Assure__AuditQueryRequest,
+	    ASSURE__AUDIT_QUERY_REQUEST__INIT)
+AUDIT_BUILD(b_audit_subscribe, audit_subscribe, AUDIT_SUBSCRIBE, Assure__AuditSubscribeRequest,
+	    ASSURE__AUDIT_SUBSCRIBE_REQUEST__INIT)
+AUDIT_BUILD(b_audit_checkpoint, audit_checkpoint, AUDIT_CHECKPOINT,
+	    Assure__AuditCheckpointRequest, ASSURE__AUDIT_CHECKPOINT_REQUEST__INIT)
+AUDIT_BUILD(b_audit_proof, audit_proof, AUDIT_PROOF, Assure__AuditProofRequest,
+	    ASSURE__AUDIT_PROOF_REQUEST__INIT)
+AUDIT_BUILD(b_audit_verify, audit_verify, AUDIT_VERIFY, Assure__AuditVerifyRequest,
+	    ASSURE__AUDIT_VERIFY_REQUEST__INIT)
+
 /* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
 
 struct row {
@@ -281,6 +332,13 @@ struct row {
 	const char *expect;  /* one letter per role, in role_names order */
 	void (*build)(struct harness_ireq *, struct role_ctx *);
 };
+
+/* Streams answer with many responses: they are called on a connection of
+ * their own, which is closed after the first answer. */
+static int is_stream(int op)
+{
+	return op == ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE;
+}
 
 /*                                                     admin
  *                                                     |case-manager
@@ -328,6 +386,16 @@ static const struct row matrix[] = {
 	  "AAAAAAAAA", b_session_revoke_own },
 	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (another user's)",
 	  "session.manage", "ADDDDDDDD", b_session_revoke_other },
+	{ ASSURE__REQUEST__OP_AUDIT_QUERY, "AuditQuery", "audit.read", "DDDDDDDAD",
+	  b_audit_query },
+	{ ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE, "AuditSubscribe", "audit.read", "DDDDDDDAD",
+	  b_audit_subscribe },
+	{ ASSURE__REQUEST__OP_AUDIT_CHECKPOINT, "AuditCheckpoint", "audit.read", "DDDDDDDAD",
+	  b_audit_checkpoint },
+	{ ASSURE__REQUEST__OP_AUDIT_PROOF, "AuditProof", "audit.read", "DDDDDDDAD",
+	  b_audit_proof },
+	{ ASSURE__REQUEST__OP_AUDIT_VERIFY, "AuditVerify", "audit.read", "DDDDDDDAD",
+	  b_audit_verify },
 	/* Last: Login replaces the connection's session, Logout ends it. */
 	{ ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login },
 	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout },
@@ -348,7 +416,7 @@ static int group_setup(void **state)
 	struct harness_ireq r;
 	harness_ireq_site_add(&r, AUTHZ_SITE, "Authz probe site");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "SiteAdd " AUTHZ_SITE);
-	harness_add_user(admin, AUTHZ_VICTIM, "viewer", NULL, AUTHZ_PASSWORD, NULL);
+	harness_add_user(admin, AUTHZ_VICTIM, "viewer", AUTHZ_SITE, AUTHZ_PASSWORD, NULL);
 	for (int i = 0; i < NROLES; i++) {
 		struct role_ctx *x = &roles[i];
 		x->role = role_names[i];
@@ -520,6 +588,7 @@ static void test_matrix(void **state)
 {
 	(void)state;
 	int bad = 0, checked = 0;
+	int unimplemented[NROWS] = { 0 };
 	for (int i = 0; i < NROLES; i++) {
 		struct role_ctx *x = &roles[i];
 		for (size_t k = 0; k < NROWS; k++) {
@@ -529,11 +598,24 @@ static void test_matrix(void **state)
 			Assure__Response *resp = NULL;
 			char *cause = NULL;
 			r.req.id = 0;
-			if (client_call(x->c, &r.req, &resp, &cause) != 0) {
+			struct client *on = x->c;
+			if (is_stream(w->op)) {
+				/* A stream's first answer, on a connection resumed in the
+				 * same session, closed afterwards. */
+				on = harness_connect_hello(&server);
+				assert_int_equal(harness_resume_code(on, x->token, sizeof x->token),
+						 ASSURE__CODE__OK);
+			}
+			int rc = client_call(on, &r.req, &resp, &cause);
+			if (is_stream(w->op))
+				client_free(on);
+			if (rc != 0) {
 				print_error("role %s, %s: transport error: %s\n", x->role, w->name,
 					    cause ? cause : "(no cause)");
 				free(cause);
 				bad++;
+				if (is_stream(w->op))
+					continue;
 				break; /* this role's connection is gone */
 			}
 			int got = client_status_code(resp);
@@ -542,7 +624,11 @@ static void test_matrix(void **state)
 					     : got != ASSURE__CODE__PERMISSION_DENIED &&
 						       got != ASSURE__CODE__UNAUTHENTICATED;
 			checked++;
-			if (!ok) {
+			if (got == ASSURE__CODE__UNIMPLEMENTED) {
+				/* Reported once per row below. */
+				unimplemented[k]++;
+				bad++;
+			} else if (!ok) {
 				print_error("role %-16s %-36s expected %s, got %s: \"%s\"\n", x->role,
 					    w->name,
 					    want == 'D' ? "PERMISSION_DENIED"
@@ -553,6 +639,11 @@ static void test_matrix(void **state)
 			assure__response__free_unpacked(resp, NULL);
 		}
 	}
+	for (size_t k = 0; k < NROWS; k++)
+		if (unimplemented[k] > 0)
+			print_error("%-36s UNIMPLEMENTED for %d of %d roles: the server does not serve "
+				    "this operation yet, so its authorisation cannot be checked\n",
+				    matrix[k].name, unimplemented[k], NROLES);
 	print_message("authorisation matrix: %d calls, %d mismatches\n", checked, bad);
 	assert_int_equal(bad, 0);
 }

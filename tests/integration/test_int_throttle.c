@@ -49,6 +49,12 @@ static int clock_setup_args(void **state, const char *const *args)
 	*state = cs;
 	struct harness_server_opts opts = { .extra_args = args };
 	harness_server_start_clock(&cs->s, &cs->clk, &opts);
+	/* Users need a site. */
+	struct client *admin = harness_connect_admin(&cs->s);
+	struct harness_ireq r;
+	harness_ireq_site_add(&r, "HQ", "Headquarters");
+	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "SiteAdd HQ");
+	client_free(admin);
 	return 0;
 }
 
@@ -159,7 +165,7 @@ static void test_five_failures_then_backoff(void **state)
 	struct clock_server *cs = *state;
 	struct harness_server *s = &cs->s;
 	struct client *admin = harness_connect_admin(s);
-	harness_add_user(admin, "thr-a", "viewer", NULL, PW, NULL);
+	harness_add_user(admin, "thr-a", "viewer", "HQ", PW, NULL);
 	struct client *c = harness_connect_hello(s);
 	char what[128];
 
@@ -201,7 +207,7 @@ static void test_backoff_exponential_and_capped(void **state)
 	struct clock_server *cs = *state;
 	struct harness_server *s = &cs->s;
 	struct client *admin = harness_connect_admin(s);
-	harness_add_user(admin, "thr-b", "viewer", NULL, PW, NULL);
+	harness_add_user(admin, "thr-b", "viewer", "HQ", PW, NULL);
 	struct client *c = harness_connect_hello(s);
 	for (int i = 1; i <= FREE_FAILURES; i++)
 		login_failed(c, "thr-b", WRONG, "failure before the back-off");
@@ -253,8 +259,8 @@ static void test_no_enumeration(void **state)
 	struct clock_server *cs = *state;
 	struct harness_server *s = &cs->s;
 	struct client *admin = harness_connect_admin(s);
-	harness_add_user(admin, "thr-known", "viewer", NULL, PW, NULL);
-	harness_add_user(admin, "thr-off", "viewer", NULL, PW, NULL);
+	harness_add_user(admin, "thr-known", "viewer", "HQ", PW, NULL);
+	harness_add_user(admin, "thr-off", "viewer", "HQ", PW, NULL);
 	struct harness_ireq r;
 	harness_ireq_user_disable(&r, "thr-off", "test");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "UserDisable thr-off");
@@ -285,7 +291,7 @@ static void test_per_address_limit(void **state)
 	struct clock_server *cs = *state;
 	struct harness_server *s = &cs->s;
 	struct client *admin = harness_connect_admin(s);
-	harness_add_user(admin, "thr-innocent", "viewer", NULL, PW, NULL);
+	harness_add_user(admin, "thr-innocent", "viewer", "HQ", PW, NULL);
 	client_free(admin);
 	struct client *c = harness_connect_hello(s);
 	char user[64], what[128];

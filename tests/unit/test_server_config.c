@@ -46,6 +46,9 @@ static const struct {
 	{ "shutdown-timeout", "5s" },
 	{ "log-level", "debug" },
 	{ "clock-file", "/tmp/assure-test-clock" },
+	{ "audit-key", "/tmp/assure-test-key.pem" },
+	{ "checkpoint-every", "10" },
+	{ "checkpoint-interval", "5s" },
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
@@ -330,6 +333,10 @@ static void test_missing_value(void **state)
 	expect_error(ARGC(argv1), argv1, "--db", "value", NULL);
 	char *argv2[] = { "assured", "--workers", "3", "--config" };
 	expect_error(ARGC(argv2), argv2, "--config", "value", NULL);
+	/* An unknown flag at the end is reported as unknown, not as short
+	 * of a value. */
+	char *argv3[] = { "assured", "--bogus" };
+	expect_error(ARGC(argv3), argv3, "unknown option --bogus", NULL);
 }
 
 static char *capture(int argc, char **argv, int *result)

@@ -31,7 +31,7 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define WAIT_SECONDS 20
+#define WAIT_SECONDS 10
 
 static pthread_t main_thread;
 
@@ -181,9 +181,11 @@ enum tjob_kind {
 	TJOB_GATE,       /* holds the thread until released */
 	TJOB_INSERT,     /* inserts its user; OK */
 	TJOB_FAIL,       /* inserts its user, then reports INVALID_ARGUMENT */
+	TJOB_KEEP_ERROR, /* inserts its user, reports PERMISSION_DENIED, keeps it */
 	TJOB_INSERT2,    /* inserts its user, then `other` (which may clash) */
 	TJOB_DEFER_FK,   /* a foreign-key violation deferred to COMMIT */
 	TJOB_DISK_FULL,  /* SQLITE_FULL, which aborts the whole transaction */
+	TJOB_FULL_QUIET, /* the same, but run() ignores the error */
 	TJOB_READ,       /* worker: reads `other`, tries to insert its user */
 	TJOB_PAIR,       /* worker: waits (bounded) until two PAIR jobs run at once */
 };
@@ -242,6 +244,7 @@ static void tjob_run(struct job *job, struct db *db)
 		break;
 	case TJOB_INSERT:
 	case TJOB_FAIL:
+	case TJOB_KEEP_ERROR:
 	case TJOB_INSERT2:
 		t->status_in_run = store_user_insert(db, t->name, "Test User", "$argon2id$x", 0, 1000,
 						     &id, &cause);
@@ -252,6 +255,12 @@ static void tjob_run(struct job *job, struct db *db)
 			job->status = t->status_in_run;
 		else if (t->kind == TJOB_FAIL)
 			job->status = ASSURE__CODE__INVALID_ARGUMENT;
+		else if (t->kind == TJOB_KEEP_ERROR) {
+			/* As the audit trail does: a refusal whose record
+			 * (here, the row) must commit. */
+			job->status = ASSURE__CODE__PERMISSION_DENIED;
+			job->commit_on_error = 1;
+		}
 		break;
 	case TJOB_DEFER_FK:
 		/* Legal until COMMIT, where the deferred check fails the whole
@@ -264,6 +273,7 @@ static void tjob_run(struct job *job, struct db *db)
 			job->status = ASSURE__CODE__INTERNAL;
 		break;
 	case TJOB_DISK_FULL:
+	case TJOB_FULL_QUIET:
 		/* max_page_count is per connection: cap the file at its
 		 * current size, overflow it, lift the cap again. SQLite
 		 * answers SQLITE_FULL by rolling back the whole transaction,
@@ -273,7 +283,8 @@ static void tjob_run(struct job *job, struct db *db)
 			    "PRAGMA max_page_count = 1;"
 			    "INSERT INTO users (username, display_name, password_hash, created_at,"
 			    " updated_at) VALUES ('too-big', randomblob(4000000), 'h', 0, 0);",
-			    &cause) < 0)
+			    &cause) < 0 &&
+		    t->kind == TJOB_DISK_FULL)
 			job->status = ASSURE__CODE__RESOURCE_EXHAUSTED;
 		free(cause);
 		cause = NULL;
@@ -324,6 +335,55 @@ static void tjob_init(struct tjob *t, struct fixture *f, enum tjob_kind kind, in
 	t->job.status = -1;
 }
 
+/* What the writer's on_abort hook saw. */
+struct abort_log {
+	int calls;
+	bool off_writer_thread; /* called on the loop (main) thread */
+	bool null_db;
+	/* At the last call, on the writer's own handle: */
+	bool saw[8];
+	const char *watch[8]; /* user names to look for, NULL-terminated */
+};
+
+/* 1 if the user is there, 0 if not, -1 on a database error. No cmocka
+ * assertions: this runs on the writer thread. */
+static int user_lookup(struct db *db, const char *name)
+{
+	struct user_record *u = NULL;
+	char *cause = NULL;
+	int st = store_user_find_by_name(db, name, &u, &cause);
+	free(cause);
+	user_record_free(u);
+	return st == ASSURE__CODE__OK ? 1 : st == ASSURE__CODE__NOT_FOUND ? 0 : -1;
+}
+
+static void on_abort(void *arg, struct db *db)
+{
+	struct abort_log *log = arg;
+	log->calls++;
+	if (pthread_equal(pthread_self(), main_thread))
+		log->off_writer_thread = true;
+	if (db == NULL) {
+		log->null_db = true;
+		return;
+	}
+	for (int i = 0; i < 8 && log->watch[i] != NULL; i++)
+		log->saw[i] = user_lookup(db, log->watch[i]) != 0; /* an error counts as seen */
+}
+
+static struct writer *start_writer_hooked(struct fixture *f, unsigned batch_max,
+					  struct abort_log *log)
+{
+	char *cause = NULL;
+	struct writer *w = writer_new(f->path, batch_max, f->completion, log ? on_abort : NULL, log,
+				      &cause);
+	if (w == NULL)
+		fprintf(stderr, "writer_new: %s\n", cause);
+	free(cause);
+	assert_non_null(w);
+	return w;
+}
+
 static struct writer *start_writer(struct fixture *f, unsigned batch_max)
 {
 	char *cause = NULL;
@@ -349,13 +409,9 @@ static struct db *open_reader(struct fixture *f)
 
 static bool user_exists(struct db *db, const char *name)
 {
-	struct user_record *u = NULL;
-	char *cause = NULL;
-	int st = store_user_find_by_name(db, name, &u, &cause);
-	free(cause);
-	user_record_free(u);
-	assert_true(st == ASSURE__CODE__OK || st == ASSURE__CODE__NOT_FOUND);
-	return st == ASSURE__CODE__OK;
+	int found = user_lookup(db, name);
+	assert_true(found >= 0);
+	return found == 1;
 }
 
 static int64_t user_count(struct db *db)
@@ -601,7 +657,7 @@ static void run_batch_check_answers(struct fixture *f, const enum tjob_kind *kin
 	assert_false(user_exists(r, "too-big"));
 	bool lied = false;
 	for (int i = 1; i <= n; i++) {
-		if (jobs[i].kind == TJOB_DISK_FULL) {
+		if (jobs[i].kind == TJOB_DISK_FULL || jobs[i].kind == TJOB_FULL_QUIET) {
 			assert_int_not_equal(jobs[i].job.status, ASSURE__CODE__OK);
 			continue;
 		}
@@ -642,10 +698,142 @@ static void test_writer_transaction_lost_mid_batch(void **state)
 	assert_int_equal(jobs[1].job.status, ASSURE__CODE__INTERNAL);
 	assert_int_equal(jobs[2].job.status, ASSURE__CODE__INTERNAL);
 
+	/* A job that ignored the error is not answered OK for work that
+	 * is gone. */
+	static const enum tjob_kind quiet[] = { TJOB_INSERT, TJOB_FULL_QUIET, TJOB_INSERT };
+	run_batch_check_answers(f, quiet, 3, "quiet", jobs);
+	assert_int_equal(jobs[2].job.status, ASSURE__CODE__INTERNAL);
+	assert_int_equal(jobs[3].job.status, ASSURE__CODE__OK);
+
 	r = open_reader(f);
-	assert_int_equal(user_count(r), 3); /* mid-3, mid-4, first-2 */
+	assert_int_equal(user_count(r), 4); /* mid-3, mid-4, first-2, quiet-3 */
 	db_close(r);
 	assert_false(f->done_off_loop);
+}
+
+/* Submits gate + jobs[1..n] (already initialised) to w as one batch and
+ * waits for all of them. */
+static void submit_batch(struct fixture *f, struct writer *w, struct tjob *jobs, int n)
+{
+	struct gate g;
+	gate_init(&g);
+	tjob_init(&jobs[0], f, TJOB_GATE, f->norder, "gate");
+	jobs[0].gate = &g;
+	writer_submit(w, &jobs[0].job);
+	assert_true(gate_wait_for(&g, &g.started));
+	for (int i = 1; i <= n; i++) {
+		jobs[i].seq = f->norder + i;
+		writer_submit(w, &jobs[i].job);
+	}
+	gate_release(&g);
+	wait_done(f, f->norder + n + 1);
+	gate_destroy(&g);
+}
+
+/* commit_on_error keeps a failed job's savepoint: its status goes back as
+ * it was set and its row commits, while a plain failure is undone. A batch
+ * with no rollback at all never calls on_abort. */
+static void test_writer_commit_on_error(void **state)
+{
+	struct fixture *f = *state;
+	struct abort_log log = { .watch = { NULL } };
+	struct writer *w = start_writer_hooked(f, BATCH_MAX, &log);
+	struct tjob jobs[5];
+
+	tjob_init(&jobs[1], f, TJOB_INSERT, 0, "ok-1");
+	tjob_init(&jobs[2], f, TJOB_INSERT, 0, "ok-2");
+	/* A reused job struct: stale flags from a previous life are reset. */
+	jobs[2].job.lost = 1;
+	jobs[2].job.commit_on_error = 1;
+	submit_batch(f, w, jobs, 2);
+	assert_int_equal(log.calls, 0);
+	assert_int_equal(jobs[2].job.status, ASSURE__CODE__OK);
+	assert_int_equal(jobs[2].job.lost, 0);
+
+	tjob_init(&jobs[1], f, TJOB_INSERT, 0, "a");
+	tjob_init(&jobs[2], f, TJOB_KEEP_ERROR, 0, "kept");
+	tjob_init(&jobs[3], f, TJOB_FAIL, 0, "undone");
+	tjob_init(&jobs[4], f, TJOB_INSERT, 0, "d");
+	submit_batch(f, w, jobs, 4);
+	writer_free(w);
+	assert_false(f->done_off_loop);
+
+	assert_int_equal(jobs[1].job.status, ASSURE__CODE__OK);
+	assert_int_equal(jobs[2].job.status, ASSURE__CODE__PERMISSION_DENIED);
+	assert_int_equal(jobs[3].job.status, ASSURE__CODE__INVALID_ARGUMENT);
+	assert_int_equal(jobs[4].job.status, ASSURE__CODE__OK);
+	for (int i = 1; i <= 4; i++)
+		assert_int_equal(jobs[i].job.lost, 0);
+	assert_false(log.off_writer_thread);
+	assert_false(log.null_db);
+
+	struct db *r = open_reader(f);
+	assert_true(user_exists(r, "a"));
+	assert_true(user_exists(r, "kept"));
+	assert_false(user_exists(r, "undone"));
+	assert_true(user_exists(r, "d"));
+	assert_int_equal(user_count(r), 5);
+	db_close(r);
+}
+
+/* When the batch's COMMIT fails, everything that was to commit is lost:
+ * answered INTERNAL with job->lost set, including a commit_on_error job;
+ * a job that had failed (and kept nothing) keeps its own answer. on_abort
+ * runs on the writer thread and sees the database as rolled back. */
+static void test_writer_lost_on_commit_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct abort_log log = { .watch = { "c-ok", "c-kept", NULL } };
+	struct writer *w = start_writer_hooked(f, BATCH_MAX, &log);
+	struct tjob jobs[5];
+
+	tjob_init(&jobs[1], f, TJOB_INSERT, 0, "c-ok");
+	tjob_init(&jobs[2], f, TJOB_KEEP_ERROR, 0, "c-kept");
+	tjob_init(&jobs[3], f, TJOB_DEFER_FK, 0, "fk");
+	tjob_init(&jobs[4], f, TJOB_FAIL, 0, "c-failed");
+	log.saw[0] = log.saw[1] = true;
+	submit_batch(f, w, jobs, 4);
+
+	assert_true(log.calls >= 1);
+	assert_false(log.off_writer_thread);
+	assert_false(log.null_db);
+	assert_false(log.saw[0]);
+	assert_false(log.saw[1]);
+	for (int i = 1; i <= 3; i++) {
+		assert_int_equal(jobs[i].job.status, ASSURE__CODE__INTERNAL);
+		assert_int_equal(jobs[i].job.lost, 1);
+		assert_int_equal(jobs[i].job.commit_on_error, 0);
+	}
+	assert_int_equal(jobs[4].job.status, ASSURE__CODE__INVALID_ARGUMENT);
+	assert_int_equal(jobs[4].job.lost, 0);
+
+	/* An abort (disk full) after a commit_on_error job loses it too; the
+	 * job after the abort is not lost. */
+	log.calls = 0;
+	log.watch[0] = "k-kept";
+	log.watch[1] = NULL;
+	log.saw[0] = true;
+	tjob_init(&jobs[1], f, TJOB_KEEP_ERROR, 0, "k-kept");
+	tjob_init(&jobs[2], f, TJOB_DISK_FULL, 0, "too-big");
+	tjob_init(&jobs[3], f, TJOB_INSERT, 0, "k-after");
+	submit_batch(f, w, jobs, 3);
+	writer_free(w);
+	assert_true(log.calls >= 1);
+	assert_false(log.saw[0]);
+	assert_int_equal(jobs[1].job.status, ASSURE__CODE__INTERNAL);
+	assert_int_equal(jobs[1].job.lost, 1);
+	assert_int_not_equal(jobs[2].job.status, ASSURE__CODE__OK);
+	assert_int_equal(jobs[3].job.status, ASSURE__CODE__OK);
+	assert_int_equal(jobs[3].job.lost, 0);
+
+	struct db *r = open_reader(f);
+	assert_false(user_exists(r, "c-ok"));
+	assert_false(user_exists(r, "c-kept"));
+	assert_false(user_exists(r, "c-failed"));
+	assert_false(user_exists(r, "k-kept"));
+	assert_true(user_exists(r, "k-after"));
+	assert_int_equal(user_count(r), 1);
+	db_close(r);
 }
 
 static void *release_later(void *arg)
@@ -846,6 +1034,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writer_unique_violation_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_commit_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_transaction_lost_mid_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_commit_on_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_lost_on_commit_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_free_commits_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_new_bad_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_worker_pool_reads, setup, teardown),
