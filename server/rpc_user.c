@@ -310,9 +310,18 @@ static int user_list_db(struct rpc_call *call, struct db *db, char **message)
 		.after = after,
 		.limit = limit + 1,
 	};
+	/* A filter naming a site or role that does not exist is a mistake to
+	 * report, not an empty list to show. */
+	int st = ASSURE__CODE__OK;
+	if (req->site[0])
+		st = check_site(db, req->site, message);
+	if (st == ASSURE__CODE__OK && req->role[0])
+		st = check_role(db, req->role, message);
+	if (st != ASSURE__CODE__OK)
+		return st;
 	struct user_record **v = NULL;
 	size_t n = 0;
-	int st = store_user_list(db, &f, &v, &n, message);
+	st = store_user_list(db, &f, &v, &n, message);
 	if (st != ASSURE__CODE__OK)
 		return st;
 	Assure__UserListResponse *r = arena_alloc(call->arena, sizeof *r);

@@ -88,7 +88,7 @@ static const char json_check_py[] =
  * True. */
 static void json_expect(const char *what, const struct harness_run *r, const char *expr)
 {
-	const char *argv[] = { PYTHON3, "-c", json_check_py, expr, NULL };
+	const char *argv[] = { PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL };
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
 	if (p.status != 0) {
@@ -108,7 +108,7 @@ static void json_get(const char *what, const struct harness_run *r, const char *
 	snprintf(prog, sizeof prog,
 		 "import json, sys\nd = json.loads(sys.stdin.read())\nsys.stdout.write(str(%s))\n",
 		 expr);
-	const char *argv[] = { PYTHON3, "-c", prog, NULL };
+	const char *argv[] = { PYTHON3, "-S", "-E", "-c", prog, NULL };
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
 	if (p.status != 0) {
@@ -584,6 +584,15 @@ static void test_cli_user_disable_enable_reset(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "user", "reset-password", "nobody-here");
 	expect_exit("assure user reset-password nobody-here", &r, 5);
+	harness_run_free(&r);
+	/* An admin resets; never chooses another user's password. */
+	harness_cli(server.addr, admin_cfg, "chosen by the admin 1\n", &r, "user", "reset-password",
+		    "cli-d1", "--password-stdin", NULL);
+	expect_exit("assure user reset-password --password-stdin", &r, 2);
+	harness_run_free(&r);
+	harness_cli(server.addr, admin_cfg, "chosen by the admin 1\n", &r, "user", "set", "cli-d1",
+		    "--password-stdin", NULL);
+	expect_exit("assure user set --password-stdin", &r, 2);
 	harness_run_free(&r);
 	free(in);
 	free(cfg);

@@ -881,6 +881,20 @@ static void test_user_reset_password(void **state)
 	harness_ireq_user_reset_password(&r, "nobody-here");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__NOT_FOUND, "UserResetPassword unknown user");
 	client_free(admin);
+
+	/* After creation an admin can reset a password but never choose one:
+	 * no request but UserAdd and PasswordChange carries a password. */
+	const ProtobufCMessageDescriptor *const admin_ops[] = {
+		&assure__user_set_request__descriptor,
+		&assure__user_reset_password_request__descriptor,
+		&assure__user_enable_request__descriptor,
+		&assure__user_disable_request__descriptor,
+	};
+	for (size_t i = 0; i < sizeof admin_ops / sizeof admin_ops[0]; i++)
+		for (unsigned f = 0; f < admin_ops[i]->n_fields; f++)
+			if (harness_contains_ci(admin_ops[i]->fields[f].name, "password"))
+				fail_msg("%s has a field %s: an admin could choose a password",
+					 admin_ops[i]->name, admin_ops[i]->fields[f].name);
 }
 
 /* ---- password policy ------------------------------------------------------ */
