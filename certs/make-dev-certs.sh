@@ -25,7 +25,7 @@ readonly SAMPLE_SITE="HQ"
 
 usage() {
 	cat <<EOF
-usage: ${0##*/} [--test] [DIR]
+usage: ${0##*/} [--test] [--site CODE]... [DIR]
 
 Makes a development CA and certificates in DIR (default: certs/dev under the
 repository root) with the openssl CLI:
@@ -33,6 +33,11 @@ repository root) with the openssl CLI:
   ca.crt, ca.key                 the development CA (10 years)
   server.crt, server.key         server; SAN DNS:localhost, IP:127.0.0.1, IP:::1
   client-${SAMPLE_SITE}.crt, client-${SAMPLE_SITE}.key   client for site ${SAMPLE_SITE} (CN=${SAMPLE_SITE}-client)
+
+With --site CODE (repeatable), a client certificate for each such PCT site
+as well: client-CODE.crt, client-CODE.key (OU=CODE, CN=CODE-client), for
+assured --client-ca (mutual TLS: every connection presents its site's
+certificate, and its subject goes into the audit trail).
 
 With --test, also:
 
@@ -53,9 +58,16 @@ repo_root=$(dirname "$script_dir")
 
 test_mode=0
 dir=""
+sites=("$SAMPLE_SITE")
 while (($# > 0)); do
 	case $1 in
 	--test) test_mode=1 ;;
+	--site)
+		(($# > 1)) || die "--site needs a site code"
+		[[ $2 =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,15}$ ]] || die "--site: '$2' is not a site code (1 to 16 of A-Z, 0-9, -)"
+		sites+=("${2^^}")
+		shift
+		;;
 	-h | --help)
 		usage
 		exit 0
@@ -234,7 +246,9 @@ check_pair() {
 
 make_ca ca "/O=$ORG/CN=assure dev CA"
 make_leaf server ca "/O=$ORG/CN=localhost" server_ext
-make_leaf "client-$SAMPLE_SITE" ca "/O=$ORG/OU=$SAMPLE_SITE/CN=$SAMPLE_SITE-client" client_ext
+for site in "${sites[@]}"; do
+	make_leaf "client-$site" ca "/O=$ORG/OU=$site/CN=$site-client" client_ext
+done
 if ((test_mode)); then
 	make_ca other-ca "/O=$ORG/CN=assure unrelated test CA"
 	make_leaf wronghost ca "/O=$ORG/CN=wrong.example" wronghost_ext
@@ -242,7 +256,9 @@ fi
 
 check_pair ca
 check_pair server ca
-check_pair "client-$SAMPLE_SITE" ca
+for site in "${sites[@]}"; do
+	check_pair "client-$site" ca
+done
 if ((test_mode)); then
 	check_pair other-ca
 	check_pair wronghost ca
