@@ -1,19 +1,17 @@
 /*
  * assure-bench: a load generator for assured. It opens N TLS connections
  * through the client library (common/client.h, the same code the CLI uses),
- * one thread per connection, sends Hello on each, and then keeps up to D
- * requests in flight per connection for T seconds, timing every request from
- * send to response. It prints throughput and latency percentiles.
+ * one thread per connection, sends Hello on each (and logs in, for the
+ * requests that need a session), and then keeps up to D requests in flight
+ * per connection for T seconds, timing every request from send to response.
+ * It prints throughput and latency percentiles. --login-burst is the other
+ * measurement, in burst.c.
  *
  * Threads: main parses flags, starts the workers and waits. Each worker owns
  * its struct client and its histogram and shares nothing while it runs;
- * main merges the histograms after joining. All workers connect first and
- * wait at a barrier, so handshakes are not counted in the measured window.
- *
- * Latencies go into a fixed log-linear histogram (128 linear steps per power
- * of two, as in HdrHistogram): memory stays at ~58 KiB per connection however
- * many millions of requests are recorded, and a reported value is within
- * 0.4 % of the true one. The maximum is kept exactly.
+ * main merges the histograms after joining. All workers connect (and log
+ * in) first and wait at a barrier, so handshakes and logins are not counted
+ * in the measured window.
  *
  * It connects only to the one server it is told (loopback by default) and
  * stops on time: the run lasts T seconds plus the time to drain the requests
@@ -23,7 +21,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -34,129 +31,12 @@
 #include <string.h>
 
 #include "assure.pb-c.h"
+#include "bench.h"
 #include "client.h"
 #include "status.h"
 #include "timeutil.h"
 #include "version.h"
 #include "xmalloc.h"
-
-#define BENCH_NAME "assure-bench"
-#define BENCH_MAX_CONNECTIONS 10000
-#define BENCH_MAX_PIPELINE 4096
-#define BENCH_MAX_SECONDS 86400.0
-/* Worker threads only run the client library and OpenSSL. */
-#define BENCH_STACK_SIZE (512u * 1024u)
-/* A request that takes longer than this counts as a transport error. */
-#define BENCH_IO_TIMEOUT_MS 30000
-/* Connection failures printed one by one before the summary line. */
-#define BENCH_MAX_REPORTED 5
-
-/* Exit status: the CLI's codes, so scripts read them the same way. */
-#define BENCH_EXIT_OK EXIT_CODE_OK
-#define BENCH_EXIT_INTERNAL EXIT_CODE_INTERNAL
-#define BENCH_EXIT_USAGE EXIT_CODE_USAGE
-#define BENCH_EXIT_UNAVAILABLE EXIT_CODE_UNAVAILABLE
-
-/* Status codes 0..16 (proto Code); one more slot for transport errors. */
-#define BENCH_CODES 17
-#define BENCH_TRANSPORT BENCH_CODES
-
-/* --- histogram -------------------------------------------------------- */
-
-#define HIST_SUB_BITS 7
-#define HIST_SUB (1u << HIST_SUB_BITS)
-/* Values below HIST_SUB are exact; above, 64 - HIST_SUB_BITS octaves. */
-#define HIST_BUCKETS ((64u - HIST_SUB_BITS + 1u) * HIST_SUB)
-
-struct hist {
-	uint64_t counts[HIST_BUCKETS];
-	uint64_t total;
-	uint64_t max;
-};
-
-/* The bucket of v: v itself below HIST_SUB, otherwise the octave of v's top
- * bit and the next HIST_SUB_BITS bits below it. Continuous at HIST_SUB. */
-static unsigned hist_index(uint64_t v)
-{
-	unsigned msb, shift;
-
-	if (v < HIST_SUB)
-		return (unsigned)v;
-	msb = 63u - (unsigned)__builtin_clzll(v);
-	shift = msb - HIST_SUB_BITS;
-	return (shift + 1u) * HIST_SUB + (unsigned)((v >> shift) - HIST_SUB);
-}
-
-/* The middle of bucket i, the value reported for anything recorded in it. */
-static uint64_t hist_value(unsigned i)
-{
-	unsigned shift;
-	uint64_t low;
-
-	if (i < HIST_SUB)
-		return i;
-	shift = i / HIST_SUB - 1u;
-	low = (uint64_t)(i % HIST_SUB + HIST_SUB) << shift;
-	return low + ((1ull << shift) >> 1);
-}
-
-static void hist_record(struct hist *h, uint64_t v)
-{
-	h->counts[hist_index(v)]++;
-	h->total++;
-	if (v > h->max)
-		h->max = v;
-}
-
-static void hist_merge(struct hist *into, const struct hist *from)
-{
-	unsigned i;
-
-	for (i = 0; i < HIST_BUCKETS; i++)
-		into->counts[i] += from->counts[i];
-	into->total += from->total;
-	if (from->max > into->max)
-		into->max = from->max;
-}
-
-/* The smallest recorded value v such that at least p % of the values are
- * <= v (nearest rank); 0 for an empty histogram. Never above the maximum. */
-static uint64_t hist_percentile(const struct hist *h, double p)
-{
-	uint64_t rank, seen = 0, v;
-	unsigned i;
-
-	if (h->total == 0)
-		return 0;
-	rank = (uint64_t)ceil(p / 100.0 * (double)h->total);
-	if (rank < 1)
-		rank = 1;
-	for (i = 0; i < HIST_BUCKETS; i++) {
-		seen += h->counts[i];
-		if (seen >= rank) {
-			v = hist_value(i);
-			return v < h->max ? v : h->max;
-		}
-	}
-	return h->max;
-}
-
-/* --- options ---------------------------------------------------------- */
-
-enum bench_op {
-	BENCH_OP_STATUS,
-	BENCH_OP_HELLO,
-};
-
-struct bench_opts {
-	const char *server;
-	const char *ca_file;
-	long connections;
-	double seconds;
-	long pipeline;
-	enum bench_op op;
-	bool json;
-};
 
 /* --- shared run state ------------------------------------------------- */
 
@@ -172,7 +52,9 @@ struct worker {
 	const struct bench_opts *opts;
 	struct client *client;
 	bool connected;
-	char *cause; /* why the connection failed or broke; NULL if it did not */
+	int fail_exit; /* when not connected: the exit status it calls for */
+	char *cause;   /* why the connection failed or broke; NULL if it did not */
+	uint64_t changes; /* UserSet requests sent, to vary the display name */
 	struct hist hist;
 	uint64_t errors[BENCH_CODES + 1];
 	struct inflight *slots;
@@ -185,8 +67,8 @@ static pthread_barrier_t bench_barrier;
 static int64_t bench_deadline_ns;
 static bool bench_abort;
 /* Ctrl-C: stop sending, drain, report what was measured. */
-static volatile sig_atomic_t bench_interrupted;
-static atomic_bool bench_stop;
+volatile sig_atomic_t bench_interrupted;
+atomic_bool bench_stop;
 
 static void bench_on_sigint(int sig)
 {
@@ -209,6 +91,10 @@ static int worker_send(struct worker *w, struct inflight *slot, char **cause)
 	Assure__Request req = ASSURE__REQUEST__INIT;
 	Assure__StatusRequest status = ASSURE__STATUS_REQUEST__INIT;
 	Assure__HelloRequest hello = ASSURE__HELLO_REQUEST__INIT;
+	Assure__WhoamiRequest whoami = ASSURE__WHOAMI_REQUEST__INIT;
+	Assure__UserSetRequest set = ASSURE__USER_SET_REQUEST__INIT;
+	char name[64];
+	uint64_t k;
 
 	switch (w->opts->op) {
 	case BENCH_OP_STATUS:
@@ -220,6 +106,23 @@ static int worker_send(struct worker *w, struct inflight *slot, char **cause)
 		hello.client_name = bench_client_name;
 		req.op_case = ASSURE__REQUEST__OP_HELLO;
 		req.hello = &hello;
+		break;
+	case BENCH_OP_WHOAMI:
+		req.op_case = ASSURE__REQUEST__OP_WHOAMI;
+		req.whoami = &whoami;
+		break;
+	case BENCH_OP_USER_SET:
+		/* k is unique across connections (worker i of N uses i, i + N,
+		 * ...), so every request is a real change of the name, however
+		 * the connections interleave; the A/B alternation makes it
+		 * visible in the audit log. */
+		k = w->changes++ * (uint64_t)w->opts->connections + (uint64_t)w->index + 1u;
+		snprintf(name, sizeof name, "Bench %c %" PRIu64, k % 2 ? 'A' : 'B', k);
+		set.username = (char *)w->opts->target;
+		set.display_name = name;
+		set.version = 0; /* no check: every request applies */
+		req.op_case = ASSURE__REQUEST__OP_USER_SET;
+		req.user_set = &set;
 		break;
 	}
 	req.id = client_next_id(w->client);
@@ -286,16 +189,10 @@ broken:
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct client_config cfg = {
-	    .server = w->opts->server,
-	    .ca_file = w->opts->ca_file,
-	    .io_timeout_ms = BENCH_IO_TIMEOUT_MS,
-	};
 
-	if (client_connect(&cfg, &w->client, &w->cause) == 0) {
-		if (client_hello(w->client, BENCH_NAME, &w->cause) == 0)
-			w->connected = true;
-	}
+	if (bench_open(w->opts, BENCH_IO_TIMEOUT_MS, w->opts->user != NULL, &w->client,
+		       &w->fail_exit, &w->cause) == 0)
+		w->connected = true;
 	/* First wait: everyone has connected (or failed). Main then decides. */
 	pthread_barrier_wait(&bench_barrier);
 	/* Second wait: main has set the deadline, or bench_abort. */
@@ -307,13 +204,12 @@ static void *worker_main(void *arg)
 
 /* --- output ----------------------------------------------------------- */
 
-static double ns_to_us(uint64_t ns)
+double bench_ns_to_us(uint64_t ns)
 {
 	return (double)ns / 1000.0;
 }
 
-/* Writes s as a JSON string body (without quotes). */
-static void json_write_string(FILE *f, const char *s)
+void bench_json_string(FILE *f, const char *s)
 {
 	const unsigned char *p;
 
@@ -327,6 +223,47 @@ static void json_write_string(FILE *f, const char *s)
 	}
 }
 
+const char *bench_code_name(int i)
+{
+	return i == BENCH_TRANSPORT ? "TRANSPORT" : status_code_name(i);
+}
+
+void bench_print_codes(const uint64_t counts[BENCH_CODES + 1], bool json)
+{
+	const char *sep = "";
+	bool any = false;
+	int i;
+
+	for (i = 0; i <= BENCH_CODES; i++) {
+		if (counts[i] == 0)
+			continue;
+		if (json) {
+			printf("%s\"%s\":%" PRIu64, sep, bench_code_name(i), counts[i]);
+			sep = ",";
+		} else {
+			printf("%s%s %" PRIu64, any ? ", " : " (", bench_code_name(i), counts[i]);
+		}
+		any = true;
+	}
+	if (any && !json)
+		printf(")");
+}
+
+static const char *bench_op_name(enum bench_op op)
+{
+	switch (op) {
+	case BENCH_OP_STATUS:
+		return "status";
+	case BENCH_OP_HELLO:
+		return "hello";
+	case BENCH_OP_WHOAMI:
+		return "whoami";
+	case BENCH_OP_USER_SET:
+		return "user-set";
+	}
+	return "?";
+}
+
 struct bench_result {
 	uint64_t requests;
 	uint64_t errors;
@@ -336,236 +273,90 @@ struct bench_result {
 	struct hist *hist;
 };
 
-static const char *bench_code_name(int i)
-{
-	return i == BENCH_TRANSPORT ? "TRANSPORT" : status_code_name(i);
-}
-
 static void bench_print_text(const struct bench_opts *o, const struct bench_result *r)
 {
-	const char *sep = "";
-	int i;
-
-	printf("server:        %s (%s, pipeline %ld)\n", o->server,
-	       o->op == BENCH_OP_STATUS ? "status" : "hello", o->pipeline);
+	printf("server:        %s (%s", o->server, bench_op_name(o->op));
+	if (o->user != NULL)
+		printf(" as %s", o->user);
+	if (o->op == BENCH_OP_USER_SET)
+		printf(" on %s", o->target);
+	printf(", pipeline %ld)\n", o->pipeline);
 	printf("connections:   %ld\n", o->connections);
 	printf("seconds:       %.2f (asked %.2f%s)\n", r->elapsed_s, o->seconds,
 	       bench_interrupted ? ", interrupted" : "");
 	printf("requests:      %" PRIu64 "\n", r->requests);
 	printf("errors:        %" PRIu64, r->errors);
-	if (r->errors > 0) {
-		printf(" (");
-		for (i = 0; i <= BENCH_CODES; i++) {
-			if (r->errors_by_code[i] == 0)
-				continue;
-			printf("%s%s %" PRIu64, sep, bench_code_name(i), r->errors_by_code[i]);
-			sep = ", ";
-		}
-		printf(")");
-	}
+	bench_print_codes(r->errors_by_code, false);
 	printf("\n");
 	printf("requests/s:    %.1f\n", r->rate);
 	printf("latency (us):  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n",
-	       ns_to_us(hist_percentile(r->hist, 50.0)), ns_to_us(hist_percentile(r->hist, 90.0)),
-	       ns_to_us(hist_percentile(r->hist, 99.0)), ns_to_us(hist_percentile(r->hist, 99.9)),
-	       ns_to_us(r->hist->max));
+	       bench_ns_to_us(hist_percentile(r->hist, 50.0)),
+	       bench_ns_to_us(hist_percentile(r->hist, 90.0)),
+	       bench_ns_to_us(hist_percentile(r->hist, 99.0)),
+	       bench_ns_to_us(hist_percentile(r->hist, 99.9)), bench_ns_to_us(r->hist->max));
 }
 
 static void bench_print_json(const struct bench_opts *o, const struct bench_result *r)
 {
-	const char *sep = "";
-	int i;
-
 	printf("{\"server\":\"");
-	json_write_string(stdout, o->server);
-	printf("\",\"op\":\"%s\",\"connections\":%ld,\"pipeline\":%ld,\"seconds\":%.3f,"
+	bench_json_string(stdout, o->server);
+	printf("\",\"op\":\"%s\",", bench_op_name(o->op));
+	if (o->user != NULL) {
+		printf("\"user\":\"");
+		bench_json_string(stdout, o->user);
+		printf("\",");
+	}
+	if (o->op == BENCH_OP_USER_SET) {
+		printf("\"target\":\"");
+		bench_json_string(stdout, o->target);
+		printf("\",");
+	}
+	printf("\"connections\":%ld,\"pipeline\":%ld,\"seconds\":%.3f,"
 	       "\"elapsed_s\":%.3f,\"requests\":%" PRIu64 ",\"errors\":%" PRIu64
 	       ",\"errors_by_code\":{",
-	       o->op == BENCH_OP_STATUS ? "status" : "hello", o->connections, o->pipeline,
-	       o->seconds, r->elapsed_s, r->requests, r->errors);
-	for (i = 0; i <= BENCH_CODES; i++) {
-		if (r->errors_by_code[i] == 0)
-			continue;
-		printf("%s\"%s\":%" PRIu64, sep, bench_code_name(i), r->errors_by_code[i]);
-		sep = ",";
-	}
+	       o->connections, o->pipeline, o->seconds, r->elapsed_s, r->requests, r->errors);
+	bench_print_codes(r->errors_by_code, true);
 	printf("},\"interrupted\":%s,\"requests_per_s\":%.1f", bench_interrupted ? "true" : "false",
 	       r->rate);
-	printf(
-	    ",\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p99_9_us\":%.1f,\"max_us\":%.1f}\n",
-	    ns_to_us(hist_percentile(r->hist, 50.0)), ns_to_us(hist_percentile(r->hist, 90.0)),
-	    ns_to_us(hist_percentile(r->hist, 99.0)), ns_to_us(hist_percentile(r->hist, 99.9)),
-	    ns_to_us(r->hist->max));
+	printf(",\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p99_9_us\":%.1f,"
+	       "\"max_us\":%.1f}\n",
+	       bench_ns_to_us(hist_percentile(r->hist, 50.0)),
+	       bench_ns_to_us(hist_percentile(r->hist, 90.0)),
+	       bench_ns_to_us(hist_percentile(r->hist, 99.0)),
+	       bench_ns_to_us(hist_percentile(r->hist, 99.9)), bench_ns_to_us(r->hist->max));
 }
 
-/* --- main ------------------------------------------------------------- */
+/* --- the steady run ----------------------------------------------------- */
 
-static void usage(FILE *f)
+/* Runs --op on --connections connections for --seconds, prints the figures
+ * and returns the exit status. */
+static int bench_steady_run(const struct bench_opts *opts)
 {
-	fprintf(f,
-		"usage: " BENCH_NAME " [--server HOST:PORT] [--ca FILE] [--connections N]\n"
-		"                    [--seconds T] [--pipeline D] [--op status|hello] [--json]\n"
-		"\n"
-		"Opens N TLS connections to assured (one thread each), sends Hello, then\n"
-		"keeps D requests in flight per connection for T seconds and prints\n"
-		"throughput and latency percentiles in microseconds.\n"
-		"\n"
-		"  --server HOST:PORT  server to load (default 127.0.0.1:7443)\n"
-		"  --ca FILE           CA that signed the server certificate\n"
-		"                      (default certs/dev/ca.crt)\n"
-		"  --connections N     concurrent connections, 1..%d (default 1)\n"
-		"  --seconds T         measured time, may be fractional (default 10)\n"
-		"  --pipeline D        requests in flight per connection, 1..%d (default 1)\n"
-		"  --op status|hello   request to send (default status)\n"
-		"  --json              print one JSON object instead of text\n"
-		"\n"
-		"Exit status: 0 run completed (error responses are counted in the\n"
-		"figures), 2 usage, 9 a connection could not be made or broke during\n"
-		"the run (figures are still printed), 1 other failure.\n",
-		BENCH_MAX_CONNECTIONS, BENCH_MAX_PIPELINE);
-}
-
-static int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_opts(int argc, char **argv, struct bench_opts *o)
-{
-	static const struct option longopts[] = {
-	    {"server", required_argument, NULL, 's'},
-	    {"ca", required_argument, NULL, 'a'},
-	    {"connections", required_argument, NULL, 'c'},
-	    {"seconds", required_argument, NULL, 't'},
-	    {"pipeline", required_argument, NULL, 'p'},
-	    {"op", required_argument, NULL, 'o'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	char *end;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			o->server = optarg;
-			break;
-		case 'a':
-			o->ca_file = optarg;
-			break;
-		case 'c':
-			if (parse_long(optarg, 1, BENCH_MAX_CONNECTIONS, &o->connections) != 0) {
-				fprintf(stderr,
-					BENCH_NAME ": --connections must be 1..%d, not %s\n",
-					BENCH_MAX_CONNECTIONS, optarg);
-				return -1;
-			}
-			break;
-		case 't':
-			errno = 0;
-			o->seconds = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' || !(o->seconds > 0.0) ||
-			    o->seconds > BENCH_MAX_SECONDS) {
-				fprintf(stderr,
-					BENCH_NAME
-					": --seconds must be over 0 and at most %.0f, not %s\n",
-					BENCH_MAX_SECONDS, optarg);
-				return -1;
-			}
-			break;
-		case 'p':
-			if (parse_long(optarg, 1, BENCH_MAX_PIPELINE, &o->pipeline) != 0) {
-				fprintf(stderr, BENCH_NAME ": --pipeline must be 1..%d, not %s\n",
-					BENCH_MAX_PIPELINE, optarg);
-				return -1;
-			}
-			break;
-		case 'o':
-			if (strcmp(optarg, "status") == 0)
-				o->op = BENCH_OP_STATUS;
-			else if (strcmp(optarg, "hello") == 0)
-				o->op = BENCH_OP_HELLO;
-			else {
-				fprintf(stderr,
-					BENCH_NAME ": --op must be status or hello, not %s\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(BENCH_EXIT_OK);
-		default:
-			return -1;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, BENCH_NAME ": unexpected argument %s\n", argv[optind]);
-		return -1;
-	}
-	return 0;
-}
-
-int main(int argc, char **argv)
-{
-	struct bench_opts opts = {
-	    .server = "127.0.0.1:7443",
-	    .ca_file = "certs/dev/ca.crt",
-	    .connections = 1,
-	    .seconds = 10.0,
-	    .pipeline = 1,
-	    .op = BENCH_OP_STATUS,
-	};
 	struct bench_result res;
 	struct worker *workers;
-	struct sigaction sa;
 	pthread_attr_t attr;
 	sigset_t block, old;
 	int64_t start_ns, end_ns;
-	long i, n, failed = 0, broken = 0;
+	long i, n = opts->connections, failed = 0, broken = 0;
 	int rc, code, exit_status = BENCH_EXIT_OK;
-
-	if (parse_opts(argc, argv, &opts) != 0) {
-		usage(stderr);
-		return BENCH_EXIT_USAGE;
-	}
-	n = opts.connections;
-
-	/* A server that closes mid-write must not kill us with SIGPIPE. */
-	signal(SIGPIPE, SIG_IGN);
-	/* Workers never see SIGINT (a blocking read must not be interrupted);
-	 * main takes it and asks everyone to stop. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = bench_on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
 
 	workers = xcalloc((size_t)n, sizeof(*workers));
 	if ((rc = pthread_barrier_init(&bench_barrier, NULL, (unsigned)n + 1)) != 0) {
 		fprintf(stderr, BENCH_NAME ": pthread_barrier_init: %s\n", strerror(rc));
+		free(workers);
 		return BENCH_EXIT_INTERNAL;
 	}
+	/* Workers never see SIGINT (a blocking read must not be interrupted);
+	 * main takes it and asks everyone to stop. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, BENCH_STACK_SIZE);
 	for (i = 0; i < n; i++) {
 		workers[i].index = (int)i;
-		workers[i].opts = &opts;
-		workers[i].slots = xcalloc((size_t)opts.pipeline, sizeof(*workers[i].slots));
+		workers[i].opts = opts;
+		workers[i].slots = xcalloc((size_t)opts->pipeline, sizeof(*workers[i].slots));
 		rc = pthread_create(&workers[i].thread, &attr, worker_main, &workers[i]);
 		if (rc != 0) {
 			/* The barrier counts n + 1 waiters: without every thread
@@ -583,8 +374,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (workers[i].connected)
 			continue;
+		/* The first failure decides the exit status: 9 for the
+		 * network, the login's own code (3 for a wrong password). */
+		if (++failed == 1)
+			exit_status = workers[i].fail_exit;
 		/* With hundreds of connections the causes repeat: show a few. */
-		if (++failed <= BENCH_MAX_REPORTED)
+		if (failed <= BENCH_MAX_REPORTED)
 			fprintf(stderr, BENCH_NAME ": connection %ld: %s\n", i + 1,
 				workers[i].cause ? workers[i].cause : "failed");
 	}
@@ -592,13 +387,14 @@ int main(int argc, char **argv)
 		bench_abort = true;
 		if (failed > 0)
 			fprintf(stderr, BENCH_NAME ": %ld of %ld connections to %s failed\n",
-				failed, n, opts.server);
+				failed, n, opts->server);
 		else
 			fprintf(stderr, BENCH_NAME ": interrupted before the run started\n");
-		exit_status = failed > 0 ? BENCH_EXIT_UNAVAILABLE : BENCH_EXIT_INTERNAL;
+		if (failed == 0)
+			exit_status = BENCH_EXIT_INTERNAL;
 	}
 	start_ns = time_mono_ns();
-	bench_deadline_ns = start_ns + (int64_t)(opts.seconds * 1e9);
+	bench_deadline_ns = start_ns + (int64_t)(opts->seconds * 1e9);
 	pthread_barrier_wait(&bench_barrier);
 
 	for (i = 0; i < n; i++)
@@ -627,10 +423,10 @@ int main(int argc, char **argv)
 	res.requests = res.hist->total;
 	res.elapsed_s = (double)(end_ns - start_ns) / 1e9;
 	res.rate = res.elapsed_s > 0 ? (double)res.requests / res.elapsed_s : 0.0;
-	if (opts.json)
-		bench_print_json(&opts, &res);
+	if (opts->json)
+		bench_print_json(opts, &res);
 	else
-		bench_print_text(&opts, &res);
+		bench_print_text(opts, &res);
 	free(res.hist);
 out:
 	for (i = 0; i < n; i++) {
@@ -639,6 +435,280 @@ out:
 		free(workers[i].slots);
 	}
 	free(workers);
+	return exit_status;
+}
+
+/* --- options and main ----------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " BENCH_NAME " [--server HOST:PORT] [--ca FILE] [--connections N]\n"
+		"                    [--seconds T] [--pipeline D] [--op OP] [--json]\n"
+		"                    [--user NAME --password-file FILE [--role ROLE]]\n"
+		"                    [--target USER]\n"
+		"       " BENCH_NAME " --login-burst N --user NAME --password-file FILE\n"
+		"                    [--role ROLE] [--server HOST:PORT] [--ca FILE] [--json]\n"
+		"\n"
+		"Opens N TLS connections to assured (one thread each), sends Hello (and\n"
+		"logs in, for whoami and user-set), then keeps D requests in flight per\n"
+		"connection for T seconds and prints throughput and latency percentiles\n"
+		"in microseconds.\n"
+		"\n"
+		"  --server HOST:PORT  server to load (default 127.0.0.1:7443)\n"
+		"  --ca FILE           CA that signed the server certificate\n"
+		"                      (default certs/dev/ca.crt)\n"
+		"  --connections N     concurrent connections, 1..%d (default 1)\n"
+		"  --seconds T         measured time, may be fractional (default 10)\n"
+		"  --pipeline D        requests in flight per connection, 1..%d (default 1)\n"
+		"  --op OP             request to send (default status):\n"
+		"                        status, hello   no login\n"
+		"                        whoami          a read that needs a session\n"
+		"                        user-set        UserSet on --target, the display name\n"
+		"                                        alternating \"Bench A <n>\"/\"Bench B <n>\"\n"
+		"                                        (a write, audited; needs an admin)\n"
+		"  --user NAME         log in as NAME on each connection (whoami, user-set)\n"
+		"  --password-file F   the password: F's first line; F must not be readable\n"
+		"                      by group or others\n"
+		"  --role ROLE         the role to act in, when NAME holds several\n"
+		"  --target USER       the user that user-set changes\n"
+		"  --login-burst N     instead of a steady run: N connections (1..%d) send\n"
+		"                      one LoginRequest each at the same moment while one more\n"
+		"                      connection sends Status every 1 ms; prints login\n"
+		"                      outcomes, logins/s, login latency and the Status\n"
+		"                      latency during the burst\n"
+		"  --json              print one JSON object instead of text\n"
+		"\n"
+		"Exit status: 0 run completed (error responses, failed logins of a burst\n"
+		"included, are counted in the figures), 2 usage, 9 a connection could\n"
+		"not be made or broke during the run (figures are still printed), 3\n"
+		"(or the CLI's code for the status) a connection's login was refused,\n"
+		"1 other failure.\n",
+		BENCH_MAX_CONNECTIONS, BENCH_MAX_PIPELINE, BENCH_MAX_BURST);
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Which of the flags that do not mix with --login-burst were given. */
+enum {
+	GIVEN_CONNECTIONS = 1 << 0,
+	GIVEN_SECONDS = 1 << 1,
+	GIVEN_PIPELINE = 1 << 2,
+	GIVEN_OP = 1 << 3,
+	GIVEN_TARGET = 1 << 4,
+};
+
+/* Checks the flags against each other once all are read. 0 or -1. */
+static int check_opts(const struct bench_opts *o, unsigned given)
+{
+	static const char *const names[] = {"--connections", "--seconds", "--pipeline", "--op",
+					    "--target"};
+	bool needs_login = o->login_burst > 0 || o->op == BENCH_OP_WHOAMI ||
+			   o->op == BENCH_OP_USER_SET;
+	const char *what = o->login_burst > 0 ? "--login-burst" : bench_op_name(o->op);
+	unsigned i;
+
+	if (o->login_burst > 0) {
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			if (given & (1u << i)) {
+				fprintf(stderr, BENCH_NAME ": %s does not go with --login-burst\n",
+					names[i]);
+				return -1;
+			}
+		}
+	}
+	if (needs_login && (o->user == NULL || o->password_file == NULL)) {
+		fprintf(stderr, BENCH_NAME ": %s%s needs --user and --password-file\n",
+			o->login_burst > 0 ? "" : "--op ", what);
+		return -1;
+	}
+	if (!needs_login && (o->user != NULL || o->password_file != NULL || o->role[0])) {
+		fprintf(stderr,
+			BENCH_NAME ": --user, --password-file and --role go with --op whoami, "
+				   "--op user-set or --login-burst\n");
+		return -1;
+	}
+	if (o->op == BENCH_OP_USER_SET && o->target == NULL) {
+		fprintf(stderr, BENCH_NAME ": --op user-set needs --target USER\n");
+		return -1;
+	}
+	if (o->op != BENCH_OP_USER_SET && o->target != NULL && o->login_burst == 0) {
+		fprintf(stderr, BENCH_NAME ": --target goes with --op user-set\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct bench_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"server", required_argument, NULL, 's'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"connections", required_argument, NULL, 'c'},
+	    {"seconds", required_argument, NULL, 't'},
+	    {"pipeline", required_argument, NULL, 'p'},
+	    {"op", required_argument, NULL, 'o'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"password-file", required_argument, NULL, 'P'},
+	    {"role", required_argument, NULL, 'r'},
+	    {"target", required_argument, NULL, 'T'},
+	    {"login-burst", required_argument, NULL, 'b'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	unsigned given = 0;
+	char *end;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o->server = optarg;
+			break;
+		case 'a':
+			o->ca_file = optarg;
+			break;
+		case 'c':
+			if (parse_long(optarg, 1, BENCH_MAX_CONNECTIONS, &o->connections) != 0) {
+				fprintf(stderr,
+					BENCH_NAME ": --connections must be 1..%d, not %s\n",
+					BENCH_MAX_CONNECTIONS, optarg);
+				return -1;
+			}
+			given |= GIVEN_CONNECTIONS;
+			break;
+		case 't':
+			errno = 0;
+			o->seconds = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' || !(o->seconds > 0.0) ||
+			    o->seconds > BENCH_MAX_SECONDS) {
+				fprintf(stderr,
+					BENCH_NAME
+					": --seconds must be over 0 and at most %.0f, not %s\n",
+					BENCH_MAX_SECONDS, optarg);
+				return -1;
+			}
+			given |= GIVEN_SECONDS;
+			break;
+		case 'p':
+			if (parse_long(optarg, 1, BENCH_MAX_PIPELINE, &o->pipeline) != 0) {
+				fprintf(stderr, BENCH_NAME ": --pipeline must be 1..%d, not %s\n",
+					BENCH_MAX_PIPELINE, optarg);
+				return -1;
+			}
+			given |= GIVEN_PIPELINE;
+			break;
+		case 'o':
+			if (strcmp(optarg, "status") == 0)
+				o->op = BENCH_OP_STATUS;
+			else if (strcmp(optarg, "hello") == 0)
+				o->op = BENCH_OP_HELLO;
+			else if (strcmp(optarg, "whoami") == 0)
+				o->op = BENCH_OP_WHOAMI;
+			else if (strcmp(optarg, "user-set") == 0)
+				o->op = BENCH_OP_USER_SET;
+			else {
+				fprintf(stderr,
+					BENCH_NAME ": --op must be status, hello, whoami or "
+						   "user-set, not %s\n",
+					optarg);
+				return -1;
+			}
+			given |= GIVEN_OP;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'P':
+			o->password_file = optarg;
+			break;
+		case 'r':
+			o->role = optarg;
+			break;
+		case 'T':
+			o->target = optarg;
+			given |= GIVEN_TARGET;
+			break;
+		case 'b':
+			if (parse_long(optarg, 1, BENCH_MAX_BURST, &o->login_burst) != 0) {
+				fprintf(stderr, BENCH_NAME ": --login-burst must be 1..%d, not %s\n",
+					BENCH_MAX_BURST, optarg);
+				return -1;
+			}
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(BENCH_EXIT_OK);
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, BENCH_NAME ": unexpected argument %s\n", argv[optind]);
+		return -1;
+	}
+	return check_opts(o, given);
+}
+
+int main(int argc, char **argv)
+{
+	static char password[BENCH_PASSWORD_MAX];
+	struct bench_opts opts = {
+	    .server = "127.0.0.1:7443",
+	    .ca_file = "certs/dev/ca.crt",
+	    .connections = 1,
+	    .seconds = 10.0,
+	    .pipeline = 1,
+	    .op = BENCH_OP_STATUS,
+	    .role = "",
+	};
+	struct sigaction sa;
+	char *cause = NULL;
+	int exit_status;
+
+	if (parse_opts(argc, argv, &opts) != 0) {
+		usage(stderr);
+		return BENCH_EXIT_USAGE;
+	}
+	if (opts.password_file != NULL) {
+		/* Before any connection: a bad file costs no server work. */
+		if (bench_password_read(opts.password_file, password, sizeof password, &cause) !=
+		    0) {
+			fprintf(stderr, BENCH_NAME ": %s\n", cause);
+			free(cause);
+			return BENCH_EXIT_USAGE;
+		}
+		opts.password = password;
+	}
+
+	/* A server that closes mid-write must not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	/* Ctrl-C: the runs block it in their threads; main takes it. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = bench_on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+
+	if (opts.login_burst > 0)
+		exit_status = bench_burst_run(&opts);
+	else
+		exit_status = bench_steady_run(&opts);
+	explicit_bzero(password, sizeof password);
 	if (fflush(stdout) != 0 && exit_status == BENCH_EXIT_OK)
 		exit_status = BENCH_EXIT_INTERNAL;
 	return exit_status;

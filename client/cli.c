@@ -67,6 +67,11 @@ static const struct cli_command *const cli_table[] = {
     &cli_cmd_site_list,
     &cli_cmd_session_list,
     &cli_cmd_session_revoke,
+    &cli_cmd_audit_query,
+    &cli_cmd_audit_export,
+    &cli_cmd_audit_verify,
+    &cli_cmd_audit_tail,
+    &cli_cmd_audit_checkpoint,
 };
 #define CLI_TABLE_SIZE (sizeof cli_table / sizeof cli_table[0])
 
@@ -274,7 +279,8 @@ static const char *command_name(const struct cli_command *cmd)
 static const char cli_exit_codes_help[] =
     "Exit status: 0 ok, 1 internal error, 2 usage, 3 not logged in, 4 permission denied,\n"
     "5 not found, 6 conflict, 7 failed precondition, 8 invalid argument,\n"
-    "9 unavailable (network or TLS), 10 resource exhausted.\n";
+    "9 unavailable (network or TLS), 10 resource exhausted,\n"
+    "11 audit trail not intact (assure audit verify).\n";
 
 static void flag_spec(const struct cli_flag *f, char *buf, size_t size)
 {
@@ -659,6 +665,7 @@ int cli_connect(struct cli *cli)
 	    .ca_file = cli->ca_file,
 	    .cert_file = cli->cert_file,
 	    .key_file = cli->key_file,
+	    .io_timeout_ms = cli->cmd != NULL ? cli->cmd->io_timeout_ms : 0,
 	};
 	char *cause = NULL;
 	if (client_connect(&cfg, &cli->client, &cause) < 0 ||

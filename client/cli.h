@@ -55,6 +55,10 @@ struct cli_command {
 	 * printed. NULL when there is nothing to check. */
 	int (*check)(struct cli *cli);
 	int (*exec)(struct cli *cli); /* returns an exit code */
+	/* How long to wait for each response: 0 the client library's 30 s;
+	 * -1 for ever (a command that follows a stream, or waits on a long
+	 * server-side job); otherwise milliseconds. */
+	int io_timeout_ms;
 };
 
 /* The command rows, defined in cmd_*.c. */
@@ -80,6 +84,11 @@ extern const struct cli_command cli_cmd_site_add;
 extern const struct cli_command cli_cmd_site_list;
 extern const struct cli_command cli_cmd_session_list;
 extern const struct cli_command cli_cmd_session_revoke;
+extern const struct cli_command cli_cmd_audit_query;
+extern const struct cli_command cli_cmd_audit_export;
+extern const struct cli_command cli_cmd_audit_verify;
+extern const struct cli_command cli_cmd_audit_tail;
+extern const struct cli_command cli_cmd_audit_checkpoint;
 
 /* One run of the CLI. Everything here is owned by cli.c and lives until
  * the handler has returned. */

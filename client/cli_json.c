@@ -92,7 +92,7 @@ void cli_json_key(struct cli_json *j, const char *key)
  * bytes there are not one: overlong forms, surrogates (U+D800..DFFF) and
  * code points past U+10FFFF are invalid (RFC 3629 section 4).
  */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
+size_t cli_utf8_valid_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 	size_t len;
@@ -130,7 +130,7 @@ void cli_json_write_string(FILE *out, const char *str, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		if (c >= 0x80) {
-			size_t len = utf8_valid_len(s + i, n - i);
+			size_t len = cli_utf8_valid_len(s + i, n - i);
 			if (len == 0) {
 				fputs("\\ufffd", out);
 				i++;

@@ -58,4 +58,9 @@ void cli_json_field_strings(struct cli_json *j, const char *key, char *const *it
  * exposed for tests). */
 void cli_json_write_string(FILE *out, const char *s, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if the
+ * bytes there are not one (RFC 3629: no overlong forms, surrogates or code
+ * points past U+10FFFF). Shared with the CSV and syslog writers. */
+size_t cli_utf8_valid_len(const unsigned char *s, size_t n);
+
 #endif

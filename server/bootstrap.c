@@ -159,7 +159,7 @@ int bootstrap_main(int argc, char **argv)
 	if (db_begin(db, &cause) < 0)
 		goto out;
 	int64_t now = clock_now_ms();
-	if (store_user_insert(db, admin, display, hash, one_time, now, &id, &cause) != 0 ||
+	if (store_user_insert(db, admin, display, hash, one_time, now, "assured init", &id, &cause) != 0 ||
 	    store_user_add_role(db, id, "admin", &cause) != 0) {
 		db_rollback(db);
 		goto out;

@@ -161,14 +161,12 @@ static int user_add_db(struct rpc_call *call, struct db *db, char **message)
 	if (st != ASSURE__CODE__OK)
 		return st;
 	int64_t now = clock_now_ms(), id = 0;
-	st = store_user_insert(db, req->username, req->display_name, as->hash, as->one_time, now, &id,
-			       message);
+	st = store_user_insert(db, req->username, req->display_name, as->hash, as->one_time, now,
+			       call->actor.username, &id, message);
 	if (st == ASSURE__CODE__OK)
 		st = store_user_update(db, id, NULL, as->site, now, message);
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < req->n_roles; i++)
 		st = store_user_add_role(db, id, req->roles[i], message);
-	if (st == ASSURE__CODE__OK)
-		st = store_user_touch(db, id, now, call->actor.username, message);
 	if (st != ASSURE__CODE__OK)
 		return st;
 	struct user_record *u = NULL;
@@ -407,12 +405,21 @@ static int user_set_db(struct rpc_call *call, struct db *db, char **message)
 		return ASSURE__CODE__ABORTED;
 	}
 	int64_t now = clock_now_ms();
-	if (ss->site)
+	/* A change that changes nothing keeps the version, so it does not
+	 * make other admins' versions stale for no reason. */
+	int changed = 0;
+	if (ss->site) {
 		st = check_site(db, ss->site, message);
+		changed |= strcmp(ss->site, u->site_code) != 0;
+	}
+	if (req->display_name[0])
+		changed |= strcmp(req->display_name, u->display_name) != 0;
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < req->n_add_roles; i++) {
 		st = check_role(db, req->add_roles[i], message);
-		if (st == ASSURE__CODE__OK && !holds(u, req->add_roles[i]))
+		if (st == ASSURE__CODE__OK && !holds(u, req->add_roles[i])) {
 			st = store_user_add_role(db, u->id, req->add_roles[i], message);
+			changed = 1;
+		}
 	}
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < req->n_remove_roles; i++) {
 		const char *role = req->remove_roles[i];
@@ -430,13 +437,15 @@ static int user_set_db(struct rpc_call *call, struct db *db, char **message)
 				st = ASSURE__CODE__FAILED_PRECONDITION;
 			}
 		}
-		if (st == ASSURE__CODE__OK)
+		if (st == ASSURE__CODE__OK) {
 			st = store_user_remove_role(db, u->id, role, message);
+			changed = 1;
+		}
 	}
-	if (st == ASSURE__CODE__OK && (req->display_name[0] || ss->site))
+	if (st == ASSURE__CODE__OK && changed && (req->display_name[0] || ss->site))
 		st = store_user_update(db, u->id, req->display_name[0] ? req->display_name : NULL,
 				       ss->site, now, message);
-	if (st == ASSURE__CODE__OK)
+	if (st == ASSURE__CODE__OK && changed)
 		st = store_user_touch(db, u->id, now, call->actor.username, message);
 	int64_t id = u->id;
 	user_record_free(u);

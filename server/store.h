@@ -172,9 +172,10 @@ void store_strings_free(char **v, size_t n);
 int store_user_find_by_name(struct db *db, const char *username, struct user_record **out,
 			    char **cause);
 int store_user_find_by_id(struct db *db, int64_t id, struct user_record **out, char **cause);
+/* A new user at version 1, created by `by`. */
 int store_user_insert(struct db *db, const char *username, const char *display_name,
 		      const char *password_hash, int must_change_password, int64_t now_ms,
-		      int64_t *id, char **cause);
+		      const char *by, int64_t *id, char **cause);
 int store_user_add_role(struct db *db, int64_t user_id, const char *role, char **cause);
 int store_user_set_password(struct db *db, int64_t user_id, const char *password_hash,
 			    int must_change_password, int64_t now_ms, char **cause);

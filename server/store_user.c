@@ -148,11 +148,11 @@ int store_user_find_by_id(struct db *db, int64_t id, struct user_record **out, c
 
 static const char sql_user_insert[] =
 	"INSERT INTO users (username, display_name, password_hash, must_change_password,"
-	" created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)";
+	" created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 int store_user_insert(struct db *db, const char *username, const char *display_name,
 		      const char *password_hash, int must_change_password, int64_t now_ms,
-		      int64_t *id, char **cause)
+		      const char *by, int64_t *id, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_user_insert, cause);
 	if (st == NULL)
@@ -163,6 +163,7 @@ int store_user_insert(struct db *db, const char *username, const char *display_n
 	sqlite3_bind_int(st, 4, must_change_password ? 1 : 0);
 	sqlite3_bind_int64(st, 5, now_ms);
 	sqlite3_bind_int64(st, 6, now_ms);
+	sqlite3_bind_text(st, 7, by ? by : "", -1, SQLITE_STATIC);
 	int status = db_step_done(db, st, cause);
 	if (status == ASSURE__CODE__ALREADY_EXISTS) {
 		free(*cause);

@@ -757,6 +757,14 @@ static void test_user_show_and_set(void **state)
 	assert_true(strv_equals(u->roles, u->n_roles, "investigator"));
 	assure__response__free_unpacked(resp, NULL);
 
+	/* Nobody is left without a role. */
+	harness_ireq_user_set(&r, "setme", NULL, NULL, NULL, inv, 0);
+	expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
+		       ASSURE__CODE__INVALID_ARGUMENT, "role",
+		       "UserSet --remove-role of the user's only role");
+	u = show_user(admin, "setme", &resp);
+	assert_true(strv_equals(u->roles, u->n_roles, "investigator"));
+	assure__response__free_unpacked(resp, NULL);
 	harness_ireq_user_set(&r, "setme", NULL, NULL, bogus, NULL, 0);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__NOT_FOUND, "UserSet --add-role no-such-role");
 	harness_ireq_user_set(&r, "setme", NULL, "NOSUCHSITE", NULL, NULL, 0);
@@ -1328,7 +1336,7 @@ static void test_custom_roles(void **state)
 		harness_ireq_role_add(&r, "mixed", "x", mixes[i]);
 		snprintf(what, sizeof what, "RoleAdd mixed {%s, %s}", mixes[i][0], mixes[i][1]);
 		expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
-			       ASSURE__CODE__INVALID_ARGUMENT, NULL, what);
+			       ASSURE__CODE__FAILED_PRECONDITION, NULL, what);
 	}
 	harness_ireq_role_show(&r, "mixed");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__NOT_FOUND, "RoleShow mixed (never created)");
@@ -1358,8 +1366,9 @@ static void test_custom_roles(void **state)
 				"performer.read review.read"));
 	assure__response__free_unpacked(resp, NULL);
 	harness_ireq_role_set(&r, "clerk-x", NULL, umanage, NULL);
-	expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION, ASSURE__CODE__INVALID_ARGUMENT,
-		       NULL, "RoleSet clerk-x --add-permission user.manage");
+	expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
+		       ASSURE__CODE__FAILED_PRECONDITION, NULL,
+		       "RoleSet clerk-x --add-permission user.manage");
 	harness_ireq_role_set(&r, "clerk-x", NULL, (const char *const[]){ "no.such", NULL }, NULL);
 	harness_iexpect_msg(admin, &r, ASSURE__CODE__INVALID_ARGUMENT, "no.such",
 			    "RoleSet clerk-x --add-permission no.such");

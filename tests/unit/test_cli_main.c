@@ -133,17 +133,25 @@ static void expect_err(const struct run *r, const char *text)
 	}
 }
 
+/* An empty config directory: nothing here ever logs in or writes to it. */
+static char config_dir[] = "/tmp/test_cli_main.XXXXXX";
+
 static int setup(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/test_cli_main.XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	setenv("ASSURE_CONFIG_DIR", dir, 1);
+	assert_non_null(mkdtemp(config_dir));
+	setenv("ASSURE_CONFIG_DIR", config_dir, 1);
 	setenv("ASSURE_CA", "/nonexistent/ca.crt", 1);
 	setenv("ASSURE_SERVER", "127.0.0.1:1", 1);
 	unsetenv("ASSURE_CERT");
 	unsetenv("ASSURE_KEY");
 	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return rmdir(config_dir);
 }
 
 static void test_help(void **state)
@@ -369,5 +377,5 @@ int main(void)
 	    cmocka_unit_test(test_accepted),	  cmocka_unit_test(test_print_list),
 	    cmocka_unit_test(test_join_and_time),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

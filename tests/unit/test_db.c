@@ -105,7 +105,7 @@ static void test_user_roundtrip(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t id = 0;
-	assert_int_equal(store_user_insert(f->db, "alice", "Alice A", "$argon2id$x", 1, 1000, &id, &cause),
+	assert_int_equal(store_user_insert(f->db, "alice", "Alice A", "$argon2id$x", 1, 1000, "test", &id, &cause),
 			 ASSURE__CODE__OK);
 	assert_true(id > 0);
 	assert_int_equal(store_user_add_role(f->db, id, "admin", &cause), ASSURE__CODE__OK);
@@ -119,7 +119,7 @@ static void test_user_roundtrip(void **state)
 
 	/* A duplicate is ALREADY_EXISTS with a message naming the user. */
 	int64_t id2 = 0;
-	assert_int_equal(store_user_insert(f->db, "alice", "Other", "$argon2id$y", 0, 1000, &id2, &cause),
+	assert_int_equal(store_user_insert(f->db, "alice", "Other", "$argon2id$y", 0, 1000, "test", &id2, &cause),
 			 ASSURE__CODE__ALREADY_EXISTS);
 	assert_non_null(strstr(cause, "alice"));
 	free(cause);
@@ -178,7 +178,7 @@ static void test_sessions(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t uid = 0;
-	assert_int_equal(store_user_insert(f->db, "carol", "Carol", "h", 0, 1, &uid, &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_user_insert(f->db, "carol", "Carol", "h", 0, 1, "test", &uid, &cause), ASSURE__CODE__OK);
 	struct session_record r = { .user_id = uid, .role = "admin", .created_at = 100,
 				    .last_seen_at = 100, .expires_at = 10000 };
 	memset(r.token_hash, 1, sizeof r.token_hash);
@@ -218,7 +218,7 @@ static void test_session_token_hash_length_checked(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t uid = 0;
-	assert_int_equal(store_user_insert(f->db, "dave", "Dave", "h", 0, 1, &uid, &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_user_insert(f->db, "dave", "Dave", "h", 0, 1, "test", &uid, &cause), ASSURE__CODE__OK);
 	char sql[256];
 	/* The schema itself refuses a token hash of the wrong length... */
 	snprintf(sql, sizeof sql,

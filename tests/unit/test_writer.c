@@ -4,8 +4,10 @@
  * These two threads are where every durability promise is kept: a reply
  * must never claim a write that was rolled back, one bad request must not
  * undo its neighbours, and done() must run on the loop thread, once, in
- * order. Group commit is made deterministic with a "gate" job that holds
- * the writer until the rest of the burst is queued.
+ * order. Also: a COMMIT that fails (a deferred foreign key), a transaction
+ * SQLite aborts by itself (disk full, via max_page_count), commit_on_error,
+ * job->lost and the on_abort hook. Group commit is made deterministic with
+ * a "gate" job that holds the writer until the rest of the burst is queued.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -247,10 +249,10 @@ static void tjob_run(struct job *job, struct db *db)
 	case TJOB_KEEP_ERROR:
 	case TJOB_INSERT2:
 		t->status_in_run = store_user_insert(db, t->name, "Test User", "$argon2id$x", 0, 1000,
-						     &id, &cause);
+						     "test", &id, &cause);
 		if (t->status_in_run == ASSURE__CODE__OK && t->kind == TJOB_INSERT2)
 			t->status_in_run = store_user_insert(db, t->other, "Second", "$argon2id$x", 0,
-							     1000, &id, &cause);
+							     1000, "test", &id, &cause);
 		if (t->status_in_run != ASSURE__CODE__OK)
 			job->status = t->status_in_run;
 		else if (t->kind == TJOB_FAIL)
@@ -299,8 +301,8 @@ static void tjob_run(struct job *job, struct db *db)
 		free(cause);
 		cause = NULL;
 		/* Workers hold read-only handles: a write must be refused. */
-		t->status_in_run = store_user_insert(db, t->name, "Nope", "$argon2id$x", 0, 1000, &id,
-						     &cause);
+		t->status_in_run = store_user_insert(db, t->name, "Nope", "$argon2id$x", 0, 1000, "test",
+						     &id, &cause);
 		break;
 	}
 	case TJOB_PAIR:
