@@ -52,8 +52,8 @@ struct worker {
 	const struct bench_opts *opts;
 	struct client *client;
 	bool connected;
-	int fail_exit; /* when not connected: the exit status it calls for */
-	char *cause;   /* why the connection failed or broke; NULL if it did not */
+	int fail_exit;	  /* when not connected: the exit status it calls for */
+	char *cause;	  /* why the connection failed or broke; NULL if it did not */
 	uint64_t changes; /* UserSet requests sent, to vary the display name */
 	struct hist hist;
 	uint64_t errors[BENCH_CODES + 1];
@@ -442,49 +442,50 @@ out:
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: " BENCH_NAME " [--server HOST:PORT] [--ca FILE] [--connections N]\n"
-		"                    [--seconds T] [--pipeline D] [--op OP] [--json]\n"
-		"                    [--user NAME --password-file FILE [--role ROLE]]\n"
-		"                    [--target USER]\n"
-		"       " BENCH_NAME " --login-burst N --user NAME --password-file FILE\n"
-		"                    [--role ROLE] [--server HOST:PORT] [--ca FILE] [--json]\n"
-		"\n"
-		"Opens N TLS connections to assured (one thread each), sends Hello (and\n"
-		"logs in, for whoami and user-set), then keeps D requests in flight per\n"
-		"connection for T seconds and prints throughput and latency percentiles\n"
-		"in microseconds.\n"
-		"\n"
-		"  --server HOST:PORT  server to load (default 127.0.0.1:7443)\n"
-		"  --ca FILE           CA that signed the server certificate\n"
-		"                      (default certs/dev/ca.crt)\n"
-		"  --connections N     concurrent connections, 1..%d (default 1)\n"
-		"  --seconds T         measured time, may be fractional (default 10)\n"
-		"  --pipeline D        requests in flight per connection, 1..%d (default 1)\n"
-		"  --op OP             request to send (default status):\n"
-		"                        status, hello   no login\n"
-		"                        whoami          a read that needs a session\n"
-		"                        user-set        UserSet on --target, the display name\n"
-		"                                        alternating \"Bench A <n>\"/\"Bench B <n>\"\n"
-		"                                        (a write, audited; needs an admin)\n"
-		"  --user NAME         log in as NAME on each connection (whoami, user-set)\n"
-		"  --password-file F   the password: F's first line; F must not be readable\n"
-		"                      by group or others\n"
-		"  --role ROLE         the role to act in, when NAME holds several\n"
-		"  --target USER       the user that user-set changes\n"
-		"  --login-burst N     instead of a steady run: N connections (1..%d) send\n"
-		"                      one LoginRequest each at the same moment while one more\n"
-		"                      connection sends Status every 1 ms; prints login\n"
-		"                      outcomes, logins/s, login latency and the Status\n"
-		"                      latency during the burst\n"
-		"  --json              print one JSON object instead of text\n"
-		"\n"
-		"Exit status: 0 run completed (error responses, failed logins of a burst\n"
-		"included, are counted in the figures), 2 usage, 9 a connection could\n"
-		"not be made or broke during the run (figures are still printed), 3\n"
-		"(or the CLI's code for the status) a connection's login was refused,\n"
-		"1 other failure.\n",
-		BENCH_MAX_CONNECTIONS, BENCH_MAX_PIPELINE, BENCH_MAX_BURST);
+	fprintf(
+	    f,
+	    "usage: " BENCH_NAME " [--server HOST:PORT] [--ca FILE] [--connections N]\n"
+	    "                    [--seconds T] [--pipeline D] [--op OP] [--json]\n"
+	    "                    [--user NAME --password-file FILE [--role ROLE]]\n"
+	    "                    [--target USER]\n"
+	    "       " BENCH_NAME " --login-burst N --user NAME --password-file FILE\n"
+	    "                    [--role ROLE] [--server HOST:PORT] [--ca FILE] [--json]\n"
+	    "\n"
+	    "Opens N TLS connections to assured (one thread each), sends Hello (and\n"
+	    "logs in, for whoami and user-set), then keeps D requests in flight per\n"
+	    "connection for T seconds and prints throughput and latency percentiles\n"
+	    "in microseconds.\n"
+	    "\n"
+	    "  --server HOST:PORT  server to load (default 127.0.0.1:7443)\n"
+	    "  --ca FILE           CA that signed the server certificate\n"
+	    "                      (default certs/dev/ca.crt)\n"
+	    "  --connections N     concurrent connections, 1..%d (default 1)\n"
+	    "  --seconds T         measured time, may be fractional (default 10)\n"
+	    "  --pipeline D        requests in flight per connection, 1..%d (default 1)\n"
+	    "  --op OP             request to send (default status):\n"
+	    "                        status, hello   no login\n"
+	    "                        whoami          a read that needs a session\n"
+	    "                        user-set        UserSet on --target, the display name\n"
+	    "                                        alternating \"Bench A <n>\"/\"Bench B <n>\"\n"
+	    "                                        (a write, audited; needs an admin)\n"
+	    "  --user NAME         log in as NAME on each connection (whoami, user-set)\n"
+	    "  --password-file F   the password: F's first line; F must not be readable\n"
+	    "                      by group or others\n"
+	    "  --role ROLE         the role to act in, when NAME holds several\n"
+	    "  --target USER       the user that user-set changes\n"
+	    "  --login-burst N     instead of a steady run: N connections (1..%d) send\n"
+	    "                      one LoginRequest each at the same moment while one more\n"
+	    "                      connection sends Status every 1 ms; prints login\n"
+	    "                      outcomes, logins/s, login latency and the Status\n"
+	    "                      latency during the burst\n"
+	    "  --json              print one JSON object instead of text\n"
+	    "\n"
+	    "Exit status: 0 run completed (error responses, failed logins of a burst\n"
+	    "included, are counted in the figures), 2 usage, 9 a connection could\n"
+	    "not be made or broke during the run (figures are still printed), 3\n"
+	    "(or the CLI's code for the status) a connection's login was refused,\n"
+	    "1 other failure.\n",
+	    BENCH_MAX_CONNECTIONS, BENCH_MAX_PIPELINE, BENCH_MAX_BURST);
 }
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -514,8 +515,8 @@ static int check_opts(const struct bench_opts *o, unsigned given)
 {
 	static const char *const names[] = {"--connections", "--seconds", "--pipeline", "--op",
 					    "--target"};
-	bool needs_login = o->login_burst > 0 || o->op == BENCH_OP_WHOAMI ||
-			   o->op == BENCH_OP_USER_SET;
+	bool needs_login =
+	    o->login_burst > 0 || o->op == BENCH_OP_WHOAMI || o->op == BENCH_OP_USER_SET;
 	const char *what = o->login_burst > 0 ? "--login-burst" : bench_op_name(o->op);
 	unsigned i;
 
@@ -643,7 +644,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'b':
 			if (parse_long(optarg, 1, BENCH_MAX_BURST, &o->login_burst) != 0) {
-				fprintf(stderr, BENCH_NAME ": --login-burst must be 1..%d, not %s\n",
+				fprintf(stderr,
+					BENCH_NAME ": --login-burst must be 1..%d, not %s\n",
 					BENCH_MAX_BURST, optarg);
 				return -1;
 			}

@@ -90,7 +90,7 @@ struct bench_opts {
 	const char *role; /* the role to act in; "" when the user has one */
 	const char *password_file;
 	const char *target; /* the user that --op user-set changes */
-	char *password;     /* first line of password_file; wiped at exit */
+	char *password;	    /* first line of password_file; wiped at exit */
 	bool json;
 };
 
@@ -107,7 +107,7 @@ extern atomic_bool bench_stop;
  * that group or others may read or write. 0, or -1 with *cause; buf is
  * wiped on failure. */
 int bench_password_read(const char *path, char *buf, size_t size, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Connects, sends Hello and, when login is true, logs in as o->user (an
  * account that must change its password first is refused: nothing else
  * would work). 0 with *out, or -1 with *cause and *exit_code (UNAVAILABLE

@@ -191,8 +191,8 @@ static void burst_print_json(const struct bench_opts *o, const struct burst_resu
 	bench_json_string(stdout, o->server);
 	printf("\",\"op\":\"login-burst\",\"user\":\"");
 	bench_json_string(stdout, o->user);
-	printf("\",\"logins\":%ld,\"ok\":%ld,\"failed\":%ld,\"failed_by_code\":{", r->logins,
-	       r->ok, r->failed);
+	printf("\",\"logins\":%ld,\"ok\":%ld,\"failed\":%ld,\"failed_by_code\":{", r->logins, r->ok,
+	       r->failed);
 	bench_print_codes(r->failed_by_code, true);
 	printf("},\"interrupted\":%s,\"wall_s\":%.3f,\"logins_per_s\":%.1f,"
 	       "\"login_p50_us\":%.1f,\"login_p99_us\":%.1f,\"login_max_us\":%.1f,",
@@ -233,6 +233,9 @@ int bench_burst_run(const struct bench_opts *o)
 	atomic_store(&burst_remaining, n);
 	if ((rc = pthread_barrier_init(&burst_barrier, NULL, (unsigned)n + 1)) != 0) {
 		fprintf(stderr, BENCH_NAME ": pthread_barrier_init: %s\n", strerror(rc));
+		free(threads);
+		client_free(probe->client);
+		free(probe);
 		return BENCH_EXIT_INTERNAL;
 	}
 	/* Only main takes SIGINT (a blocking read must not be interrupted). */

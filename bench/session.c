@@ -49,8 +49,8 @@ int bench_password_read(const char *path, char *buf, size_t size, char **cause)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			*cause = xasprintf("cannot read password file %s: %s", path,
-					   strerror(errno));
+			*cause =
+			    xasprintf("cannot read password file %s: %s", path, strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
@@ -107,8 +107,7 @@ void bench_response_free(Assure__Response *resp)
 }
 
 /* Logs in on c. 0, or -1 with *cause and *exit_code. */
-static int bench_login(const struct bench_opts *o, struct client *c, int *exit_code,
-		       char **cause)
+static int bench_login(const struct bench_opts *o, struct client *c, int *exit_code, char **cause)
 {
 	Assure__Request req = ASSURE__REQUEST__INIT;
 	Assure__LoginRequest login;

@@ -54,6 +54,8 @@ void checkpoint_clear(struct checkpoint *cp)
 	free(cp->origin);
 	free(cp->body);
 	free(cp->key_name);
+	for (unsigned i = 0; i < cp->nsigs; i++)
+		free(cp->sigs[i].key_name);
 	memset(cp, 0, sizeof *cp);
 }
 
@@ -133,12 +135,18 @@ int checkpoint_parse(const char *text, struct checkpoint *out, char **cause)
 		char *enc = xstrndup(sp + 1, (size_t)(eol - sp - 1));
 		long len = hash_base64_decode(enc, blob, sizeof blob);
 		free(enc);
-		if (len == 4 + HASH_ED25519_SIG_LEN && !out->has_signature) {
-			free(out->key_name);
-			out->key_name = xstrndup(name, (size_t)(sp - name));
-			memcpy(out->key_id, blob, 4);
-			memcpy(out->signature, blob + 4, HASH_ED25519_SIG_LEN);
-			out->has_signature = 1;
+		if (len == 4 + HASH_ED25519_SIG_LEN && out->nsigs < CHECKPOINT_MAX_SIGNATURES) {
+			struct checkpoint_signature *cs = &out->sigs[out->nsigs++];
+			cs->key_name = xstrndup(name, (size_t)(sp - name));
+			memcpy(cs->key_id, blob, 4);
+			memcpy(cs->signature, blob + 4, HASH_ED25519_SIG_LEN);
+			if (!out->has_signature) {
+				free(out->key_name);
+				out->key_name = xstrdup(cs->key_name);
+				memcpy(out->key_id, cs->key_id, 4);
+				memcpy(out->signature, cs->signature, HASH_ED25519_SIG_LEN);
+				out->has_signature = 1;
+			}
 		}
 		sig = eol + 1;
 	}
@@ -152,20 +160,31 @@ int checkpoint_verify(const struct checkpoint *cp, const char *key_name,
 		*cause = xstrdup("checkpoint has no signature");
 		return -1;
 	}
-	if (strcmp(cp->key_name, key_name) != 0) {
-		*cause = xasprintf("checkpoint is signed by '%s', not '%s'", cp->key_name, key_name);
-		return -1;
-	}
 	uint8_t id[4];
 	checkpoint_key_id(key_name, pub, id);
-	if (memcmp(id, cp->key_id, 4) != 0) {
-		*cause = xstrdup("checkpoint is signed by another key (key id differs)");
-		return -1;
-	}
-	if (!hash_ed25519_verify(pub, cp->body, strlen(cp->body), cp->signature)) {
+	/* A bare struct (no parsed lines) still has its one signature. */
+	struct checkpoint_signature only = { cp->key_name, { 0 }, { 0 } };
+	memcpy(only.key_id, cp->key_id, 4);
+	memcpy(only.signature, cp->signature, HASH_ED25519_SIG_LEN);
+	const struct checkpoint_signature *v = cp->nsigs ? cp->sigs : &only;
+	unsigned n = cp->nsigs ? cp->nsigs : 1;
+	int named = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (strcmp(v[i].key_name, key_name) != 0)
+			continue;
+		named = 1;
+		if (memcmp(v[i].key_id, id, 4) != 0)
+			continue;
+		if (hash_ed25519_verify(pub, cp->body, strlen(cp->body), v[i].signature))
+			return 0;
 		*cause = xasprintf("checkpoint signature for tree size %llu does not verify",
 				   (unsigned long long)cp->size);
 		return -1;
 	}
-	return 0;
+	if (!named)
+		*cause = xasprintf("checkpoint is not signed by '%s' (signed by '%s')", key_name,
+				   cp->key_name);
+	else
+		*cause = xstrdup("checkpoint is signed by another key (key id differs)");
+	return -1;
 }

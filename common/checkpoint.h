@@ -16,15 +16,28 @@
 #include "hash.h"
 #include "merkle.h"
 
+#define CHECKPOINT_MAX_SIGNATURES 16
+
+struct checkpoint_signature {
+	char *key_name;
+	uint8_t key_id[4];
+	uint8_t signature[HASH_ED25519_SIG_LEN];
+};
+
 struct checkpoint {
 	char *origin;
 	uint64_t size;
 	merkle_hash root;
 	char *body;       /* the exact signed text */
-	char *key_name;   /* of the signature found, "" if none */
+	/* The first Ed25519-shaped signature (a note may carry others, e.g.
+	 * witnesses' cosignatures); "" / 0 when there is none. */
+	char *key_name;
 	uint8_t key_id[4];
 	uint8_t signature[HASH_ED25519_SIG_LEN];
 	int has_signature;
+	/* Every such signature line, in order. */
+	struct checkpoint_signature sigs[CHECKPOINT_MAX_SIGNATURES];
+	unsigned nsigs;
 };
 
 /* New strings; the caller frees. */
@@ -37,8 +50,9 @@ char *checkpoint_signed_note(const char *body, const char *key_name,
  * line at fault. Free with checkpoint_clear. */
 int checkpoint_parse(const char *text, struct checkpoint *out, char **cause)
 	__attribute__((warn_unused_result));
-/* 0 when cp carries a signature by pub under key_name that verifies; -1
- * with *cause otherwise. */
+/* 0 when one of cp's signature lines is by pub under key_name and verifies
+ * (other lines, such as cosignatures, are ignored); -1 with *cause
+ * otherwise. */
 int checkpoint_verify(const struct checkpoint *cp, const char *key_name,
 		      const uint8_t pub[HASH_ED25519_PUB_LEN], char **cause)
 	__attribute__((warn_unused_result));

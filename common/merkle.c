@@ -32,8 +32,9 @@ void merkle_node_hash(const merkle_hash left, const merkle_hash right, merkle_ha
 
 uint64_t merkle_split(uint64_t n)
 {
+	/* Stop before k << 1 could overflow (n above 2^63). */
 	uint64_t k = 1;
-	while (k << 1 < n)
+	while (k < ((uint64_t)1 << 63) && k << 1 < n)
 		k <<= 1;
 	return k;
 }

@@ -122,7 +122,12 @@ int db_open(const char *path, enum db_mode mode, struct db **out, char **cause)
 	char *why = NULL;
 	const char *setup = mode == DB_READ_ONLY
 				    ? "PRAGMA foreign_keys=ON;"
-				    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+				    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				      /* Savepoint sub-journals in memory: under load SQLite
+				       * otherwise spills them to files in /var/tmp. */
+				      " PRAGMA temp_store=MEMORY;"
+				      /* DELETE triggers fire for REPLACE's deletions too. */
+				      " PRAGMA recursive_triggers=ON;";
 	if (exec_sql(db, setup, &why) < 0 || check_pragmas(db, &why) < 0) {
 		*cause = xasprintf("database %s: %s", path, why);
 		free(why);

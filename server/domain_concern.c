@@ -105,9 +105,12 @@ int domain_concern_state_is_open(enum concern_state s)
 }
 
 static const char *const role_names[CONCERN_ROLE__COUNT] = {
-    [CONCERN_ROLE_CASE_MANAGER] = "case-manager", [CONCERN_ROLE_PAG_MEMBER] = "pag-member",
-    [CONCERN_ROLE_PANEL_MEMBER] = "panel-member", [CONCERN_ROLE_INVESTIGATOR] = "investigator",
-    [CONCERN_ROLE_SYSTEM] = "system",             [CONCERN_ROLE_OTHER] = "other",
+    [CONCERN_ROLE_CASE_MANAGER] = "case-manager",
+    [CONCERN_ROLE_PAG_MEMBER] = "pag-member",
+    [CONCERN_ROLE_PANEL_MEMBER] = "panel-member",
+    [CONCERN_ROLE_INVESTIGATOR] = "investigator",
+    [CONCERN_ROLE_SYSTEM] = "system",
+    [CONCERN_ROLE_OTHER] = "other",
 };
 
 const char *domain_concern_role_name(enum concern_role r)
@@ -284,10 +287,14 @@ int domain_suspension_basis_parse(const char *s)
 }
 
 static const char *const referral_body_names[REFERRAL_BODY__COUNT] = {
-    [REFERRAL_BODY_NCAS] = "ncas",     [REFERRAL_BODY_GMC] = "gmc",
-    [REFERRAL_BODY_GDC] = "gdc",       [REFERRAL_BODY_GOC] = "goc",
-    [REFERRAL_BODY_GPHC] = "gphc",     [REFERRAL_BODY_POLICE] = "police",
-    [REFERRAL_BODY_COUNTER_FRAUD] = "counter-fraud", [REFERRAL_BODY_PCT] = "pct",
+    [REFERRAL_BODY_NCAS] = "ncas",
+    [REFERRAL_BODY_GMC] = "gmc",
+    [REFERRAL_BODY_GDC] = "gdc",
+    [REFERRAL_BODY_GOC] = "goc",
+    [REFERRAL_BODY_GPHC] = "gphc",
+    [REFERRAL_BODY_POLICE] = "police",
+    [REFERRAL_BODY_COUNTER_FRAUD] = "counter-fraud",
+    [REFERRAL_BODY_PCT] = "pct",
 };
 
 const char *domain_referral_body_name(enum referral_body b)
@@ -358,8 +365,9 @@ static const struct concern_config *config_or_default(const struct concern_confi
 int domain_concern_config_check(const struct concern_config *cfg, char **cause)
 {
 	if (cfg->panel_quorum < 1 || cfg->panel_quorum > CONCERN_QUORUM_MAX) {
-		set_cause(cause, "panel quorum: must be 1 to %d members (DOMAIN.md: at least 3 by "
-				 "default), got %d",
+		set_cause(cause,
+			  "panel quorum: must be 1 to %d members (DOMAIN.md: at least 3 by "
+			  "default), got %d",
 			  CONCERN_QUORUM_MAX, cfg->panel_quorum);
 		return -1;
 	}
@@ -376,17 +384,13 @@ int domain_concern_config_check(const struct concern_config *cfg, char **cause)
 	    {"first review", cfg->review_first, default_config.review_first, 1},
 	    {"later reviews", cfg->review_every, default_config.review_every, 1},
 	    {"suspension period", cfg->suspension_max, default_config.suspension_max, 1},
-	    {"suspension hearing notice", cfg->suspension_notice,
-	     default_config.suspension_notice, 0},
+	    {"suspension hearing notice", cfg->suspension_notice, default_config.suspension_notice,
+	     0},
 	};
 	for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++) {
-		char want[32];
 		if (periods[i].is.unit != periods[i].want.unit) {
 			set_cause(cause, "%s: is counted in %s (only the number may change)",
-				  periods[i].name,
-				  domain_period_describe((struct domain_period){periods[i].want.unit, 2},
-							 want, sizeof want) +
-				      2);
+				  periods[i].name, domain_period_unit_name(periods[i].want.unit));
 			return -1;
 		}
 		if (periods[i].is.count < periods[i].min ||
@@ -480,8 +484,8 @@ static const struct concern_move_rule move_rules[] = {
      CONCERN_RULE_PHARMACIST_OK, "triaged -> closed"},
     {ST(TRIAGED), CONCERN_STATE_INFORMAL, RO(PAG_MEMBER), FI(AGREED_ACTION) | FI(REVIEW_DATE),
      CONCERN_CLOCK_INFORMAL_REVIEW, 0, "triaged -> informal"},
-    {ST(TRIAGED), CONCERN_STATE_EXTERNAL_ONLY, RO(PAG_MEMBER), NEED_REFERRAL,
-     CONCERN_CLOCK_NONE, CONCERN_RULE_PHARMACIST_OK, "triaged -> external-only"},
+    {ST(TRIAGED), CONCERN_STATE_EXTERNAL_ONLY, RO(PAG_MEMBER), NEED_REFERRAL, CONCERN_CLOCK_NONE,
+     CONCERN_RULE_PHARMACIST_OK, "triaged -> external-only"},
     {ST(TRIAGED) | ST(PAG_REVIEW) | ST(INFORMAL), CONCERN_STATE_INVESTIGATING, RO(PAG_MEMBER),
      FI(TERMS_OF_REFERENCE) | FI(INVESTIGATOR), CONCERN_CLOCK_INVESTIGATION, 0,
      "triaged, pag-review, informal -> investigating"},
@@ -496,8 +500,8 @@ static const struct concern_move_rule move_rules[] = {
      "pag-review -> informal"},
     {ST(PAG_REVIEW), CONCERN_STATE_REMEDIATION, RO(PAG_MEMBER), FI(RATIONALE) | FI(ACTION_PLAN),
      CONCERN_CLOCK_ACTION_DUE, 0, "pag-review -> remediation"},
-    {ST(TRIAGED) | ST(PAG_REVIEW) | ST(REMEDIATION), CONCERN_STATE_PANEL_REFERRED,
-     RO(PAG_MEMBER), FI(RATIONALE) | FI(GROUNDS), CONCERN_CLOCK_NONE, 0,
+    {ST(TRIAGED) | ST(PAG_REVIEW) | ST(REMEDIATION), CONCERN_STATE_PANEL_REFERRED, RO(PAG_MEMBER),
+     FI(RATIONALE) | FI(GROUNDS), CONCERN_CLOCK_NONE, 0,
      "triaged, pag-review, remediation -> panel-referred"},
     {ST(MONITORING), CONCERN_STATE_PANEL_REFERRED, RO(PAG_MEMBER),
      FI(RATIONALE) | FI(GROUNDS) | FI(BREACH), CONCERN_CLOCK_NONE, 0,
@@ -505,8 +509,8 @@ static const struct concern_move_rule move_rules[] = {
     {ST(PANEL_REFERRED), CONCERN_STATE_NOTICE_ISSUED, RO(CASE_MANAGER), NEED_NOTICE,
      CONCERN_CLOCK_REPRESENTATIONS, 0, "panel-referred -> notice-issued"},
     {ST(NOTICE_ISSUED), CONCERN_STATE_HEARING_SCHEDULED, RO(CASE_MANAGER),
-     FI(HEARING_REQUESTED) | FI(HEARING_DATE), CONCERN_CLOCK_HEARING,
-     CONCERN_RULE_HEARING_WINDOW, "notice-issued -> hearing-scheduled"},
+     FI(HEARING_REQUESTED) | FI(HEARING_DATE), CONCERN_CLOCK_HEARING, CONCERN_RULE_HEARING_WINDOW,
+     "notice-issued -> hearing-scheduled"},
     {ST(NOTICE_ISSUED) | ST(HEARING_SCHEDULED), CONCERN_STATE_DECIDED, RO(PANEL_MEMBER),
      NEED_DECISION, CONCERN_CLOCK_DECISION_NOTICE,
      CONCERN_RULE_PANEL | CONCERN_RULE_DECISION_TIMING,
@@ -515,18 +519,16 @@ static const struct concern_move_rule move_rules[] = {
      CONCERN_CLOCK_APPEAL, 0, "decided -> appeal-window"},
     {ST(APPEAL_WINDOW), CONCERN_STATE_UNDER_APPEAL, RO(CASE_MANAGER), FI(APPEAL_REF),
      CONCERN_CLOCK_NONE, 0, "appeal-window -> under-appeal"},
-    {ST(APPEAL_WINDOW), CONCERN_STATE_MONITORING, RO(SYSTEM), 0,
-     CONCERN_CLOCK_REVIEW_ELIGIBILITY, CONCERN_RULE_DEADLINE_PASSED,
-     "appeal-window -> monitoring (appeal deadline passed)"},
+    {ST(APPEAL_WINDOW), CONCERN_STATE_MONITORING, RO(SYSTEM), 0, CONCERN_CLOCK_REVIEW_ELIGIBILITY,
+     CONCERN_RULE_DEADLINE_PASSED, "appeal-window -> monitoring (appeal deadline passed)"},
     {ST(APPEAL_WINDOW), CONCERN_STATE_CLOSED, RO(SYSTEM), 0, CONCERN_CLOCK_NONE,
      CONCERN_RULE_DEADLINE_PASSED, "appeal-window -> closed (appeal deadline passed)"},
     {ST(UNDER_APPEAL), CONCERN_STATE_MONITORING, RO(CASE_MANAGER), FI(TRIBUNAL_OUTCOME),
      CONCERN_CLOCK_REVIEW_ELIGIBILITY, 0, "under-appeal -> monitoring"},
     {ST(UNDER_APPEAL), CONCERN_STATE_CLOSED, RO(CASE_MANAGER), FI(TRIBUNAL_OUTCOME),
      CONCERN_CLOCK_NONE, 0, "under-appeal -> closed"},
-    {ST(MONITORING), CONCERN_STATE_CLOSED, RO(PANEL_MEMBER),
-     FI(REVIEW_OUTCOME) | FI(PANEL_MEMBERS), CONCERN_CLOCK_NONE, CONCERN_RULE_PANEL,
-     "monitoring -> closed (conditions lifted on review)"},
+    {ST(MONITORING), CONCERN_STATE_CLOSED, RO(PANEL_MEMBER), FI(REVIEW_OUTCOME) | FI(PANEL_MEMBERS),
+     CONCERN_CLOCK_NONE, CONCERN_RULE_PANEL, "monitoring -> closed (conditions lifted on review)"},
     {OPEN_STATES, CONCERN_STATE_CLOSED, RO(PAG_MEMBER), FI(CLOSURE_REASON) | FI(RATIONALE),
      CONCERN_CLOCK_NONE, CONCERN_RULE_WITHDRAWAL | CONCERN_RULE_PHARMACIST_OK,
      "any open state -> closed (withdrawal or death)"},
@@ -684,8 +686,8 @@ static uint64_t fields_present(const struct concern_move_input *in)
 	PRESENT(APPEAL_REF, text_given(in->appeal_ref));
 	PRESENT(TRIBUNAL_OUTCOME, text_given(in->tribunal_outcome));
 	PRESENT(REVIEW_OUTCOME, text_given(in->review_outcome));
-	PRESENT(CLOSURE_REASON, in->closure == CONCERN_CLOSURE_WITHDRAWAL ||
-				    in->closure == CONCERN_CLOSURE_DEATH);
+	PRESENT(CLOSURE_REASON,
+		in->closure == CONCERN_CLOSURE_WITHDRAWAL || in->closure == CONCERN_CLOSURE_DEATH);
 #undef PRESENT
 	return f;
 }
@@ -730,8 +732,7 @@ static enum concern_check invalid_name(const char *field, const char *const name
 /* Dates of things that have happened may not be after today; dates things
  * fall due may not be before it. Either would be a typing slip that sets a
  * clock wrongly, and a wrong clock is worse than a refused request. */
-static enum concern_check date_not_future(const char *field, int32_t d, int32_t today,
-					  char **cause)
+static enum concern_check date_not_future(const char *field, int32_t d, int32_t today, char **cause)
 {
 	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ];
 	if (d > today) {
@@ -784,13 +785,15 @@ static enum concern_check check_values(const struct concern_move_rule *r,
 		for (size_t i = 0; i < in->n_actions; i++) {
 			const struct concern_action *a = &in->actions[i];
 			if (!text_given(a->what)) {
-				set_cause(cause, "action plan item %zu: what is to be done is missing",
+				set_cause(cause,
+					  "action plan item %zu: what is to be done is missing",
 					  i + 1);
 				return CONCERN_INVALID_ARGUMENT;
 			}
 			if (!date_given(a->due)) {
-				set_cause(cause, "action plan item %zu: due date is missing "
-						 "(DOMAIN.md: an action plan with due dates)",
+				set_cause(cause,
+					  "action plan item %zu: due date is missing "
+					  "(DOMAIN.md: an action plan with due dates)",
 					  i + 1);
 				return CONCERN_INVALID_ARGUMENT;
 			}
@@ -845,7 +848,8 @@ static const char *conflict_of(const struct concern_facts *f, int64_t id)
 
 enum concern_check domain_concern_check_panel(const struct concern_config *cfg,
 					      const struct concern_facts *facts,
-					      const int64_t *members, size_t n_members, char **cause)
+					      const int64_t *members, size_t n_members,
+					      char **cause)
 {
 	cfg = config_or_default(cfg);
 	if (n_members == 0 || members == NULL) {
@@ -971,10 +975,11 @@ enum concern_check domain_concern_decision_status(const struct concern_decision 
 		return CONCERN_OK;
 	case CONCERN_OUTCOME_REMOVAL:
 		if (d->grounds == 0) {
-			set_cause(cause, "outcome removal: grounds are required (mandatory: murder, "
-					 "custodial-sentence, national-disqualification, death, "
-					 "not-registered; discretionary: efficiency, fraud, "
-					 "unsuitability)");
+			set_cause(cause,
+				  "outcome removal: grounds are required (mandatory: murder, "
+				  "custodial-sentence, national-disqualification, death, "
+				  "not-registered; discretionary: efficiency, fraud, "
+				  "unsuitability)");
 			return CONCERN_INVALID_ARGUMENT;
 		}
 		if (has_conditions) {
@@ -1053,7 +1058,7 @@ int domain_list_check_admission(enum list_status from, enum list_status to, char
 enum concern_state domain_concern_after_appeal_window(enum concern_outcome outcome)
 {
 	return outcome == CONCERN_OUTCOME_CONDITIONS ||
-			       outcome == CONCERN_OUTCOME_CONTINGENT_REMOVAL
+		       outcome == CONCERN_OUTCOME_CONTINGENT_REMOVAL
 		   ? CONCERN_STATE_MONITORING
 		   : CONCERN_STATE_CLOSED;
 }
@@ -1082,7 +1087,7 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 				      const struct concern_facts *facts, enum concern_state to,
 				      const struct concern_move_input *in, char **cause)
 {
-	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ];
+	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ], c[DOMAIN_DATE_BUFSZ];
 	int32_t today = facts->today;
 	enum concern_check rc;
 
@@ -1108,8 +1113,9 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 
 	if (r->flags & CONCERN_RULE_HEARING_WINDOW) {
 		if (!date_given(facts->notice_sent)) {
-			set_cause(cause, "%s: no notice date is recorded, so the 28-day window "
-					 "cannot be checked",
+			set_cause(cause,
+				  "%s: no notice date is recorded, so the 28-day window "
+				  "cannot be checked",
 				  r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
@@ -1120,7 +1126,7 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 				  "from the notice (%s) to %s; it was received %s",
 				  r->row, domain_date_format(facts->notice_sent, a),
 				  domain_date_format(end, b),
-				  domain_date_format(in->hearing_requested, (char[DOMAIN_DATE_BUFSZ]){0}));
+				  domain_date_format(in->hearing_requested, c));
 			return CONCERN_FAILED_PRECONDITION;
 		}
 	}
@@ -1133,26 +1139,27 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 		int32_t end = domain_period_add(facts->notice_sent, cfg->representations, NULL);
 		char period[32];
 		if (today < end && !facts->representations_received) {
-			set_cause(cause,
-				  "%s: not before the %s for representations end (%s) unless "
-				  "representations are in; none are recorded",
-				  r->row,
-				  domain_period_describe(cfg->representations, period, sizeof period),
-				  domain_date_format(end, a));
+			set_cause(
+			    cause,
+			    "%s: not before the %s for representations end (%s) unless "
+			    "representations are in; none are recorded",
+			    r->row,
+			    domain_period_describe(cfg->representations, period, sizeof period),
+			    domain_date_format(end, a));
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int hearing = facts->hearing_requested ||
-			      facts->state == CONCERN_STATE_HEARING_SCHEDULED;
+		int hearing =
+		    facts->hearing_requested || facts->state == CONCERN_STATE_HEARING_SCHEDULED;
 		if (hearing && !date_given(facts->hearing_date)) {
-			set_cause(cause, "%s: a hearing was requested and none is scheduled; the "
-					 "decision waits until it is held",
+			set_cause(cause,
+				  "%s: a hearing was requested and none is scheduled; the "
+				  "decision waits until it is held",
 				  r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
 		if (hearing && facts->hearing_date > today) {
-			set_cause(cause,
-				  "%s: not before the requested hearing is held (%s)", r->row,
-				  domain_date_format(facts->hearing_date, a));
+			set_cause(cause, "%s: not before the requested hearing is held (%s)",
+				  r->row, domain_date_format(facts->hearing_date, a));
 			return CONCERN_FAILED_PRECONDITION;
 		}
 	}
@@ -1245,15 +1252,22 @@ enum concern_check domain_concern_check_move(const struct concern_config *cfg,
 	}
 	if ((r->flags & CONCERN_RULE_ASSIGNED) &&
 	    (facts->investigator_id <= 0 || facts->actor_id != facts->investigator_id)) {
-		set_cause(cause, "%s: only the assigned investigator may record the report", r->row);
+		set_cause(cause, "%s: only the assigned investigator may record the report",
+			  r->row);
 		return CONCERN_PERMISSION_DENIED;
 	}
 	if (facts->subject_is_pharmacist && !(r->flags & CONCERN_RULE_PHARMACIST_OK)) {
-		/* Unreachable while every row into a pharmacist-open state
-		 * carries the flag; kept so a new row cannot slip past. */
-		set_cause(cause, "pharmacist rule: %s is not open to a pharmacist's concern",
-			  r->row);
-		return CONCERN_FAILED_PRECONDITION;
+		/* Closing from a state a pharmacist's concern never reaches
+		 * (pag-review, say): only the withdrawal row is open to it. */
+		const struct concern_move_rule *w =
+		    domain_concern_find_rule(from, to, actor_role, CONCERN_CLOSURE_WITHDRAWAL);
+		if (w == NULL || !(w->flags & CONCERN_RULE_PHARMACIST_OK)) {
+			set_cause(cause,
+				  "pharmacist rule: %s is not open to a pharmacist's concern",
+				  r->row);
+			return CONCERN_FAILED_PRECONDITION;
+		}
+		r = w;
 	}
 
 	/* 3. What must be recorded. */
@@ -1289,8 +1303,7 @@ size_t domain_concern_move_deadlines(const struct concern_config *cfg,
 				     size_t cap)
 {
 	cfg = config_or_default(cfg);
-	const struct concern_move_rule *r =
-	    NULL;
+	const struct concern_move_rule *r = NULL;
 	size_t n = 0;
 	int32_t today = facts->today;
 	const struct domain_period given = {DOMAIN_PERIOD_DAYS, 0};
@@ -1373,13 +1386,13 @@ static enum concern_check suspension_common(const struct concern_facts *facts,
 					    char **cause)
 {
 	if (actor_role != CONCERN_ROLE_PANEL_MEMBER) {
-		set_cause(cause, "suspension: only the panel (panel-member) may %s a suspension, "
-				 "not a %s",
+		set_cause(cause,
+			  "suspension: only the panel (panel-member) may %s a suspension, "
+			  "not a %s",
 			  what, domain_concern_role_name(actor_role));
 		return CONCERN_PERMISSION_DENIED;
 	}
-	if (!domain_concern_state_is_open(facts->state) ||
-	    facts->state == CONCERN_STATE_RECEIVED) {
+	if (!domain_concern_state_is_open(facts->state) || facts->state == CONCERN_STATE_RECEIVED) {
 		set_cause(cause,
 			  "suspension: only on an open concern that has reached triage; this one "
 			  "is %s",
@@ -1401,12 +1414,10 @@ static enum concern_check suspension_common(const struct concern_facts *facts,
 	return CONCERN_OK;
 }
 
-enum concern_check domain_suspension_check(const struct concern_config *cfg,
-					   const struct concern_facts *facts,
-					   enum concern_role actor_role,
-					   const struct suspension_input *in,
-					   const struct domain_holidays *h, int32_t *start,
-					   char **cause)
+enum concern_check
+domain_suspension_check(const struct concern_config *cfg, const struct concern_facts *facts,
+			enum concern_role actor_role, const struct suspension_input *in,
+			const struct domain_holidays *h, int32_t *start, char **cause)
 {
 	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ], period[32];
 	cfg = config_or_default(cfg);
@@ -1463,8 +1474,8 @@ enum concern_check domain_suspension_check(const struct concern_config *cfg,
 
 	/* Notice and the hearing offer both precede the suspension by the
 	 * notice period; the later of the two is the one that counts. */
-	int32_t told = in->notice_sent > in->hearing_offered ? in->notice_sent
-							     : in->hearing_offered;
+	int32_t told =
+	    in->notice_sent > in->hearing_offered ? in->notice_sent : in->hearing_offered;
 	int32_t earliest = domain_period_add(told, cfg->suspension_notice, h);
 	if (begins < earliest) {
 		set_cause(cause,
@@ -1479,12 +1490,12 @@ enum concern_check domain_suspension_check(const struct concern_config *cfg,
 	if (in->basis == SUSPENSION_BASIS_PCT_DECISION && !in->extension_recorded) {
 		int32_t limit = domain_period_add(begins, cfg->suspension_max, h);
 		if (in->period_end > limit) {
-			set_cause(cause,
-				  "suspension period: pending the PCT's decision it runs at most "
-				  "%s from the start, to %s, unless an extension is recorded",
-				  domain_period_describe(cfg->suspension_max, period,
-							 sizeof period),
-				  domain_date_format(limit, a));
+			set_cause(
+			    cause,
+			    "suspension period: pending the PCT's decision it runs at most "
+			    "%s from the start, to %s, unless an extension is recorded",
+			    domain_period_describe(cfg->suspension_max, period, sizeof period),
+			    domain_date_format(limit, a));
 			return CONCERN_FAILED_PRECONDITION;
 		}
 	}
@@ -1525,7 +1536,8 @@ int domain_concern_check_read(const struct concern_facts *facts, enum concern_ro
 	case CONCERN_ROLE_INVESTIGATOR:
 		if (facts->investigator_id > 0 && facts->actor_id == facts->investigator_id)
 			return 0;
-		set_cause(cause, "access: investigators see only the concerns they are assigned to");
+		set_cause(cause,
+			  "access: investigators see only the concerns they are assigned to");
 		return -1;
 	case CONCERN_ROLE_PANEL_MEMBER:
 		if (facts->was_panel_referred)
@@ -1542,9 +1554,10 @@ int domain_concern_check_read(const struct concern_facts *facts, enum concern_ro
 int domain_concern_check_side_record(const struct concern_facts *facts, char **cause)
 {
 	if (!domain_concern_state_is_open(facts->state)) {
-		set_cause(cause, "referrals, notes and evidence are added to an open concern; a "
-				 "closed concern is never reopened (open a new concern that links to "
-				 "it)");
+		set_cause(cause,
+			  "referrals, notes and evidence are added to an open concern; a "
+			  "closed concern is never reopened (open a new concern that links to "
+			  "it)");
 		return -1;
 	}
 	return 0;

@@ -171,9 +171,11 @@ enum removal_ground {
 	(REMOVAL_GROUND_BIT(REMOVAL_GROUND_MURDER) |                                               \
 	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_CUSTODIAL_SENTENCE) |                                   \
 	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_NATIONAL_DISQUALIFICATION) |                            \
-	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_DEATH) | REMOVAL_GROUND_BIT(REMOVAL_GROUND_NOT_REGISTERED))
+	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_DEATH) |                                                \
+	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_NOT_REGISTERED))
 #define REMOVAL_GROUNDS_DISCRETIONARY                                                              \
-	(REMOVAL_GROUND_BIT(REMOVAL_GROUND_EFFICIENCY) | REMOVAL_GROUND_BIT(REMOVAL_GROUND_FRAUD) | \
+	(REMOVAL_GROUND_BIT(REMOVAL_GROUND_EFFICIENCY) |                                           \
+	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_FRAUD) |                                                \
 	 REMOVAL_GROUND_BIT(REMOVAL_GROUND_UNSUITABILITY))
 /* Contingent removal is available in efficiency and fraud cases only. */
 #define REMOVAL_GROUNDS_CONTINGENT                                                                 \
@@ -188,7 +190,7 @@ int domain_removal_ground_is_mandatory(enum removal_ground g);
 enum concern_outcome {
 	CONCERN_OUTCOME_NONE, /* not given */
 	CONCERN_OUTCOME_NO_ACTION,
-	CONCERN_OUTCOME_CONDITIONS,         /* included-with-conditions */
+	CONCERN_OUTCOME_CONDITIONS,	    /* included-with-conditions */
 	CONCERN_OUTCOME_CONTINGENT_REMOVAL, /* conditions; efficiency or fraud only */
 	CONCERN_OUTCOME_REMOVAL,
 	CONCERN_OUTCOME_NATIONAL_DISQUALIFICATION_REFERRAL,
@@ -206,15 +208,15 @@ int domain_concern_outcome_parse(const char *s);
  * themselves are code"). A period's unit is part of the rule; only its
  * count is configurable. */
 struct concern_config {
-	int panel_quorum;                       /* 3 members */
-	struct domain_period triage;            /* 5 working days from receipt */
-	struct domain_period investigation;     /* 12 weeks */
-	struct domain_period representations;   /* 28 days from the notice */
-	struct domain_period decision_notice;   /* 7 days from the decision */
-	struct domain_period appeal;            /* 28 days from the decision notice */
-	struct domain_period review_first;      /* 3 months */
-	struct domain_period review_every;      /* then every 6 months */
-	struct domain_period suspension_max;    /* 6 months, pending the PCT's decision */
+	int panel_quorum;			/* 3 members */
+	struct domain_period triage;		/* 5 working days from receipt */
+	struct domain_period investigation;	/* 12 weeks */
+	struct domain_period representations;	/* 28 days from the notice */
+	struct domain_period decision_notice;	/* 7 days from the decision */
+	struct domain_period appeal;		/* 28 days from the decision notice */
+	struct domain_period review_first;	/* 3 months */
+	struct domain_period review_every;	/* then every 6 months */
+	struct domain_period suspension_max;	/* 6 months, pending the PCT's decision */
 	struct domain_period suspension_notice; /* 2 working days' notice of a hearing */
 	struct grade_bands bands;
 };
@@ -238,7 +240,7 @@ struct concern_config {
  * period's unit the default one and its count 1..3660 (suspension_notice
  * may be 0), the bands sensible. -1 with *cause naming the setting. */
 int domain_concern_config_check(const struct concern_config *cfg, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* ---- facts and input ----------------------------------------------------- */
 
@@ -247,13 +249,13 @@ int domain_concern_config_check(const struct concern_config *cfg, char **cause)
  * DOMAIN_DATE_NONE. The arrays are borrowed. */
 struct concern_facts {
 	enum concern_state state;
-	int32_t today;              /* the server's civil date */
+	int32_t today; /* the server's civil date */
 	int subject_is_pharmacist;
 	enum list_status list_status; /* the subject's, LIST_STATUS_NONE for a pharmacist */
-	int suspended;              /* the subject's suspension flag */
-	int64_t actor_id;           /* the user asking */
+	int suspended;		      /* the subject's suspension flag */
+	int64_t actor_id;	      /* the user asking */
 	int64_t case_manager_id;
-	int64_t investigator_id;    /* the assigned investigator */
+	int64_t investigator_id; /* the assigned investigator */
 	/* Everyone who has ever been case manager or investigator of this
 	 * concern (history), besides the current two. */
 	const int64_t *former_ids;
@@ -261,7 +263,7 @@ struct concern_facts {
 	/* Everyone who has sat on a deciding panel for this concern. */
 	const int64_t *panel_ids;
 	size_t n_panel;
-	int was_panel_referred;     /* has been panel-referred at some time */
+	int was_panel_referred; /* has been panel-referred at some time */
 	/* From the notice and hearing (notice-issued, hearing-scheduled). */
 	int32_t notice_sent;
 	int representations_received;
@@ -287,8 +289,8 @@ struct concern_decision {
 	const char *reasons;
 	const char *facts_relied_on;
 	const char *representations_considered;
-	const char *conditions;     /* conditions and contingent removal */
-	unsigned grounds;           /* REMOVAL_GROUND_BIT set */
+	const char *conditions; /* conditions and contingent removal */
+	unsigned grounds;	/* REMOVAL_GROUND_BIT set */
 };
 
 enum concern_closure {
@@ -355,18 +357,18 @@ void domain_concern_input_init(struct concern_move_input *in);
 /* Clocks a move starts ("starts" column) and other due-list items. */
 enum concern_clock {
 	CONCERN_CLOCK_NONE,
-	CONCERN_CLOCK_TRIAGE,            /* triage target */
-	CONCERN_CLOCK_INTERIM_REVIEW,    /* consider interim suspension / referral */
-	CONCERN_CLOCK_INFORMAL_REVIEW,   /* the agreed review date */
-	CONCERN_CLOCK_INVESTIGATION,     /* investigation target */
-	CONCERN_CLOCK_ACTION_DUE,        /* each action plan item */
-	CONCERN_CLOCK_REPRESENTATIONS,   /* representations and hearing request due */
-	CONCERN_CLOCK_HEARING,           /* the hearing */
-	CONCERN_CLOCK_DECISION_NOTICE,   /* decision notice due */
-	CONCERN_CLOCK_APPEAL,            /* appeal deadline */
-	CONCERN_CLOCK_REVIEW_ELIGIBILITY,/* review eligibility */
-	CONCERN_CLOCK_SUSPENSION_END,    /* suspension period end */
-	CONCERN_CLOCK_SUSPENSION_REVIEW, /* suspension review date */
+	CONCERN_CLOCK_TRIAGE,		  /* triage target */
+	CONCERN_CLOCK_INTERIM_REVIEW,	  /* consider interim suspension / referral */
+	CONCERN_CLOCK_INFORMAL_REVIEW,	  /* the agreed review date */
+	CONCERN_CLOCK_INVESTIGATION,	  /* investigation target */
+	CONCERN_CLOCK_ACTION_DUE,	  /* each action plan item */
+	CONCERN_CLOCK_REPRESENTATIONS,	  /* representations and hearing request due */
+	CONCERN_CLOCK_HEARING,		  /* the hearing */
+	CONCERN_CLOCK_DECISION_NOTICE,	  /* decision notice due */
+	CONCERN_CLOCK_APPEAL,		  /* appeal deadline */
+	CONCERN_CLOCK_REVIEW_ELIGIBILITY, /* review eligibility */
+	CONCERN_CLOCK_SUSPENSION_END,	  /* suspension period end */
+	CONCERN_CLOCK_SUSPENSION_REVIEW,  /* suspension review date */
 	CONCERN_CLOCK__COUNT
 };
 
@@ -374,22 +376,22 @@ enum concern_clock {
 const char *domain_concern_clock_name(enum concern_clock c);
 
 /* Row flags: the rules a row carries beyond role and fields. */
-#define CONCERN_RULE_PHARMACIST_OK (1u << 0)  /* open to a pharmacist's concern */
-#define CONCERN_RULE_ASSIGNED      (1u << 1)  /* only the assigned investigator */
-#define CONCERN_RULE_PANEL         (1u << 2)  /* quorum, no investigator or case manager */
-#define CONCERN_RULE_WITHDRAWAL    (1u << 3)  /* the "any open state -> closed" row */
-#define CONCERN_RULE_HEARING_WINDOW (1u << 4) /* request received within the window */
+#define CONCERN_RULE_PHARMACIST_OK (1u << 0)   /* open to a pharmacist's concern */
+#define CONCERN_RULE_ASSIGNED (1u << 1)	       /* only the assigned investigator */
+#define CONCERN_RULE_PANEL (1u << 2)	       /* quorum, no investigator or case manager */
+#define CONCERN_RULE_WITHDRAWAL (1u << 3)      /* the "any open state -> closed" row */
+#define CONCERN_RULE_HEARING_WINDOW (1u << 4)  /* request received within the window */
 #define CONCERN_RULE_DECISION_TIMING (1u << 5) /* 28 days or representations; hearing held */
 #define CONCERN_RULE_DEADLINE_PASSED (1u << 6) /* the appeal deadline has passed */
 
 struct concern_move_rule {
-	uint32_t from;             /* CONCERN_STATE_BIT set */
+	uint32_t from; /* CONCERN_STATE_BIT set */
 	enum concern_state to;
-	uint32_t roles;            /* CONCERN_ROLE_BIT set */
-	uint64_t required;         /* CONCERN_FIELD_BIT set */
+	uint32_t roles;		   /* CONCERN_ROLE_BIT set */
+	uint64_t required;	   /* CONCERN_FIELD_BIT set */
 	enum concern_clock starts; /* CONCERN_CLOCK_NONE for "—" */
-	unsigned flags;            /* CONCERN_RULE_* */
-	const char *row;           /* the DOMAIN.md row, quoted in messages */
+	unsigned flags;		   /* CONCERN_RULE_* */
+	const char *row;	   /* the DOMAIN.md row, quoted in messages */
 };
 
 /* The table, in DOMAIN.md's order; *n gets its length. Static, never freed. */
@@ -432,7 +434,7 @@ enum concern_check domain_concern_check_move(const struct concern_config *cfg,
 					     const struct concern_facts *facts,
 					     enum concern_state to, enum concern_role actor_role,
 					     const struct concern_move_input *in, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* The row domain_concern_check_move would apply, or NULL when none does
  * (the move is not in the table or the role has no row for it). */
@@ -495,22 +497,21 @@ enum concern_state domain_concern_after_appeal_window(enum concern_outcome outco
  */
 enum concern_check domain_concern_decision_status(const struct concern_decision *d,
 						  enum list_status from, enum list_status *to,
-						  char **cause)
-	__attribute__((warn_unused_result));
+						  char **cause) __attribute__((warn_unused_result));
 
 /* 0 when a panel decision may move a performer from `from` to `to`
  * (to == from is "no change"); -1 with *cause otherwise. Lifting
  * conditions on review is included-with-conditions or contingently-removed
  * -> included. */
 int domain_list_check_panel_move(enum list_status from, enum list_status to, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* 0 when an admission decision may move an applicant from `from` to `to`:
  * applied -> included, included-with-conditions, deferred or refused;
  * deferred -> included, included-with-conditions or refused. -1 with
  * *cause otherwise. */
 int domain_list_check_admission(enum list_status from, enum list_status to, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * The panel rule for any decision: at least cfg->panel_quorum distinct
@@ -528,9 +529,9 @@ enum concern_check domain_concern_check_panel(const struct concern_config *cfg,
 
 enum suspension_basis {
 	SUSPENSION_BASIS_NONE,
-	SUSPENSION_BASIS_PCT_DECISION,      /* pending the PCT's own decision */
+	SUSPENSION_BASIS_PCT_DECISION,	     /* pending the PCT's own decision */
 	SUSPENSION_BASIS_COURT_OR_REGULATOR, /* pending a court or regulator */
-	SUSPENSION_BASIS_APPEAL,            /* pending an appeal */
+	SUSPENSION_BASIS_APPEAL,	     /* pending an appeal */
 	SUSPENSION_BASIS__COUNT
 };
 
@@ -548,13 +549,13 @@ struct suspension_input {
 	enum suspension_basis basis;
 	enum suspension_reason reason;
 	const char *reason_text;
-	int32_t notice_sent;     /* notice of the allegation and proposed action */
+	int32_t notice_sent;	 /* notice of the allegation and proposed action */
 	int32_t hearing_offered; /* the offer of an oral hearing was made */
-	int32_t start;           /* DOMAIN_DATE_NONE: takes effect today */
-	int32_t period_end;      /* required for basis pct-decision */
-	int extension_recorded;  /* a recorded extension beyond suspension_max */
-	int32_t review_date;     /* optional; goes on the due list */
-	int payments_recorded;   /* the payments flag has been recorded */
+	int32_t start;		 /* DOMAIN_DATE_NONE: takes effect today */
+	int32_t period_end;	 /* required for basis pct-decision */
+	int extension_recorded;	 /* a recorded extension beyond suspension_max */
+	int32_t review_date;	 /* optional; goes on the due list */
+	int payments_recorded;	 /* the payments flag has been recorded */
 	const int64_t *members;
 	size_t n_members;
 };
@@ -572,12 +573,11 @@ void domain_suspension_input_init(struct suspension_input *in);
  * quorum and conflicts as for any decision (FAILED_PRECONDITION); fields
  * missing (INVALID_ARGUMENT). *start gets the date it takes effect.
  */
-enum concern_check domain_suspension_check(const struct concern_config *cfg,
-					   const struct concern_facts *facts,
-					   enum concern_role actor_role,
-					   const struct suspension_input *in,
-					   const struct domain_holidays *h, int32_t *start,
-					   char **cause) __attribute__((warn_unused_result));
+enum concern_check
+domain_suspension_check(const struct concern_config *cfg, const struct concern_facts *facts,
+			enum concern_role actor_role, const struct suspension_input *in,
+			const struct domain_holidays *h, int32_t *start, char **cause)
+    __attribute__((warn_unused_result));
 
 /* May a panel lift the subject's suspension? Panel members, an open
  * concern triaged or beyond, the subject suspended, quorum and conflicts. */
@@ -603,7 +603,7 @@ int domain_concern_check_read(const struct concern_facts *facts, enum concern_ro
  * concern is never reopened (a new concern links to it). 0, or -1 with
  * *cause (FAILED_PRECONDITION). */
 int domain_concern_check_side_record(const struct concern_facts *facts, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Referral bodies: "ncas", "gmc", "gdc", "goc", "gphc" (RPSGB/GPhC),
  * "police", "counter-fraud" (NHS counter-fraud), "pct" (another PCT). */
@@ -656,14 +656,13 @@ int domain_concern_category_parse(const char *s);
 #define CONCERN_REFERENCE_BUFSZ 14
 /* 0, or -1 with *cause; *year and *seq (either may be NULL) get the parts. */
 int domain_concern_reference_parse(const char *s, int *year, int *seq, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Writes CON-YYYY-NNNN; returns buf. year 1900..9999, seq 1..9999. */
 char *domain_concern_reference_format(int year, int seq, char buf[CONCERN_REFERENCE_BUFSZ]);
 
 /* An evidence document's SHA-256: 64 lowercase hex digits, as sha256sum
  * prints it (one spelling, so equal documents compare equal). 0, or -1
  * with *cause. */
-int domain_concern_check_sha256(const char *hex, char **cause)
-	__attribute__((warn_unused_result));
+int domain_concern_check_sha256(const char *hex, char **cause) __attribute__((warn_unused_result));
 
 #endif

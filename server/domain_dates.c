@@ -29,10 +29,9 @@ static void set_cause(char **cause, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *const month_names[] = {"",     "January", "February",  "March",
-					  "April", "May",   "June",      "July",
-					  "August", "September", "October", "November",
-					  "December"};
+static const char *const month_names[] = {"",	     "January",	 "February", "March",  "April",
+					  "May",     "June",	 "July",     "August", "September",
+					  "October", "November", "December"};
 
 int domain_date_is_leap_year(int year)
 {
@@ -312,8 +311,8 @@ static size_t year_holidays(int year, int32_t out[DOMAIN_BANK_HOLIDAYS_PER_YEAR_
 	/* New Year's Day; a Saturday or Sunday gives the following Monday. */
 	int32_t new_year = days_from_civil(year, 1, 1);
 	out[n++] = domain_date_weekday(new_year) >= DOMAIN_SATURDAY
-			   ? on_or_after(new_year, DOMAIN_MONDAY)
-			   : new_year;
+		       ? on_or_after(new_year, DOMAIN_MONDAY)
+		       : new_year;
 
 	int32_t easter = domain_date_easter_sunday(year);
 	out[n++] = easter - 2; /* Good Friday */
@@ -387,25 +386,27 @@ int32_t domain_period_add(int32_t start, struct domain_period p, const struct do
 	}
 }
 
-char *domain_period_describe(struct domain_period p, char *buf, size_t size)
+const char *domain_period_unit_name(enum domain_period_unit unit)
 {
-	const char *unit;
-	switch (p.unit) {
+	switch (unit) {
 	case DOMAIN_PERIOD_WORKING_DAYS:
-		unit = p.count == 1 ? "working day" : "working days";
-		break;
+		return "working days";
 	case DOMAIN_PERIOD_WEEKS:
-		unit = p.count == 1 ? "week" : "weeks";
-		break;
+		return "weeks";
 	case DOMAIN_PERIOD_MONTHS:
-		unit = p.count == 1 ? "month" : "months";
-		break;
+		return "months";
 	case DOMAIN_PERIOD_DAYS:
 	default:
-		unit = p.count == 1 ? "day" : "days";
-		break;
+		return "days";
 	}
-	snprintf(buf, size, "%d %s", p.count, unit);
+}
+
+char *domain_period_describe(struct domain_period p, char *buf, size_t size)
+{
+	const char *unit = domain_period_unit_name(p.unit);
+	/* "1 working day": the plural minus its final 's'. */
+	int len = (int)strlen(unit) - (p.count == 1 ? 1 : 0);
+	snprintf(buf, size, "%d %.*s", p.count, len, unit);
 	return buf;
 }
 
@@ -423,7 +424,7 @@ int domain_duration_parse(const char *field, const char *s, int *days, char **ca
 			  field);
 		return -1;
 	}
-	int v;
+	int v = 0;
 	(void)digits(s, n, &v);
 	if (s[n] == 'w')
 		v *= 7;

@@ -58,10 +58,10 @@ void domain_date_to_ymd(int32_t day, int *year, int *month, int *mday);
 /* Strict "YYYY-MM-DD": exactly ten characters, zero-padded, a real date in
  * the supported years. 0, or -1 with *cause naming field. */
 int domain_date_parse(const char *field, const char *s, int32_t *out, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Writes "YYYY-MM-DD" into buf (DOMAIN_DATE_BUFSZ bytes); returns buf. A
- * day outside the supported years is still formatted (years are printed with
- * at least four digits), so logs never lose a value. */
+ * day outside years 0..9999 (only reachable by arithmetic far past any
+ * deadline) is written as 0000-01-01 or 9999-12-31 rather than overflow. */
 char *domain_date_format(int32_t day, char buf[DOMAIN_DATE_BUFSZ]);
 
 enum domain_weekday domain_date_weekday(int32_t day);
@@ -88,7 +88,7 @@ struct domain_holidays {
  * entry out of order. Configuration loading calls this once so the
  * arithmetic below may binary-search. */
 int domain_holidays_check(const struct domain_holidays *h, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* 1 when day is in the table. h may be NULL. */
 int domain_holidays_contains(const struct domain_holidays *h, int32_t day);
 /* 1 for Monday..Friday that is not a listed bank holiday. h may be NULL. */
@@ -150,6 +150,8 @@ struct domain_period {
 /* start + period: weeks are 7 calendar days, months clamp at month end,
  * working days skip weekends and h. */
 int32_t domain_period_add(int32_t start, struct domain_period p, const struct domain_holidays *h);
+/* "days", "working days", "weeks", "months". */
+const char *domain_period_unit_name(enum domain_period_unit unit);
 /* "28 days", "5 working days", "12 weeks", "6 months" (singular for 1) into
  * buf; returns buf. 32 bytes are always enough. */
 char *domain_period_describe(struct domain_period p, char *buf, size_t size);
@@ -161,6 +163,6 @@ char *domain_period_describe(struct domain_period p, char *buf, size_t size);
  * decimal digits, then 'd' or 'w', nothing else; 0 .. DOMAIN_DURATION_MAX_DAYS
  * days. 0, or -1 with *cause naming field. */
 int domain_duration_parse(const char *field, const char *s, int *days, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

@@ -36,7 +36,8 @@ static const char *const band_names[] = {"low", "moderate", "high", "extreme"};
 static int reachable(int score)
 {
 	for (int c = DOMAIN_GRADE_MIN; c <= DOMAIN_GRADE_MAX; c++)
-		if (score % c == 0 && score / c >= DOMAIN_GRADE_MIN && score / c <= DOMAIN_GRADE_MAX)
+		if (score % c == 0 && score / c >= DOMAIN_GRADE_MIN &&
+		    score / c <= DOMAIN_GRADE_MAX)
 			return 1;
 	return 0;
 }
@@ -66,8 +67,9 @@ int domain_grade_bands_check(const struct grade_bands *b, char **cause)
 		return -1;
 	}
 	if (b->high_max >= DOMAIN_GRADE_SCORE_MAX) {
-		set_cause(cause, "risk bands: high must end below 25 so that extreme is not empty "
-				 "(got %d)",
+		set_cause(cause,
+			  "risk bands: high must end below 25 so that extreme is not empty "
+			  "(got %d)",
 			  b->high_max);
 		return -1;
 	}
@@ -141,8 +143,7 @@ int domain_grade_likelihood_parse(const char *s)
 int domain_grade_score(int consequence, int likelihood, int *score, char **cause)
 {
 	if (consequence < DOMAIN_GRADE_MIN || consequence > DOMAIN_GRADE_MAX) {
-		set_cause(cause,
-			  "consequence: must be 1 (negligible) to 5 (catastrophic), got %d",
+		set_cause(cause, "consequence: must be 1 (negligible) to 5 (catastrophic), got %d",
 			  consequence);
 		return -1;
 	}

@@ -34,14 +34,17 @@ struct grade_bands {
 	int high_max;
 };
 
-#define GRADE_BANDS_DEFAULT {.low_max = 3, .moderate_max = 6, .high_max = 12}
+#define GRADE_BANDS_DEFAULT                                                                        \
+	{                                                                                          \
+		.low_max = 3, .moderate_max = 6, .high_max = 12                                    \
+	}
 
 /* 0 when the bands are sensible: 1 <= low_max < moderate_max < high_max <
  * 25 and every band holds at least one score the matrix can produce (a band
  * 7–7 could never be reached). -1 with *cause naming the bound otherwise.
  * Configuration loading calls this before the bands are used. */
 int domain_grade_bands_check(const struct grade_bands *b, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* "negligible", "minor", "moderate", "major", "catastrophic"; "?" outside 1..5. */
 const char *domain_grade_consequence_name(int consequence);
@@ -55,7 +58,7 @@ int domain_grade_likelihood_parse(const char *s);
 /* consequence × likelihood into *score. 0, or -1 with *cause naming the
  * grade outside 1..5. */
 int domain_grade_score(int consequence, int likelihood, int *score, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* The band of a score 1..25 under b (NULL: the defaults). Scores below 1
  * count as low and above 25 as extreme; domain_grade_score never yields them. */
 enum grade_band domain_grade_band(const struct grade_bands *b, int score);

@@ -40,9 +40,9 @@ static const struct {
 				"a GOC number is 01- or 10- then 5 digits "
 				"(^(01|10)-[0-9]{5}$, e.g. 01-12345)",
 				1, 0},
-    [PROFESSION_PHARMACIST] = {"pharmacist", "RPSGB/GPhC",
-			       "an RPSGB/GPhC number is 2 then 6 digits (^2[0-9]{6}$, e.g. 2012345)",
-			       0, 0},
+    [PROFESSION_PHARMACIST] =
+	{"pharmacist", "RPSGB/GPhC",
+	 "an RPSGB/GPhC number is 2 then 6 digits (^2[0-9]{6}$, e.g. 2012345)", 0, 0},
 };
 
 static int valid(enum profession p)
@@ -109,8 +109,7 @@ int domain_registration_check_number(enum profession p, const char *number, char
 		ok = n >= 1 && n <= 6 && all_digits(number, n) && number[0] != '0';
 		break;
 	case PROFESSION_OPTOMETRIST:
-		ok = n == 8 &&
-		     (strncmp(number, "01-", 3) == 0 || strncmp(number, "10-", 3) == 0) &&
+		ok = n == 8 && (strncmp(number, "01-", 3) == 0 || strncmp(number, "10-", 3) == 0) &&
 		     all_digits(number + 3, 5);
 		break;
 	case PROFESSION_PHARMACIST:

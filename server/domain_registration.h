@@ -47,7 +47,7 @@ int domain_profession_has_national_code(enum profession p);
  * 0, or -1 with *cause ("registration number: a GMC number is 7 digits").
  */
 int domain_registration_check_number(enum profession p, const char *number, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * The optional national code. NULL or "" means none and is accepted for
@@ -60,7 +60,7 @@ int domain_registration_check_number(enum profession p, const char *number, char
  * digit, the digit expected: a typing slip is the likely cause).
  */
 int domain_registration_check_national_code(enum profession p, const char *code, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* The dental performer code check digit for six ASCII digits, or -1 when
  * any of the six is not a digit. */

@@ -25,8 +25,9 @@ struct job {
 	 * (it rolled back its own work and recorded the failure, e.g. in the
 	 * audit trail, which must commit). */
 	int commit_on_error;
-	/* Set by the writer: the job's transaction did not commit although
-	 * run() succeeded (status is then INTERNAL). */
+	/* Set by the writer: what run() wrote (a call's audit record included)
+	 * did not commit; status is then not OK. The job's owner must record
+	 * the outcome again if it needs a record of it. */
 	int lost;
 };
 
@@ -63,9 +64,10 @@ struct writer_stats {
 	unsigned long long commit_failures;
 };
 
-/* on_abort (may be NULL) runs on the writer thread whenever a transaction
- * was rolled back as a whole, so state mirroring the database (the audit
- * log's next sequence number) can resynchronise. */
+/* on_abort (may be NULL) runs on the writer thread after any rollback (of
+ * one job's savepoint or of a whole transaction), so state mirroring the
+ * database (the audit log's next number and Merkle frontier) can
+ * resynchronise. */
 struct writer *writer_new(const char *db_path, unsigned batch_max, struct completion *done,
 			  void (*on_abort)(void *arg, struct db *db), void *abort_arg, char **cause);
 void writer_submit(struct writer *w, struct job *job);

@@ -160,11 +160,29 @@ static const char migration_4[] =
 	"CREATE TRIGGER audit_meta_no_delete BEFORE DELETE ON audit_meta"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
 
+/* INSERT OR REPLACE deletes the conflicting row without firing DELETE
+ * triggers (unless recursive_triggers is on), so the append-only rule also
+ * refuses any insert that would land on an existing key. */
+static const char migration_5[] =
+	"CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log"
+	"  WHEN EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq)"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_tree_no_replace BEFORE INSERT ON audit_tree"
+	"  WHEN EXISTS (SELECT 1 FROM audit_tree WHERE level = NEW.level AND idx = NEW.idx)"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_checkpoints_no_replace BEFORE INSERT ON audit_checkpoints"
+	"  WHEN EXISTS (SELECT 1 FROM audit_checkpoints WHERE tree_size = NEW.tree_size)"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_meta_no_replace BEFORE INSERT ON audit_meta"
+	"  WHEN EXISTS (SELECT 1 FROM audit_meta WHERE name = NEW.name)"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
 	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
 	{ 3, "audit trail", migration_3 },
 	{ 4, "audit Merkle tree and signed checkpoints", migration_4 },
+	{ 5, "audit: REPLACE refused too", migration_5 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

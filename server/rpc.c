@@ -285,7 +285,7 @@ static const ProtobufCMessage *op_message(const Assure__Request *req)
 	return *(const ProtobufCMessage *const *)((const char *)req + f->offset);
 }
 
-static void fill_actor(struct rpc_call *call, const struct session *s)
+void rpc_fill_actor(struct rpc_call *call, const struct session *s)
 {
 	struct rpc_actor *a = &call->actor;
 	a->has_session = true;
@@ -324,7 +324,7 @@ static bool admit(struct rpc_call *call, struct conn *c)
 		enum session_state st = session_state(s, now, srv->session_idle_ms);
 		if (st == SESSION_VALID) {
 			s->last_seen_at = now;
-			fill_actor(call, s);
+			rpc_fill_actor(call, s);
 		} else if (!(e->flags & RPC_PREAUTH)) {
 			c->has_session = false;
 			rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s", session_state_message(st));

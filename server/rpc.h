@@ -104,6 +104,10 @@ struct rpc_call {
 	void (*writer_run)(struct job *job, struct db *db); /* the call's own write */
 };
 
+struct session;
+/* Makes the call act for session s (for calls that bind one, e.g. Resume). */
+void rpc_fill_actor(struct rpc_call *call, const struct session *s);
+
 /* Names the object a call acts on, for its audit record. */
 void rpc_audit_object(struct rpc_call *call, const char *type, const char *id);
 

@@ -330,7 +330,7 @@ static enum rpc_result rpc_session_resume(struct rpc_call *call)
 		c->has_session = true;
 		memcpy(c->token_hash, hash, sizeof hash);
 	}
-	call->actor.username = arena_strdup(call->arena, s->username);
+	rpc_fill_actor(call, s);
 	Assure__ResumeResponse *r = arena_alloc(call->arena, sizeof *r);
 	assure__resume_response__init(r);
 	r->session = session_info(call, s, srv->session_idle_ms);

@@ -98,7 +98,6 @@ int64_t throttle_attempt(struct throttle *t, const char *key, int64_t now_ms)
 	}
 	if (e->window_attempts >= t->rules.hourly_attempts)
 		return e->window_start + HOUR_MS - now_ms;
-	e->window_attempts++;
 	return 0;
 }
 
@@ -107,6 +106,13 @@ void throttle_failure(struct throttle *t, const char *key, int64_t now_ms)
 	struct entry *e = find(t, key, 1);
 	e->last_seen = now_ms;
 	e->failures++;
+	/* The hourly cap counts failed guesses: a user who logs in often
+	 * (or a service account that re-logs in) is never locked out by it. */
+	if (now_ms - e->window_start >= HOUR_MS) {
+		e->window_start = now_ms;
+		e->window_attempts = 0;
+	}
+	e->window_attempts++;
 	if (e->failures >= t->rules.free_failures) {
 		unsigned shift = e->failures - t->rules.free_failures;
 		int64_t delay = t->rules.max_delay_ms;

@@ -5,8 +5,8 @@
  *
  * Rules (defaults; see throttle_rules): after `free_failures` consecutive
  * failures a key is delayed for base_delay * 2^(failures - free_failures),
- * capped at max_delay; and no key gets more than `hourly_attempts` attempts
- * in any hour. A success clears the consecutive count. A delayed key is
+ * capped at max_delay; and no key gets more than `hourly_attempts` failed
+ * attempts in any hour (further attempts wait for the hour to pass). A success clears the consecutive count. A delayed key is
  * refused without checking the password, so the right password works again
  * only once the delay has passed.
  */
@@ -26,8 +26,7 @@ struct throttle;
 
 struct throttle *throttle_new(const struct throttle_rules *rules);
 void throttle_free(struct throttle *t);
-/* 0 if key may attempt now (and counts the attempt), else the milliseconds
- * until it may. */
+/* 0 if key may attempt now, else the milliseconds until it may. */
 int64_t throttle_attempt(struct throttle *t, const char *key, int64_t now_ms);
 void throttle_failure(struct throttle *t, const char *key, int64_t now_ms);
 void throttle_success(struct throttle *t, const char *key);

@@ -11,6 +11,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "assure.pb-c.h"
 #include "db.h"
@@ -119,6 +122,11 @@ struct worker_arg {
 
 static void *worker_main(void *arg)
 {
+	/* Workers run the slow work (argon2id, long reads) at a lower
+	 * priority than the loop thread, so that on a small machine a burst
+	 * of logins cannot make the loop wait a scheduler time slice before
+	 * it answers everyone else. Best effort: failure changes nothing. */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
 	struct worker_arg *wa = arg;
 	struct worker_pool *p = wa->pool;
 	struct db *db = p->dbs[wa->index];

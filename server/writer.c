@@ -106,6 +106,7 @@ static void run_batch(struct writer *w, struct job *batch)
 					db_rollback_to(w->db);
 					j->status = ASSURE__CODE__INTERNAL;
 					j->commit_on_error = 0;
+					j->lost = 1;
 					if (w->on_abort)
 						w->on_abort(w->abort_arg, w->db);
 				}

@@ -1091,12 +1091,12 @@ static size_t strv_len(const char *const *v)
 	return n;
 }
 
-#define IREQ_SET(r, field, CASE, INIT)                              \
-	do {                                                        \
-		ireq_reset(r);                                      \
-		(r)->field = (INIT);                                \
-		(r)->req.op_case = ASSURE__REQUEST__OP_##CASE;      \
-		(r)->req.field = &(r)->field;                       \
+#define IREQ_SET(r, field, CASE, INIT)                                                             \
+	do {                                                                                       \
+		ireq_reset(r);                                                                     \
+		(r)->field = (INIT);                                                               \
+		(r)->req.op_case = ASSURE__REQUEST__OP_##CASE;                                     \
+		(r)->req.field = &(r)->field;                                                      \
 	} while (0)
 
 void harness_ireq_login(struct harness_ireq *r, const char *user, const char *password,
@@ -1350,8 +1350,8 @@ int harness_login_role_code(struct client *c, const char *user, const char *pass
 		return -1;
 	}
 	int code = client_status_code(resp);
-	if (code == ASSURE__CODE__OK && token != NULL && resp->result_case ==
-	    ASSURE__RESPONSE__RESULT_LOGIN && resp->login != NULL &&
+	if (code == ASSURE__CODE__OK && token != NULL &&
+	    resp->result_case == ASSURE__RESPONSE__RESULT_LOGIN && resp->login != NULL &&
 	    resp->login->token.len == HARNESS_TOKEN_LEN)
 		memcpy(token, resp->login->token.data, HARNESS_TOKEN_LEN);
 	assure__response__free_unpacked(resp, NULL);

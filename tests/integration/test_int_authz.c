@@ -50,30 +50,30 @@ enum {
 };
 
 static const char *const role_names[NROLES] = {
-	"admin",	"case-manager",	    "investigator", "pag-member", "panel-member",
-	"contract-manager", "reviewer", "auditor",	    "viewer",
+    "admin",	"case-manager", "investigator", "pag-member", "panel-member", "contract-manager",
+    "reviewer", "auditor",	"viewer",
 };
 
 /* Each role's permissions, space-separated, as the table in ROLES.md. */
 static const char *const role_perms[NROLES] = {
-	[R_ADMIN] = "user.read user.manage role.manage site.manage session.manage",
-	[R_CASE_MANAGER] = "performer.read performer.write concern.read concern.write",
-	[R_INVESTIGATOR] = "performer.read concern.read concern.investigate",
-	[R_PAG_MEMBER] = "performer.read concern.read concern.write concern.pag",
-	[R_PANEL_MEMBER] = "performer.read concern.read concern.decide",
-	[R_CONTRACT_MANAGER] = "contract.read contract.write indicators.manage review.read",
-	[R_REVIEWER] = "contract.read review.read review.write",
-	[R_AUDITOR] = "audit.read",
-	[R_VIEWER] = "performer.read contract.read",
+    [R_ADMIN] = "user.read user.manage role.manage site.manage session.manage",
+    [R_CASE_MANAGER] = "performer.read performer.write concern.read concern.write",
+    [R_INVESTIGATOR] = "performer.read concern.read concern.investigate",
+    [R_PAG_MEMBER] = "performer.read concern.read concern.write concern.pag",
+    [R_PANEL_MEMBER] = "performer.read concern.read concern.decide",
+    [R_CONTRACT_MANAGER] = "contract.read contract.write indicators.manage review.read",
+    [R_REVIEWER] = "contract.read review.read review.write",
+    [R_AUDITOR] = "audit.read",
+    [R_VIEWER] = "performer.read contract.read",
 };
 
 /* ROLES.md, "Permissions". */
 static const char *const all_permissions[] = {
-	"user.read",	  "user.manage",    "role.manage",	  "site.manage",
-	"session.manage", "audit.read",	    "performer.read",	  "performer.write",
-	"concern.read",	  "concern.write",  "concern.pag",	  "concern.investigate",
-	"concern.decide", "contract.read",  "contract.write",	  "indicators.manage",
-	"review.read",	  "review.write",   "config.manage",	  NULL,
+    "user.read",      "user.manage",   "role.manage",	 "site.manage",
+    "session.manage", "audit.read",    "performer.read", "performer.write",
+    "concern.read",   "concern.write", "concern.pag",	 "concern.investigate",
+    "concern.decide", "contract.read", "contract.write", "indicators.manage",
+    "review.read",    "review.write",  "config.manage",	 NULL,
 };
 
 /* ---- one role's user and connection ----------------------------------- */
@@ -88,8 +88,8 @@ struct role_ctx {
 
 /* ---- the harmless requests --------------------------------------------- */
 
-static const char *const viewer_only[] = { "viewer", NULL };
-static const char *const one_perm[] = { "performer.read", NULL };
+static const char *const viewer_only[] = {"viewer", NULL};
+static const char *const one_perm[] = {"performer.read", NULL};
 
 static void b_hello(struct harness_ireq *r, struct role_ctx *x)
 {
@@ -273,17 +273,17 @@ static void b_session_revoke_other(struct harness_ireq *r, struct role_ctx *x)
 }
 
 /* The audit trail: audit.read ("query, export, follow and verify"). */
-#define AUDIT_BUILD(fn, field, CASE, TYPE, INIT)                       \
-	static void fn(struct harness_ireq *r, struct role_ctx *x)       \
-	{                                                                \
-		static TYPE m;                                           \
-		(void)x;                                                 \
-		memset(r, 0, sizeof *r);                                 \
-		r->req = (Assure__Request)ASSURE__REQUEST__INIT;         \
-		m = (TYPE)INIT;                                          \
-		r->req.op_case = ASSURE__REQUEST__OP_##CASE;             \
-		r->req.field = &m;                                       \
-		audit_tweak_##field(&m);                                 \
+#define AUDIT_BUILD(fn, field, CASE, TYPE, INIT)                                                   \
+	static void fn(struct harness_ireq *r, struct role_ctx *x)                                 \
+	{                                                                                          \
+		static TYPE m;                                                                     \
+		(void)x;                                                                           \
+		memset(r, 0, sizeof *r);                                                           \
+		r->req = (Assure__Request)ASSURE__REQUEST__INIT;                                   \
+		m = (TYPE)INIT;                                                                    \
+		r->req.op_case = ASSURE__REQUEST__OP_##CASE;                                       \
+		r->req.field = &m;                                                                 \
+		audit_tweak_##field(&m);                                                           \
 	}
 
 static void audit_tweak_audit_query(Assure__AuditQueryRequest *m)
@@ -316,8 +316,8 @@ AUDIT_BUILD(b_audit_query, audit_query, AUDIT_QUERY, Assure__AuditQueryRequest,
 	    ASSURE__AUDIT_QUERY_REQUEST__INIT)
 AUDIT_BUILD(b_audit_subscribe, audit_subscribe, AUDIT_SUBSCRIBE, Assure__AuditSubscribeRequest,
 	    ASSURE__AUDIT_SUBSCRIBE_REQUEST__INIT)
-AUDIT_BUILD(b_audit_checkpoint, audit_checkpoint, AUDIT_CHECKPOINT,
-	    Assure__AuditCheckpointRequest, ASSURE__AUDIT_CHECKPOINT_REQUEST__INIT)
+AUDIT_BUILD(b_audit_checkpoint, audit_checkpoint, AUDIT_CHECKPOINT, Assure__AuditCheckpointRequest,
+	    ASSURE__AUDIT_CHECKPOINT_REQUEST__INIT)
 AUDIT_BUILD(b_audit_proof, audit_proof, AUDIT_PROOF, Assure__AuditProofRequest,
 	    ASSURE__AUDIT_PROOF_REQUEST__INIT)
 AUDIT_BUILD(b_audit_verify, audit_verify, AUDIT_VERIFY, Assure__AuditVerifyRequest,
@@ -326,10 +326,10 @@ AUDIT_BUILD(b_audit_verify, audit_verify, AUDIT_VERIFY, Assure__AuditVerifyReque
 /* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
 
 struct row {
-	int op;		     /* the Request oneof case */
-	const char *name;    /* as ROLES.md names it, with the data-level case */
-	const char *needs;   /* "-" before login, "session", or a permission */
-	const char *expect;  /* one letter per role, in role_names order */
+	int op;		    /* the Request oneof case */
+	const char *name;   /* as ROLES.md names it, with the data-level case */
+	const char *needs;  /* "-" before login, "session", or a permission */
+	const char *expect; /* one letter per role, in role_names order */
 	void (*build)(struct harness_ireq *, struct role_ctx *);
 };
 
@@ -340,65 +340,57 @@ static int is_stream(int op)
 	return op == ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE;
 }
 
-/*                                                     admin
- *                                                     |case-manager
- *                                                     ||investigator
- *                                                     |||pag-member
- *                                                     ||||panel-member
- *                                                     |||||contract-manager
- *                                                     ||||||reviewer
- *                                                     |||||||auditor
- *                                                     ||||||||viewer     */
+/* The letters, one per role in role_names order:
+ *   admin, case-manager, investigator, pag-member, panel-member,
+ *   contract-manager, reviewer, auditor, viewer.
+ * E.g. "ADDDDDDDD": admitted for admin only. */
 static const struct row matrix[] = {
-	{ ASSURE__REQUEST__OP_HELLO, "Hello", "-", "AAAAAAAAA", b_hello },
-	{ ASSURE__REQUEST__OP_STATUS, "Status", "-", "AAAAAAAAA", b_status },
-	{ ASSURE__REQUEST__OP_RESUME, "Resume", "-", "AAAAAAAAA", b_resume },
-	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", "session", "AAAAAAAAA", b_whoami },
-	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", "session", "AAAAAAAAA",
-	  b_password_change },
-	{ ASSURE__REQUEST__OP_USER_LIST, "UserList", "user.read", "ADDDDDDDD", b_user_list },
-	{ ASSURE__REQUEST__OP_USER_SHOW, "UserShow", "user.read", "ADDDDDDDD", b_user_show },
-	{ ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", "user.read", "ADDDDDDDD", b_role_list },
-	{ ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", "user.read", "ADDDDDDDD", b_role_show },
-	{ ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", "user.read", "ADDDDDDDD",
-	  b_permission_list },
-	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", "user.manage", "ADDDDDDDD", b_user_add },
-	{ ASSURE__REQUEST__OP_USER_SET, "UserSet", "user.manage", "ADDDDDDDD", b_user_set },
-	{ ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", "user.manage", "ADDDDDDDD",
-	  b_user_disable },
-	{ ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", "user.manage", "ADDDDDDDD",
-	  b_user_enable },
-	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", "user.manage",
-	  "ADDDDDDDD", b_user_reset_password },
-	{ ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", "role.manage", "ADDDDDDDD", b_role_add },
-	{ ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", "role.manage", "ADDDDDDDD", b_role_set },
-	{ ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", "role.manage", "ADDDDDDDD",
-	  b_role_remove },
-	{ ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", "site.manage", "ADDDDDDDD", b_site_add },
-	{ ASSURE__REQUEST__OP_SITE_LIST, "SiteList", "session", "AAAAAAAAA", b_site_list },
-	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (own)", "session", "AAAAAAAAA",
-	  b_session_list_own },
-	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (own, by name)", "session",
-	  "AAAAAAAAA", b_session_list_self_by_name },
-	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (another user's)", "session.manage",
-	  "ADDDDDDDD", b_session_list_other },
-	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (own other session)", "session",
-	  "AAAAAAAAA", b_session_revoke_own },
-	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (another user's)",
-	  "session.manage", "ADDDDDDDD", b_session_revoke_other },
-	{ ASSURE__REQUEST__OP_AUDIT_QUERY, "AuditQuery", "audit.read", "DDDDDDDAD",
-	  b_audit_query },
-	{ ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE, "AuditSubscribe", "audit.read", "DDDDDDDAD",
-	  b_audit_subscribe },
-	{ ASSURE__REQUEST__OP_AUDIT_CHECKPOINT, "AuditCheckpoint", "audit.read", "DDDDDDDAD",
-	  b_audit_checkpoint },
-	{ ASSURE__REQUEST__OP_AUDIT_PROOF, "AuditProof", "audit.read", "DDDDDDDAD",
-	  b_audit_proof },
-	{ ASSURE__REQUEST__OP_AUDIT_VERIFY, "AuditVerify", "audit.read", "DDDDDDDAD",
-	  b_audit_verify },
-	/* Last: Login replaces the connection's session, Logout ends it. */
-	{ ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login },
-	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout },
+    {ASSURE__REQUEST__OP_HELLO, "Hello", "-", "AAAAAAAAA", b_hello},
+    {ASSURE__REQUEST__OP_STATUS, "Status", "-", "AAAAAAAAA", b_status},
+    {ASSURE__REQUEST__OP_RESUME, "Resume", "-", "AAAAAAAAA", b_resume},
+    {ASSURE__REQUEST__OP_WHOAMI, "Whoami", "session", "AAAAAAAAA", b_whoami},
+    {ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", "session", "AAAAAAAAA",
+     b_password_change},
+    {ASSURE__REQUEST__OP_USER_LIST, "UserList", "user.read", "ADDDDDDDD", b_user_list},
+    {ASSURE__REQUEST__OP_USER_SHOW, "UserShow", "user.read", "ADDDDDDDD", b_user_show},
+    {ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", "user.read", "ADDDDDDDD", b_role_list},
+    {ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", "user.read", "ADDDDDDDD", b_role_show},
+    {ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", "user.read", "ADDDDDDDD",
+     b_permission_list},
+    {ASSURE__REQUEST__OP_USER_ADD, "UserAdd", "user.manage", "ADDDDDDDD", b_user_add},
+    {ASSURE__REQUEST__OP_USER_SET, "UserSet", "user.manage", "ADDDDDDDD", b_user_set},
+    {ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", "user.manage", "ADDDDDDDD", b_user_disable},
+    {ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", "user.manage", "ADDDDDDDD", b_user_enable},
+    {ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", "user.manage", "ADDDDDDDD",
+     b_user_reset_password},
+    {ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", "role.manage", "ADDDDDDDD", b_role_add},
+    {ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", "role.manage", "ADDDDDDDD", b_role_set},
+    {ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", "role.manage", "ADDDDDDDD", b_role_remove},
+    {ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", "site.manage", "ADDDDDDDD", b_site_add},
+    {ASSURE__REQUEST__OP_SITE_LIST, "SiteList", "session", "AAAAAAAAA", b_site_list},
+    {ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (own)", "session", "AAAAAAAAA",
+     b_session_list_own},
+    {ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (own, by name)", "session", "AAAAAAAAA",
+     b_session_list_self_by_name},
+    {ASSURE__REQUEST__OP_SESSION_LIST, "SessionList (another user's)", "session.manage",
+     "ADDDDDDDD", b_session_list_other},
+    {ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (own other session)", "session",
+     "AAAAAAAAA", b_session_revoke_own},
+    {ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke (another user's)", "session.manage",
+     "ADDDDDDDD", b_session_revoke_other},
+    /* The audit trail: "audit.read: query, export, follow and verify the
+     * audit trail" (ROLES.md, Permissions; its RPC table has no audit row
+     * yet). */
+    {ASSURE__REQUEST__OP_AUDIT_QUERY, "AuditQuery", "audit.read", "DDDDDDDAD", b_audit_query},
+    {ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE, "AuditSubscribe", "audit.read", "DDDDDDDAD",
+     b_audit_subscribe},
+    {ASSURE__REQUEST__OP_AUDIT_CHECKPOINT, "AuditCheckpoint", "audit.read", "DDDDDDDAD",
+     b_audit_checkpoint},
+    {ASSURE__REQUEST__OP_AUDIT_PROOF, "AuditProof", "audit.read", "DDDDDDDAD", b_audit_proof},
+    {ASSURE__REQUEST__OP_AUDIT_VERIFY, "AuditVerify", "audit.read", "DDDDDDDAD", b_audit_verify},
+    /* Last: Login replaces the connection's session, Logout ends it. */
+    {ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login},
+    {ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout},
 };
 
 #define NROWS (sizeof matrix / sizeof matrix[0])
@@ -426,15 +418,14 @@ static int group_setup(void **state)
 	client_free(admin);
 
 	/* The victim has a live session for the "another user's" rows. */
-	struct client *v = harness_connect_login(&server, AUTHZ_VICTIM, AUTHZ_PASSWORD, NULL,
-						 NULL);
+	struct client *v = harness_connect_login(&server, AUTHZ_VICTIM, AUTHZ_PASSWORD, NULL, NULL);
 	client_free(v);
 
 	for (int i = 0; i < NROLES; i++) {
 		struct role_ctx *x = &roles[i];
 		/* A spare session of the same user, for SessionRevoke (own). */
 		struct client *spare =
-			harness_connect_login(&server, x->user, AUTHZ_PASSWORD, NULL, NULL);
+		    harness_connect_login(&server, x->user, AUTHZ_PASSWORD, NULL, NULL);
 		x->spare_session = harness_current_session_id(spare);
 		client_free(spare);
 		/* One role held: login without naming it selects it. */
@@ -484,8 +475,8 @@ static void test_matrix_consistent(void **state)
 	for (size_t i = 0; i < NROWS; i++) {
 		const struct row *w = &matrix[i];
 		if (strlen(w->expect) != NROLES) {
-			print_error("row %s: %zu letters for %d roles\n", w->name, strlen(w->expect),
-				    NROLES);
+			print_error("row %s: %zu letters for %d roles\n", w->name,
+				    strlen(w->expect), NROLES);
 			bad++;
 			continue;
 		}
@@ -497,8 +488,9 @@ static void test_matrix_consistent(void **state)
 		for (int r = 0; r < NROLES; r++) {
 			char want = is_perm ? (role_has(r, w->needs) ? 'A' : 'D') : 'A';
 			if (w->expect[r] != want) {
-				print_error("row %s, role %s: matrix says %c, ROLES.md tables say %c\n",
-					    w->name, role_names[r], w->expect[r], want);
+				print_error(
+				    "row %s, role %s: matrix says %c, ROLES.md tables say %c\n",
+				    w->name, role_names[r], w->expect[r], want);
 				bad++;
 			}
 		}
@@ -532,16 +524,17 @@ static void test_matrix_covers_every_rpc(void **state)
 			if (matrix[k].op == (int)f->id)
 				found = 1;
 		if (!found) {
-			print_error("Request.%s (field %u) has no row in the authorisation matrix "
-				    "(tests/integration/test_int_authz.c): add it, with the permission "
-				    "docs/ROLES.md gives it\n",
-				    f->name, f->id);
+			print_error(
+			    "Request.%s (field %u) has no row in the authorisation matrix "
+			    "(tests/integration/test_int_authz.c): add it, with the permission "
+			    "docs/ROLES.md gives it\n",
+			    f->name, f->id);
 			missing++;
 		}
 	}
 	for (size_t k = 0; k < NROWS; k++) {
 		const ProtobufCFieldDescriptor *f =
-			protobuf_c_message_descriptor_get_field(d, (unsigned)matrix[k].op);
+		    protobuf_c_message_descriptor_get_field(d, (unsigned)matrix[k].op);
 		if (f == NULL || !(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
 			print_error("matrix row %s: op %d is not a Request oneof field\n",
 				    matrix[k].name, matrix[k].op);
@@ -571,8 +564,9 @@ static void test_no_session_unauthenticated(void **state)
 		Assure__Response *resp = harness_icall(c, &r);
 		int got = client_status_code(resp);
 		if (got != ASSURE__CODE__UNAUTHENTICATED) {
-			print_error("%s without a session: expected UNAUTHENTICATED, got %s: \"%s\"\n",
-				    w->name, harness_code_name(got), client_status_message(resp));
+			print_error(
+			    "%s without a session: expected UNAUTHENTICATED, got %s: \"%s\"\n",
+			    w->name, harness_code_name(got), client_status_message(resp));
 			bad++;
 		}
 		assure__response__free_unpacked(resp, NULL);
@@ -588,7 +582,7 @@ static void test_matrix(void **state)
 {
 	(void)state;
 	int bad = 0, checked = 0;
-	int unimplemented[NROWS] = { 0 };
+	int unimplemented[NROWS] = {0};
 	for (int i = 0; i < NROLES; i++) {
 		struct role_ctx *x = &roles[i];
 		for (size_t k = 0; k < NROWS; k++) {
@@ -622,18 +616,20 @@ static void test_matrix(void **state)
 			char want = w->expect[i];
 			int ok = want == 'D' ? got == ASSURE__CODE__PERMISSION_DENIED
 					     : got != ASSURE__CODE__PERMISSION_DENIED &&
-						       got != ASSURE__CODE__UNAUTHENTICATED;
+						   got != ASSURE__CODE__UNAUTHENTICATED;
 			checked++;
 			if (got == ASSURE__CODE__UNIMPLEMENTED) {
 				/* Reported once per row below. */
 				unimplemented[k]++;
 				bad++;
 			} else if (!ok) {
-				print_error("role %-16s %-36s expected %s, got %s: \"%s\"\n", x->role,
-					    w->name,
-					    want == 'D' ? "PERMISSION_DENIED"
-							: "admitted (not PERMISSION_DENIED/UNAUTHENTICATED)",
-					    harness_code_name(got), client_status_message(resp));
+				print_error(
+				    "role %-16s %-36s expected %s, got %s: \"%s\"\n", x->role,
+				    w->name,
+				    want == 'D'
+					? "PERMISSION_DENIED"
+					: "admitted (not PERMISSION_DENIED/UNAUTHENTICATED)",
+				    harness_code_name(got), client_status_message(resp));
 				bad++;
 			}
 			assure__response__free_unpacked(resp, NULL);
@@ -641,9 +637,10 @@ static void test_matrix(void **state)
 	}
 	for (size_t k = 0; k < NROWS; k++)
 		if (unimplemented[k] > 0)
-			print_error("%-36s UNIMPLEMENTED for %d of %d roles: the server does not serve "
-				    "this operation yet, so its authorisation cannot be checked\n",
-				    matrix[k].name, unimplemented[k], NROLES);
+			print_error(
+			    "%-36s UNIMPLEMENTED for %d of %d roles: the server does not serve "
+			    "this operation yet, so its authorisation cannot be checked\n",
+			    matrix[k].name, unimplemented[k], NROLES);
 	print_message("authorisation matrix: %d calls, %d mismatches\n", checked, bad);
 	assert_int_equal(bad, 0);
 }
@@ -652,10 +649,10 @@ int main(void)
 {
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_matrix_consistent),
-		cmocka_unit_test(test_matrix_covers_every_rpc),
-		cmocka_unit_test(test_no_session_unauthenticated),
-		cmocka_unit_test(test_matrix),
+	    cmocka_unit_test(test_matrix_consistent),
+	    cmocka_unit_test(test_matrix_covers_every_rpc),
+	    cmocka_unit_test(test_no_session_unauthenticated),
+	    cmocka_unit_test(test_matrix),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

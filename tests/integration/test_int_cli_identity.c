@@ -75,20 +75,19 @@ static void expect_out(const char *what, const struct harness_run *r, const char
 	}
 }
 
-static const char json_check_py[] =
-	"import json, sys\n"
-	"t = sys.stdin.read()\n"
-	"if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
-	"    sys.exit('not exactly one line')\n"
-	"d = json.loads(t)\n"
-	"ok = eval(sys.argv[1])\n"
-	"sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
+static const char json_check_py[] = "import json, sys\n"
+				    "t = sys.stdin.read()\n"
+				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
+				    "    sys.exit('not exactly one line')\n"
+				    "d = json.loads(t)\n"
+				    "ok = eval(sys.argv[1])\n"
+				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
 
 /* stdout is exactly one line of valid JSON, and expr (Python over d) is
  * True. */
 static void json_expect(const char *what, const struct harness_run *r, const char *expr)
 {
-	const char *argv[] = { PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL };
+	const char *argv[] = {PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL};
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
 	if (p.status != 0) {
@@ -108,7 +107,7 @@ static void json_get(const char *what, const struct harness_run *r, const char *
 	snprintf(prog, sizeof prog,
 		 "import json, sys\nd = json.loads(sys.stdin.read())\nsys.stdout.write(str(%s))\n",
 		 expr);
-	const char *argv[] = { PYTHON3, "-S", "-E", "-c", prog, NULL };
+	const char *argv[] = {PYTHON3, "-S", "-E", "-c", prog, NULL};
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
 	if (p.status != 0) {
@@ -400,12 +399,13 @@ static void test_cli_user_list_show(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "user", "show", "cli-l3", "--json");
 	expect_exit("assure user show cli-l3 --json", &r, 0);
-	json_expect("assure user show cli-l3 --json", &r,
-		    "d['username'] == 'cli-l3' and d['display_name'] == 'L3' and "
-		    "d['site'] == 'NORTH' and d['roles'] == ['reviewer'] and "
-		    "d['password_change_required'] is True and d['disabled'] is False and "
-		    "d['version'] > 0 and d['throttled'] is False and d['last_login_at'] is None and "
-		    "isinstance(d['created_at'], str) and d['created_at'].endswith('Z')");
+	json_expect(
+	    "assure user show cli-l3 --json", &r,
+	    "d['username'] == 'cli-l3' and d['display_name'] == 'L3' and "
+	    "d['site'] == 'NORTH' and d['roles'] == ['reviewer'] and "
+	    "d['password_change_required'] is True and d['disabled'] is False and "
+	    "d['version'] > 0 and d['throttled'] is False and d['last_login_at'] is None and "
+	    "isinstance(d['created_at'], str) and d['created_at'].endswith('Z')");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "show", "nobody-here");
 	expect_exit("assure user show nobody-here", &r, 5);
@@ -515,7 +515,8 @@ static void test_cli_user_disable_enable_reset(void **state)
 	expect_exit("assure whoami as cli-d1 after disable", &r, 3);
 	harness_run_free(&r);
 	char *in = line(PW);
-	harness_cli(server.addr, cfg, in, &r, "login", "--user", "cli-d1", "--password-stdin", NULL);
+	harness_cli(server.addr, cfg, in, &r, "login", "--user", "cli-d1", "--password-stdin",
+		    NULL);
 	expect_exit("assure login as disabled cli-d1", &r, 3);
 	expect_err("assure login as disabled cli-d1", &r, "login failed");
 	harness_run_free(&r);
@@ -562,7 +563,8 @@ static void test_cli_user_disable_enable_reset(void **state)
 	harness_cli(server.addr, cfg, NULL, &r, "whoami", NULL);
 	expect_exit("assure whoami as cli-d1 after reset-password", &r, 3);
 	harness_run_free(&r);
-	harness_cli(server.addr, cfg, in, &r, "login", "--user", "cli-d1", "--password-stdin", NULL);
+	harness_cli(server.addr, cfg, in, &r, "login", "--user", "cli-d1", "--password-stdin",
+		    NULL);
 	expect_exit("assure login with the password from before the reset", &r, 3);
 	harness_run_free(&r);
 	char *otp_in = line(otp);
@@ -615,13 +617,13 @@ static void test_cli_roles(void **state)
 	ADMIN(&r, "role", "list", "--json");
 	expect_exit("assure role list --json", &r, 0);
 	json_expect(
-		"assure role list --json", &r,
-		"{'admin', 'case-manager', 'investigator', 'pag-member', 'panel-member', "
-		"'contract-manager', 'reviewer', 'auditor', 'viewer'} <= {x['name'] for x in d} and "
-		"[x['permissions'] for x in d if x['name'] == 'admin'] == [['role.manage', "
-		"'session.manage', 'site.manage', 'user.manage', 'user.read']] and "
-		"[x['permissions'] for x in d if x['name'] == 'auditor'] == [['audit.read']] and "
-		"all(x['builtin'] for x in d if x['name'] in ('admin', 'viewer'))");
+	    "assure role list --json", &r,
+	    "{'admin', 'case-manager', 'investigator', 'pag-member', 'panel-member', "
+	    "'contract-manager', 'reviewer', 'auditor', 'viewer'} <= {x['name'] for x in d} and "
+	    "[x['permissions'] for x in d if x['name'] == 'admin'] == [['role.manage', "
+	    "'session.manage', 'site.manage', 'user.manage', 'user.read']] and "
+	    "[x['permissions'] for x in d if x['name'] == 'auditor'] == [['audit.read']] and "
+	    "all(x['builtin'] for x in d if x['name'] in ('admin', 'viewer'))");
 	harness_run_free(&r);
 	ADMIN(&r, "role", "show", "viewer", "--json");
 	expect_exit("assure role show viewer --json", &r, 0);
@@ -637,9 +639,10 @@ static void test_cli_roles(void **state)
 	ADMIN(&r, "role", "add", "clerk", "--permission", "performer.read", "--permission",
 	      "contract.read", "--description", "Clerk", "--json");
 	expect_exit("assure role add clerk --json", &r, 0);
-	json_expect("assure role add clerk --json", &r,
-		    "d['name'] == 'clerk' and d['builtin'] is False and d['description'] == 'Clerk' "
-		    "and d['permissions'] == ['contract.read', 'performer.read']");
+	json_expect(
+	    "assure role add clerk --json", &r,
+	    "d['name'] == 'clerk' and d['builtin'] is False and d['description'] == 'Clerk' "
+	    "and d['permissions'] == ['contract.read', 'performer.read']");
 	harness_run_free(&r);
 	ADMIN(&r, "role", "add", "clerk", "--permission", "performer.read");
 	expect_exit("assure role add clerk again", &r, 6);
@@ -859,9 +862,9 @@ static void test_cli_unknown_filter_names(void **state)
 	struct harness_run r;
 	int bad = 0;
 	const char *const cases[][5] = {
-		{ "user", "list", "--site", "NOWHERE", NULL },
-		{ "user", "list", "--role", "no-such-role", NULL },
-		{ "session", "list", "--user", "nobody-here", NULL },
+	    {"user", "list", "--site", "NOWHERE", NULL},
+	    {"user", "list", "--role", "no-such-role", NULL},
+	    {"session", "list", "--user", "nobody-here", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		harness_cli(server.addr, admin_cfg, NULL, &r, cases[i][0], cases[i][1], cases[i][2],
@@ -881,12 +884,23 @@ static void test_cli_help(void **state)
 {
 	(void)state;
 	static const char *const cmds[][2] = {
-		{ "user", "add" },	{ "user", "list" },	   { "user", "show" },
-		{ "user", "set" },	{ "user", "disable" },	   { "user", "enable" },
-		{ "user", "reset-password" }, { "role", "list" }, { "role", "show" },
-		{ "role", "add" },	{ "role", "set" },	   { "role", "rm" },
-		{ "permission", "list" }, { "site", "add" },	   { "site", "list" },
-		{ "session", "list" },	{ "session", "revoke" },
+	    {"user", "add"},
+	    {"user", "list"},
+	    {"user", "show"},
+	    {"user", "set"},
+	    {"user", "disable"},
+	    {"user", "enable"},
+	    {"user", "reset-password"},
+	    {"role", "list"},
+	    {"role", "show"},
+	    {"role", "add"},
+	    {"role", "set"},
+	    {"role", "rm"},
+	    {"permission", "list"},
+	    {"site", "add"},
+	    {"site", "list"},
+	    {"session", "list"},
+	    {"session", "revoke"},
 	};
 	char *cfg = new_cfg();
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
@@ -915,16 +929,16 @@ int main(void)
 {
 	harness_guard(300);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cli_site),
-		cmocka_unit_test(test_cli_user_add),
-		cmocka_unit_test(test_cli_user_list_show),
-		cmocka_unit_test(test_cli_user_set),
-		cmocka_unit_test(test_cli_user_disable_enable_reset),
-		cmocka_unit_test(test_cli_roles),
-		cmocka_unit_test(test_cli_login_role),
-		cmocka_unit_test(test_cli_sessions),
-		cmocka_unit_test(test_cli_unknown_filter_names),
-		cmocka_unit_test(test_cli_help),
+	    cmocka_unit_test(test_cli_site),
+	    cmocka_unit_test(test_cli_user_add),
+	    cmocka_unit_test(test_cli_user_list_show),
+	    cmocka_unit_test(test_cli_user_set),
+	    cmocka_unit_test(test_cli_user_disable_enable_reset),
+	    cmocka_unit_test(test_cli_roles),
+	    cmocka_unit_test(test_cli_login_role),
+	    cmocka_unit_test(test_cli_sessions),
+	    cmocka_unit_test(test_cli_unknown_filter_names),
+	    cmocka_unit_test(test_cli_help),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

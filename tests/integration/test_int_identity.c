@@ -64,14 +64,14 @@ static int private_setup(void **state)
 	return 0;
 }
 
-static const char *const mtls_args[] = { "--client-ca", TEST_CERTS_DIR "/ca.crt", NULL };
+static const char *const mtls_args[] = {"--client-ca", TEST_CERTS_DIR "/ca.crt", NULL};
 
 static int mtls_setup(void **state)
 {
 	struct harness_server *s = calloc(1, sizeof *s);
 	assert_non_null(s);
 	*state = s;
-	struct harness_server_opts opts = { .extra_args = mtls_args };
+	struct harness_server_opts opts = {.extra_args = mtls_args};
 	harness_server_start(s, &opts);
 	return 0; /* no users added here: HQ not needed */
 }
@@ -207,15 +207,15 @@ static const struct {
 	const char *name;
 	const char *perms;
 } builtin[] = {
-	{ "admin", "role.manage session.manage site.manage user.manage user.read" },
-	{ "case-manager", "concern.read concern.write performer.read performer.write" },
-	{ "investigator", "concern.investigate concern.read performer.read" },
-	{ "pag-member", "concern.pag concern.read concern.write performer.read" },
-	{ "panel-member", "concern.decide concern.read performer.read" },
-	{ "contract-manager", "contract.read contract.write indicators.manage review.read" },
-	{ "reviewer", "contract.read review.read review.write" },
-	{ "auditor", "audit.read" },
-	{ "viewer", "contract.read performer.read" },
+    {"admin", "role.manage session.manage site.manage user.manage user.read"},
+    {"case-manager", "concern.read concern.write performer.read performer.write"},
+    {"investigator", "concern.investigate concern.read performer.read"},
+    {"pag-member", "concern.pag concern.read concern.write performer.read"},
+    {"panel-member", "concern.decide concern.read performer.read"},
+    {"contract-manager", "contract.read contract.write indicators.manage review.read"},
+    {"reviewer", "contract.read review.read review.write"},
+    {"auditor", "audit.read"},
+    {"viewer", "contract.read performer.read"},
 };
 
 static void test_builtin_roles(void **state)
@@ -245,8 +245,8 @@ static void test_builtin_roles(void **state)
 		}
 		if (!strv_equals(found->permissions, found->n_permissions, builtin[b].perms)) {
 			strv_print(builtin[b].name, found->permissions, found->n_permissions);
-			print_error("RoleList: %s should have exactly (sorted) %s\n", builtin[b].name,
-				    builtin[b].perms);
+			print_error("RoleList: %s should have exactly (sorted) %s\n",
+				    builtin[b].name, builtin[b].perms);
 			bad++;
 		}
 	}
@@ -260,8 +260,8 @@ static void test_builtin_roles(void **state)
 	assert_non_null(resp->role_show->role);
 	assert_true(strv_equals(resp->role_show->role->permissions,
 				resp->role_show->role->n_permissions, builtin[0].perms));
-	assert_true(strv_has(resp->role_show->usernames, resp->role_show->n_usernames,
-			     HARNESS_ADMIN));
+	assert_true(
+	    strv_has(resp->role_show->usernames, resp->role_show->n_usernames, HARNESS_ADMIN));
 	assure__response__free_unpacked(resp, NULL);
 	harness_ireq_role_show(&r, "auditor");
 	resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "RoleShow auditor");
@@ -274,11 +274,11 @@ static void test_builtin_roles(void **state)
 }
 
 static const char *const catalogue[] = {
-	"user.read",	  "user.manage",   "role.manage",	"site.manage",
-	"session.manage", "audit.read",	   "performer.read",	"performer.write",
-	"concern.read",	  "concern.write", "concern.pag",	"concern.investigate",
-	"concern.decide", "contract.read", "contract.write",	"indicators.manage",
-	"review.read",	  "review.write",  "config.manage",
+    "user.read",      "user.manage",   "role.manage",	 "site.manage",
+    "session.manage", "audit.read",    "performer.read", "performer.write",
+    "concern.read",   "concern.write", "concern.pag",	 "concern.investigate",
+    "concern.decide", "contract.read", "contract.write", "indicators.manage",
+    "review.read",    "review.write",  "config.manage",
 };
 
 static void test_permission_list(void **state)
@@ -420,8 +420,8 @@ static void expect_all_wait_for_password_change(struct client *c)
 		Assure__Response *resp = NULL;
 		char *cause = NULL;
 		if (client_call(c, &req, &resp, &cause) != 0)
-			fail_msg("%s while a password change is pending: transport error: %s", f->name,
-				 cause ? cause : "");
+			fail_msg("%s while a password change is pending: transport error: %s",
+				 f->name, cause ? cause : "");
 		free(sub);
 		n++;
 		int got = client_status_code(resp);
@@ -430,10 +430,12 @@ static void expect_all_wait_for_password_change(struct client *c)
 			print_message("%s: not implemented by the server yet\n", f->name);
 			n--;
 		} else if (got != ASSURE__CODE__FAILED_PRECONDITION ||
-		    !harness_contains_ci(client_status_message(resp), "password change required")) {
-			print_error("%s while a password change is pending: expected "
-				    "FAILED_PRECONDITION \"password change required\", got %s: \"%s\"\n",
-				    f->name, harness_code_name(got), client_status_message(resp));
+			   !harness_contains_ci(client_status_message(resp),
+						"password change required")) {
+			print_error(
+			    "%s while a password change is pending: expected "
+			    "FAILED_PRECONDITION \"password change required\", got %s: \"%s\"\n",
+			    f->name, harness_code_name(got), client_status_message(resp));
 			bad++;
 		}
 		assure__response__free_unpacked(resp, NULL);
@@ -511,12 +513,18 @@ static void test_user_add_validation(void **state)
 {
 	struct harness_server *s = *state;
 	struct client *admin = harness_connect_admin(s);
-	static const char *const viewer[] = { "viewer", NULL };
-	static const char *const none[] = { NULL };
-	static const char *const unknown_role[] = { "no-such-role-x", NULL };
+	static const char *const viewer[] = {"viewer", NULL};
+	static const char *const none[] = {NULL};
+	static const char *const unknown_role[] = {"no-such-role-x", NULL};
 	static const char *const bad_names[] = {
-		"Bad Name", "UPPER", "-lead", ".lead", "a/b", "tab\tname", "ünïcode",
-		"a1234567890123456789012345678901234567890123456789012345678901234", /* 65 */
+	    "Bad Name",
+	    "UPPER",
+	    "-lead",
+	    ".lead",
+	    "a/b",
+	    "tab\tname",
+	    "ünïcode",
+	    "a1234567890123456789012345678901234567890123456789012345678901234", /* 65 */
 	};
 	struct harness_ireq r;
 	char what[256];
@@ -530,7 +538,7 @@ static void test_user_add_validation(void **state)
 			    "UserAdd with no username");
 	/* 64 characters is the longest allowed. */
 	static const char longest[] =
-		"a123456789012345678901234567890123456789012345678901234567890123";
+	    "a123456789012345678901234567890123456789012345678901234567890123";
 	assert_int_equal(strlen(longest), 64);
 	harness_add_user(admin, longest, "viewer", "HQ", PW, NULL);
 	harness_add_user(admin, "ok.name_with-1", "viewer", "HQ", PW, NULL);
@@ -548,7 +556,8 @@ static void test_user_add_validation(void **state)
 	harness_iexpect_msg(admin, &r, ASSURE__CODE__NOT_FOUND, "NOSUCHSITE",
 			    "UserAdd with an unknown site");
 	harness_ireq_user_add(&r, "ok.name_with-1", "x", "HQ", viewer, PW);
-	harness_iexpect_code(admin, &r, ASSURE__CODE__ALREADY_EXISTS, "UserAdd of an existing user");
+	harness_iexpect_code(admin, &r, ASSURE__CODE__ALREADY_EXISTS,
+			     "UserAdd of an existing user");
 	harness_ireq_user_add(&r, HARNESS_ADMIN, "x", "HQ", viewer, NULL);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__ALREADY_EXISTS, "UserAdd admin again");
 
@@ -574,7 +583,8 @@ static size_t walk_users(struct client *admin, const char *site, const char *rol
 	for (int guard = 0; guard < 100; guard++) {
 		struct harness_ireq r;
 		harness_ireq_user_list(&r, site, role, st, page_size, token);
-		Assure__Response *resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserList page");
+		Assure__Response *resp =
+		    harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserList page");
 		const Assure__UserListResponse *ul = resp->user_list;
 		assert_non_null(ul);
 		(*pages)++;
@@ -584,10 +594,11 @@ static size_t walk_users(struct client *admin, const char *site, const char *rol
 		for (size_t i = 0; i < ul->n_users; i++) {
 			for (size_t k = 0; k < n && k < max; k++)
 				if (strcmp(names[k], ul->users[i]->username) == 0)
-					fail_msg("UserList (site '%s', role '%s', page_size %u): %s "
-						 "appears twice",
-						 site ? site : "", role ? role : "", page_size,
-						 ul->users[i]->username);
+					fail_msg(
+					    "UserList (site '%s', role '%s', page_size %u): %s "
+					    "appears twice",
+					    site ? site : "", role ? role : "", page_size,
+					    ul->users[i]->username);
 			if (n < max)
 				snprintf(names[n], 64, "%s", ul->users[i]->username);
 			n++;
@@ -642,8 +653,8 @@ static void test_user_list_pages_and_filters(void **state)
 		       &pages);
 	assert_int_equal(n, 7);
 	assert_true(pages >= 3);
-	n = walk_users(admin, "PAGE", NULL, ASSURE__USER_STATE_FILTER__USERS_DISABLED, 1, names,
-		       64, &pages);
+	n = walk_users(admin, "PAGE", NULL, ASSURE__USER_STATE_FILTER__USERS_DISABLED, 1, names, 64,
+		       &pages);
 	assert_int_equal(n, 2);
 	assert_true(names_have(names, n, "page-03") && names_have(names, n, "page-06"));
 	/* Role filter (with site): investigators 06 (disabled) and 07. */
@@ -740,9 +751,9 @@ static void test_user_show_and_set(void **state)
 	assert_int_equal(u->version, v2);
 	assure__response__free_unpacked(resp, NULL);
 
-	static const char *const inv[] = { "investigator", NULL };
-	static const char *const view[] = { "viewer", NULL };
-	static const char *const bogus[] = { "no-such-role", NULL };
+	static const char *const inv[] = {"investigator", NULL};
+	static const char *const view[] = {"viewer", NULL};
+	static const char *const bogus[] = {"no-such-role", NULL};
 	harness_ireq_user_set(&r, "setme", NULL, NULL, inv, NULL, v2);
 	resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserSet --add-role investigator");
 	u = resp->user_set->user;
@@ -759,9 +770,8 @@ static void test_user_show_and_set(void **state)
 
 	/* Nobody is left without a role. */
 	harness_ireq_user_set(&r, "setme", NULL, NULL, NULL, inv, 0);
-	expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
-		       ASSURE__CODE__INVALID_ARGUMENT, "role",
-		       "UserSet --remove-role of the user's only role");
+	expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION, ASSURE__CODE__INVALID_ARGUMENT,
+		       "role", "UserSet --remove-role of the user's only role");
 	u = show_user(admin, "setme", &resp);
 	assert_true(strv_equals(u->roles, u->n_roles, "investigator"));
 	assure__response__free_unpacked(resp, NULL);
@@ -808,7 +818,8 @@ static void test_user_disable_enable(void **state)
 	whoami_code(c1, ASSURE__CODE__UNAUTHENTICATED, "Whoami on dis's first connection");
 	whoami_code(c2, ASSURE__CODE__UNAUTHENTICATED, "Whoami on the resumed connection");
 	harness_ireq_site_list(&r);
-	harness_iexpect_code(c3, &r, ASSURE__CODE__UNAUTHENTICATED, "SiteList on dis's second session");
+	harness_iexpect_code(c3, &r, ASSURE__CODE__UNAUTHENTICATED,
+			     "SiteList on dis's second session");
 	expect_login_failed(c1, "dis", PW, NULL, "Login of a disabled user");
 
 	struct client *c4 = harness_connect_hello(s);
@@ -853,7 +864,7 @@ static void test_user_reset_password(void **state)
 	struct harness_ireq r;
 	harness_ireq_user_reset_password(&r, "resetme");
 	Assure__Response *resp =
-		harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserResetPassword resetme");
+	    harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserResetPassword resetme");
 	const Assure__UserResetPasswordResponse *rp = resp->user_reset_password;
 	assert_non_null(rp);
 	char otp[HARNESS_OTP_MAX];
@@ -865,8 +876,10 @@ static void test_user_reset_password(void **state)
 	assert_true(rp->user->password_change_required);
 	assure__response__free_unpacked(resp, NULL);
 
-	whoami_code(c, ASSURE__CODE__UNAUTHENTICATED, "Whoami on resetme's session after the reset");
-	expect_login_failed(c, "resetme", PW, NULL, "Login with the password from before the reset");
+	whoami_code(c, ASSURE__CODE__UNAUTHENTICATED,
+		    "Whoami on resetme's session after the reset");
+	expect_login_failed(c, "resetme", PW, NULL,
+			    "Login with the password from before the reset");
 	harness_ireq_login(&r, "resetme", otp, NULL);
 	resp = harness_iexpect(c, &r, ASSURE__CODE__OK, "Login with the reset password");
 	assert_true(resp->login->session->password_change_required);
@@ -893,10 +906,10 @@ static void test_user_reset_password(void **state)
 	/* After creation an admin can reset a password but never choose one:
 	 * no request but UserAdd and PasswordChange carries a password. */
 	const ProtobufCMessageDescriptor *const admin_ops[] = {
-		&assure__user_set_request__descriptor,
-		&assure__user_reset_password_request__descriptor,
-		&assure__user_enable_request__descriptor,
-		&assure__user_disable_request__descriptor,
+	    &assure__user_set_request__descriptor,
+	    &assure__user_reset_password_request__descriptor,
+	    &assure__user_enable_request__descriptor,
+	    &assure__user_disable_request__descriptor,
 	};
 	for (size_t i = 0; i < sizeof admin_ops / sizeof admin_ops[0]; i++)
 		for (unsigned f = 0; f < admin_ops[i]->n_fields; f++)
@@ -910,7 +923,7 @@ static void test_user_reset_password(void **state)
 static void make_password(char *buf, size_t len, unsigned seed)
 {
 	static const char alphabet[] =
-		"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.!#%+=";
+	    "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.!#%+=";
 	uint32_t x = seed * 2654435761u + 12345u;
 	for (size_t i = 0; i < len; i++) {
 		x ^= x << 13;
@@ -924,7 +937,7 @@ static void make_password(char *buf, size_t len, unsigned seed)
 static void policy_add(struct client *admin, const char *user, const char *password, int code,
 		       const char *what)
 {
-	static const char *const viewer[] = { "viewer", NULL };
+	static const char *const viewer[] = {"viewer", NULL};
 	struct harness_ireq r;
 	harness_ireq_user_add(&r, user, "Policy", "HQ", viewer, password);
 	Assure__Response *resp = harness_iexpect(admin, &r, code, what);
@@ -958,8 +971,8 @@ static void test_password_policy(void **state)
 	policy_add(admin, "pol-empty", "", ASSURE__CODE__OK,
 		   "no password (the server makes a one-time one)");
 
-	static const char *const common[] = { "password1234", "123456789012", "qwertyuiopas",
-					      "aaaaaaaaaaaa" };
+	static const char *const common[] = {"password1234", "123456789012", "qwertyuiopas",
+					     "aaaaaaaaaaaa"};
 	char what[128];
 	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
 		snprintf(what, sizeof what, "common password '%s'", common[i]);
@@ -977,9 +990,11 @@ static void test_password_policy(void **state)
 	/* The same rules on a change of one's own password. */
 	struct harness_ireq r;
 	harness_ireq_password_change(&r, pw, "k7#Qm2$vLp9");
-	harness_iexpect_code(c, &r, ASSURE__CODE__INVALID_ARGUMENT, "PasswordChange to 11 characters");
+	harness_iexpect_code(c, &r, ASSURE__CODE__INVALID_ARGUMENT,
+			     "PasswordChange to 11 characters");
 	harness_ireq_password_change(&r, pw, "password1234");
-	harness_iexpect_code(c, &r, ASSURE__CODE__INVALID_ARGUMENT, "PasswordChange to password1234");
+	harness_iexpect_code(c, &r, ASSURE__CODE__INVALID_ARGUMENT,
+			     "PasswordChange to password1234");
 	harness_ireq_password_change(&r, pw, "my-pol-1024-password-x");
 	harness_iexpect_code(c, &r, ASSURE__CODE__INVALID_ARGUMENT,
 			     "PasswordChange to one containing the user name");
@@ -1000,8 +1015,8 @@ static void test_password_hashes_are_argon2id(void **state)
 		print_message("no /usr/bin/sqlite3: skipped\n");
 		skip();
 	}
-	const char *argv[] = { "/usr/bin/sqlite3", "-readonly", s->db,
-			       "SELECT username || ' ' || password_hash FROM users", NULL };
+	const char *argv[] = {"/usr/bin/sqlite3", "-readonly", s->db,
+			      "SELECT username || ' ' || password_hash FROM users", NULL};
 	struct harness_run r;
 	assert_int_equal(harness_run_argv(argv, NULL, NULL, 20000, &r), 0);
 	if (r.status != 0)
@@ -1139,7 +1154,8 @@ static void test_sessions_list_and_revoke(void **state)
 	resp = harness_iexpect(a2, &r, ASSURE__CODE__OK, "SessionRevoke of a1's session from a2");
 	assert_int_equal(resp->session_revoke->revoked, 1);
 	assure__response__free_unpacked(resp, NULL);
-	whoami_code(a1, ASSURE__CODE__UNAUTHENTICATED, "Whoami on a1 after its session was revoked");
+	whoami_code(a1, ASSURE__CODE__UNAUTHENTICATED,
+		    "Whoami on a1 after its session was revoked");
 	whoami_code(a3, ASSURE__CODE__UNAUTHENTICATED,
 		    "Whoami on a3 (same session) after the revoke");
 	whoami_code(a2, ASSURE__CODE__OK, "Whoami on a2 after revoking a1");
@@ -1152,7 +1168,8 @@ static void test_sessions_list_and_revoke(void **state)
 	assure__response__free_unpacked(resp, NULL);
 	whoami_code(a2, ASSURE__CODE__UNAUTHENTICATED, "Whoami on a2 after revoke --user");
 	harness_ireq_site_list(&r);
-	harness_iexpect_code(a4, &r, ASSURE__CODE__UNAUTHENTICATED, "SiteList on a4 after revoke --user");
+	harness_iexpect_code(a4, &r, ASSURE__CODE__UNAUTHENTICATED,
+			     "SiteList on a4 after revoke --user");
 	assert_int_equal(count_sessions(admin, "sess-a", NULL, NULL), 0);
 
 	/* Revoking one's own current session ends it like a logout. */
@@ -1182,8 +1199,8 @@ static void test_no_self_administration(void **state)
 {
 	struct harness_server *s = *state;
 	struct client *admin = harness_connect_admin(s);
-	static const char *const viewer[] = { "viewer", NULL };
-	static const char *const adm[] = { "admin", NULL };
+	static const char *const viewer[] = {"viewer", NULL};
+	static const char *const adm[] = {"admin", NULL};
 	struct harness_ireq r;
 
 	harness_ireq_user_set(&r, HARNESS_ADMIN, NULL, NULL, viewer, NULL, 0);
@@ -1191,7 +1208,8 @@ static void test_no_self_administration(void **state)
 		       ASSURE__CODE__FAILED_PRECONDITION, "own", "UserSet self --add-role viewer");
 	harness_ireq_user_set(&r, HARNESS_ADMIN, NULL, NULL, NULL, adm, 0);
 	expect_refused(admin, &r, ASSURE__CODE__PERMISSION_DENIED,
-		       ASSURE__CODE__FAILED_PRECONDITION, "own", "UserSet self --remove-role admin");
+		       ASSURE__CODE__FAILED_PRECONDITION, "own",
+		       "UserSet self --remove-role admin");
 	harness_ireq_user_reset_password(&r, HARNESS_ADMIN);
 	expect_refused(admin, &r, ASSURE__CODE__PERMISSION_DENIED,
 		       ASSURE__CODE__FAILED_PRECONDITION, NULL, "UserResetPassword self");
@@ -1234,8 +1252,8 @@ static void test_last_admin(void **state)
 {
 	struct harness_server *s = *state;
 	struct client *admin = harness_connect_admin(s);
-	static const char *const um_perms[] = { "user.read", "user.manage", NULL };
-	static const char *const adm[] = { "admin", NULL };
+	static const char *const um_perms[] = {"user.read", "user.manage", NULL};
+	static const char *const adm[] = {"admin", NULL};
 	role_add(admin, "user-manager", um_perms);
 	harness_add_user(admin, "um", "user-manager", "HQ", PW, NULL);
 	struct client *um = harness_connect_login(s, "um", PW, NULL, NULL);
@@ -1267,7 +1285,7 @@ static void test_last_admin(void **state)
 	/* Back to two enabled admins: now admin2 may lose admin. */
 	harness_ireq_user_enable(&r, HARNESS_ADMIN);
 	harness_iexpect_code(a2, &r, ASSURE__CODE__OK, "UserEnable admin by admin2");
-	static const char *const viewer[] = { "viewer", NULL };
+	static const char *const viewer[] = {"viewer", NULL};
 	harness_ireq_user_set(&r, "admin2", NULL, NULL, viewer, adm, 0);
 	harness_iexpect_code(um, &r, ASSURE__CODE__OK,
 			     "UserSet admin2 --add-role viewer --remove-role admin (two admins)");
@@ -1288,17 +1306,17 @@ static void test_custom_roles(void **state)
 {
 	struct harness_server *s = *state;
 	struct client *admin = harness_connect_admin(s);
-	static const char *const clerk[] = { "performer.read", "contract.read", NULL };
-	static const char *const unknown[] = { "performer.read", "concern.frobnicate", NULL };
-	static const char *const mix1[] = { "user.manage", "concern.read", NULL };
-	static const char *const mix2[] = { "site.manage", "review.read", NULL };
-	static const char *const mix3[] = { "role.manage", "audit.read", NULL };
-	static const char *const mix4[] = { "session.manage", "performer.read", NULL };
-	static const char *const audit_mix[] = { "audit.read", "performer.read", NULL };
-	static const char *const review[] = { "review.read", NULL };
-	static const char *const contract[] = { "contract.read", NULL };
-	static const char *const umanage[] = { "user.manage", NULL };
-	static const char *const cread[] = { "concern.read", NULL };
+	static const char *const clerk[] = {"performer.read", "contract.read", NULL};
+	static const char *const unknown[] = {"performer.read", "concern.frobnicate", NULL};
+	static const char *const mix1[] = {"user.manage", "concern.read", NULL};
+	static const char *const mix2[] = {"site.manage", "review.read", NULL};
+	static const char *const mix3[] = {"role.manage", "audit.read", NULL};
+	static const char *const mix4[] = {"session.manage", "performer.read", NULL};
+	static const char *const audit_mix[] = {"audit.read", "performer.read", NULL};
+	static const char *const review[] = {"review.read", NULL};
+	static const char *const contract[] = {"contract.read", NULL};
+	static const char *const umanage[] = {"user.manage", NULL};
+	static const char *const cread[] = {"concern.read", NULL};
 	struct harness_ireq r;
 
 	harness_ireq_role_add(&r, "clerk-x", "Clerk", clerk);
@@ -1308,8 +1326,8 @@ static void test_custom_roles(void **state)
 	assert_non_null(role);
 	assert_string_equal(role->name, "clerk-x");
 	assert_false(role->builtin);
-	assert_true(strv_equals(role->permissions, role->n_permissions,
-				"contract.read performer.read"));
+	assert_true(
+	    strv_equals(role->permissions, role->n_permissions, "contract.read performer.read"));
 	assure__response__free_unpacked(resp, NULL);
 
 	harness_ireq_role_add(&r, "clerk-x", "again", clerk);
@@ -1317,8 +1335,13 @@ static void test_custom_roles(void **state)
 	harness_ireq_role_add(&r, "viewer", "again", clerk);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__ALREADY_EXISTS, "RoleAdd viewer (built-in)");
 	static const char *const bad_names[] = {
-		"Clerk", "1clerk", "clerk x", "clerk_x", "", "-clerk",
-		"a1234567890123456789012345678901234567890", /* 41 */
+	    "Clerk",
+	    "1clerk",
+	    "clerk x",
+	    "clerk_x",
+	    "",
+	    "-clerk",
+	    "a1234567890123456789012345678901234567890", /* 41 */
 	};
 	char what[160];
 	for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
@@ -1331,7 +1354,7 @@ static void test_custom_roles(void **state)
 			    "RoleAdd with an unknown permission");
 
 	/* Identity administration never mixes with content; audit.read alone. */
-	const char *const *mixes[] = { mix1, mix2, mix3, mix4, audit_mix };
+	const char *const *mixes[] = {mix1, mix2, mix3, mix4, audit_mix};
 	for (size_t i = 0; i < sizeof mixes / sizeof mixes[0]; i++) {
 		harness_ireq_role_add(&r, "mixed", "x", mixes[i]);
 		snprintf(what, sizeof what, "RoleAdd mixed {%s, %s}", mixes[i][0], mixes[i][1]);
@@ -1348,7 +1371,7 @@ static void test_custom_roles(void **state)
 	harness_ireq_role_set(&r, "viewer", "new description", NULL, NULL);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
 			     "RoleSet viewer --description");
-	harness_ireq_role_set(&r, "auditor", NULL, NULL, (const char *const[]){ "audit.read", NULL });
+	harness_ireq_role_set(&r, "auditor", NULL, NULL, (const char *const[]){"audit.read", NULL});
 	harness_iexpect_code(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
 			     "RoleSet auditor --remove-permission audit.read");
 	harness_ireq_role_remove(&r, "viewer");
@@ -1362,14 +1385,14 @@ static void test_custom_roles(void **state)
 			       "RoleSet clerk-x --add-permission review.read "
 			       "--remove-permission contract.read");
 	role = resp->role_set->role;
-	assert_true(strv_equals(role->permissions, role->n_permissions,
-				"performer.read review.read"));
+	assert_true(
+	    strv_equals(role->permissions, role->n_permissions, "performer.read review.read"));
 	assure__response__free_unpacked(resp, NULL);
 	harness_ireq_role_set(&r, "clerk-x", NULL, umanage, NULL);
 	expect_refused(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
 		       ASSURE__CODE__FAILED_PRECONDITION, NULL,
 		       "RoleSet clerk-x --add-permission user.manage");
-	harness_ireq_role_set(&r, "clerk-x", NULL, (const char *const[]){ "no.such", NULL }, NULL);
+	harness_ireq_role_set(&r, "clerk-x", NULL, (const char *const[]){"no.such", NULL}, NULL);
 	harness_iexpect_msg(admin, &r, ASSURE__CODE__INVALID_ARGUMENT, "no.such",
 			    "RoleSet clerk-x --add-permission no.such");
 	harness_ireq_role_set(&r, "no-such-role", "x", NULL, NULL);
@@ -1382,8 +1405,8 @@ static void test_custom_roles(void **state)
 	harness_ireq_role_show(&r, "clerk-x");
 	resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "RoleShow clerk-x");
 	assert_int_equal(resp->role_show->role->users, 1);
-	assert_true(strv_equals(resp->role_show->usernames, resp->role_show->n_usernames,
-				"clerk-user"));
+	assert_true(
+	    strv_equals(resp->role_show->usernames, resp->role_show->n_usernames, "clerk-user"));
 	assure__response__free_unpacked(resp, NULL);
 	harness_ireq_role_remove(&r, "clerk-x");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__FAILED_PRECONDITION,
@@ -1404,8 +1427,8 @@ static void test_role_change_reaches_live_sessions(void **state)
 {
 	struct harness_server *s = *state;
 	struct client *admin = harness_connect_admin(s);
-	static const char *const ur[] = { "user.read", NULL };
-	static const char *const pr[] = { "performer.read", NULL };
+	static const char *const ur[] = {"user.read", NULL};
+	static const char *const pr[] = {"performer.read", NULL};
 	role_add(admin, "live-reader", ur);
 	harness_add_user(admin, "live-u", "live-reader", "HQ", PW, NULL);
 	struct client *c = harness_connect_login(s, "live-u", PW, NULL, NULL);
@@ -1445,7 +1468,7 @@ static void test_sites(void **state)
 	harness_iexpect_code(admin, &r, ASSURE__CODE__ALREADY_EXISTS, "SiteAdd NORTH-1 again");
 	harness_ireq_site_add(&r, "north-1", "again");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__ALREADY_EXISTS, "SiteAdd north-1 again");
-	static const char *const bad[] = { "", "bad code", "-LEAD", "A_B", "ABCDEFGHIJKLMNOPQ" };
+	static const char *const bad[] = {"", "bad code", "-LEAD", "A_B", "ABCDEFGHIJKLMNOPQ"};
 	char what[128];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		harness_ireq_site_add(&r, bad[i], "x");
@@ -1538,27 +1561,27 @@ int main(void)
 {
 	harness_guard(300);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builtin_roles),
-		cmocka_unit_test(test_permission_list),
-		cmocka_unit_test(test_login_role_selection),
-		cmocka_unit_test(test_user_add_one_time_password),
-		cmocka_unit_test(test_user_add_validation),
-		cmocka_unit_test(test_user_list_pages_and_filters),
-		cmocka_unit_test(test_unknown_names_in_filters),
-		cmocka_unit_test(test_user_show_and_set),
-		cmocka_unit_test(test_user_disable_enable),
-		cmocka_unit_test(test_user_reset_password),
-		cmocka_unit_test(test_password_policy),
-		cmocka_unit_test(test_password_hashes_are_argon2id),
-		cmocka_unit_test(test_login_failures_alike),
-		cmocka_unit_test(test_sessions_list_and_revoke),
-		cmocka_unit_test(test_custom_roles),
-		cmocka_unit_test(test_role_change_reaches_live_sessions),
-		cmocka_unit_test(test_sites),
-		cmocka_unit_test_setup_teardown(test_no_self_administration, private_setup,
-						private_teardown),
-		cmocka_unit_test_setup_teardown(test_last_admin, private_setup, private_teardown),
-		cmocka_unit_test_setup_teardown(test_mutual_tls, mtls_setup, private_teardown),
+	    cmocka_unit_test(test_builtin_roles),
+	    cmocka_unit_test(test_permission_list),
+	    cmocka_unit_test(test_login_role_selection),
+	    cmocka_unit_test(test_user_add_one_time_password),
+	    cmocka_unit_test(test_user_add_validation),
+	    cmocka_unit_test(test_user_list_pages_and_filters),
+	    cmocka_unit_test(test_unknown_names_in_filters),
+	    cmocka_unit_test(test_user_show_and_set),
+	    cmocka_unit_test(test_user_disable_enable),
+	    cmocka_unit_test(test_user_reset_password),
+	    cmocka_unit_test(test_password_policy),
+	    cmocka_unit_test(test_password_hashes_are_argon2id),
+	    cmocka_unit_test(test_login_failures_alike),
+	    cmocka_unit_test(test_sessions_list_and_revoke),
+	    cmocka_unit_test(test_custom_roles),
+	    cmocka_unit_test(test_role_change_reaches_live_sessions),
+	    cmocka_unit_test(test_sites),
+	    cmocka_unit_test_setup_teardown(test_no_self_administration, private_setup,
+					    private_teardown),
+	    cmocka_unit_test_setup_teardown(test_last_admin, private_setup, private_teardown),
+	    cmocka_unit_test_setup_teardown(test_mutual_tls, mtls_setup, private_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

@@ -47,7 +47,7 @@ static int clock_setup_args(void **state, const char *const *args)
 	struct clock_server *cs = calloc(1, sizeof *cs);
 	assert_non_null(cs);
 	*state = cs;
-	struct harness_server_opts opts = { .extra_args = args };
+	struct harness_server_opts opts = {.extra_args = args};
 	harness_server_start_clock(&cs->s, &cs->clk, &opts);
 	/* Users need a site. */
 	struct client *admin = harness_connect_admin(&cs->s);
@@ -59,8 +59,7 @@ static int clock_setup_args(void **state, const char *const *args)
 }
 
 /* The throttling tests keep an admin session open across hours of clock. */
-static const char *const long_sessions[] = { "--session-idle", "12h", "--session-max", "48h",
-					     NULL };
+static const char *const long_sessions[] = {"--session-idle", "12h", "--session-max", "48h", NULL};
 
 static int throttle_setup(void **state)
 {
@@ -72,8 +71,7 @@ static int clock_setup(void **state)
 	return clock_setup_args(state, NULL);
 }
 
-static const char *const short_sessions[] = { "--session-idle", "5m", "--session-max", "1h",
-					       NULL };
+static const char *const short_sessions[] = {"--session-idle", "5m", "--session-max", "1h", NULL};
 
 static int short_setup(void **state)
 {
@@ -92,8 +90,7 @@ static int clock_teardown(void **state)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void login_failed(struct client *c, const char *user, const char *password,
-			 const char *what)
+static void login_failed(struct client *c, const char *user, const char *password, const char *what)
 {
 	struct harness_ireq r;
 	harness_ireq_login(&r, user, password, NULL);
@@ -229,10 +226,11 @@ static void test_backoff_exponential_and_capped(void **state)
 		if (prev > 0 && prev < CAP_MS) {
 			int64_t want = 2 * prev < CAP_MS ? 2 * prev : CAP_MS;
 			if (d < want - SEC || d > want + SEC)
-				fail_msg("back-off after %d failures is %lld s; after %d it was %lld s: "
-					 "expected %lld s (doubling, capped at 900 s)",
-					 failures, (long long)(d / SEC), failures - 1,
-					 (long long)(prev / SEC), (long long)(want / SEC));
+				fail_msg(
+				    "back-off after %d failures is %lld s; after %d it was %lld s: "
+				    "expected %lld s (doubling, capped at 900 s)",
+				    failures, (long long)(d / SEC), failures - 1,
+				    (long long)(prev / SEC), (long long)(want / SEC));
 		}
 		if (d >= CAP_MS - SEC)
 			capped++;
@@ -328,8 +326,8 @@ static void test_idle_expiry(void **state)
 	Assure__Response *resp = harness_login(c, HARNESS_ADMIN, s->password, token);
 	const Assure__SessionInfo *si = resp->login->session;
 	int64_t now_s = cs->clk.now_ms / 1000;
-	print_message("clock %lld, created %lld, idle expiry %lld, expiry %lld\n",
-		      (long long)now_s, (long long)si->created_at, (long long)si->idle_expires_at,
+	print_message("clock %lld, created %lld, idle expiry %lld, expiry %lld\n", (long long)now_s,
+		      (long long)si->created_at, (long long)si->idle_expires_at,
 		      (long long)si->expires_at);
 	/* The session's times come from the server's clock (the file). */
 	assert_true(llabs(si->created_at - now_s) <= 2);
@@ -435,18 +433,17 @@ int main(void)
 {
 	harness_guard(300);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_five_failures_then_backoff, throttle_setup,
-						clock_teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_exponential_and_capped, throttle_setup,
-						clock_teardown),
-		cmocka_unit_test_setup_teardown(test_no_enumeration, throttle_setup, clock_teardown),
-		cmocka_unit_test_setup_teardown(test_per_address_limit, throttle_setup,
-						clock_teardown),
-		cmocka_unit_test_setup_teardown(test_idle_expiry, clock_setup, clock_teardown),
-		cmocka_unit_test_setup_teardown(test_absolute_expiry, clock_setup, clock_teardown),
-		cmocka_unit_test_setup_teardown(test_configured_limits, short_setup, clock_teardown),
-		cmocka_unit_test_setup_teardown(test_expiry_survives_restart, clock_setup,
-						clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_five_failures_then_backoff, throttle_setup,
+					    clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_backoff_exponential_and_capped, throttle_setup,
+					    clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_no_enumeration, throttle_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_per_address_limit, throttle_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_idle_expiry, clock_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_absolute_expiry, clock_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_configured_limits, short_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_expiry_survives_restart, clock_setup,
+					    clock_teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	return harness_finish(failed);

@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 #include <openssl/sha.h>
 
@@ -416,7 +420,32 @@ static void test_split(void **state)
 		assert_int_equal(merkle_split(n), ref_split(n));
 	assert_int_equal(merkle_split((1ull << 40) + 1), 1ull << 40);
 	assert_int_equal(merkle_split(1ull << 40), 1ull << 39);
-	assert_int_equal(merkle_split(UINT64_MAX), 1ull << 63);
+	assert_int_equal(merkle_split(1ull << 63), 1ull << 62);
+}
+
+/* Sizes above 2^63: the answer is 2^63. Run in a child under an alarm,
+ * because a doubling loop that overflows never ends. */
+static void test_split_top_bit(void **state)
+{
+	(void)state;
+	const uint64_t ns[] = {(1ull << 63) + 1, UINT64_MAX};
+	for (size_t i = 0; i < 2; i++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			alarm(2);
+			_exit(merkle_split(ns[i]) == 1ull << 63 ? 0 : 1);
+		}
+		int st = 0;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+			fail_msg("merkle_split(%llu) did not return within 2 s (the doubling "
+				 "k << 1 overflows to 0 and loops for ever)",
+				 (unsigned long long)ns[i]);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			fail_msg("merkle_split(%llu) is not 2^63", (unsigned long long)ns[i]);
+	}
 }
 
 /* ---- frontier ----------------------------------------------------------------- */
@@ -592,7 +621,8 @@ static void check_inclusion(uint64_t i, uint64_t n, const merkle_hash root, int 
 		assert_false(merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)proof + 1,
 						     len - 1, root));
 	}
-	memcpy(p, proof, len * 32);
+	if (len > 0)
+		memcpy(p, proof, len * 32);
 	memcpy(p[len], leaves[0], 32);
 	assert_false(merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)p, len + 1, root));
 	/* Another leaf of the same tree at this index. */
@@ -766,7 +796,8 @@ static void check_consistency(uint64_t m, uint64_t n, int flips_all)
 		assert_false(merkle_verify_consistency(m, n, old_root, new_root,
 						       (const merkle_hash *)proof + 1, len - 1));
 	}
-	memcpy(p, proof, len * 32);
+	if (len > 0)
+		memcpy(p, proof, len * 32);
 	memcpy(p[len], leaves[0], 32);
 	assert_false(merkle_verify_consistency(m, n, old_root, new_root, (const merkle_hash *)p,
 					       len + 1));
@@ -890,6 +921,7 @@ int main(void)
 	    cmocka_unit_test(test_rfc6962_vectors),
 	    cmocka_unit_test(test_leaf_and_node_hash),
 	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_split_top_bit),
 	    cmocka_unit_test(test_frontier_root_every_size),
 	    cmocka_unit_test(test_frontier_on_node),
 	    cmocka_unit_test(test_inclusion_proofs),
