@@ -221,9 +221,8 @@ static int resolve_connection(struct opts *o, const char *flags[4])
 		}
 		const struct config_entry *e = file != NULL ? config_find(file, keys[k]) : NULL;
 		if (e != NULL && *e->value != '\0')
-			*outs[k] = k == 0 || e->value[0] == '/'
-				       ? xstrdup(e->value)
-				       : xasprintf("%s/%s", dir, e->value);
+			*outs[k] = k == 0 || e->value[0] == '/' ? xstrdup(e->value)
+								: xasprintf("%s/%s", dir, e->value);
 	}
 	config_free(file);
 	free(dir);
@@ -247,11 +246,16 @@ static int parse_args(int argc, char **argv, struct opts *o, int *log_level)
 		const char *name;
 		const char **slot;
 	} valued[] = {
-	    {"state-dir", &o->state_dir}, {"user", &o->user},
-	    {"password-file", &o->password_file}, {"jsonl", &o->jsonl_dir},
-	    {"syslog", &o->syslog_url},	      {"syslog-ca", &o->syslog_ca},
-	    {"server", &conn[0]},	      {"ca", &conn[1]},
-	    {"cert", &conn[2]},		      {"key", &conn[3]},
+	    {"state-dir", &o->state_dir},
+	    {"user", &o->user},
+	    {"password-file", &o->password_file},
+	    {"jsonl", &o->jsonl_dir},
+	    {"syslog", &o->syslog_url},
+	    {"syslog-ca", &o->syslog_ca},
+	    {"server", &conn[0]},
+	    {"ca", &conn[1]},
+	    {"cert", &conn[2]},
+	    {"key", &conn[3]},
 	};
 	const char *level = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -270,20 +274,22 @@ static int parse_args(int argc, char **argv, struct opts *o, int *log_level)
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0) {
-			fprintf(stderr, "assure-audit: unexpected argument \"%s\" (see --help)\n", a);
+			fprintf(stderr, "assure-audit: unexpected argument \"%s\" (see --help)\n",
+				a);
 			return EXIT_CODE_USAGE;
 		}
 		const char *name = a + 2, *eq = strchr(name, '=');
 		size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
 		const char **slot = NULL;
 		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
-			if (strlen(valued[k].name) == len && strncmp(valued[k].name, name, len) == 0)
+			if (strlen(valued[k].name) == len &&
+			    strncmp(valued[k].name, name, len) == 0)
 				slot = valued[k].slot;
 		if (len == 9 && strncmp(name, "log-level", 9) == 0)
 			slot = &level;
 		if (slot == NULL) {
-			fprintf(stderr, "assure-audit: unknown flag --%.*s (see --help)\n", (int)len,
-				name);
+			fprintf(stderr, "assure-audit: unknown flag --%.*s (see --help)\n",
+				(int)len, name);
 			return EXIT_CODE_USAGE;
 		}
 		const char *value;
@@ -320,13 +326,24 @@ static int parse_args(int argc, char **argv, struct opts *o, int *log_level)
 		return EXIT_CODE_USAGE;
 	}
 	if (level != NULL && (*log_level = log_level_parse(level)) < 0) {
-		fprintf(stderr, "assure-audit: --log-level: \"%s\" is not debug, info, warn or "
-				"error\n",
+		fprintf(stderr,
+			"assure-audit: --log-level: \"%s\" is not debug, info, warn or "
+			"error\n",
 			level);
 		return EXIT_CODE_USAGE;
 	}
 	if (resolve_connection(o, conn) < 0)
 		return EXIT_CODE_USAGE;
+	/* A missing file would otherwise be retried for ever as if the
+	 * network were down. */
+	const char *files[] = {o->ca, o->cert, o->key, o->syslog_ca};
+	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+		if (files[k] != NULL && access(files[k], R_OK) < 0) {
+			fprintf(stderr, "assure-audit: cannot read %s: %s\n", files[k],
+				strerror(errno));
+			return EXIT_CODE_USAGE;
+		}
+	}
 	return 0;
 }
 
@@ -381,8 +398,9 @@ static int read_password_file(const char *path, char *buf, size_t size)
 	if (len > 0 && buf[len - 1] == '\r')
 		buf[--len] = '\0';
 	if (len == 0) {
-		fprintf(stderr, "assure-audit: password file %s has no password on its first "
-				"line\n",
+		fprintf(stderr,
+			"assure-audit: password file %s has no password on its first "
+			"line\n",
 			path);
 		return -1;
 	}
@@ -540,7 +558,8 @@ static enum run_result check_key(struct aa *aa, struct client *c)
 	int code = client_status_code(resp);
 	enum run_result r = RUN_DONE;
 	if (code == ASSURE__CODE__NOT_FOUND) {
-		log_info("assure-audit: no checkpoint signed yet; the key is pinned with the first");
+		log_info(
+		    "assure-audit: no checkpoint signed yet; the key is pinned with the first");
 	} else if (code != ASSURE__CODE__OK) {
 		r = status_result(aa, resp, "fetching the audit key");
 	} else if (resp->result_case != ASSURE__RESPONSE__RESULT_AUDIT_CHECKPOINT ||
@@ -554,11 +573,12 @@ static enum run_result check_key(struct aa *aa, struct client *c)
 		char *cause = NULL;
 		if (aa->st.has_pub) {
 			if (memcmp(aa->st.pub, cr->public_key.data, HASH_ED25519_PUB_LEN) != 0)
-				r = fatal(aa, AUDIT_EXIT_NOT_INTACT,
-					  "audit trail NOT intact: the server's audit key is not the "
-					  "one pinned in %s/state; if the key was replaced on "
-					  "purpose, move the state directory away and start again",
-					  aa->o.state_dir);
+				r = fatal(
+				    aa, AUDIT_EXIT_NOT_INTACT,
+				    "audit trail NOT intact: the server's audit key is not the "
+				    "one pinned in %s/state; if the key was replaced on "
+				    "purpose, move the state directory away and start again",
+				    aa->o.state_dir);
 			else if (strcmp(aa->st.origin, origin) != 0)
 				r = fatal(aa, AUDIT_EXIT_NOT_INTACT,
 					  "audit trail NOT intact: the server's log is '%s', not "
@@ -653,9 +673,10 @@ static void pending_clear(struct aa *aa)
 static void pending_add(struct aa *aa, const Assure__Checkpoint *cp)
 {
 	if (aa->npending == AA_PENDING_MAX) {
-		log_warn("assure-audit: too many checkpoints ahead of the records; dropping the one "
-			 "at size %" PRIu64,
-			 cp->tree_size);
+		log_warn(
+		    "assure-audit: too many checkpoints ahead of the records; dropping the one "
+		    "at size %" PRIu64,
+		    cp->tree_size);
 		return;
 	}
 	/* Kept sorted by size: the server sends them in order, but a
@@ -685,8 +706,8 @@ static enum cp_result check_pending(struct aa *aa, const struct merkle_frontier 
 		merkle_frontier_root(f, root);
 		int exact = cp->tree_size == f->size;
 		if (!exact)
-			log_warn("assure-audit: checkpoint at size %" PRIu64 " came after record %" PRIu64
-				 "; only its signature is checked",
+			log_warn("assure-audit: checkpoint at size %" PRIu64
+				 " came after record %" PRIu64 "; only its signature is checked",
 				 cp->tree_size, f->size);
 		if (audit_checkpoint_check(cp, aa->st.origin, aa->st.pub, exact ? root : NULL,
 					   cause) < 0)
@@ -928,11 +949,13 @@ static void logout(struct client *c)
 	free(cause);
 }
 
-/* Connects and follows until something ends it. *progress is set when at
- * least one batch arrived (so back-off starts again from the minimum). */
+/* Connects and follows until something ends it. *progress is set when the
+ * cursor moved (so back-off starts again from the minimum); a batch that
+ * arrives but cannot be written is no progress. */
 static enum run_result run_connection(struct aa *aa, int *progress)
 {
 	*progress = 0;
+	uint64_t start_seq = aa->st.seq;
 	pending_clear(aa);
 	struct client *c = NULL;
 	enum run_result r = open_session(aa, &c);
@@ -976,7 +999,8 @@ static enum run_result run_connection(struct aa *aa, int *progress)
 			break;
 		}
 		if (resp->id != req.id) {
-			int conn_error = resp->id == 0 && client_status_code(resp) != ASSURE__CODE__OK;
+			int conn_error =
+			    resp->id == 0 && client_status_code(resp) != ASSURE__CODE__OK;
 			if (conn_error)
 				log_warn("assure-audit: server: %s", client_status_message(resp));
 			assure__response__free_unpacked(resp, NULL);
@@ -993,8 +1017,8 @@ static enum run_result run_connection(struct aa *aa, int *progress)
 		}
 		if (resp->result_case == ASSURE__RESPONSE__RESULT_AUDIT_BATCH &&
 		    resp->audit_batch != NULL) {
-			*progress = 1;
 			r = process_batch(aa, resp->audit_batch);
+			*progress = aa->st.seq > start_seq;
 		}
 		assure__response__free_unpacked(resp, NULL);
 		if (r != RUN_DONE)
@@ -1115,13 +1139,14 @@ static int run(struct aa *aa)
 		log_info("assure-audit: resuming after record %" PRIu64, aa->st.seq);
 
 	int64_t backoff = AA_BACKOFF_MIN_MS;
-	int failures = 0;
+	int failures = 0, quick = 0;
 	for (;;) {
 		int progress = 0;
 		enum run_result r = run_connection(aa, &progress);
 		if (progress) {
 			backoff = AA_BACKOFF_MIN_MS;
 			failures = 0;
+			quick = 0;
 		}
 		switch (r) {
 		case RUN_DONE:
@@ -1135,14 +1160,19 @@ static int run(struct aa *aa)
 		case RUN_FATAL:
 			return aa->exit_code;
 		case RUN_RECONNECT:
-			continue;
+			/* At once, but not in a tight loop if the server keeps
+			 * ending fresh sessions. */
+			if (++quick < 3)
+				continue;
+			break;
 		case RUN_RETRY:
 			break;
 		}
 		if (!aa->o.follow && ++failures >= AA_ONESHOT_TRIES) {
-			log_error("assure-audit: giving up after %d attempts; the cursor is at record "
-				  "%" PRIu64,
-				  failures, aa->st.seq);
+			log_error(
+			    "assure-audit: giving up after %d attempts; the cursor is at record "
+			    "%" PRIu64,
+			    failures, aa->st.seq);
 			return EXIT_CODE_UNAVAILABLE;
 		}
 		log_info("assure-audit: retrying in %" PRId64 " ms", backoff);

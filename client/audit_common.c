@@ -56,23 +56,40 @@ static int read_varint(const uint8_t *buf, size_t len, size_t *pos, uint64_t *ou
 static struct audit_text *text_field(struct audit_rec *r, uint64_t n)
 {
 	switch (n) {
-	case 2: return &r->uuid;
-	case 3: return &r->time;
-	case 4: return &r->action;
-	case 5: return &r->event;
-	case 7: return &r->status;
-	case 9: return &r->username;
-	case 10: return &r->role;
-	case 11: return &r->site;
-	case 12: return &r->client_addr;
-	case 13: return &r->cert_fingerprint;
-	case 14: return &r->session_hash;
-	case 15: return &r->instance;
-	case 16: return &r->object_type;
-	case 17: return &r->object_id;
-	case 18: return &r->query;
-	case 19: return &r->reason;
-	default: return NULL;
+	case 2:
+		return &r->uuid;
+	case 3:
+		return &r->time;
+	case 4:
+		return &r->action;
+	case 5:
+		return &r->event;
+	case 7:
+		return &r->status;
+	case 9:
+		return &r->username;
+	case 10:
+		return &r->role;
+	case 11:
+		return &r->site;
+	case 12:
+		return &r->client_addr;
+	case 13:
+		return &r->cert_fingerprint;
+	case 14:
+		return &r->session_hash;
+	case 15:
+		return &r->instance;
+	case 16:
+		return &r->object_type;
+	case 17:
+		return &r->object_id;
+	case 18:
+		return &r->query;
+	case 19:
+		return &r->reason;
+	default:
+		return NULL;
 	}
 }
 
@@ -94,8 +111,8 @@ int audit_rec_parse(const uint8_t *buf, size_t len, struct audit_rec *out, char 
 		struct audit_text *t = text_field(out, field);
 		int is_varint = field == 1 || field == 6 || field == 8 || field == 20;
 		if (field == 0 || (t != NULL && wire != 2) || (is_varint && wire != 0)) {
-			*cause = xasprintf("audit record: field %" PRIu64 " has wire type %u", field,
-					   wire);
+			*cause = xasprintf("audit record: field %" PRIu64 " has wire type %u",
+					   field, wire);
 			return -1;
 		}
 		switch (wire) {
@@ -209,10 +226,26 @@ char *audit_rec_json_string(const struct audit_rec *r, size_t *len)
 /* --- CSV -------------------------------------------------------------- */
 
 static const char *const csv_columns[] = {
-    "seq",	   "uuid",	  "time",	"action",	    "event",
-    "outcome",	   "status",	  "user_id",	"username",	    "role",
-    "site",	   "client_addr", "cert_fingerprint", "session_hash", "instance",
-    "object_type", "object_id",	  "query",	"reason",	    "time_ms",
+    "seq",
+    "uuid",
+    "time",
+    "action",
+    "event",
+    "outcome",
+    "status",
+    "user_id",
+    "username",
+    "role",
+    "site",
+    "client_addr",
+    "cert_fingerprint",
+    "session_hash",
+    "instance",
+    "object_type",
+    "object_id",
+    "query",
+    "reason",
+    "time_ms",
     "leaf_hash",
 };
 #define CSV_NCOLS (sizeof csv_columns / sizeof csv_columns[0])
@@ -235,11 +268,21 @@ static void csv_text(FILE *out, struct audit_text t)
 			continue;
 		}
 		switch (c) {
-		case '"': fputs("\"\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"':
+			fputs("\"\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
 		default:
 			if (c < 0x20 || c == 0x7f)
 				fprintf(out, "\\u%04x", c);
@@ -273,10 +316,10 @@ void audit_csv_row(FILE *out, const struct audit_rec *r)
 	fprintf(out, ",%" PRIu32 ",", r->outcome);
 	csv_text(out, r->status);
 	fprintf(out, ",%" PRId64, r->user_id);
-	const struct audit_text *texts[] = {&r->username,	  &r->role,	    &r->site,
-					    &r->client_addr,	  &r->cert_fingerprint,
-					    &r->session_hash,	  &r->instance,	    &r->object_type,
-					    &r->object_id,	  &r->query,	    &r->reason};
+	const struct audit_text *texts[] = {
+	    &r->username,	  &r->role,	    &r->site,	  &r->client_addr,
+	    &r->cert_fingerprint, &r->session_hash, &r->instance, &r->object_type,
+	    &r->object_id,	  &r->query,	    &r->reason};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		fputc(',', out);
 		csv_text(out, *texts[i]);
@@ -289,11 +332,16 @@ void audit_csv_row(FILE *out, const struct audit_rec *r)
 int audit_syslog_severity(uint32_t outcome)
 {
 	switch (outcome) {
-	case 0: return 6;
-	case 4: return 5;
-	case 8: return 4;
-	case 12: return 3;
-	default: return 5;
+	case 0:
+		return 6;
+	case 4:
+		return 5;
+	case 8:
+		return 4;
+	case 12:
+		return 3;
+	default:
+		return 5;
 	}
 }
 
@@ -377,8 +425,7 @@ static size_t json_cut(const char *s, size_t n, size_t max)
 	return i;
 }
 
-size_t audit_syslog_format(const struct audit_rec *r, const char *hostname, char *buf,
-			   size_t size)
+size_t audit_syslog_format(const struct audit_rec *r, const char *hostname, char *buf, size_t size)
 {
 	/* The header and structured data take at most ~600 bytes (RFC
 	 * 5424's field limits, a 64-byte uuid), so the JSON always keeps

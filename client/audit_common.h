@@ -90,8 +90,7 @@ int audit_syslog_severity(uint32_t outcome);
  * cut, if the message would be too long, at a UTF-8 character boundary
  * and never inside one of its own escapes. hostname may be NULL ("-").
  */
-size_t audit_syslog_format(const struct audit_rec *r, const char *hostname, char *buf,
-			   size_t size);
+size_t audit_syslog_format(const struct audit_rec *r, const char *hostname, char *buf, size_t size);
 
 /* Parses RFC 3339 ("2026-11-23T10:00:00Z", fractions and "+01:00"
  * offsets allowed, "t"/"z" too) or a bare date ("2026-11-23", midnight
@@ -124,7 +123,7 @@ struct audit_state {
 	char origin[256]; /* "" until the first checkpoint or key is seen */
 	int has_pub;
 	uint8_t pub[HASH_ED25519_PUB_LEN];
-	uint64_t seq; /* == frontier.size */
+	uint64_t seq;	 /* == frontier.size */
 	int64_t time_ms; /* of record seq; 0 if none */
 	struct merkle_frontier frontier;
 };

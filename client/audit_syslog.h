@@ -16,7 +16,7 @@ struct audit_syslog;
 /* Parses "tls://HOST[:PORT]" (port 6514 by default; IPv6 in brackets)
  * into a new "HOST:PORT" (caller frees). 0, or -1 with *cause. */
 int audit_syslog_parse_url(const char *url, char **hostport, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* A sender for hostport verified with ca_file; nothing is connected until
  * the first send. Never NULL. */
@@ -26,7 +26,7 @@ int audit_syslog_connect(struct audit_syslog *s, char **cause) __attribute__((wa
 /* Sends one message, framed; connects first if needed. 0, or -1 with
  * *cause, after which the connection is closed (the next send redials). */
 int audit_syslog_send(struct audit_syslog *s, const char *msg, size_t len, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Closes the connection (close_notify) and frees; accepts NULL. */
 void audit_syslog_free(struct audit_syslog *s);
 

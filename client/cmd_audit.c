@@ -37,7 +37,7 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define AUDIT_PAGE 5000		   /* the server's largest page */
+#define AUDIT_PAGE 5000			/* the server's largest page */
 #define AUDIT_CHECKPOINT_FILE_MAX 65536 /* a note is a few hundred bytes */
 #define AUDIT_PROGRESS_MS 2000
 
@@ -65,7 +65,7 @@ static char *text_dup(struct audit_text t)
 
 /* --- the record table ------------------------------------------------- */
 
-static const char *const rec_headers[] = {"SEQ",   "TIME",    "USER",   "ROLE",
+static const char *const rec_headers[] = {"SEQ",   "TIME",    "USER",	"ROLE",
 					  "EVENT", "OUTCOME", "OBJECT", "REASON"};
 #define REC_NCOLS 8
 
@@ -110,10 +110,9 @@ static int parse_time_flag(const char *flag, const char *value, int64_t *ms)
 /* Maps --action: the proto's letters, or the words they stand for. */
 static const char *parse_action(const char *s)
 {
-	static const char *const words[][2] = {{"create", "C"}, {"read", "R"},	  {"update", "U"},
-					       {"delete", "D"}, {"execute", "E"}, {"c", "C"},
-					       {"r", "R"},	{"u", "U"},	  {"d", "D"},
-					       {"e", "E"}};
+	static const char *const words[][2] = {
+	    {"create", "C"}, {"read", "R"}, {"update", "U"}, {"delete", "D"}, {"execute", "E"},
+	    {"c", "C"},	     {"r", "R"},    {"u", "U"},	     {"d", "D"},      {"e", "E"}};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strcasecmp(s, words[i][0]) == 0)
 			return words[i][1];
@@ -140,10 +139,11 @@ static int query_from_flags(struct cli *cli, Assure__AuditQueryRequest *q)
 	if ((v = cli_flag(cli, "action")) != NULL) {
 		const char *a = parse_action(v);
 		if (a == NULL)
-			return cli_error(EXIT_CODE_USAGE,
-					 "--action: \"%s\" is not one of C, R, U, D, E (create, read, "
-					 "update, delete, execute)",
-					 v);
+			return cli_error(
+			    EXIT_CODE_USAGE,
+			    "--action: \"%s\" is not one of C, R, U, D, E (create, read, "
+			    "update, delete, execute)",
+			    v);
 		q->action = (char *)a;
 	}
 	if ((v = cli_flag(cli, "object")) != NULL) {
@@ -167,10 +167,11 @@ static int query_from_flags(struct cli *cli, Assure__AuditQueryRequest *q)
 		    strcmp(v, "12") == 0)
 			q->outcome = atoi(v);
 		else
-			return cli_error(EXIT_CODE_USAGE,
-					 "--outcome: \"%s\" is not one of 0 (success), 4 (minor), 8 "
-					 "(serious), 12 (major failure)",
-					 v);
+			return cli_error(
+			    EXIT_CODE_USAGE,
+			    "--outcome: \"%s\" is not one of 0 (success), 4 (minor), 8 "
+			    "(serious), 12 (major failure)",
+			    v);
 	}
 	return 0;
 }
@@ -267,7 +268,8 @@ static const struct cli_flag audit_query_flags[] = {
     {"user", "U", 0, "records of this user name"},
     {"action", "A", 0, "C, R, U, D or E (create, read, update, delete, execute)"},
     {"event", "NAME", 0, "records of this request type (UserAdd, Login, ...)"},
-    {"object", "TYPE:ID", 0, "records about this object (user:alice); TYPE alone for any of a type"},
+    {"object", "TYPE:ID", 0,
+     "records about this object (user:alice); TYPE alone for any of a type"},
     {"outcome", "N", 0, "0 success, 4 minor, 8 serious, 12 major failure"},
     {NULL, NULL, 0, NULL},
 };
@@ -318,8 +320,8 @@ static int export_one(void *arg, const Assure__AuditEntry *e)
 	if (now - o->last_progress >= AUDIT_PROGRESS_MS) {
 		/* Only long exports report, so a short one's stderr stays
 		 * empty for scripts. */
-		fprintf(stderr, "assure audit export: %" PRIu64 " records so far (up to seq %" PRIu64
-				")\n",
+		fprintf(stderr,
+			"assure audit export: %" PRIu64 " records so far (up to seq %" PRIu64 ")\n",
 			o->n, o->last_seq);
 		o->last_progress = now;
 		o->progressed = 1;
@@ -354,8 +356,8 @@ static int cmd_audit_export_exec(struct cli *cli)
 		audit_csv_header(stdout);
 	int rc = query_each(cli, &q, export_one, &o);
 	if (rc == 0 && o.progressed)
-		fprintf(stderr, "assure audit export: done, %" PRIu64 " records (up to seq %" PRIu64
-				")\n",
+		fprintf(stderr,
+			"assure audit export: done, %" PRIu64 " records (up to seq %" PRIu64 ")\n",
 			o.n, o.last_seq);
 	return rc;
 }
@@ -569,8 +571,9 @@ static int verify_trusted(struct cli *cli, struct verify_report *v, const char *
 	v->trusted_size = t.size;
 	const char *origin = cli_str(latest->origin);
 	if (strcmp(t.origin, origin) != 0) {
-		report_fail(v, xasprintf("the trusted checkpoint is of another log ('%s', not '%s')",
-					 t.origin, origin));
+		report_fail(v,
+			    xasprintf("the trusted checkpoint is of another log ('%s', not '%s')",
+				      t.origin, origin));
 	} else if (checkpoint_verify(&t, origin, pub, &cause) < 0) {
 		report_fail(v, xasprintf("the trusted checkpoint (size %" PRIu64 ") does not "
 					 "verify: %s",
@@ -610,15 +613,14 @@ static int verify_trusted(struct cli *cli, struct verify_report *v, const char *
 		v->proof_len = p->n_hashes;
 		/* Checked against the signed roots, never the proof's own
 		 * root_hash: the server is the party being checked. */
-		if (!shape_ok ||
-		    !merkle_verify_consistency(t.size, latest->tree_size, t.root,
-					       latest->root_hash.data,
-					       (const merkle_hash *)proof, p->n_hashes))
-			report_fail(v, xasprintf("the trail at size %" PRIu64
-						 " is NOT consistent with the trusted checkpoint at "
-						 "size %" PRIu64
-						 ": records 1-%" PRIu64 " were changed",
-						 latest->tree_size, t.size, t.size));
+		if (!shape_ok || !merkle_verify_consistency(
+				     t.size, latest->tree_size, t.root, latest->root_hash.data,
+				     (const merkle_hash *)proof, p->n_hashes))
+			report_fail(
+			    v, xasprintf("the trail at size %" PRIu64
+					 " is NOT consistent with the trusted checkpoint at "
+					 "size %" PRIu64 ": records 1-%" PRIu64 " were changed",
+					 latest->tree_size, t.size, t.size));
 		free(proof);
 		assure__response__free_unpacked(resp, NULL);
 	}
@@ -673,7 +675,8 @@ static void verify_print(const struct cli *cli, const struct verify_report *v,
 	free(msg);
 	if (v->have_latest) {
 		if (strcmp(v->key_source, "file") == 0)
-			printf("Latest checkpoint  size %" PRIu64 ", signature valid (key from %s)\n",
+			printf("Latest checkpoint  size %" PRIu64
+			       ", signature valid (key from %s)\n",
 			       v->latest_size, pubkey_path);
 		else
 			printf("Latest checkpoint  size %" PRIu64
@@ -735,9 +738,10 @@ static int cmd_audit_verify_exec(struct cli *cli)
 			assure__response__free_unpacked(cresp, NULL);
 			cresp = NULL;
 			if (trusted_path != NULL)
-				report_fail(&v, xstrdup("the server has no signed checkpoint, but a "
-							"trusted one was given: the trail was "
-							"rolled back"));
+				report_fail(&v,
+					    xstrdup("the server has no signed checkpoint, but a "
+						    "trusted one was given: the trail was "
+						    "rolled back"));
 		} else if (rc == 0 && client_status_code(cresp) != ASSURE__CODE__OK) {
 			rc = cli_status_error(cresp);
 			assure__response__free_unpacked(cresp, NULL);
@@ -751,8 +755,9 @@ static int cmd_audit_verify_exec(struct cli *cli)
 			   cresp->audit_checkpoint->public_key.len != HASH_ED25519_PUB_LEN) {
 			assure__response__free_unpacked(cresp, NULL);
 			free(v.server_message);
-			return cli_error(EXIT_CODE_INTERNAL, "server answered AuditCheckpoint without "
-							     "a checkpoint and key");
+			return cli_error(EXIT_CODE_INTERNAL,
+					 "server answered AuditCheckpoint without "
+					 "a checkpoint and key");
 		}
 	}
 	if (cresp != NULL) {
@@ -762,7 +767,8 @@ static int cmd_audit_verify_exec(struct cli *cli)
 		v.have_latest = 1;
 		v.latest_size = latest->tree_size;
 		v.key_source = pubkey_path != NULL ? "file" : "server";
-		if (audit_checkpoint_check(latest, cli_str(latest->origin), pub, NULL, &cause) < 0) {
+		if (audit_checkpoint_check(latest, cli_str(latest->origin), pub, NULL, &cause) <
+		    0) {
 			if (pubkey_path != NULL &&
 			    memcmp(file_pub, cr->public_key.data, HASH_ED25519_PUB_LEN) != 0)
 				report_fail(&v, xasprintf("latest %s, and the server now reports a "
@@ -779,7 +785,8 @@ static int cmd_audit_verify_exec(struct cli *cli)
 	if (rc == 0) {
 		verify_print(cli, &v, pubkey_path);
 		if (v.failure != NULL)
-			rc = cli_error(AUDIT_EXIT_NOT_INTACT, "audit trail NOT intact: %s", v.failure);
+			rc = cli_error(AUDIT_EXIT_NOT_INTACT, "audit trail NOT intact: %s",
+				       v.failure);
 	}
 	free(v.failure);
 	free(v.server_message);

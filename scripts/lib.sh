@@ -20,6 +20,16 @@ ASSURE_DEB_PACKAGES=(
 	openssl
 )
 
+# What only the tests need: python3 checks the CLI's JSON, sqlite3 inspects
+# a database from outside, rsyslog with its OpenSSL driver is the real
+# RFC 5425 receiver the audit tests deliver to. scripts/test adds these.
+ASSURE_TEST_PACKAGES=(
+	python3
+	sqlite3
+	rsyslog
+	rsyslog-openssl
+)
+
 # The repository root: this file lives in scripts/.
 ASSURE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

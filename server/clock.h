@@ -16,5 +16,11 @@
 void clock_use_file(const char *path);
 /* Unix milliseconds, UTC. Thread-safe. */
 int64_t clock_now_ms(void);
+/* Today's civil date where the PCT is (Europe/London, so after midnight
+ * in summer time it is already tomorrow though UTC still says today), as
+ * a day number since 1970-01-01 (domain_dates.h). Thread-safe. */
+int32_t clock_today(void);
+/* Call once at start-up: the zone clock_today uses. */
+void clock_use_zone(const char *tz);
 
 #endif

@@ -21,7 +21,7 @@
 #include "migrations.h"
 #include "xmalloc.h"
 
-#define DB_STMT_CACHE 64
+#define DB_STMT_CACHE 256
 #define DB_BUSY_TIMEOUT_MS 5000
 
 struct db_cached_stmt {

@@ -45,6 +45,8 @@ int main(int argc, char **argv)
 	}
 	log_set_level(log_level_parse(cfg.log_level));
 	clock_use_file(cfg.clock_file);
+	/* Civil dates (deadlines, "today") are the PCT's: England and Wales. */
+	clock_use_zone("Europe/London");
 	int rc = server_run(&cfg);
 	server_config_free(&cfg);
 	return rc;

@@ -177,12 +177,305 @@ static const char migration_5[] =
 	"  WHEN EXISTS (SELECT 1 FROM audit_meta WHERE name = NEW.name)"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;";
 
+/* The Performers List register (DOMAIN.md "Performers"). list_status is
+ * 'none' for pharmacists, who are not on the list. Status and suspension
+ * change only through recorded decisions; list_history keeps every change
+ * with who, when and which decision, and is append-only. */
+static const char migration_6[] =
+	"CREATE TABLE performers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  profession TEXT NOT NULL CHECK (profession IN ('gp', 'dentist', 'optometrist', 'pharmacist')),"
+	"  reg TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  name_fold TEXT NOT NULL,"
+	"  national_code TEXT NOT NULL DEFAULT '',"
+	"  list_status TEXT NOT NULL,"
+	"  conditions TEXT NOT NULL DEFAULT '',"
+	"  suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),"
+	"  susp_basis TEXT NOT NULL DEFAULT '',"
+	"  susp_reason TEXT NOT NULL DEFAULT '',"
+	"  susp_start TEXT NOT NULL DEFAULT '',"
+	"  susp_end TEXT NOT NULL DEFAULT '',"
+	"  susp_review TEXT NOT NULL DEFAULT '',"
+	"  susp_concern_ref TEXT NOT NULL DEFAULT '',"
+	"  susp_hearing_offered TEXT NOT NULL DEFAULT '',"
+	"  susp_notice_sent TEXT NOT NULL DEFAULT '',"
+	"  susp_extension INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT NOT NULL DEFAULT '',"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  UNIQUE (profession, reg),"
+	"  CHECK ((profession = 'pharmacist') = (list_status = 'none'))"
+	");"
+	"CREATE INDEX performers_reg ON performers(reg);"
+	"CREATE INDEX performers_name ON performers(name_fold);"
+	"CREATE INDEX performers_status ON performers(list_status, id);"
+	"CREATE TABLE list_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  performer_id INTEGER NOT NULL REFERENCES performers(id),"
+	"  from_status TEXT NOT NULL,"
+	"  to_status TEXT NOT NULL,"
+	"  suspended_before INTEGER NOT NULL,"
+	"  suspended_after INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL,"
+	"  decision TEXT NOT NULL,"
+	"  rationale TEXT NOT NULL,"
+	"  date TEXT NOT NULL"
+	");"
+	"CREATE INDEX list_history_performer ON list_history(performer_id, id);"
+	"CREATE TRIGGER list_history_no_update BEFORE UPDATE ON list_history"
+	"  BEGIN SELECT RAISE(ABORT, 'list history is append-only'); END;"
+	"CREATE TRIGGER list_history_no_delete BEFORE DELETE ON list_history"
+	"  BEGIN SELECT RAISE(ABORT, 'list history is append-only'); END;";
+
+/* Concerns (DOMAIN.md "Concerns") and their side records. Dates are civil
+ * dates 'YYYY-MM-DD' (sortable as text; '' for none); times are Unix ms.
+ * The reference CON-YYYY-NNNN is the year received and a sequence that
+ * restarts each year, allocated by the single writer as max(seq) + 1.
+ * The current grade, case manager and investigator live on the concern;
+ * concern_grades and concern_people keep their history (concern_people is
+ * what the panel conflict rule reads: everyone who was ever case manager,
+ * investigator or deciding panel member). concern_events is the timeline.
+ * Append-only (UPDATE, DELETE and REPLACE refused): events, grades, notes,
+ * evidence, decisions. Nothing about a concern is ever deleted; a closed
+ * concern is never reopened (a new one links to it). In concern_decisions,
+ * grounds and panel hold one item per line. */
+#define M7_DATE "'[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'"
+#define M7_DATE_OR_NONE(col) "(" col " = '' OR " col " GLOB " M7_DATE ")"
+#define M7_BOOL(col) "CHECK (" col " IN (0, 1))"
+/* REPLACE deletes a clashing row without firing DELETE triggers (see
+ * migration 5), so each protected table refuses an insert that would clash
+ * on any of its unique keys. */
+#define M7_NO_REPLACE(t, clash)                                                                    \
+	"CREATE TRIGGER " t "_no_replace BEFORE INSERT ON " t                                      \
+	"  WHEN EXISTS (SELECT 1 FROM " t " WHERE " clash ")"                                      \
+	"  BEGIN SELECT RAISE(ABORT, '" t " rows are never replaced'); END;"
+#define M7_APPEND_ONLY(t)                                                                          \
+	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t                                       \
+	"  BEGIN SELECT RAISE(ABORT, '" t " is append-only'); END;"                                \
+	"CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                       \
+	"  BEGIN SELECT RAISE(ABORT, '" t " is append-only'); END;"                                \
+	M7_NO_REPLACE(t, "id = NEW.id")
+/* Side records that change but are never deleted nor moved to another
+ * concern. */
+#define M7_NO_DELETE(t, clash)                                                                     \
+	"CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                       \
+	"  BEGIN SELECT RAISE(ABORT, '" t " rows are never deleted'); END;"                        \
+	"CREATE TRIGGER " t "_fixed BEFORE UPDATE OF id, concern_id ON " t                         \
+	"  WHEN NEW.id IS NOT OLD.id OR NEW.concern_id IS NOT OLD.concern_id"                      \
+	"  BEGIN SELECT RAISE(ABORT, '" t " rows never move'); END;"                               \
+	M7_NO_REPLACE(t, clash)
+
+static const char migration_7[] =
+	"CREATE TABLE concerns ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),"
+	"  seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 9999),"
+	"  performer_id INTEGER NOT NULL REFERENCES performers(id),"
+	"  source TEXT NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  summary TEXT NOT NULL,"
+	"  reporter TEXT NOT NULL DEFAULT '',"
+	"  received TEXT NOT NULL CHECK (received GLOB " M7_DATE "),"
+	"  state TEXT NOT NULL CHECK (state IN ('received', 'triaged', 'closed', 'informal',"
+	"    'external-only', 'investigating', 'reported', 'pag-review', 'remediation',"
+	"    'panel-referred', 'notice-issued', 'hearing-scheduled', 'decided', 'appeal-window',"
+	"    'under-appeal', 'monitoring')),"
+	"  consequence INTEGER NOT NULL DEFAULT 0 CHECK (consequence BETWEEN 0 AND 5),"
+	"  likelihood INTEGER NOT NULL DEFAULT 0 CHECK (likelihood BETWEEN 0 AND 5),"
+	"  score INTEGER NOT NULL DEFAULT 0 CHECK (score = consequence * likelihood),"
+	"  band TEXT NOT NULL DEFAULT '' CHECK (band IN ('', 'low', 'moderate', 'high', 'extreme')),"
+	"  case_manager_id INTEGER REFERENCES users(id),"
+	"  investigator_id INTEGER REFERENCES users(id),"
+	"  linked_id INTEGER REFERENCES concerns(id),"
+	"  was_panel_referred INTEGER NOT NULL DEFAULT 0 " M7_BOOL("was_panel_referred") ","
+	"  notice_sent TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("notice_sent") ","
+	"  notice_allegation TEXT NOT NULL DEFAULT '',"
+	"  notice_proposed_action TEXT NOT NULL DEFAULT '',"
+	"  notice_grounds TEXT NOT NULL DEFAULT '',"
+	"  representations_received INTEGER NOT NULL DEFAULT 0 "
+	M7_BOOL("representations_received") ","
+	"  hearing_requested TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("hearing_requested") ","
+	"  hearing_date TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("hearing_date") ","
+	"  outcome TEXT NOT NULL DEFAULT '',"
+	"  decision_notice_sent TEXT NOT NULL DEFAULT '' CHECK "
+	M7_DATE_OR_NONE("decision_notice_sent") ","
+	"  interim_answered INTEGER NOT NULL DEFAULT 0 " M7_BOOL("interim_answered") ","
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT NOT NULL DEFAULT '',"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  UNIQUE (year, seq),"
+	"  CHECK (ref = printf('CON-%04d-%04d', year, seq)),"
+	"  CHECK (linked_id IS NULL OR linked_id <> id)"
+	");"
+	"CREATE INDEX concerns_performer ON concerns(performer_id, id);"
+	"CREATE INDEX concerns_state ON concerns(state, id);"
+	"CREATE INDEX concerns_case_manager ON concerns(case_manager_id, id);"
+	"CREATE INDEX concerns_investigator ON concerns(investigator_id, id);"
+	"CREATE INDEX concerns_band ON concerns(band, id);"
+	"CREATE INDEX concerns_linked ON concerns(linked_id) WHERE linked_id IS NOT NULL;"
+	/* What a concern is and whom it is about never change. */
+	"CREATE TRIGGER concerns_identity_fixed BEFORE UPDATE OF id, ref, year, seq, performer_id"
+	"  ON concerns WHEN NEW.id IS NOT OLD.id OR NEW.ref IS NOT OLD.ref"
+	"  OR NEW.year IS NOT OLD.year OR NEW.seq IS NOT OLD.seq"
+	"  OR NEW.performer_id IS NOT OLD.performer_id"
+	"  BEGIN SELECT RAISE(ABORT, 'a concern''s reference and subject never change'); END;"
+	"CREATE TRIGGER concerns_no_delete BEFORE DELETE ON concerns"
+	"  BEGIN SELECT RAISE(ABORT, 'concerns are never deleted'); END;"
+	M7_NO_REPLACE("concerns", "id = NEW.id OR ref = NEW.ref OR (year = NEW.year AND seq = NEW.seq)")
+	"CREATE TABLE concern_people ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  role TEXT NOT NULL CHECK (role IN ('case-manager', 'investigator', 'panel')),"
+	"  from_at INTEGER NOT NULL,"
+	"  to_at INTEGER,"
+	"  by_user TEXT NOT NULL,"
+	"  CHECK (to_at IS NULL OR to_at >= from_at)"
+	");"
+	"CREATE INDEX concern_people_concern ON concern_people(concern_id, role, id);"
+	"CREATE INDEX concern_people_user ON concern_people(user_id, role);"
+	/* History: the only change is ending a current row (to_at from NULL). */
+	"CREATE TRIGGER concern_people_end_only BEFORE UPDATE ON concern_people"
+	"  WHEN OLD.to_at IS NOT NULL OR NEW.to_at IS NULL OR NEW.id IS NOT OLD.id"
+	"  OR NEW.concern_id IS NOT OLD.concern_id OR NEW.user_id IS NOT OLD.user_id"
+	"  OR NEW.role IS NOT OLD.role OR NEW.from_at IS NOT OLD.from_at"
+	"  OR NEW.by_user IS NOT OLD.by_user"
+	"  BEGIN SELECT RAISE(ABORT, 'concern_people is history: only ending a current row'); END;"
+	M7_NO_DELETE("concern_people", "id = NEW.id")
+	"CREATE TABLE concern_grades ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  consequence INTEGER NOT NULL CHECK (consequence BETWEEN 1 AND 5),"
+	"  likelihood INTEGER NOT NULL CHECK (likelihood BETWEEN 1 AND 5),"
+	"  score INTEGER NOT NULL CHECK (score = consequence * likelihood),"
+	"  band TEXT NOT NULL CHECK (band IN ('low', 'moderate', 'high', 'extreme')),"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL"
+	");"
+	"CREATE INDEX concern_grades_concern ON concern_grades(concern_id, id);"
+	M7_APPEND_ONLY("concern_grades")
+	"CREATE TABLE concern_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind <> ''),"
+	"  from_state TEXT NOT NULL DEFAULT '',"
+	"  to_state TEXT NOT NULL DEFAULT '',"
+	"  text TEXT NOT NULL DEFAULT '',"
+	"  date TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("date") ","
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX concern_events_concern ON concern_events(concern_id, id);"
+	M7_APPEND_ONLY("concern_events")
+	/* action_number ties an action-due clock to its action plan item. A
+	 * deadline stops being open when met (met = the date) or, when the
+	 * concern moved on without it (closure, supersession), cancelled. */
+	"CREATE TABLE concern_deadlines ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  kind TEXT NOT NULL CHECK (kind <> ''),"
+	"  start TEXT NOT NULL CHECK (start GLOB " M7_DATE "),"
+	"  due TEXT NOT NULL CHECK (due GLOB " M7_DATE "),"
+	"  basis TEXT NOT NULL DEFAULT '',"
+	"  met TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("met") ","
+	"  cancelled INTEGER NOT NULL DEFAULT 0 " M7_BOOL("cancelled") ","
+	"  action_number INTEGER,"
+	"  CHECK (cancelled = 0 OR met <> '')"
+	");"
+	"CREATE INDEX concern_deadlines_concern ON concern_deadlines(concern_id, met, due);"
+	"CREATE INDEX concern_deadlines_open ON concern_deadlines(due, id) WHERE met = '';"
+	M7_NO_DELETE("concern_deadlines", "id = NEW.id")
+	"CREATE TABLE concern_referrals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  body TEXT NOT NULL,"
+	"  date TEXT NOT NULL CHECK (date GLOB " M7_DATE "),"
+	"  rationale TEXT NOT NULL DEFAULT '',"
+	"  their_ref TEXT NOT NULL DEFAULT '',"
+	"  response TEXT NOT NULL DEFAULT '',"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT NOT NULL"
+	");"
+	"CREATE INDEX concern_referrals_concern ON concern_referrals(concern_id, id);"
+	M7_NO_DELETE("concern_referrals", "id = NEW.id")
+	"CREATE TABLE concern_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  text TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL"
+	");"
+	"CREATE INDEX concern_notes_concern ON concern_notes(concern_id, id);"
+	M7_APPEND_ONLY("concern_notes")
+	"CREATE TABLE concern_evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  title TEXT NOT NULL,"
+	"  location TEXT NOT NULL DEFAULT '',"
+	"  sha256 TEXT NOT NULL DEFAULT '' CHECK (sha256 = '' OR"
+	"    (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*')),"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL"
+	");"
+	"CREATE INDEX concern_evidence_concern ON concern_evidence(concern_id, id);"
+	M7_APPEND_ONLY("concern_evidence")
+	"CREATE TABLE concern_actions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  number INTEGER NOT NULL CHECK (number >= 1),"
+	"  text TEXT NOT NULL,"
+	"  owner TEXT NOT NULL DEFAULT '',"
+	"  due TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("due") ","
+	"  done TEXT NOT NULL DEFAULT '' CHECK " M7_DATE_OR_NONE("done") ","
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL,"
+	"  done_at INTEGER NOT NULL DEFAULT 0,"
+	"  done_by TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (concern_id, number)"
+	");"
+	"CREATE TRIGGER concern_actions_number_fixed BEFORE UPDATE OF number ON concern_actions"
+	"  WHEN NEW.number IS NOT OLD.number"
+	"  BEGIN SELECT RAISE(ABORT, 'an action keeps its number'); END;"
+	M7_NO_DELETE("concern_actions",
+		     "id = NEW.id OR (concern_id = NEW.concern_id AND number = NEW.number)")
+	"CREATE TABLE concern_decisions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('decision', 'suspension', 'reinstatement')),"
+	"  outcome TEXT NOT NULL DEFAULT '',"
+	"  rationale TEXT NOT NULL DEFAULT '',"
+	"  grounds TEXT NOT NULL DEFAULT '',"
+	"  conditions TEXT NOT NULL DEFAULT '',"
+	"  representations_considered TEXT NOT NULL DEFAULT '',"
+	"  facts_relied_on TEXT NOT NULL DEFAULT '',"
+	"  panel TEXT NOT NULL DEFAULT '',"
+	"  date TEXT NOT NULL CHECK (date GLOB " M7_DATE "),"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  status_before TEXT NOT NULL DEFAULT '',"
+	"  status_after TEXT NOT NULL DEFAULT '',"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT NOT NULL"
+	");"
+	"CREATE INDEX concern_decisions_concern ON concern_decisions(concern_id, id);"
+	M7_APPEND_ONLY("concern_decisions");
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
 	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
 	{ 3, "audit trail", migration_3 },
 	{ 4, "audit Merkle tree and signed checkpoints", migration_4 },
 	{ 5, "audit: REPLACE refused too", migration_5 },
+	{ 6, "performers list register", migration_6 },
+	{ 7, "concerns", migration_7 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

@@ -55,6 +55,7 @@ static void build_index(void)
 	add_table(rpc_role_table, rpc_role_count);
 	add_table(rpc_site_table, rpc_site_count);
 	add_table(rpc_audit_table, rpc_audit_count);
+	add_table(rpc_performer_table, rpc_performer_count);
 }
 
 const struct rpc_entry *rpc_lookup(int op)

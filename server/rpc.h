@@ -157,5 +157,7 @@ extern const struct rpc_entry rpc_site_table[];
 extern const size_t rpc_site_count;
 extern const struct rpc_entry rpc_audit_table[];
 extern const size_t rpc_audit_count;
+extern const struct rpc_entry rpc_performer_table[];
+extern const size_t rpc_performer_count;
 
 #endif

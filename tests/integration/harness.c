@@ -1249,6 +1249,54 @@ void harness_ireq_session_revoke(struct harness_ireq *r, int64_t id, const char 
 	r->session_revoke.username = istr(user);
 }
 
+void harness_ireq_performer_add(struct harness_ireq *r, const char *profession, const char *reg,
+				const char *name, const char *national_code)
+{
+	IREQ_SET(r, performer_add, PERFORMER_ADD,
+		 (Assure__PerformerAddRequest)ASSURE__PERFORMER_ADD_REQUEST__INIT);
+	r->performer_add.profession = istr(profession);
+	r->performer_add.reg = istr(reg);
+	r->performer_add.name = istr(name);
+	r->performer_add.national_code = istr(national_code);
+}
+
+void harness_ireq_performer_list(struct harness_ireq *r, const char *profession,
+				 const char *status, int suspended, const char *name,
+				 uint32_t page_size, const char *page_token)
+{
+	IREQ_SET(r, performer_list, PERFORMER_LIST,
+		 (Assure__PerformerListRequest)ASSURE__PERFORMER_LIST_REQUEST__INIT);
+	r->performer_list.profession = istr(profession);
+	r->performer_list.status = istr(status);
+	r->performer_list.suspended = suspended != 0;
+	r->performer_list.name = istr(name);
+	r->performer_list.page_size = page_size;
+	r->performer_list.page_token = istr(page_token);
+}
+
+void harness_ireq_performer_show(struct harness_ireq *r, const char *performer)
+{
+	IREQ_SET(r, performer_show, PERFORMER_SHOW,
+		 (Assure__PerformerShowRequest)ASSURE__PERFORMER_SHOW_REQUEST__INIT);
+	r->performer_show.performer = istr(performer);
+}
+
+void harness_ireq_performer_admit(struct harness_ireq *r, int64_t id, const char *decision,
+				  const char *rationale, const char *conditions,
+				  const char *const *panel, const char *date, uint64_t version)
+{
+	IREQ_SET(r, performer_admit, PERFORMER_ADMIT,
+		 (Assure__PerformerAdmitRequest)ASSURE__PERFORMER_ADMIT_REQUEST__INIT);
+	r->performer_admit.performer_id = id;
+	r->performer_admit.decision = istr(decision);
+	r->performer_admit.rationale = istr(rationale);
+	r->performer_admit.conditions = istr(conditions);
+	r->performer_admit.n_panel = strv_len(panel);
+	r->performer_admit.panel = (char **)panel;
+	r->performer_admit.date = istr(date);
+	r->performer_admit.version = version;
+}
+
 void harness_ireq_whoami(struct harness_ireq *r)
 {
 	IREQ_SET(r, whoami, WHOAMI, (Assure__WhoamiRequest)ASSURE__WHOAMI_REQUEST__INIT);
@@ -1501,4 +1549,66 @@ void harness_server_start_clock(struct harness_server *s, struct harness_clock *
 		o = *opts;
 	o.extra_args = clk->args;
 	harness_server_start(s, &o);
+}
+
+/* ---- background processes -------------------------------------------- */
+
+pid_t harness_spawn(const char *const *argv, const char *const *env_set, const char *log_path)
+{
+	ignore_sigpipe();
+	int logfd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (logfd < 0)
+		fail_msg("harness: cannot open %s: %s", log_path, strerror(errno));
+	char **env = build_env(env_set);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		free(env);
+		close(logfd);
+		fail_msg("harness: fork: %s", strerror(e));
+	}
+	if (pid == 0) {
+		child_reset_signals();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, STDIN_FILENO);
+		dup2(logfd, STDOUT_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		close_inherited_fds();
+		execve(argv[0], (char *const *)argv, env);
+		write_str_fd(STDERR_FILENO, "harness: exec failed\n");
+		_exit(127);
+	}
+	free(env);
+	close(logfd);
+	return pid;
+}
+
+int harness_wait_pid(pid_t pid, int timeout_ms)
+{
+	int64_t deadline = harness_now_ms() + timeout_ms;
+	for (;;) {
+		int st = 0;
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			return decode_wait_status(st);
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (harness_now_ms() >= deadline)
+			return -1;
+		harness_sleep_ms(5);
+	}
+}
+
+int harness_stop_pid(pid_t pid, int sig, int timeout_ms)
+{
+	if (pid <= 0)
+		return -1;
+	kill(pid, sig);
+	int rc = harness_wait_pid(pid, timeout_ms > 0 ? timeout_ms : HARNESS_STOP_TIMEOUT_MS);
+	if (rc == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return rc;
 }

@@ -230,6 +230,11 @@ struct harness_ireq {
 	Assure__SiteListRequest site_list;
 	Assure__SessionListRequest session_list;
 	Assure__SessionRevokeRequest session_revoke;
+	/* performers (DOMAIN.md "Performers"; test_int_performer) */
+	Assure__PerformerAddRequest performer_add;
+	Assure__PerformerListRequest performer_list;
+	Assure__PerformerShowRequest performer_show;
+	Assure__PerformerAdmitRequest performer_admit;
 };
 
 /* Builders: reset r and fill it for one operation. NULL strings become "".
@@ -261,6 +266,18 @@ void harness_ireq_site_add(struct harness_ireq *r, const char *code, const char 
 void harness_ireq_site_list(struct harness_ireq *r);
 void harness_ireq_session_list(struct harness_ireq *r, const char *user);
 void harness_ireq_session_revoke(struct harness_ireq *r, int64_t id, const char *user);
+/* Performers. national_code, profession, status, name, conditions, date:
+ * NULL or "" for none; panel is a NULL-terminated array of usernames
+ * (NULL: none); version 0: unchecked. */
+void harness_ireq_performer_add(struct harness_ireq *r, const char *profession, const char *reg,
+				const char *name, const char *national_code);
+void harness_ireq_performer_list(struct harness_ireq *r, const char *profession,
+				 const char *status, int suspended, const char *name,
+				 uint32_t page_size, const char *page_token);
+void harness_ireq_performer_show(struct harness_ireq *r, const char *performer);
+void harness_ireq_performer_admit(struct harness_ireq *r, int64_t id, const char *decision,
+				  const char *rationale, const char *conditions,
+				  const char *const *panel, const char *date, uint64_t version);
 /* The foundation operations too, so one struct serves a whole test. */
 void harness_ireq_whoami(struct harness_ireq *r);
 void harness_ireq_logout(struct harness_ireq *r);
@@ -326,5 +343,21 @@ void harness_server_start_clock(struct harness_server *s, struct harness_clock *
 				const struct harness_server_opts *opts);
 void harness_clock_set(struct harness_clock *clk, int64_t unix_ms);
 void harness_clock_advance(struct harness_clock *clk, int64_t delta_ms);
+
+/* --- background processes (test_int_assure_audit: assure-audit, rsyslogd) ---
+ * Started by pid, stopped by that pid, never by name; they get
+ * PR_SET_PDEATHSIG, so they die with the test program (and the guard). */
+
+/* Forks argv[0] with argv and the environment plus env_set (as
+ * harness_run_argv), stdin /dev/null, stdout and stderr appended to
+ * log_path (created 0600). Returns the pid; asserts if fork fails. */
+pid_t harness_spawn(const char *const *argv, const char *const *env_set, const char *log_path);
+/* Waits at most timeout_ms for pid to exit: its exit code, 128 + signal,
+ * or -1 if it is still running (then it is left alone). Never asserts. */
+int harness_wait_pid(pid_t pid, int timeout_ms);
+/* Sends sig to pid and waits at most timeout_ms (0: 10000); if it has not
+ * exited then, SIGKILLs it and returns -1. Otherwise as harness_wait_pid.
+ * Never asserts. */
+int harness_stop_pid(pid_t pid, int sig, int timeout_ms);
 
 #endif

@@ -323,6 +323,36 @@ AUDIT_BUILD(b_audit_proof, audit_proof, AUDIT_PROOF, Assure__AuditProofRequest,
 AUDIT_BUILD(b_audit_verify, audit_verify, AUDIT_VERIFY, Assure__AuditVerifyRequest,
 	    ASSURE__AUDIT_VERIFY_REQUEST__INIT)
 
+/* Performers: requests that change nothing. An unknown profession is
+ * INVALID_ARGUMENT and an unknown performer NOT_FOUND when admitted. */
+#define NO_SUCH_PERFORMER 987654321
+
+static void b_performer_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_performer_add(r, "authz-nosuchprofession", "1234567", "Authz Probe", NULL);
+}
+
+static void b_performer_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_performer_list(r, NULL, NULL, 0, NULL, 1, NULL);
+}
+
+static void b_performer_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_performer_show(r, "987654321");
+}
+
+static void b_performer_admit(struct harness_ireq *r, struct role_ctx *x)
+{
+	static const char *const panel[] = {"authz-panel-member", NULL};
+	(void)x;
+	harness_ireq_performer_admit(r, NO_SUCH_PERFORMER, "included", "authz probe", NULL, panel,
+				     NULL, 0);
+}
+
 /* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
 
 struct row {
@@ -388,6 +418,15 @@ static const struct row matrix[] = {
      b_audit_checkpoint},
     {ASSURE__REQUEST__OP_AUDIT_PROOF, "AuditProof", "audit.read", "DDDDDDDAD", b_audit_proof},
     {ASSURE__REQUEST__OP_AUDIT_VERIFY, "AuditVerify", "audit.read", "DDDDDDDAD", b_audit_verify},
+    /* The Performers List register (DOMAIN.md "Performers"). */
+    {ASSURE__REQUEST__OP_PERFORMER_ADD, "PerformerAdd", "performer.write", "DADDDDDDD",
+     b_performer_add},
+    {ASSURE__REQUEST__OP_PERFORMER_LIST, "PerformerList", "performer.read", "DAAAADDDA",
+     b_performer_list},
+    {ASSURE__REQUEST__OP_PERFORMER_SHOW, "PerformerShow", "performer.read", "DAAAADDDA",
+     b_performer_show},
+    {ASSURE__REQUEST__OP_PERFORMER_ADMIT, "PerformerAdmit", "performer.write", "DADDDDDDD",
+     b_performer_admit},
     /* Last: Login replaces the connection's session, Logout ends it. */
     {ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login},
     {ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout},
