@@ -13,7 +13,9 @@
  * Parsing: global flags may come before or after the command, command
  * flags after it; "--flag value" and "--flag=value" both work; "--" ends
  * the flags. A command takes at most one positional argument (its NAME or
- * ID), anywhere after the verb. A flag marked CLI_FLAG_REPEAT accumulates
+ * ID), anywhere after the verb, and a few a second one (cmd->arg2). A verb
+ * may be two words ("concern action add"): the first names a group of
+ * verbs, which has its own --help. A flag marked CLI_FLAG_REPEAT accumulates
  * its values; any other flag given twice is an error. --help wins over any
  * usage error, so "assure login --bogus --help" still shows the help.
  * Secrets never come from argv: there is no flag that takes a password or
@@ -69,6 +71,21 @@ static const struct cli_command *const cli_table[] = {
     &cli_cmd_performer_list,
     &cli_cmd_performer_show,
     &cli_cmd_performer_admit,
+    &cli_cmd_concern_open,
+    &cli_cmd_concern_grade,
+    &cli_cmd_concern_assign,
+    &cli_cmd_concern_move,
+    &cli_cmd_concern_decide,
+    &cli_cmd_concern_suspend,
+    &cli_cmd_concern_reinstate,
+    &cli_cmd_concern_refer,
+    &cli_cmd_concern_note,
+    &cli_cmd_concern_evidence,
+    &cli_cmd_concern_action_add,
+    &cli_cmd_concern_action_done,
+    &cli_cmd_concern_show,
+    &cli_cmd_concern_list,
+    &cli_cmd_concern_due,
     &cli_cmd_session_list,
     &cli_cmd_session_revoke,
     &cli_cmd_audit_query,
@@ -325,6 +342,8 @@ static void print_usage_line(FILE *out, const struct cli_command *cmd)
 		fprintf(out, " %s", cmd->verb);
 	if (cmd->arg != NULL)
 		fprintf(out, cmd->arg_optional ? " [%s]" : " %s", cmd->arg);
+	if (cmd->arg2 != NULL)
+		fprintf(out, " %s", cmd->arg2);
 	for (size_t i = 0; cmd->flags != NULL && cmd->flags[i].name != NULL; i++) {
 		char spec[128];
 		flag_spec(&cmd->flags[i], spec, sizeof spec);
@@ -365,20 +384,39 @@ static void print_main_help(FILE *out)
 		cli_exit_codes_help);
 }
 
-static void print_noun_help(FILE *out, const char *noun)
+/* The rest of cmd's verb after group and a space ("add" of "action add"
+ * in group "action"), or NULL when the verb is not in group. With group
+ * NULL, the whole verb (NULL for a command without one). */
+static const char *verb_in_group(const struct cli_command *cmd, const char *group)
 {
-	fprintf(out, "usage: assure %s VERB [flags]\n\nVerbs:\n", noun);
+	if (cmd->verb == NULL || group == NULL)
+		return cmd->verb;
+	size_t len = strlen(group);
+	if (strncmp(cmd->verb, group, len) != 0 || cmd->verb[len] != ' ')
+		return NULL;
+	return cmd->verb + len + 1;
+}
+
+/* The verbs of noun, or with group those of "noun group". */
+static void print_noun_help(FILE *out, const char *noun, const char *group)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%s%s%s", noun, group ? " " : "", group ? group : "");
+	fprintf(out, "usage: assure %s VERB [flags]\n\nVerbs:\n", name);
 	int width = 0;
-	for (size_t i = 0; i < CLI_TABLE_SIZE; i++)
-		if (strcmp(cli_table[i]->noun, noun) == 0 && cli_table[i]->verb != NULL &&
-		    (int)strlen(cli_table[i]->verb) > width)
-			width = (int)strlen(cli_table[i]->verb);
-	for (size_t i = 0; i < CLI_TABLE_SIZE; i++)
-		if (strcmp(cli_table[i]->noun, noun) == 0 && cli_table[i]->verb != NULL)
-			fprintf(out, "  %-*s  %s\n", width, cli_table[i]->verb,
-				cli_table[i]->summary);
+	for (size_t i = 0; i < CLI_TABLE_SIZE; i++) {
+		const char *verb = verb_in_group(cli_table[i], group);
+		if (strcmp(cli_table[i]->noun, noun) == 0 && verb != NULL &&
+		    (int)strlen(verb) > width)
+			width = (int)strlen(verb);
+	}
+	for (size_t i = 0; i < CLI_TABLE_SIZE; i++) {
+		const char *verb = verb_in_group(cli_table[i], group);
+		if (strcmp(cli_table[i]->noun, noun) == 0 && verb != NULL)
+			fprintf(out, "  %-*s  %s\n", width, verb, cli_table[i]->summary);
+	}
 	print_flags(out, "Global flags", global_flags);
-	fprintf(out, "\n'assure %s VERB --help' shows a verb's flags.\n", noun);
+	fprintf(out, "\n'assure %s VERB --help' shows a verb's flags.\n", name);
 }
 
 static void print_command_help(FILE *out, const struct cli_command *cmd)
@@ -394,7 +432,8 @@ static void print_command_help(FILE *out, const struct cli_command *cmd)
 
 struct cli_parse {
 	const char *global[GLOBAL_COUNT];
-	const char *noun; /* a noun that takes verbs, until the verb is seen */
+	const char *noun;  /* a noun that takes verbs, until the verb is seen */
+	const char *group; /* the first word of a two-word verb, until the second is seen */
 	int help;
 	int version;
 	char *error; /* the first usage error */
@@ -440,18 +479,32 @@ static void parse_word(struct cli *cli, struct cli_parse *p, const char *word)
 	}
 	if (cli->cmd == NULL) {
 		for (size_t i = 0; i < CLI_TABLE_SIZE; i++) {
-			if (strcmp(cli_table[i]->noun, p->noun) == 0 &&
-			    cli_table[i]->verb != NULL && strcmp(cli_table[i]->verb, word) == 0) {
+			const char *verb = verb_in_group(cli_table[i], p->group);
+			if (strcmp(cli_table[i]->noun, p->noun) == 0 && verb != NULL &&
+			    strcmp(verb, word) == 0) {
 				cli->cmd = cli_table[i];
 				return;
 			}
 		}
-		parse_error(p, "unknown verb \"%s\" for assure %s (see assure %s --help)", word,
-			    p->noun, p->noun);
+		for (size_t i = 0; p->group == NULL && i < CLI_TABLE_SIZE; i++) {
+			if (strcmp(cli_table[i]->noun, p->noun) == 0 &&
+			    verb_in_group(cli_table[i], word) != NULL) {
+				p->group = word;
+				return;
+			}
+		}
+		const char *sp = p->group != NULL ? " " : "";
+		const char *group = p->group != NULL ? p->group : "";
+		parse_error(p, "unknown verb \"%s\" for assure %s%s%s (see assure %s%s%s --help)",
+			    word, p->noun, sp, group, p->noun, sp, group);
 		return;
 	}
 	if (cli->cmd->arg != NULL && cli->arg == NULL) {
 		cli->arg = word;
+		return;
+	}
+	if (cli->cmd->arg2 != NULL && cli->arg2 == NULL) {
+		cli->arg2 = word;
 		return;
 	}
 	parse_error(p, "unexpected argument \"%s\" for assure %s", word, command_name(cli->cmd));
@@ -687,6 +740,9 @@ static int cli_check_usage(struct cli *cli)
 	if (cmd->arg != NULL && !cmd->arg_optional && cli->arg == NULL)
 		return cli_error(EXIT_CODE_USAGE, "assure %s needs %s (see its --help)",
 				 command_name(cmd), cmd->arg);
+	if (cmd->arg2 != NULL && cli->arg2 == NULL)
+		return cli_error(EXIT_CODE_USAGE, "assure %s needs %s (see its --help)",
+				 command_name(cmd), cmd->arg2);
 	const struct cli_flag *flags = cmd->flags;
 	for (size_t i = 0; flags != NULL && flags[i].name != NULL; i++)
 		if ((flags[i].flags & CLI_FLAG_REQUIRED) && cli->values[i] == NULL)
@@ -724,7 +780,7 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 		if (cli->cmd != NULL)
 			print_command_help(stdout, cli->cmd);
 		else if (p.noun != NULL)
-			print_noun_help(stdout, p.noun);
+			print_noun_help(stdout, p.noun, p.group);
 		else
 			print_main_help(stdout);
 		return EXIT_CODE_OK;
@@ -735,6 +791,10 @@ static int cli_run(struct cli *cli, int argc, char **argv)
 		return EXIT_CODE_USAGE;
 	}
 	if (cli->cmd == NULL) {
+		if (p.noun != NULL && p.group != NULL)
+			return cli_error(EXIT_CODE_USAGE,
+					 "assure %s %s needs a verb (see assure %s %s --help)",
+					 p.noun, p.group, p.noun, p.group);
 		if (p.noun != NULL)
 			return cli_error(EXIT_CODE_USAGE,
 					 "assure %s needs a verb (see assure %s --help)", p.noun,

@@ -30,7 +30,7 @@ struct client;
 #define CLI_FLAG_REPEAT 0x2 /* may be given again; the values accumulate (cli_flag_list) */
 
 /* The most flags one command may declare (global flags not counted). */
-#define CLI_MAX_FLAGS 16
+#define CLI_MAX_FLAGS 32
 
 struct cli_flag {
 	const char *name; /* "user" for --user; NULL ends a table */
@@ -59,6 +59,9 @@ struct cli_command {
 	 * -1 for ever (a command that follows a stream, or waits on a long
 	 * server-side job); otherwise milliseconds. */
 	int io_timeout_ms;
+	/* A second positional argument after arg ("N" in "concern action done
+	 * REF N"), always required, or NULL. */
+	const char *arg2;
 };
 
 /* The command rows, defined in cmd_*.c. */
@@ -86,6 +89,21 @@ extern const struct cli_command cli_cmd_performer_add;
 extern const struct cli_command cli_cmd_performer_list;
 extern const struct cli_command cli_cmd_performer_show;
 extern const struct cli_command cli_cmd_performer_admit;
+extern const struct cli_command cli_cmd_concern_open;
+extern const struct cli_command cli_cmd_concern_grade;
+extern const struct cli_command cli_cmd_concern_assign;
+extern const struct cli_command cli_cmd_concern_move;
+extern const struct cli_command cli_cmd_concern_decide;
+extern const struct cli_command cli_cmd_concern_suspend;
+extern const struct cli_command cli_cmd_concern_reinstate;
+extern const struct cli_command cli_cmd_concern_refer;
+extern const struct cli_command cli_cmd_concern_note;
+extern const struct cli_command cli_cmd_concern_evidence;
+extern const struct cli_command cli_cmd_concern_action_add;
+extern const struct cli_command cli_cmd_concern_action_done;
+extern const struct cli_command cli_cmd_concern_show;
+extern const struct cli_command cli_cmd_concern_list;
+extern const struct cli_command cli_cmd_concern_due;
 extern const struct cli_command cli_cmd_session_list;
 extern const struct cli_command cli_cmd_session_revoke;
 extern const struct cli_command cli_cmd_audit_query;
@@ -107,10 +125,11 @@ struct cli {
 
 	const struct cli_command *cmd;
 	const char
-	    *values[CLI_MAX_FLAGS]; /* per cmd->flags[i]: value, "" for a switch, NULL if absent */
+	    *values[CLI_MAX_FLAGS];  /* per cmd->flags[i]: value, "" for a switch, NULL if absent */
 	char **lists[CLI_MAX_FLAGS]; /* per CLI_FLAG_REPEAT flag: every value, in order */
 	size_t n_lists[CLI_MAX_FLAGS];
-	const char *arg; /* the positional argument (cmd->arg), or NULL */
+	const char *arg;  /* the positional argument (cmd->arg), or NULL */
+	const char *arg2; /* the second one (cmd->arg2), or NULL */
 
 	struct client *client;		    /* set when cmd->needs asks for a connection */
 	Assure__Response *resume_resp;	    /* the Resume response, owning session */

@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -474,6 +475,38 @@ const char *tls_stream_cipher(const struct tls_stream *s)
 	return SSL_get_cipher_name(s->ssl);
 }
 
+/*
+ * Closing a socket with unread bytes in its receive buffer makes the kernel
+ * send a reset instead of a clean end, and a peer that has not yet read all
+ * we sent then throws the rest away (rsyslog does, losing the last syslog
+ * messages: TLS 1.3 session tickets we never read are enough to trigger
+ * it). So: end our side, then read and discard until the peer closes, for at
+ * most a second.
+ */
+static void drain_before_close(int fd)
+{
+	if (fd < 0 || shutdown(fd, SHUT_WR) != 0)
+		return;
+	int64_t deadline = time_mono_ms() + 1000;
+	char buf[4096];
+	for (;;) {
+		int64_t left = deadline - time_mono_ms();
+		if (left <= 0)
+			return;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return;
+	}
+}
+
 void tls_stream_close(struct tls_stream *s)
 {
 	if (s == NULL)
@@ -490,6 +523,7 @@ void tls_stream_close(struct tls_stream *s)
 		(void)SSL_shutdown(s->ssl);
 		sigpipe_unblock(&g);
 		ERR_clear_error();
+		drain_before_close(s->fd);
 	}
 	stream_free(s);
 }

@@ -307,6 +307,19 @@ int db_status_from_sqlite(int rc)
 	}
 }
 
+char *db_column_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return xstrdup(t ? (const char *)t : "");
+}
+
+int db_fail(struct db *db, sqlite3_stmt *st, int rc, char **cause)
+{
+	*cause = xasprintf("database: %s", sqlite3_errmsg(db->h));
+	sqlite3_reset(st);
+	return db_status_from_sqlite(rc);
+}
+
 int db_step_done(struct db *db, sqlite3_stmt *stmt, char **cause)
 {
 	int rc = sqlite3_step(stmt);

@@ -58,6 +58,13 @@ struct sqlite3_stmt *db_stmt(struct db *db, const char *sql, char **cause);
  * (0 OK) and sets *cause when not OK. Resets the statement. */
 int db_step_done(struct db *db, struct sqlite3_stmt *stmt, char **cause);
 
+/* Column i of the current row as a new string ("" for NULL); the caller
+ * frees it. */
+char *db_column_strdup(struct sqlite3_stmt *st, int i);
+/* A failed step: sets *cause from the handle's last error, resets st and
+ * returns the status code for rc. */
+int db_fail(struct db *db, struct sqlite3_stmt *st, int rc, char **cause);
+
 /* Translates a SQLite result code to a protocol status code (0 OK): a
  * uniqueness failure is ALREADY_EXISTS, a busy database UNAVAILABLE, the
  * rest INTERNAL. */

@@ -225,7 +225,7 @@ static const char *const outcome_names[CONCERN_OUTCOME__COUNT] = {
     [CONCERN_OUTCOME_CONDITIONS] = "conditions",
     [CONCERN_OUTCOME_CONTINGENT_REMOVAL] = "contingent-removal",
     [CONCERN_OUTCOME_REMOVAL] = "removal",
-    [CONCERN_OUTCOME_NATIONAL_DISQUALIFICATION_REFERRAL] = "national-disqualification-referral",
+    [CONCERN_OUTCOME_NATIONAL_DISQUALIFICATION_REFERRAL] = "national-disqualification",
 };
 
 const char *domain_concern_outcome_name(enum concern_outcome o)
@@ -235,6 +235,10 @@ const char *domain_concern_outcome_name(enum concern_outcome o)
 
 int domain_concern_outcome_parse(const char *s)
 {
+	/* The outcome is a referral for national disqualification; both
+	 * spellings mean it (the CLI's contract uses the short one). */
+	if (s != NULL && strcasecmp(s, "national-disqualification-referral") == 0)
+		return CONCERN_OUTCOME_NATIONAL_DISQUALIFICATION_REFERRAL;
 	return lookup(s, outcome_names, CONCERN_OUTCOME__COUNT);
 }
 
@@ -294,7 +298,7 @@ static const char *const referral_body_names[REFERRAL_BODY__COUNT] = {
     [REFERRAL_BODY_GPHC] = "gphc",
     [REFERRAL_BODY_POLICE] = "police",
     [REFERRAL_BODY_COUNTER_FRAUD] = "counter-fraud",
-    [REFERRAL_BODY_PCT] = "pct",
+    [REFERRAL_BODY_PCT] = "other-pct",
 };
 
 const char *domain_referral_body_name(enum referral_body b)
@@ -308,6 +312,8 @@ int domain_referral_body_parse(const char *s)
 	 * the pharmacists' regulator. */
 	if (s != NULL && (strcasecmp(s, "rpsgb") == 0 || strcasecmp(s, "rpsgb/gphc") == 0))
 		return REFERRAL_BODY_GPHC;
+	if (s != NULL && strcasecmp(s, "pct") == 0)
+		return REFERRAL_BODY_PCT;
 	return lookup(s, referral_body_names, REFERRAL_BODY__COUNT);
 }
 

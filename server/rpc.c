@@ -56,6 +56,9 @@ static void build_index(void)
 	add_table(rpc_site_table, rpc_site_count);
 	add_table(rpc_audit_table, rpc_audit_count);
 	add_table(rpc_performer_table, rpc_performer_count);
+	add_table(rpc_concern_table, rpc_concern_count);
+	add_table(rpc_concern_side_table, rpc_concern_side_count);
+	add_table(rpc_concern_read_table, rpc_concern_read_count);
 }
 
 const struct rpc_entry *rpc_lookup(int op)

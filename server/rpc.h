@@ -159,5 +159,11 @@ extern const struct rpc_entry rpc_audit_table[];
 extern const size_t rpc_audit_count;
 extern const struct rpc_entry rpc_performer_table[];
 extern const size_t rpc_performer_count;
+extern const struct rpc_entry rpc_concern_table[];
+extern const size_t rpc_concern_count;
+extern const struct rpc_entry rpc_concern_side_table[];
+extern const size_t rpc_concern_side_count;
+extern const struct rpc_entry rpc_concern_read_table[];
+extern const size_t rpc_concern_read_count;
 
 #endif

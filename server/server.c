@@ -27,6 +27,7 @@
 #include "config.h"
 #include "audit.h"
 #include "clock.h"
+#include "concern_system.h"
 #include "conn.h"
 #include "crypto.h"
 #include "db.h"
@@ -133,6 +134,13 @@ static void checkpoint_cb(evutil_socket_t fd, short what, void *arg)
 	job->done = checkpoint_done;
 	job->arg = srv;
 	writer_submit(srv->writer, job);
+}
+
+static void concern_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	concern_system_tick(arg);
 }
 
 static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
@@ -448,6 +456,10 @@ int server_run(struct server_config *cfg)
 	srv->checkpoint_timer = event_new(srv->base, -1, EV_PERSIST, checkpoint_cb, srv);
 	struct timeval ck = { (time_t)cfg->checkpoint_interval_s, 0 };
 	event_add(srv->checkpoint_timer, &ck);
+	srv->concern_timer = event_new(srv->base, -1, EV_PERSIST, concern_timer_cb, srv);
+	struct timeval ct = { CONCERN_SYSTEM_INTERVAL_S, 0 };
+	event_add(srv->concern_timer, &ct);
+	concern_system_tick(srv); /* once at start: deadlines that passed while we were down */
 
 	if (start_listener(srv, &cause) < 0)
 		goto out;
@@ -499,6 +511,8 @@ out:
 		event_free(srv->housekeeping);
 	if (srv->checkpoint_timer)
 		event_free(srv->checkpoint_timer);
+	if (srv->concern_timer)
+		event_free(srv->concern_timer);
 	free(srv->slots);
 	session_table_free(srv->sessions);
 	audit_log_free(srv->audit);

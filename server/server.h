@@ -39,6 +39,7 @@ struct server {
 	struct event *sig_term, *sig_int, *sig_hup;
 	struct event *housekeeping;
 	struct event *checkpoint_timer;
+	struct event *concern_timer; /* the server's own concern moves (concern_system.c) */
 	struct event *stop_check;
 
 	int64_t started_ms;

@@ -23,19 +23,6 @@
 #include "domain_grade.h"
 #include "xmalloc.h"
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
-}
-
-static int db_error(struct db *db, sqlite3_stmt *st, int rc, char **cause)
-{
-	*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
-	sqlite3_reset(st);
-	return db_status_from_sqlite(rc);
-}
-
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
@@ -122,46 +109,46 @@ static struct concern_record *concern_from_row(sqlite3_stmt *st)
 	struct concern_record *c = xcalloc(1, sizeof *c);
 	int i = 0;
 	c->id = sqlite3_column_int64(st, i++);
-	c->ref = col_text(st, i++);
+	c->ref = db_column_strdup(st, i++);
 	c->year = sqlite3_column_int(st, i++);
 	c->seq = sqlite3_column_int(st, i++);
 	c->performer_id = sqlite3_column_int64(st, i++);
-	c->performer_name = col_text(st, i++);
-	c->profession = col_text(st, i++);
-	c->list_status = col_text(st, i++);
+	c->performer_name = db_column_strdup(st, i++);
+	c->profession = db_column_strdup(st, i++);
+	c->list_status = db_column_strdup(st, i++);
 	c->suspended = sqlite3_column_int(st, i++);
-	c->source = col_text(st, i++);
-	c->category = col_text(st, i++);
-	c->summary = col_text(st, i++);
-	c->reporter = col_text(st, i++);
-	c->received = col_text(st, i++);
-	c->state = col_text(st, i++);
+	c->source = db_column_strdup(st, i++);
+	c->category = db_column_strdup(st, i++);
+	c->summary = db_column_strdup(st, i++);
+	c->reporter = db_column_strdup(st, i++);
+	c->received = db_column_strdup(st, i++);
+	c->state = db_column_strdup(st, i++);
 	c->consequence = sqlite3_column_int(st, i++);
 	c->likelihood = sqlite3_column_int(st, i++);
 	c->score = sqlite3_column_int(st, i++);
-	c->band = col_text(st, i++);
+	c->band = db_column_strdup(st, i++);
 	c->case_manager_id = sqlite3_column_int64(st, i++);
-	c->case_manager = col_text(st, i++);
+	c->case_manager = db_column_strdup(st, i++);
 	c->investigator_id = sqlite3_column_int64(st, i++);
-	c->investigator = col_text(st, i++);
+	c->investigator = db_column_strdup(st, i++);
 	c->linked_id = sqlite3_column_int64(st, i++);
-	c->linked_ref = col_text(st, i++);
+	c->linked_ref = db_column_strdup(st, i++);
 	c->was_panel_referred = sqlite3_column_int(st, i++);
-	c->notice_sent = col_text(st, i++);
-	c->notice_allegation = col_text(st, i++);
-	c->notice_proposed_action = col_text(st, i++);
-	c->notice_grounds = col_text(st, i++);
+	c->notice_sent = db_column_strdup(st, i++);
+	c->notice_allegation = db_column_strdup(st, i++);
+	c->notice_proposed_action = db_column_strdup(st, i++);
+	c->notice_grounds = db_column_strdup(st, i++);
 	c->representations_received = sqlite3_column_int(st, i++);
-	c->hearing_requested = col_text(st, i++);
-	c->hearing_date = col_text(st, i++);
-	c->outcome = col_text(st, i++);
-	c->decision_notice_sent = col_text(st, i++);
+	c->hearing_requested = db_column_strdup(st, i++);
+	c->hearing_date = db_column_strdup(st, i++);
+	c->outcome = db_column_strdup(st, i++);
+	c->decision_notice_sent = db_column_strdup(st, i++);
 	c->interim_answered = sqlite3_column_int(st, i++);
-	c->next_due = col_text(st, i++);
+	c->next_due = db_column_strdup(st, i++);
 	c->created_at = sqlite3_column_int64(st, i++);
 	c->updated_at = sqlite3_column_int64(st, i++);
 	c->version = sqlite3_column_int64(st, i++);
-	c->updated_by = col_text(st, i++);
+	c->updated_by = db_column_strdup(st, i++);
 	return c;
 }
 
@@ -177,7 +164,7 @@ static int concern_rows(struct db *db, sqlite3_stmt *st, struct concern_record *
 	}
 	if (rc != SQLITE_DONE) {
 		concern_records_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;
@@ -237,7 +224,7 @@ int store_concern_insert(struct db *db, const struct concern_new *in, int64_t no
 	sqlite3_bind_int(st, 1, year);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	int64_t max = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (max >= 9999) {
@@ -260,13 +247,13 @@ int store_concern_insert(struct db *db, const struct concern_new *in, int64_t no
 	sqlite3_bind_text(st, 10, or_empty(by), -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	int64_t new_id = sqlite3_column_int64(st, 0);
-	char *new_ref = col_text(st, 1);
+	char *new_ref = db_column_strdup(st, 1);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		free(new_ref);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	if (id)
@@ -345,16 +332,16 @@ static int read_stamp(struct db *db, sqlite3_stmt *st, struct concern_stamp *sta
 		return ASSURE__CODE__NOT_FOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	struct concern_stamp s = {
 		.version = sqlite3_column_int64(st, 0),
 		.updated_at = sqlite3_column_int64(st, 1),
-		.updated_by = col_text(st, 2),
+		.updated_by = db_column_strdup(st, 2),
 	};
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		free(s.updated_by);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*stamp = s;
@@ -590,14 +577,14 @@ int store_concern_grades(struct db *db, int64_t concern_id, struct concern_grade
 		g->consequence = sqlite3_column_int(st, 1);
 		g->likelihood = sqlite3_column_int(st, 2);
 		g->score = sqlite3_column_int(st, 3);
-		g->band = col_text(st, 4);
-		g->reason = col_text(st, 5);
+		g->band = db_column_strdup(st, 4);
+		g->reason = db_column_strdup(st, 5);
 		g->at = sqlite3_column_int64(st, 6);
-		g->by = col_text(st, 7);
+		g->by = db_column_strdup(st, 7);
 	}
 	if (rc != SQLITE_DONE) {
 		concern_grades_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;
@@ -673,7 +660,7 @@ int store_concern_assign(struct db *db, int64_t concern_id, enum concern_person_
 		return ASSURE__CODE__NOT_FOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	int64_t current = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (current == user_id)
@@ -733,7 +720,7 @@ static int id_column(struct db *db, sqlite3_stmt *st, int64_t **out, size_t *n, 
 	}
 	if (rc != SQLITE_DONE) {
 		free(v);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;
@@ -804,15 +791,15 @@ int store_concern_people_history(struct db *db, int64_t concern_id,
 		v = xrealloc(v, (count + 1) * sizeof *v);
 		struct concern_person_record *p = &v[count++];
 		p->user_id = sqlite3_column_int64(st, 0);
-		p->username = col_text(st, 1);
-		p->role = col_text(st, 2);
+		p->username = db_column_strdup(st, 1);
+		p->role = db_column_strdup(st, 2);
 		p->from_at = sqlite3_column_int64(st, 3);
 		p->to_at = sqlite3_column_int64(st, 4);
-		p->by = col_text(st, 5);
+		p->by = db_column_strdup(st, 5);
 	}
 	if (rc != SQLITE_DONE) {
 		concern_people_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;

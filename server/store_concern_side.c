@@ -18,19 +18,6 @@
 #include "domain_dates.h"
 #include "xmalloc.h"
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
-}
-
-static int db_error(struct db *db, sqlite3_stmt *st, int rc, char **cause)
-{
-	*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
-	sqlite3_reset(st);
-	return db_status_from_sqlite(rc);
-}
-
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
@@ -71,7 +58,7 @@ static int collect(struct db *db, sqlite3_stmt *st, size_t elem_size, fill_fn fi
 	}
 	if (rc != SQLITE_DONE) {
 		free_rows(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;
@@ -128,13 +115,13 @@ static void event_fill(sqlite3_stmt *st, void *row)
 	struct concern_event_record *e = row;
 	e->id = sqlite3_column_int64(st, 0);
 	e->at = sqlite3_column_int64(st, 1);
-	e->by = col_text(st, 2);
-	e->kind = col_text(st, 3);
-	e->from_state = col_text(st, 4);
-	e->to_state = col_text(st, 5);
-	e->text = col_text(st, 6);
-	e->date = col_text(st, 7);
-	e->detail = col_text(st, 8);
+	e->by = db_column_strdup(st, 2);
+	e->kind = db_column_strdup(st, 3);
+	e->from_state = db_column_strdup(st, 4);
+	e->to_state = db_column_strdup(st, 5);
+	e->text = db_column_strdup(st, 6);
+	e->date = db_column_strdup(st, 7);
+	e->detail = db_column_strdup(st, 8);
 }
 
 static void events_free_any(void *v, size_t n)
@@ -217,16 +204,16 @@ static void deadline_fill(sqlite3_stmt *st, void *row)
 	struct concern_deadline_record *d = row;
 	d->id = sqlite3_column_int64(st, 0);
 	d->concern_id = sqlite3_column_int64(st, 1);
-	d->concern_ref = col_text(st, 2);
-	d->kind = col_text(st, 3);
-	d->start = col_text(st, 4);
-	d->due = col_text(st, 5);
-	d->basis = col_text(st, 6);
-	d->met = col_text(st, 7);
+	d->concern_ref = db_column_strdup(st, 2);
+	d->kind = db_column_strdup(st, 3);
+	d->start = db_column_strdup(st, 4);
+	d->due = db_column_strdup(st, 5);
+	d->basis = db_column_strdup(st, 6);
+	d->met = db_column_strdup(st, 7);
 	d->cancelled = sqlite3_column_int(st, 8);
 	d->action_number = sqlite3_column_int(st, 9);
-	d->performer_name = col_text(st, 10);
-	d->state = col_text(st, 11);
+	d->performer_name = db_column_strdup(st, 10);
+	d->state = db_column_strdup(st, 11);
 }
 
 static void deadlines_free_any(void *v, size_t n)
@@ -414,15 +401,15 @@ static void referral_fill(sqlite3_stmt *st, void *row)
 {
 	struct concern_referral_record *r = row;
 	r->id = sqlite3_column_int64(st, 0);
-	r->body = col_text(st, 1);
-	r->date = col_text(st, 2);
-	r->rationale = col_text(st, 3);
-	r->their_ref = col_text(st, 4);
-	r->response = col_text(st, 5);
+	r->body = db_column_strdup(st, 1);
+	r->date = db_column_strdup(st, 2);
+	r->rationale = db_column_strdup(st, 3);
+	r->their_ref = db_column_strdup(st, 4);
+	r->response = db_column_strdup(st, 5);
 	r->at = sqlite3_column_int64(st, 6);
-	r->by = col_text(st, 7);
+	r->by = db_column_strdup(st, 7);
 	r->updated_at = sqlite3_column_int64(st, 8);
-	r->updated_by = col_text(st, 9);
+	r->updated_by = db_column_strdup(st, 9);
 }
 
 static void referrals_free_any(void *v, size_t n)
@@ -481,9 +468,9 @@ static void note_fill(sqlite3_stmt *st, void *row)
 {
 	struct concern_note_record *r = row;
 	r->id = sqlite3_column_int64(st, 0);
-	r->text = col_text(st, 1);
+	r->text = db_column_strdup(st, 1);
 	r->at = sqlite3_column_int64(st, 2);
-	r->by = col_text(st, 3);
+	r->by = db_column_strdup(st, 3);
 }
 
 static void notes_free_any(void *v, size_t n)
@@ -548,11 +535,11 @@ static void evidence_fill(sqlite3_stmt *st, void *row)
 {
 	struct concern_evidence_record *r = row;
 	r->id = sqlite3_column_int64(st, 0);
-	r->title = col_text(st, 1);
-	r->location = col_text(st, 2);
-	r->sha256 = col_text(st, 3);
+	r->title = db_column_strdup(st, 1);
+	r->location = db_column_strdup(st, 2);
+	r->sha256 = db_column_strdup(st, 3);
 	r->at = sqlite3_column_int64(st, 4);
-	r->by = col_text(st, 5);
+	r->by = db_column_strdup(st, 5);
 }
 
 static void evidence_free_any(void *v, size_t n)
@@ -613,11 +600,11 @@ int store_concern_action_add(struct db *db, int64_t concern_id, const char *text
 	bind_text(st, 6, by);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	int num = sqlite3_column_int(st, 0);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	sqlite3_reset(st);
 	if (number)
 		*number = num;
@@ -650,8 +637,8 @@ int store_concern_action_done(struct db *db, int64_t concern_id, int number, con
 		return ASSURE__CODE__NOT_FOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
-	char *done = col_text(st, 0);
+		return db_fail(db, st, rc, cause);
+	char *done = db_column_strdup(st, 0);
 	sqlite3_reset(st);
 	if (done[0]) {
 		*cause = xasprintf("action %d was already done on %s", number, done);
@@ -689,14 +676,14 @@ static void action_fill(sqlite3_stmt *st, void *row)
 {
 	struct concern_action_record *a = row;
 	a->number = sqlite3_column_int(st, 0);
-	a->text = col_text(st, 1);
-	a->owner = col_text(st, 2);
-	a->due = col_text(st, 3);
-	a->done = col_text(st, 4);
+	a->text = db_column_strdup(st, 1);
+	a->owner = db_column_strdup(st, 2);
+	a->due = db_column_strdup(st, 3);
+	a->done = db_column_strdup(st, 4);
 	a->at = sqlite3_column_int64(st, 5);
-	a->by = col_text(st, 6);
+	a->by = db_column_strdup(st, 6);
 	a->done_at = sqlite3_column_int64(st, 7);
-	a->done_by = col_text(st, 8);
+	a->done_by = db_column_strdup(st, 8);
 }
 
 static void actions_free_any(void *v, size_t n)
@@ -842,22 +829,22 @@ static void decision_fill(sqlite3_stmt *st, void *row)
 {
 	struct concern_decision_record *d = row;
 	d->id = sqlite3_column_int64(st, 0);
-	d->kind = col_text(st, 1);
-	d->outcome = col_text(st, 2);
-	d->rationale = col_text(st, 3);
+	d->kind = db_column_strdup(st, 1);
+	d->outcome = db_column_strdup(st, 2);
+	d->rationale = db_column_strdup(st, 3);
 	const unsigned char *g = sqlite3_column_text(st, 4);
 	d->grounds = split_lines(g ? (const char *)g : "", &d->n_grounds);
-	d->conditions = col_text(st, 5);
-	d->representations_considered = col_text(st, 6);
-	d->facts_relied_on = col_text(st, 7);
+	d->conditions = db_column_strdup(st, 5);
+	d->representations_considered = db_column_strdup(st, 6);
+	d->facts_relied_on = db_column_strdup(st, 7);
 	const unsigned char *p = sqlite3_column_text(st, 8);
 	d->panel = split_lines(p ? (const char *)p : "", &d->n_panel);
-	d->date = col_text(st, 9);
-	d->detail = col_text(st, 10);
-	d->status_before = col_text(st, 11);
-	d->status_after = col_text(st, 12);
+	d->date = db_column_strdup(st, 9);
+	d->detail = db_column_strdup(st, 10);
+	d->status_before = db_column_strdup(st, 11);
+	d->status_after = db_column_strdup(st, 12);
 	d->at = sqlite3_column_int64(st, 13);
-	d->by = col_text(st, 14);
+	d->by = db_column_strdup(st, 14);
 }
 
 static void decisions_free_any(void *v, size_t n)

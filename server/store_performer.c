@@ -13,19 +13,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
-}
-
-static int db_error(struct db *db, sqlite3_stmt *st, int rc, char **cause)
-{
-	*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
-	sqlite3_reset(st);
-	return db_status_from_sqlite(rc);
-}
-
 void performer_record_free(struct performer_record *p)
 {
 	if (p == NULL)
@@ -119,26 +106,26 @@ static struct performer_record *from_row(sqlite3_stmt *st)
 {
 	struct performer_record *p = xcalloc(1, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
-	p->profession = col_text(st, 1);
-	p->reg = col_text(st, 2);
-	p->name = col_text(st, 3);
-	p->national_code = col_text(st, 4);
-	p->list_status = col_text(st, 5);
-	p->conditions = col_text(st, 6);
+	p->profession = db_column_strdup(st, 1);
+	p->reg = db_column_strdup(st, 2);
+	p->name = db_column_strdup(st, 3);
+	p->national_code = db_column_strdup(st, 4);
+	p->list_status = db_column_strdup(st, 5);
+	p->conditions = db_column_strdup(st, 6);
 	p->suspended = sqlite3_column_int(st, 7);
-	p->susp_basis = col_text(st, 8);
-	p->susp_reason = col_text(st, 9);
-	p->susp_start = col_text(st, 10);
-	p->susp_end = col_text(st, 11);
-	p->susp_review = col_text(st, 12);
-	p->susp_concern_ref = col_text(st, 13);
-	p->susp_hearing_offered = col_text(st, 14);
-	p->susp_notice_sent = col_text(st, 15);
+	p->susp_basis = db_column_strdup(st, 8);
+	p->susp_reason = db_column_strdup(st, 9);
+	p->susp_start = db_column_strdup(st, 10);
+	p->susp_end = db_column_strdup(st, 11);
+	p->susp_review = db_column_strdup(st, 12);
+	p->susp_concern_ref = db_column_strdup(st, 13);
+	p->susp_hearing_offered = db_column_strdup(st, 14);
+	p->susp_notice_sent = db_column_strdup(st, 15);
 	p->susp_extension = sqlite3_column_int(st, 16);
 	p->created_at = sqlite3_column_int64(st, 17);
 	p->updated_at = sqlite3_column_int64(st, 18);
 	p->version = sqlite3_column_int64(st, 19);
-	p->updated_by = col_text(st, 20);
+	p->updated_by = db_column_strdup(st, 20);
 	return p;
 }
 
@@ -154,7 +141,7 @@ static int rows(struct db *db, sqlite3_stmt *st, struct performer_record ***out,
 	}
 	if (rc != SQLITE_DONE) {
 		performer_records_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;
@@ -259,6 +246,41 @@ int store_performer_set_status(struct db *db, int64_t id, const char *status,
 	return rc;
 }
 
+static const char sql_set_susp[] =
+	"UPDATE performers SET suspended = ?, susp_basis = ?, susp_reason = ?, susp_start = ?,"
+	" susp_end = ?, susp_review = ?, susp_concern_ref = ?, susp_hearing_offered = ?,"
+	" susp_notice_sent = ?, susp_extension = ?, updated_at = ?, updated_by = ?,"
+	" version = version + 1 WHERE id = ?";
+
+int store_performer_set_suspension(struct db *db, int64_t id, const struct performer_suspension *s,
+				   int64_t now_ms, const char *by, char **cause)
+{
+	sqlite3_stmt *st = db_stmt(db, sql_set_susp, cause);
+	if (st == NULL)
+		return ASSURE__CODE__INTERNAL;
+	const struct performer_suspension none = { "", "", "", "", "", "", "", "", 0 };
+	const struct performer_suspension *v = s ? s : &none;
+#define TXT(i, f) sqlite3_bind_text(st, i, v->f ? v->f : "", -1, SQLITE_STATIC)
+	sqlite3_bind_int(st, 1, s != NULL);
+	TXT(2, basis);
+	TXT(3, reason);
+	TXT(4, start);
+	TXT(5, end);
+	TXT(6, review);
+	TXT(7, concern_ref);
+	TXT(8, hearing_offered);
+	TXT(9, notice_sent);
+#undef TXT
+	sqlite3_bind_int(st, 10, v->extension ? 1 : 0);
+	sqlite3_bind_int64(st, 11, now_ms);
+	sqlite3_bind_text(st, 12, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, id);
+	int rc = db_step_done(db, st, cause);
+	if (rc == ASSURE__CODE__OK && db_changes(db) == 0)
+		return ASSURE__CODE__NOT_FOUND;
+	return rc;
+}
+
 static const char sql_history_add[] =
 	"INSERT INTO list_history (performer_id, from_status, to_status, suspended_before,"
 	" suspended_after, at, by_user, decision, rationale, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -299,19 +321,19 @@ int store_list_history(struct db *db, int64_t performer_id, struct list_history_
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xrealloc(v, (count + 1) * sizeof *v);
 		struct list_history_record *h = &v[count++];
-		h->from_status = col_text(st, 0);
-		h->to_status = col_text(st, 1);
+		h->from_status = db_column_strdup(st, 0);
+		h->to_status = db_column_strdup(st, 1);
 		h->suspended_before = sqlite3_column_int(st, 2);
 		h->suspended_after = sqlite3_column_int(st, 3);
 		h->at = sqlite3_column_int64(st, 4);
-		h->by = col_text(st, 5);
-		h->decision = col_text(st, 6);
-		h->rationale = col_text(st, 7);
-		h->date = col_text(st, 8);
+		h->by = db_column_strdup(st, 5);
+		h->decision = db_column_strdup(st, 6);
+		h->rationale = db_column_strdup(st, 7);
+		h->date = db_column_strdup(st, 8);
 	}
 	if (rc != SQLITE_DONE) {
 		list_history_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;

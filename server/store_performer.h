@@ -52,6 +52,17 @@ int store_performer_list(struct db *db, const struct performer_filter *f,
 /* Sets list status and conditions, bumps version, records by/now. */
 int store_performer_set_status(struct db *db, int64_t id, const char *status,
 			       const char *conditions, int64_t now_ms, const char *by, char **cause);
+struct performer_suspension {
+	const char *basis, *reason, *start, *end, *review, *concern_ref, *hearing_offered,
+		*notice_sent; /* dates "YYYY-MM-DD" or "" */
+	int extension;
+};
+
+/* Sets (s non-NULL) or clears (s NULL) the performer's suspension, bumps
+ * version, records by/now. The caller writes list_history in the same
+ * transaction. */
+int store_performer_set_suspension(struct db *db, int64_t id, const struct performer_suspension *s,
+				   int64_t now_ms, const char *by, char **cause);
 int store_list_history_add(struct db *db, int64_t performer_id, const struct list_history_record *h,
 			   char **cause);
 int store_list_history(struct db *db, int64_t performer_id, struct list_history_record **out,

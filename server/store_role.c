@@ -10,19 +10,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
-}
-
-static int db_error(struct db *db, sqlite3_stmt *st, int rc, char **cause)
-{
-	*cause = xasprintf("database: %s", sqlite3_errmsg(db_handle(db)));
-	sqlite3_reset(st);
-	return db_status_from_sqlite(rc);
-}
-
 void role_record_free(struct role_record *r)
 {
 	if (r == NULL)
@@ -58,11 +45,11 @@ static int strings_query(struct db *db, const char *sql, const char *param, int6
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xrealloc(v, (count + 1) * sizeof *v);
-		v[count++] = col_text(st, 0);
+		v[count++] = db_column_strdup(st, 0);
 	}
 	if (rc != SQLITE_DONE) {
 		store_strings_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	*out = v;
@@ -84,8 +71,8 @@ static struct role_record *role_from_row(sqlite3_stmt *st)
 {
 	struct role_record *r = xcalloc(1, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
-	r->name = col_text(st, 1);
-	r->description = col_text(st, 2);
+	r->name = db_column_strdup(st, 1);
+	r->description = db_column_strdup(st, 2);
 	r->builtin = sqlite3_column_int(st, 3);
 	r->users = (unsigned)sqlite3_column_int64(st, 4);
 	return r;
@@ -116,7 +103,7 @@ int store_role_list(struct db *db, struct role_record ***out, size_t *n, char **
 	}
 	if (rc != SQLITE_DONE) {
 		role_records_free(v, count);
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	}
 	sqlite3_reset(st);
 	int status = load_permissions(db, v, count, cause);
@@ -141,7 +128,7 @@ int store_role_find(struct db *db, const char *name, struct role_record **out, c
 		return ASSURE__CODE__NOT_FOUND;
 	}
 	if (rc != SQLITE_ROW)
-		return db_error(db, st, rc, cause);
+		return db_fail(db, st, rc, cause);
 	struct role_record *r = role_from_row(st);
 	sqlite3_reset(st);
 	int status = load_permissions(db, &r, 1, cause);

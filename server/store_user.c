@@ -12,12 +12,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
-}
-
 void store_strings_free(char **v, size_t n)
 {
 	if (v == NULL)
@@ -64,7 +58,7 @@ static int load_roles(struct db *db, struct user_record *u, char **cause)
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		u->roles = xrealloc(u->roles, (u->nroles + 1) * sizeof *u->roles);
-		u->roles[u->nroles++] = col_text(st, 0);
+		u->roles[u->nroles++] = db_column_strdup(st, 0);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -90,17 +84,17 @@ static struct user_record *user_from_row(sqlite3_stmt *st)
 {
 	struct user_record *u = xcalloc(1, sizeof *u);
 	u->id = sqlite3_column_int64(st, 0);
-	u->username = col_text(st, 1);
-	u->display_name = col_text(st, 2);
-	u->site_code = col_text(st, 3);
-	u->password_hash = col_text(st, 4);
+	u->username = db_column_strdup(st, 1);
+	u->display_name = db_column_strdup(st, 2);
+	u->site_code = db_column_strdup(st, 3);
+	u->password_hash = db_column_strdup(st, 4);
 	u->must_change_password = sqlite3_column_int(st, 5);
 	u->disabled = sqlite3_column_int(st, 6);
 	u->version = sqlite3_column_int64(st, 7);
 	u->created_at = sqlite3_column_int64(st, 8);
 	u->updated_at = sqlite3_column_int64(st, 9);
 	u->last_login_at = sqlite3_column_int64(st, 10);
-	u->updated_by = col_text(st, 11);
+	u->updated_by = db_column_strdup(st, 11);
 	return u;
 }
 

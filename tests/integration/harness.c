@@ -1297,6 +1297,206 @@ void harness_ireq_performer_admit(struct harness_ireq *r, int64_t id, const char
 	r->performer_admit.version = version;
 }
 
+void harness_ireq_concern_open(struct harness_ireq *r, int64_t performer_id, const char *source,
+			       const char *category, const char *summary, const char *received,
+			       const char *reporter, const char *linked_ref)
+{
+	IREQ_SET(r, concern_open, CONCERN_OPEN,
+		 (Assure__ConcernOpenRequest)ASSURE__CONCERN_OPEN_REQUEST__INIT);
+	r->concern_open.performer_id = performer_id;
+	r->concern_open.source = istr(source);
+	r->concern_open.category = istr(category);
+	r->concern_open.summary = istr(summary);
+	r->concern_open.received = istr(received);
+	r->concern_open.reporter = istr(reporter);
+	r->concern_open.linked_ref = istr(linked_ref);
+}
+
+void harness_ireq_concern_grade(struct harness_ireq *r, const char *ref, int consequence,
+				int likelihood, const char *reason, uint64_t version)
+{
+	IREQ_SET(r, concern_grade, CONCERN_GRADE,
+		 (Assure__ConcernGradeRequest)ASSURE__CONCERN_GRADE_REQUEST__INIT);
+	r->concern_grade.ref = istr(ref);
+	r->concern_grade.consequence = consequence;
+	r->concern_grade.likelihood = likelihood;
+	r->concern_grade.reason = istr(reason);
+	r->concern_grade.version = version;
+}
+
+void harness_ireq_concern_assign(struct harness_ireq *r, const char *ref, const char *case_manager,
+				 const char *investigator, uint64_t version)
+{
+	IREQ_SET(r, concern_assign, CONCERN_ASSIGN,
+		 (Assure__ConcernAssignRequest)ASSURE__CONCERN_ASSIGN_REQUEST__INIT);
+	r->concern_assign.ref = istr(ref);
+	r->concern_assign.case_manager = istr(case_manager);
+	r->concern_assign.investigator = istr(investigator);
+	r->concern_assign.version = version;
+}
+
+Assure__ConcernMoveRequest *harness_ireq_concern_move(struct harness_ireq *r, const char *ref,
+						      const char *to, const char *rationale,
+						      const char *date, uint64_t version)
+{
+	IREQ_SET(r, concern_move, CONCERN_MOVE,
+		 (Assure__ConcernMoveRequest)ASSURE__CONCERN_MOVE_REQUEST__INIT);
+	r->concern_move.ref = istr(ref);
+	r->concern_move.to = istr(to);
+	r->concern_move.rationale = istr(rationale);
+	r->concern_move.date = istr(date);
+	r->concern_move.version = version;
+	return &r->concern_move;
+}
+
+Assure__ConcernDecideRequest *harness_ireq_concern_decide(struct harness_ireq *r, const char *ref,
+							  const char *outcome,
+							  const char *rationale,
+							  const char *const *panel,
+							  const char *date, uint64_t version)
+{
+	IREQ_SET(r, concern_decide, CONCERN_DECIDE,
+		 (Assure__ConcernDecideRequest)ASSURE__CONCERN_DECIDE_REQUEST__INIT);
+	r->concern_decide.ref = istr(ref);
+	r->concern_decide.outcome = istr(outcome);
+	r->concern_decide.rationale = istr(rationale);
+	r->concern_decide.n_panel = strv_len(panel);
+	r->concern_decide.panel = (char **)panel;
+	r->concern_decide.date = istr(date);
+	r->concern_decide.version = version;
+	return &r->concern_decide;
+}
+
+Assure__ConcernSuspendRequest *
+harness_ireq_concern_suspend(struct harness_ireq *r, const char *ref, const char *basis,
+			     const char *reason, const char *const *panel,
+			     const char *hearing_offered, const char *start, const char *until,
+			     uint64_t version)
+{
+	IREQ_SET(r, concern_suspend, CONCERN_SUSPEND,
+		 (Assure__ConcernSuspendRequest)ASSURE__CONCERN_SUSPEND_REQUEST__INIT);
+	r->concern_suspend.ref = istr(ref);
+	r->concern_suspend.basis = istr(basis);
+	r->concern_suspend.reason = istr(reason);
+	r->concern_suspend.n_panel = strv_len(panel);
+	r->concern_suspend.panel = (char **)panel;
+	r->concern_suspend.hearing_offered = istr(hearing_offered);
+	r->concern_suspend.start = istr(start);
+	r->concern_suspend.until = istr(until);
+	r->concern_suspend.version = version;
+	return &r->concern_suspend;
+}
+
+void harness_ireq_concern_reinstate(struct harness_ireq *r, const char *ref, const char *rationale,
+				    const char *const *panel, const char *date, uint64_t version)
+{
+	IREQ_SET(r, concern_reinstate, CONCERN_REINSTATE,
+		 (Assure__ConcernReinstateRequest)ASSURE__CONCERN_REINSTATE_REQUEST__INIT);
+	r->concern_reinstate.ref = istr(ref);
+	r->concern_reinstate.rationale = istr(rationale);
+	r->concern_reinstate.n_panel = strv_len(panel);
+	r->concern_reinstate.panel = (char **)panel;
+	r->concern_reinstate.date = istr(date);
+	r->concern_reinstate.version = version;
+}
+
+void harness_ireq_concern_refer(struct harness_ireq *r, const char *ref, const char *to,
+				const char *rationale, const char *their_ref, const char *date)
+{
+	IREQ_SET(r, concern_refer, CONCERN_REFER,
+		 (Assure__ConcernReferRequest)ASSURE__CONCERN_REFER_REQUEST__INIT);
+	r->concern_refer.ref = istr(ref);
+	r->concern_refer.to = istr(to);
+	r->concern_refer.rationale = istr(rationale);
+	r->concern_refer.their_ref = istr(their_ref);
+	r->concern_refer.date = istr(date);
+}
+
+void harness_ireq_concern_note(struct harness_ireq *r, const char *ref, const char *text)
+{
+	IREQ_SET(r, concern_note, CONCERN_NOTE,
+		 (Assure__ConcernNoteRequest)ASSURE__CONCERN_NOTE_REQUEST__INIT);
+	r->concern_note.ref = istr(ref);
+	r->concern_note.text = istr(text);
+}
+
+void harness_ireq_concern_evidence(struct harness_ireq *r, const char *ref, const char *title,
+				   const char *location, const char *sha256)
+{
+	IREQ_SET(r, concern_evidence, CONCERN_EVIDENCE,
+		 (Assure__ConcernEvidenceRequest)ASSURE__CONCERN_EVIDENCE_REQUEST__INIT);
+	r->concern_evidence.ref = istr(ref);
+	r->concern_evidence.title = istr(title);
+	r->concern_evidence.location = istr(location);
+	r->concern_evidence.sha256 = istr(sha256);
+}
+
+void harness_ireq_concern_action_add(struct harness_ireq *r, const char *ref, const char *text,
+				     const char *owner, const char *due)
+{
+	IREQ_SET(r, concern_action_add, CONCERN_ACTION_ADD,
+		 (Assure__ConcernActionAddRequest)ASSURE__CONCERN_ACTION_ADD_REQUEST__INIT);
+	r->concern_action_add.ref = istr(ref);
+	r->concern_action_add.text = istr(text);
+	r->concern_action_add.owner = istr(owner);
+	r->concern_action_add.due = istr(due);
+}
+
+void harness_ireq_concern_action_done(struct harness_ireq *r, const char *ref, uint32_t number,
+				      const char *date)
+{
+	IREQ_SET(r, concern_action_done, CONCERN_ACTION_DONE,
+		 (Assure__ConcernActionDoneRequest)ASSURE__CONCERN_ACTION_DONE_REQUEST__INIT);
+	r->concern_action_done.ref = istr(ref);
+	r->concern_action_done.number = number;
+	r->concern_action_done.date = istr(date);
+}
+
+void harness_ireq_concern_show(struct harness_ireq *r, const char *ref)
+{
+	IREQ_SET(r, concern_show, CONCERN_SHOW,
+		 (Assure__ConcernShowRequest)ASSURE__CONCERN_SHOW_REQUEST__INIT);
+	r->concern_show.ref = istr(ref);
+}
+
+void harness_ireq_concern_list(struct harness_ireq *r, const char *state, int64_t performer_id,
+			       const char *band, int mine, int overdue, uint32_t page_size,
+			       const char *page_token)
+{
+	IREQ_SET(r, concern_list, CONCERN_LIST,
+		 (Assure__ConcernListRequest)ASSURE__CONCERN_LIST_REQUEST__INIT);
+	r->concern_list.state = istr(state);
+	r->concern_list.performer_id = performer_id;
+	r->concern_list.band = istr(band);
+	r->concern_list.mine = mine != 0;
+	r->concern_list.overdue = overdue != 0;
+	r->concern_list.page_size = page_size;
+	r->concern_list.page_token = istr(page_token);
+}
+
+void harness_ireq_concern_due(struct harness_ireq *r, const char *within, int mine)
+{
+	IREQ_SET(r, concern_due, CONCERN_DUE,
+		 (Assure__ConcernDueRequest)ASSURE__CONCERN_DUE_REQUEST__INIT);
+	r->concern_due.within = istr(within);
+	r->concern_due.mine = mine != 0;
+}
+
+void harness_ireq_audit_query_object(struct harness_ireq *r, const char *object_type,
+				     const char *object_id, const char *username,
+				     const char *event)
+{
+	IREQ_SET(r, audit_query, AUDIT_QUERY,
+		 (Assure__AuditQueryRequest)ASSURE__AUDIT_QUERY_REQUEST__INIT);
+	r->audit_query.object_type = istr(object_type);
+	r->audit_query.object_id = istr(object_id);
+	r->audit_query.username = istr(username);
+	r->audit_query.event = istr(event);
+	r->audit_query.outcome = -1;
+	r->audit_query.page_size = 5000;
+	r->audit_query.page_token = istr(NULL);
+}
+
 void harness_ireq_whoami(struct harness_ireq *r)
 {
 	IREQ_SET(r, whoami, WHOAMI, (Assure__WhoamiRequest)ASSURE__WHOAMI_REQUEST__INIT);

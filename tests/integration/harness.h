@@ -235,6 +235,23 @@ struct harness_ireq {
 	Assure__PerformerListRequest performer_list;
 	Assure__PerformerShowRequest performer_show;
 	Assure__PerformerAdmitRequest performer_admit;
+	/* concerns (DOMAIN.md "Concerns"; test_int_concern) */
+	Assure__ConcernOpenRequest concern_open;
+	Assure__ConcernGradeRequest concern_grade;
+	Assure__ConcernAssignRequest concern_assign;
+	Assure__ConcernMoveRequest concern_move;
+	Assure__ConcernDecideRequest concern_decide;
+	Assure__ConcernSuspendRequest concern_suspend;
+	Assure__ConcernReinstateRequest concern_reinstate;
+	Assure__ConcernReferRequest concern_refer;
+	Assure__ConcernNoteRequest concern_note;
+	Assure__ConcernEvidenceRequest concern_evidence;
+	Assure__ConcernActionAddRequest concern_action_add;
+	Assure__ConcernActionDoneRequest concern_action_done;
+	Assure__ConcernShowRequest concern_show;
+	Assure__ConcernListRequest concern_list;
+	Assure__ConcernDueRequest concern_due;
+	Assure__AuditQueryRequest audit_query;
 };
 
 /* Builders: reset r and fill it for one operation. NULL strings become "".
@@ -278,6 +295,52 @@ void harness_ireq_performer_show(struct harness_ireq *r, const char *performer);
 void harness_ireq_performer_admit(struct harness_ireq *r, int64_t id, const char *decision,
 				  const char *rationale, const char *conditions,
 				  const char *const *panel, const char *date, uint64_t version);
+/* Concerns. NULL strings become ""; panel and grounds are NULL-terminated
+ * arrays of strings (NULL: none) that must outlive the call; version 0:
+ * none given. The builders with many optional fields (move, decide,
+ * suspend) fill the common ones and return the sub-message, so the test
+ * sets the rest (strings it sets must outlive the call). */
+void harness_ireq_concern_open(struct harness_ireq *r, int64_t performer_id, const char *source,
+			       const char *category, const char *summary, const char *received,
+			       const char *reporter, const char *linked_ref);
+void harness_ireq_concern_grade(struct harness_ireq *r, const char *ref, int consequence,
+				int likelihood, const char *reason, uint64_t version);
+void harness_ireq_concern_assign(struct harness_ireq *r, const char *ref, const char *case_manager,
+				 const char *investigator, uint64_t version);
+Assure__ConcernMoveRequest *harness_ireq_concern_move(struct harness_ireq *r, const char *ref,
+						      const char *to, const char *rationale,
+						      const char *date, uint64_t version);
+Assure__ConcernDecideRequest *harness_ireq_concern_decide(struct harness_ireq *r, const char *ref,
+							  const char *outcome,
+							  const char *rationale,
+							  const char *const *panel,
+							  const char *date, uint64_t version);
+Assure__ConcernSuspendRequest *
+harness_ireq_concern_suspend(struct harness_ireq *r, const char *ref, const char *basis,
+			     const char *reason, const char *const *panel,
+			     const char *hearing_offered, const char *start, const char *until,
+			     uint64_t version);
+void harness_ireq_concern_reinstate(struct harness_ireq *r, const char *ref, const char *rationale,
+				    const char *const *panel, const char *date, uint64_t version);
+void harness_ireq_concern_refer(struct harness_ireq *r, const char *ref, const char *to,
+				const char *rationale, const char *their_ref, const char *date);
+void harness_ireq_concern_note(struct harness_ireq *r, const char *ref, const char *text);
+void harness_ireq_concern_evidence(struct harness_ireq *r, const char *ref, const char *title,
+				   const char *location, const char *sha256);
+void harness_ireq_concern_action_add(struct harness_ireq *r, const char *ref, const char *text,
+				     const char *owner, const char *due);
+void harness_ireq_concern_action_done(struct harness_ireq *r, const char *ref, uint32_t number,
+				      const char *date);
+void harness_ireq_concern_show(struct harness_ireq *r, const char *ref);
+void harness_ireq_concern_list(struct harness_ireq *r, const char *state, int64_t performer_id,
+			       const char *band, int mine, int overdue, uint32_t page_size,
+			       const char *page_token);
+void harness_ireq_concern_due(struct harness_ireq *r, const char *within, int mine);
+/* AuditQuery for one object (object_type, object_id) and optionally one
+ * username and event (NULL: any), any outcome, from the start. */
+void harness_ireq_audit_query_object(struct harness_ireq *r, const char *object_type,
+				     const char *object_id, const char *username,
+				     const char *event);
 /* The foundation operations too, so one struct serves a whole test. */
 void harness_ireq_whoami(struct harness_ireq *r);
 void harness_ireq_logout(struct harness_ireq *r);

@@ -353,6 +353,106 @@ static void b_performer_admit(struct harness_ireq *r, struct role_ctx *x)
 				     NULL, 0);
 }
 
+/* Concerns: requests that change nothing. A malformed reference is
+ * INVALID_ARGUMENT in the handler once the dispatch table has admitted the
+ * caller (so the data-level rules never come into it); an unknown source
+ * likewise for ConcernOpen; List and Due read only. */
+#define BAD_REF "authz-not-a-reference"
+static const char *const authz_panel[] = {"authz-panel-member", NULL};
+
+static void b_concern_open(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_open(r, NO_SUCH_PERFORMER, "authz-nosuchsource", "conduct",
+				  "authz probe", NULL, NULL, NULL);
+}
+
+static void b_concern_grade(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_grade(r, BAD_REF, 1, 1, "authz probe", 1);
+}
+
+static void b_concern_assign(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_assign(r, BAD_REF, NULL, NO_SUCH_USER, 1);
+}
+
+static void b_concern_move(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_concern_move(r, BAD_REF, "triaged", "authz probe", NULL, 1);
+}
+
+static void b_concern_decide(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_concern_decide(r, BAD_REF, "no-action", "authz probe", authz_panel, NULL,
+					  1);
+}
+
+static void b_concern_suspend(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_concern_suspend(r, BAD_REF, "pct-decision", "authz probe", authz_panel,
+					   NULL, NULL, NULL, 1);
+}
+
+static void b_concern_reinstate(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_reinstate(r, BAD_REF, "authz probe", authz_panel, NULL, 1);
+}
+
+static void b_concern_refer(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_refer(r, BAD_REF, "ncas", "authz probe", NULL, NULL);
+}
+
+static void b_concern_note(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_note(r, BAD_REF, "authz probe");
+}
+
+static void b_concern_evidence(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_evidence(r, BAD_REF, "authz probe", "nowhere", NULL);
+}
+
+static void b_concern_action_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_action_add(r, BAD_REF, "authz probe", NULL, NULL);
+}
+
+static void b_concern_action_done(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_action_done(r, BAD_REF, 1, NULL);
+}
+
+static void b_concern_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_show(r, BAD_REF);
+}
+
+static void b_concern_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_list(r, NULL, 0, NULL, 0, 0, 1, NULL);
+}
+
+static void b_concern_due(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_concern_due(r, "14d", 0);
+}
+
 /* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
 
 struct row {
@@ -427,6 +527,38 @@ static const struct row matrix[] = {
      b_performer_show},
     {ASSURE__REQUEST__OP_PERFORMER_ADMIT, "PerformerAdmit", "performer.write", "DADDDDDDD",
      b_performer_admit},
+    /* Concerns (DOMAIN.md "Concerns"): the dispatch table's permission;
+     * the data-level rules are test_int_concern's. */
+    {ASSURE__REQUEST__OP_CONCERN_OPEN, "ConcernOpen", "concern.write", "DADADDDDD",
+     b_concern_open},
+    {ASSURE__REQUEST__OP_CONCERN_GRADE, "ConcernGrade", "concern.write", "DADADDDDD",
+     b_concern_grade},
+    {ASSURE__REQUEST__OP_CONCERN_ASSIGN, "ConcernAssign", "concern.write", "DADADDDDD",
+     b_concern_assign},
+    {ASSURE__REQUEST__OP_CONCERN_MOVE, "ConcernMove", "concern.read", "DAAAADDDD",
+     b_concern_move},
+    {ASSURE__REQUEST__OP_CONCERN_DECIDE, "ConcernDecide", "concern.decide", "DDDDADDDD",
+     b_concern_decide},
+    {ASSURE__REQUEST__OP_CONCERN_SUSPEND, "ConcernSuspend", "concern.decide", "DDDDADDDD",
+     b_concern_suspend},
+    {ASSURE__REQUEST__OP_CONCERN_REINSTATE, "ConcernReinstate", "concern.decide", "DDDDADDDD",
+     b_concern_reinstate},
+    {ASSURE__REQUEST__OP_CONCERN_REFER, "ConcernRefer", "concern.write", "DADADDDDD",
+     b_concern_refer},
+    {ASSURE__REQUEST__OP_CONCERN_NOTE, "ConcernNote", "concern.read", "DAAAADDDD",
+     b_concern_note},
+    {ASSURE__REQUEST__OP_CONCERN_EVIDENCE, "ConcernEvidence", "concern.read", "DAAAADDDD",
+     b_concern_evidence},
+    {ASSURE__REQUEST__OP_CONCERN_ACTION_ADD, "ConcernActionAdd", "concern.write", "DADADDDDD",
+     b_concern_action_add},
+    {ASSURE__REQUEST__OP_CONCERN_ACTION_DONE, "ConcernActionDone", "concern.write", "DADADDDDD",
+     b_concern_action_done},
+    {ASSURE__REQUEST__OP_CONCERN_SHOW, "ConcernShow", "concern.read", "DAAAADDDD",
+     b_concern_show},
+    {ASSURE__REQUEST__OP_CONCERN_LIST, "ConcernList", "concern.read", "DAAAADDDD",
+     b_concern_list},
+    {ASSURE__REQUEST__OP_CONCERN_DUE, "ConcernDue", "concern.read", "DAAAADDDD",
+     b_concern_due},
     /* Last: Login replaces the connection's session, Logout ends it. */
     {ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login},
     {ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout},

@@ -1,0 +1,205 @@
+/*
+ * The server's own concern moves; see concern_system.h. The job runs on
+ * the writer thread inside the writer's transaction and per-job savepoint;
+ * each concern is moved inside an inner savepoint, so one the rules refuse
+ * (logged) leaves the others alone. If an audit record cannot be written
+ * the whole job fails and rolls back (the writer then resynchronises the
+ * audit log), as for any write: no move without its record.
+ */
+#include "concern_system.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "audit.h"
+#include "clock.h"
+#include "concern_common.h"
+#include "crypto.h"
+#include "db.h"
+#include "domain_concern.h"
+#include "domain_dates.h"
+#include "job.h"
+#include "log.h"
+#include "server.h"
+#include "status.h"
+#include "store_concern.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define SYSTEM_USER "system"
+#define SYSTEM_BATCH 100
+
+struct system_job {
+	struct job job;
+	struct server *srv;
+	unsigned moved;
+};
+
+/* Loop thread only. */
+static int in_flight;
+
+static Assure__AuditRecord *system_record(struct arena *a, struct server *srv, const char *ref,
+					  int status, const char *reason)
+{
+	Assure__AuditRecord *r = arena_alloc(a, sizeof *r);
+	assure__audit_record__init(r);
+	uint8_t b[16];
+	crypto_random(b, sizeof b);
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	r->uuid =
+	    arena_printf(a, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+			 b[12], b[13], b[14], b[15]);
+	r->time_ms = clock_now_ms();
+	char t[40];
+	time_format_rfc3339_ms(r->time_ms, t, sizeof t);
+	r->time = arena_strdup(a, t);
+	r->action = arena_strdup(a, "U");
+	r->event = arena_strdup(a, "ConcernSystemMove");
+	r->outcome = audit_outcome_of(status);
+	r->status = arena_strdup(a, status_code_name(status));
+	r->user_id = 0;
+	r->username = arena_strdup(a, SYSTEM_USER);
+	r->role = arena_strdup(a, SYSTEM_USER);
+	r->site = arena_strdup(a, "");
+	r->client_addr = arena_strdup(a, "");
+	r->cert_fingerprint = arena_strdup(a, "");
+	r->session_hash = arena_strdup(a, "");
+	r->instance = arena_strdup(a, srv->instance);
+	r->object_type = arena_strdup(a, "concern");
+	r->object_id = arena_strdup(a, ref);
+	r->query = arena_strdup(a, "");
+	r->reason = arena_strdup(a, reason);
+	return r;
+}
+
+/* Moves one concern; its work is undone by the caller on failure. */
+static int move_one(struct db *db, const struct concern_record *c, const char *today_s,
+		    char **reason, char **cause)
+{
+	struct concern_facts f;
+	concern_facts_fill(&f, c, 0, NULL, 0, NULL, 0);
+	enum concern_state to = domain_concern_after_appeal_window(f.outcome);
+	struct concern_move_input in;
+	domain_concern_input_init(&in);
+	enum concern_check ck =
+	    domain_concern_check_move(concern_config(), &f, to, CONCERN_ROLE_SYSTEM, &in, cause);
+	if (ck != CONCERN_OK)
+		return concern_status_of(ck);
+	const char *to_name = domain_concern_state_name(to);
+	int64_t now = clock_now_ms();
+	struct concern_update u;
+	concern_update_init(&u);
+	u.state = to_name;
+	int st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
+	if (st == ASSURE__CODE__OK)
+		st =
+		    concern_close_deadlines(db, c, CONCERN_STATE_APPEAL_WINDOW, to, today_s, cause);
+	struct concern_deadline d[4];
+	size_t n =
+	    domain_concern_move_deadlines(concern_config(), &f, to, &in, concern_holidays(), d, 4);
+	for (size_t i = 0; st == ASSURE__CODE__OK && i < n && i < 4; i++)
+		st = store_concern_deadline_add(db, c->id, &d[i], 0, NULL, cause);
+	*reason = xasprintf("appeal-window -> %s: the appeal deadline passed with no appeal "
+			    "(outcome %s)",
+			    to_name, c->outcome[0] ? c->outcome : "none");
+	struct concern_event_record e = {
+	    .at = now,
+	    .by = (char *)SYSTEM_USER,
+	    .kind = (char *)"transition",
+	    .from_state = (char *)"appeal-window",
+	    .to_state = (char *)to_name,
+	    .text = *reason,
+	    .date = (char *)today_s,
+	    .detail = (char *)"",
+	};
+	if (st == ASSURE__CODE__OK)
+		st = store_concern_event_add(db, c->id, &e, NULL, cause);
+	return st;
+}
+
+static void system_run(struct job *job, struct db *db)
+{
+	struct system_job *sj = (struct system_job *)job;
+	char today[DOMAIN_DATE_BUFSZ];
+	concern_today(today);
+	struct concern_record **v = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+	job->status = store_concern_appeal_window_expired(db, today, SYSTEM_BATCH, &v, &n, &cause);
+	if (job->status != ASSURE__CODE__OK) {
+		log_error("concerns: appeal-window query failed: %s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (db_savepoint_inner(db, &cause) < 0) {
+			log_error("concerns: SAVEPOINT: %s", cause);
+			free(cause);
+			job->status = ASSURE__CODE__INTERNAL;
+			break;
+		}
+		char *reason = NULL;
+		cause = NULL;
+		int st = move_one(db, v[i], today, &reason, &cause);
+		if (st != ASSURE__CODE__OK) {
+			db_rollback_to_inner(db);
+			log_error("concerns: %s not moved out of appeal-window: %s", v[i]->ref,
+				  cause ? cause : status_code_name(st));
+			free(cause);
+			free(reason);
+			continue;
+		}
+		struct arena *a = arena_new();
+		Assure__AuditRecord *rec = system_record(a, sj->srv, v[i]->ref, st, reason);
+		st = audit_log_append(sj->srv->audit, db, rec, &cause);
+		arena_free(a);
+		free(reason);
+		if (st != ASSURE__CODE__OK) {
+			log_error("audit: record for a system move could not be written: %s",
+				  cause ? cause : "?");
+			free(cause);
+			job->status = ASSURE__CODE__INTERNAL;
+			break;
+		}
+		if (db_release_inner(db, &cause) < 0) {
+			log_error("concerns: RELEASE: %s", cause);
+			free(cause);
+			job->status = ASSURE__CODE__INTERNAL;
+			break;
+		}
+		sj->moved++;
+	}
+	concern_records_free(v, n);
+}
+
+static void system_done(struct job *job)
+{
+	struct system_job *sj = (struct system_job *)job;
+	if (job->status == ASSURE__CODE__OK && !job->lost) {
+		if (sj->moved)
+			log_info("concerns: %u moved out of appeal-window (deadline passed)",
+				 sj->moved);
+	} else {
+		log_error("concerns: the appeal-window job failed (%s); it runs again in %d s",
+			  status_code_name(job->status), CONCERN_SYSTEM_INTERVAL_S);
+	}
+	in_flight = 0;
+	free(sj);
+}
+
+void concern_system_tick(struct server *srv)
+{
+	if (in_flight || srv->stopping || srv->writer == NULL || srv->audit == NULL)
+		return;
+	struct system_job *sj = xcalloc(1, sizeof *sj);
+	sj->srv = srv;
+	sj->job.run = system_run;
+	sj->job.done = system_done;
+	sj->job.arg = srv;
+	in_flight = 1;
+	writer_submit(srv->writer, &sj->job);
+}
