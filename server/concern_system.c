@@ -121,6 +121,93 @@ static int move_one(struct db *db, const struct concern_record *c, const char *t
 	return st;
 }
 
+/*
+ * Review eligibility in monitoring: 3 months, then every 6 months. When an
+ * open review-eligibility deadline's date has passed, it is marked met on
+ * that date and the next one is added, each with an audit record
+ * ("ConcernSystemReview"). Failures are logged; the job goes on.
+ */
+static void next_reviews(struct system_job *sj, struct db *db, const char *today)
+{
+	char yesterday[DOMAIN_DATE_BUFSZ];
+	domain_date_format(domain_date_add_days(clock_today(), -1), yesterday);
+	struct concern_due_filter f = {.due_by = yesterday, .limit = 1000};
+	struct concern_deadline_record *v = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+	if (store_concern_deadlines_due(db, &f, &v, &n, &cause) != ASSURE__CODE__OK) {
+		log_error("concerns: review-eligibility query failed: %s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	const char *kind = domain_concern_clock_name(CONCERN_CLOCK_REVIEW_ELIGIBILITY);
+	for (size_t i = 0; i < n; i++) {
+		int32_t due;
+		if (strcmp(v[i].kind, kind) != 0 || strcmp(v[i].state, "monitoring") != 0 ||
+		    domain_date_parse("due", v[i].due, &due, NULL) < 0)
+			continue;
+		if (db_savepoint_inner(db, &cause) < 0) {
+			free(cause);
+			break;
+		}
+		cause = NULL;
+		struct concern_deadline d = {CONCERN_CLOCK_REVIEW_ELIGIBILITY, due,
+					     domain_concern_next_review(concern_config(), due),
+					     concern_config()->review_every};
+		char next[DOMAIN_DATE_BUFSZ];
+		domain_date_format(d.due, next);
+		int st = store_concern_deadline_met(db, v[i].concern_id, v[i].id, v[i].due, &cause);
+		if (st == ASSURE__CODE__OK)
+			st = store_concern_deadline_add(db, v[i].concern_id, &d, 0, NULL, &cause);
+		char *reason =
+		    xasprintf("review eligibility reached on %s; next on %s", v[i].due, next);
+		struct concern_event_record e = {
+		    .at = clock_now_ms(),
+		    .by = (char *)SYSTEM_USER,
+		    .kind = (char *)"review",
+		    .from_state = (char *)"",
+		    .to_state = (char *)"",
+		    .text = reason,
+		    .date = (char *)today,
+		    .detail = (char *)"",
+		};
+		if (st == ASSURE__CODE__OK)
+			st = store_concern_event_add(db, v[i].concern_id, &e, NULL, &cause);
+		if (st == ASSURE__CODE__OK) {
+			struct arena *a = arena_new();
+			Assure__AuditRecord *rec =
+			    system_record(a, sj->srv, v[i].concern_ref, st, reason);
+			rec->event = arena_strdup(a, "ConcernSystemReview");
+			st = audit_log_append(sj->srv->audit, db, rec, &cause);
+			arena_free(a);
+			if (st != ASSURE__CODE__OK) {
+				log_error(
+				    "audit: record for a system review could not be written: %s",
+				    cause ? cause : "?");
+				free(cause);
+				free(reason);
+				sj->job.status = ASSURE__CODE__INTERNAL;
+				break;
+			}
+		}
+		free(reason);
+		if (st != ASSURE__CODE__OK) {
+			db_rollback_to_inner(db);
+			log_error("concerns: %s review eligibility not advanced: %s",
+				  v[i].concern_ref, cause ? cause : status_code_name(st));
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		if (db_release_inner(db, &cause) < 0) {
+			free(cause);
+			sj->job.status = ASSURE__CODE__INTERNAL;
+			break;
+		}
+	}
+	concern_deadlines_free(v, n);
+}
+
 static void system_run(struct job *job, struct db *db)
 {
 	struct system_job *sj = (struct system_job *)job;
@@ -174,6 +261,8 @@ static void system_run(struct job *job, struct db *db)
 		sj->moved++;
 	}
 	concern_records_free(v, n);
+	if (job->status == ASSURE__CODE__OK)
+		next_reviews(sj, db, today);
 }
 
 static void system_done(struct job *job)
