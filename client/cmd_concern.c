@@ -949,6 +949,7 @@ static int cmd_concern_decide_exec(struct cli *cli)
 	decide.rationale = flag_str(cli, "rationale");
 	decide.conditions = flag_str(cli, "conditions");
 	decide.representations_considered = flag_str(cli, "representations-considered");
+	decide.representations_received = cli_flag(cli, "representations-received") != NULL;
 	decide.facts_relied_on = flag_str(cli, "facts");
 	decide.date = flag_str(cli, "date");
 	if (panel_names(cli, &decide.panel, &decide.n_panel) != 0)
@@ -995,6 +996,7 @@ static const struct cli_flag concern_decide_flags[] = {
      "(murder, custodial-sentence, national-disqualification, death, not-registered)"},
     {"conditions", "TEXT", 0, "the conditions (conditions, contingent-removal)"},
     {"representations-considered", "TEXT", 0, "the representations the panel considered"},
+    {"representations-received", NULL, 0, "written representations are in (no hearing asked for)"},
     {"facts", "TEXT", 0, "the facts relied on"},
     {"date", "YYYY-MM-DD", 0, "the date of the decision (default today)"},
     {"version", "N", 0, version_help},

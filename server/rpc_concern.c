@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "concern_common.h"
@@ -720,6 +721,40 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 		if (st != ASSURE__CODE__OK)
 			goto out;
 	}
+	/* The tribunal allowed the appeal: the list change is reversed (DOMAIN.md
+	 * "under-appeal -> monitoring or closed: tribunal outcome; it may reverse
+	 * the list change"). The performer goes back to the status recorded
+	 * before the panel's decision, with history; any other outcome
+	 * ("dismissed", "varied: ...") is recorded and leaves the status. */
+	if (from == CONCERN_STATE_UNDER_APPEAL && strncasecmp(req->outcome, "allowed", 7) == 0) {
+		struct concern_decision_record *dv = NULL;
+		size_t nd = 0;
+		st = store_concern_decisions(db, c->id, &dv, &nd, message);
+		const char *before = NULL;
+		for (size_t i = 0; st == ASSURE__CODE__OK && i < nd; i++)
+			if (strcmp(dv[i].kind, "decision") == 0 && dv[i].status_before[0])
+				before = dv[i].status_before;
+		if (st == ASSURE__CODE__OK && before && strcmp(before, c->list_status) != 0) {
+			const char *restored = arena_strdup(call->arena, before);
+			st = store_performer_set_status(db, c->performer_id, restored, "", now,
+							call->actor.username, message);
+			struct list_history_record h = {
+			    c->list_status,
+			    (char *)restored,
+			    c->suspended,
+			    c->suspended,
+			    now,
+			    (char *)call->actor.username,
+			    arena_printf(call->arena, "%s appeal allowed by the tribunal", c->ref),
+			    (char *)req->rationale,
+			    date};
+			if (st == ASSURE__CODE__OK)
+				st = store_list_history_add(db, c->performer_id, &h, message);
+		}
+		concern_decisions_free(dv, nd);
+		if (st != ASSURE__CODE__OK)
+			goto out;
+	}
 	/* Leaving the state an interim review was raised in answers it; the
 	 * flag goes in with the one version bump. */
 	if (from != CONCERN_STATE_RECEIVED &&
@@ -898,6 +933,11 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	in.n_members = req->n_panel;
 	struct concern_facts f = ctx.f;
 	f.today = ds->date;
+	/* Written representations recorded as received with the decision end
+	 * the wait for them (DOMAIN.md: "not before the 28 days end or
+	 * representations are in"); a requested hearing must still be held. */
+	if (req->representations_received)
+		f.representations_received = 1;
 	char *cause = NULL;
 	enum concern_check ck = domain_concern_check_move(concern_config(), &f,
 							  CONCERN_STATE_DECIDED, role, &in, &cause);
