@@ -54,7 +54,9 @@ struct worker {
 	bool connected;
 	int fail_exit;	  /* when not connected: the exit status it calls for */
 	char *cause;	  /* why the connection failed or broke; NULL if it did not */
-	uint64_t changes; /* UserSet requests sent, to vary the display name */
+	uint64_t changes; /* requests built, to vary the display name or note */
+	uint64_t rng;	  /* the concern ops' PRNG state (never 0) */
+	uint64_t rows;	  /* rows in the OK responses (bench_response_rows) */
 	struct hist hist;
 	uint64_t errors[BENCH_CODES + 1];
 	struct inflight *slots;
@@ -93,6 +95,7 @@ static int worker_send(struct worker *w, struct inflight *slot, char **cause)
 	Assure__HelloRequest hello = ASSURE__HELLO_REQUEST__INIT;
 	Assure__WhoamiRequest whoami = ASSURE__WHOAMI_REQUEST__INIT;
 	Assure__UserSetRequest set = ASSURE__USER_SET_REQUEST__INIT;
+	struct bench_concern_msgs msgs;
 	char name[64];
 	uint64_t k;
 
@@ -123,6 +126,15 @@ static int worker_send(struct worker *w, struct inflight *slot, char **cause)
 		set.version = 0; /* no check: every request applies */
 		req.op_case = ASSURE__REQUEST__OP_USER_SET;
 		req.user_set = &set;
+		break;
+	case BENCH_OP_CONCERN_LIST:
+	case BENCH_OP_CONCERN_SHOW:
+	case BENCH_OP_CONCERN_DUE:
+	case BENCH_OP_CONCERN_NOTE:
+	case BENCH_OP_PERFORMER_LIST_NAME:
+		/* k as for user-set: unique across connections (note texts). */
+		k = w->changes++ * (uint64_t)w->opts->connections + (uint64_t)w->index + 1u;
+		bench_concern_request(w->opts, k, &w->rng, &msgs, &req);
 		break;
 	}
 	req.id = client_next_id(w->client);
@@ -172,6 +184,8 @@ static void worker_run(struct worker *w)
 		code = client_status_code(resp);
 		if (code != ASSURE__CODE__OK)
 			w->errors[code >= 0 && code < BENCH_CODES ? code : ASSURE__CODE__UNKNOWN]++;
+		else
+			w->rows += bench_response_rows(resp);
 		assure__response__free_unpacked(resp, NULL);
 		w->slots[i].id = 0;
 		inflight--;
@@ -249,6 +263,13 @@ void bench_print_codes(const uint64_t counts[BENCH_CODES + 1], bool json)
 		printf(")");
 }
 
+static bool bench_op_is_concern(enum bench_op op)
+{
+	return op == BENCH_OP_CONCERN_LIST || op == BENCH_OP_CONCERN_SHOW ||
+	       op == BENCH_OP_CONCERN_DUE || op == BENCH_OP_CONCERN_NOTE ||
+	       op == BENCH_OP_PERFORMER_LIST_NAME;
+}
+
 static const char *bench_op_name(enum bench_op op)
 {
 	switch (op) {
@@ -260,6 +281,16 @@ static const char *bench_op_name(enum bench_op op)
 		return "whoami";
 	case BENCH_OP_USER_SET:
 		return "user-set";
+	case BENCH_OP_CONCERN_LIST:
+		return "concern-list";
+	case BENCH_OP_CONCERN_SHOW:
+		return "concern-show";
+	case BENCH_OP_CONCERN_DUE:
+		return "concern-due";
+	case BENCH_OP_CONCERN_NOTE:
+		return "concern-note";
+	case BENCH_OP_PERFORMER_LIST_NAME:
+		return "performer-list-name";
 	}
 	return "?";
 }
@@ -268,6 +299,7 @@ struct bench_result {
 	uint64_t requests;
 	uint64_t errors;
 	uint64_t errors_by_code[BENCH_CODES + 1];
+	uint64_t rows;
 	double elapsed_s;
 	double rate;
 	struct hist *hist;
@@ -280,6 +312,8 @@ static void bench_print_text(const struct bench_opts *o, const struct bench_resu
 		printf(" as %s", o->user);
 	if (o->op == BENCH_OP_USER_SET)
 		printf(" on %s", o->target);
+	if (o->op == BENCH_OP_CONCERN_LIST)
+		printf(", filter %s", bench_filter_name(o->filter));
 	printf(", pipeline %ld)\n", o->pipeline);
 	printf("connections:   %ld\n", o->connections);
 	printf("seconds:       %.2f (asked %.2f%s)\n", r->elapsed_s, o->seconds,
@@ -289,6 +323,10 @@ static void bench_print_text(const struct bench_opts *o, const struct bench_resu
 	bench_print_codes(r->errors_by_code, false);
 	printf("\n");
 	printf("requests/s:    %.1f\n", r->rate);
+	if (bench_op_is_concern(o->op))
+		printf("rows/response: %.1f\n",
+		       r->requests > r->errors ? (double)r->rows / (double)(r->requests - r->errors)
+					       : 0.0);
 	printf("latency (us):  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n",
 	       bench_ns_to_us(hist_percentile(r->hist, 50.0)),
 	       bench_ns_to_us(hist_percentile(r->hist, 90.0)),
@@ -318,6 +356,12 @@ static void bench_print_json(const struct bench_opts *o, const struct bench_resu
 	bench_print_codes(r->errors_by_code, true);
 	printf("},\"interrupted\":%s,\"requests_per_s\":%.1f", bench_interrupted ? "true" : "false",
 	       r->rate);
+	if (o->op == BENCH_OP_CONCERN_LIST)
+		printf(",\"filter\":\"%s\"", bench_filter_name(o->filter));
+	if (bench_op_is_concern(o->op))
+		printf(",\"rows_per_response\":%.1f",
+		       r->requests > r->errors ? (double)r->rows / (double)(r->requests - r->errors)
+					       : 0.0);
 	printf(",\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p99_9_us\":%.1f,"
 	       "\"max_us\":%.1f}\n",
 	       bench_ns_to_us(hist_percentile(r->hist, 50.0)),
@@ -356,6 +400,7 @@ static int bench_steady_run(const struct bench_opts *opts)
 	for (i = 0; i < n; i++) {
 		workers[i].index = (int)i;
 		workers[i].opts = opts;
+		workers[i].rng = ((uint64_t)i + 1u) * 0x9e3779b97f4a7c15ULL | 1u;
 		workers[i].slots = xcalloc((size_t)opts->pipeline, sizeof(*workers[i].slots));
 		rc = pthread_create(&workers[i].thread, &attr, worker_main, &workers[i]);
 		if (rc != 0) {
@@ -412,6 +457,7 @@ static int bench_steady_run(const struct bench_opts *opts)
 			res.errors_by_code[code] += workers[i].errors[code];
 			res.errors += workers[i].errors[code];
 		}
+		res.rows += workers[i].rows;
 		if (workers[i].cause != NULL && ++broken <= BENCH_MAX_REPORTED)
 			fprintf(stderr, BENCH_NAME ": connection %ld broke: %s\n", i + 1,
 				workers[i].cause);
@@ -447,7 +493,7 @@ static void usage(FILE *f)
 	    "usage: " BENCH_NAME " [--server HOST:PORT] [--ca FILE] [--connections N]\n"
 	    "                    [--seconds T] [--pipeline D] [--op OP] [--json]\n"
 	    "                    [--user NAME --password-file FILE [--role ROLE]]\n"
-	    "                    [--target USER]\n"
+	    "                    [--target USER] [--refs FILE] [--filter F]\n"
 	    "       " BENCH_NAME " --login-burst N --user NAME --password-file FILE\n"
 	    "                    [--role ROLE] [--server HOST:PORT] [--ca FILE] [--json]\n"
 	    "\n"
@@ -468,11 +514,24 @@ static void usage(FILE *f)
 	    "                        user-set        UserSet on --target, the display name\n"
 	    "                                        alternating \"Bench A <n>\"/\"Bench B <n>\"\n"
 	    "                                        (a write, audited; needs an admin)\n"
+	    "                        concern-list    ConcernList, page_size 50, filter --filter\n"
+	    "                        concern-show    ConcernShow of a random reference\n"
+	    "                        concern-due     ConcernDue within 14d\n"
+	    "                        concern-note    ConcernNote on a random open concern\n"
+	    "                                        (a write, audited)\n"
+	    "                        performer-list-name  PerformerList, a name substring\n"
+	    "                                        (4 letters of a seeded surname)\n"
+	    "                      the concern ops need a case manager or PAG member login\n"
+	    "                      and a database seeded by assure-seed\n"
 	    "  --user NAME         log in as NAME on each connection (whoami, user-set)\n"
 	    "  --password-file F   the password: F's first line; F must not be readable\n"
 	    "                      by group or others\n"
 	    "  --role ROLE         the role to act in, when NAME holds several\n"
 	    "  --target USER       the user that user-set changes\n"
+	    "  --refs FILE         assure-seed --refs-out's file: performer ids and\n"
+	    "                      references (concern-list, concern-show, concern-note)\n"
+	    "  --filter F          concern-list's filter: state, band, performer, mine,\n"
+	    "                      overdue, or rotate (each in turn; the default)\n"
 	    "  --login-burst N     instead of a steady run: N connections (1..%d) send\n"
 	    "                      one LoginRequest each at the same moment while one more\n"
 	    "                      connection sends Status every 1 ms; prints login\n"
@@ -508,15 +567,19 @@ enum {
 	GIVEN_PIPELINE = 1 << 2,
 	GIVEN_OP = 1 << 3,
 	GIVEN_TARGET = 1 << 4,
+	GIVEN_REFS = 1 << 5,
+	GIVEN_FILTER = 1 << 6,
 };
 
 /* Checks the flags against each other once all are read. 0 or -1. */
 static int check_opts(const struct bench_opts *o, unsigned given)
 {
 	static const char *const names[] = {"--connections", "--seconds", "--pipeline", "--op",
-					    "--target"};
-	bool needs_login =
-	    o->login_burst > 0 || o->op == BENCH_OP_WHOAMI || o->op == BENCH_OP_USER_SET;
+					    "--target",	       "--refs",    "--filter"};
+	bool needs_login = o->login_burst > 0 || o->op == BENCH_OP_WHOAMI ||
+			   o->op == BENCH_OP_USER_SET || bench_op_is_concern(o->op);
+	bool needs_refs = o->op == BENCH_OP_CONCERN_LIST || o->op == BENCH_OP_CONCERN_SHOW ||
+			  o->op == BENCH_OP_CONCERN_NOTE;
 	const char *what = o->login_burst > 0 ? "--login-burst" : bench_op_name(o->op);
 	unsigned i;
 
@@ -537,7 +600,21 @@ static int check_opts(const struct bench_opts *o, unsigned given)
 	if (!needs_login && (o->user != NULL || o->password_file != NULL || o->role[0])) {
 		fprintf(stderr,
 			BENCH_NAME ": --user, --password-file and --role go with --op whoami, "
-				   "--op user-set or --login-burst\n");
+				   "--op user-set, the concern ops or --login-burst\n");
+		return -1;
+	}
+	if (o->login_burst == 0 && needs_refs && o->refs_file == NULL) {
+		fprintf(stderr, BENCH_NAME ": --op %s needs --refs FILE (assure-seed --refs-out)\n",
+			what);
+		return -1;
+	}
+	if (o->login_burst == 0 && !needs_refs && (given & GIVEN_REFS)) {
+		fprintf(stderr, BENCH_NAME ": --refs goes with --op concern-list, concern-show or "
+					   "concern-note\n");
+		return -1;
+	}
+	if (o->login_burst == 0 && o->op != BENCH_OP_CONCERN_LIST && (given & GIVEN_FILTER)) {
+		fprintf(stderr, BENCH_NAME ": --filter goes with --op concern-list\n");
 		return -1;
 	}
 	if (o->op == BENCH_OP_USER_SET && o->target == NULL) {
@@ -564,6 +641,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 	    {"password-file", required_argument, NULL, 'P'},
 	    {"role", required_argument, NULL, 'r'},
 	    {"target", required_argument, NULL, 'T'},
+	    {"refs", required_argument, NULL, 'R'},
+	    {"filter", required_argument, NULL, 'F'},
 	    {"login-burst", required_argument, NULL, 'b'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
@@ -620,10 +699,22 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 				o->op = BENCH_OP_WHOAMI;
 			else if (strcmp(optarg, "user-set") == 0)
 				o->op = BENCH_OP_USER_SET;
+			else if (strcmp(optarg, "concern-list") == 0)
+				o->op = BENCH_OP_CONCERN_LIST;
+			else if (strcmp(optarg, "concern-show") == 0)
+				o->op = BENCH_OP_CONCERN_SHOW;
+			else if (strcmp(optarg, "concern-due") == 0)
+				o->op = BENCH_OP_CONCERN_DUE;
+			else if (strcmp(optarg, "concern-note") == 0)
+				o->op = BENCH_OP_CONCERN_NOTE;
+			else if (strcmp(optarg, "performer-list-name") == 0)
+				o->op = BENCH_OP_PERFORMER_LIST_NAME;
 			else {
 				fprintf(stderr,
-					BENCH_NAME ": --op must be status, hello, whoami or "
-						   "user-set, not %s\n",
+					BENCH_NAME ": --op must be status, hello, whoami, "
+						   "user-set, concern-list, concern-show, "
+						   "concern-due, concern-note or "
+						   "performer-list-name, not %s\n",
 					optarg);
 				return -1;
 			}
@@ -641,6 +732,20 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'T':
 			o->target = optarg;
 			given |= GIVEN_TARGET;
+			break;
+		case 'R':
+			o->refs_file = optarg;
+			given |= GIVEN_REFS;
+			break;
+		case 'F':
+			if (bench_filter_parse(optarg, &o->filter) != 0) {
+				fprintf(stderr,
+					BENCH_NAME ": --filter must be state, band, performer, "
+						   "mine, overdue or rotate, not %s\n",
+					optarg);
+				return -1;
+			}
+			given |= GIVEN_FILTER;
 			break;
 		case 'b':
 			if (parse_long(optarg, 1, BENCH_MAX_BURST, &o->login_burst) != 0) {
@@ -697,6 +802,12 @@ int main(int argc, char **argv)
 		}
 		opts.password = password;
 	}
+	if (opts.refs_file != NULL && bench_refs_load(opts.refs_file, &cause) != 0) {
+		fprintf(stderr, BENCH_NAME ": %s\n", cause);
+		free(cause);
+		explicit_bzero(password, sizeof password);
+		return BENCH_EXIT_USAGE;
+	}
 
 	/* A server that closes mid-write must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
@@ -711,6 +822,7 @@ int main(int argc, char **argv)
 	else
 		exit_status = bench_steady_run(&opts);
 	explicit_bzero(password, sizeof password);
+	bench_refs_free();
 	if (fflush(stdout) != 0 && exit_status == BENCH_EXIT_OK)
 		exit_status = BENCH_EXIT_INTERNAL;
 	return exit_status;

@@ -4,6 +4,7 @@
  *   burst.c         the login burst (--login-burst) and its status probe
  *   hist.c          the latency histogram
  *   session.c       the password file and logging in
+ *   concern.c       the concern and performer requests and their --refs file
  * Everything here runs on the client library (common/client.h) only.
  */
 #ifndef ASSURE_BENCH_H
@@ -76,7 +77,26 @@ enum bench_op {
 	BENCH_OP_HELLO,
 	BENCH_OP_WHOAMI,   /* after a login on each connection */
 	BENCH_OP_USER_SET, /* after a login on each connection */
+	/* The concern reads and write, after a login (concern.c): */
+	BENCH_OP_CONCERN_LIST,
+	BENCH_OP_CONCERN_SHOW,
+	BENCH_OP_CONCERN_DUE,
+	BENCH_OP_CONCERN_NOTE,
+	BENCH_OP_PERFORMER_LIST_NAME,
 };
+
+/* The ConcernList filter of --op concern-list: one kind, or each in turn. */
+enum bench_filter {
+	BENCH_FILTER_ROTATE,
+	BENCH_FILTER_STATE,
+	BENCH_FILTER_BAND,
+	BENCH_FILTER_PERFORMER,
+	BENCH_FILTER_MINE,
+	BENCH_FILTER_OVERDUE,
+};
+
+/* page_size of the list requests. */
+#define BENCH_LIST_PAGE 50
 
 struct bench_opts {
 	const char *server;
@@ -90,6 +110,8 @@ struct bench_opts {
 	const char *role; /* the role to act in; "" when the user has one */
 	const char *password_file;
 	const char *target; /* the user that --op user-set changes */
+	const char *refs_file; /* assure-seed --refs-out output (concern ops) */
+	enum bench_filter filter; /* --op concern-list */
 	char *password;	    /* first line of password_file; wiped at exit */
 	bool json;
 };
@@ -129,6 +151,35 @@ const char *bench_code_name(int i);
 /* Prints " (NAME n, NAME n)" for the non-zero counts, text or JSON object
  * body ("NAME":n,...). */
 void bench_print_codes(const uint64_t counts[BENCH_CODES + 1], bool json);
+
+/* --- concern.c ---------------------------------------------------------- */
+
+/* Loads --refs once, before the workers start. 0, or -1 with *cause. */
+int bench_refs_load(const char *path, char **cause) __attribute__((warn_unused_result));
+void bench_refs_free(void);
+/* How many references were loaded (open ones only, or all). */
+size_t bench_refs_count(bool open_only);
+const char *bench_filter_name(enum bench_filter f);
+/* 0, or -1 for a name that is not a filter. */
+int bench_filter_parse(const char *s, enum bench_filter *out);
+
+/* Storage for one request's message, on the sender's stack. */
+struct bench_concern_msgs {
+	Assure__ConcernListRequest list;
+	Assure__ConcernShowRequest show;
+	Assure__ConcernDueRequest due;
+	Assure__ConcernNoteRequest note;
+	Assure__PerformerListRequest performers;
+	char text[64];
+};
+
+/* Fills req (its op) for o->op, the k-th request of the worker whose PRNG
+ * is *rng; the messages live in *m. */
+void bench_concern_request(const struct bench_opts *o, uint64_t k, uint64_t *rng,
+			   struct bench_concern_msgs *m, Assure__Request *req);
+/* Rows in a list/due response (concerns, performers, deadlines), timeline
+ * entries in a ConcernShow; 0 otherwise. */
+size_t bench_response_rows(const Assure__Response *resp);
 
 /* --- burst.c ------------------------------------------------------------- */
 

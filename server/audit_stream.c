@@ -1,9 +1,11 @@
 /*
  * AuditSubscribe streams; see audit_stream.h.
  *
- * Ownership: the stream belongs to its connection (conn->sub). A fetch in
- * flight on a worker holds the stream too; if the connection goes away
- * meanwhile, the stream is marked dead and the fetch's done() frees it.
+ * Ownership: the stream belongs to its connection (conn->sub) and is freed
+ * by audit_sub_detach when the connection is freed, or by end_stream. A
+ * fetch in flight on a worker holds it too: if the connection is freed
+ * meanwhile the stream is marked dead and the fetch's done() frees it; if
+ * the connection is only closing, done() leaves it to the connection.
  */
 #include "audit_stream.h"
 
@@ -121,9 +123,16 @@ static void fetch_done(struct job *job)
 	struct sub_fetch *f = (struct sub_fetch *)job;
 	struct audit_sub *sub = f->sub;
 	sub->fetching = false;
-	struct conn *c = sub->dead ? NULL : conn_find(sub->srv, sub->conn_id);
-	if (c == NULL) {
+	if (sub->dead) {
+		/* The connection was freed while this fetch ran. */
 		sub_free(sub);
+		goto out;
+	}
+	struct conn *c = conn_find(sub->srv, sub->conn_id);
+	if (c == NULL) {
+		/* Closing but not yet freed: the connection still holds the
+		 * stream and frees it through audit_sub_detach. Freeing it here
+		 * too was a double free. */
 		goto out;
 	}
 	/* The session may have ended or lost audit.read since the stream
