@@ -21,6 +21,8 @@
 #include "server.h"
 #include "store.h"
 #include "store_performer.h"
+#include "store_concern.h"
+#include "concern_common.h"
 #include "timeutil.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -323,7 +325,40 @@ static int performer_show_db(struct rpc_call *call, struct db *db, char **messag
 		c->date = arena_strdup(a, h[i].date);
 		r->history[i] = c;
 	}
+	/* The concerns about this performer that the caller may see: all for
+	 * case managers and PAG members, assigned ones for an investigator,
+	 * panel-referred ones for a panel member, none for anyone else
+	 * (viewers see list status only). Their references go in the audit
+	 * record, as for any read of concern content. */
 	r->concerns = arena_alloc(a, sizeof *r->concerns);
+	enum concern_role role = concern_role_of(call);
+	if (role == CONCERN_ROLE_CASE_MANAGER || role == CONCERN_ROLE_PAG_MEMBER ||
+	    role == CONCERN_ROLE_INVESTIGATOR || role == CONCERN_ROLE_PANEL_MEMBER) {
+		struct concern_filter cf = {
+			.performer_id = p->id,
+			.investigator_id = role == CONCERN_ROLE_INVESTIGATOR ? call->actor.user_id : 0,
+			.panel_referred_only = role == CONCERN_ROLE_PANEL_MEMBER,
+			.limit = 200,
+		};
+		struct concern_record **cv = NULL;
+		size_t cn = 0;
+		st = store_concern_list(db, &cf, &cv, &cn, message);
+		if (st != ASSURE__CODE__OK) {
+			list_history_free(h, n);
+			performer_record_free(p);
+			return st;
+		}
+		r->concerns = arena_alloc(a, (cn ? cn : 1) * sizeof *r->concerns);
+		r->n_concerns = cn;
+		char *refs = arena_strdup(a, "");
+		for (size_t i = 0; i < cn; i++) {
+			r->concerns[i] = concern_summary_msg(call, cv[i]);
+			refs = arena_printf(a, "%s%s%s", refs, i ? "," : "", r->concerns[i]->ref);
+		}
+		if (cn)
+			call->audit_reason = arena_printf(a, "concerns shown: %s", refs);
+		concern_records_free(cv, cn);
+	}
 	list_history_free(h, n);
 	performer_record_free(p);
 	RPC_RESULT(call, performer_show, PERFORMER_SHOW, r);
