@@ -323,7 +323,7 @@ static void bench_print_text(const struct bench_opts *o, const struct bench_resu
 	bench_print_codes(r->errors_by_code, false);
 	printf("\n");
 	printf("requests/s:    %.1f\n", r->rate);
-	if (bench_op_is_concern(o->op))
+	if (bench_op_is_concern(o->op) && o->op != BENCH_OP_CONCERN_NOTE)
 		printf("rows/response: %.1f\n",
 		       r->requests > r->errors ? (double)r->rows / (double)(r->requests - r->errors)
 					       : 0.0);
@@ -358,7 +358,7 @@ static void bench_print_json(const struct bench_opts *o, const struct bench_resu
 	       r->rate);
 	if (o->op == BENCH_OP_CONCERN_LIST)
 		printf(",\"filter\":\"%s\"", bench_filter_name(o->filter));
-	if (bench_op_is_concern(o->op))
+	if (bench_op_is_concern(o->op) && o->op != BENCH_OP_CONCERN_NOTE)
 		printf(",\"rows_per_response\":%.1f",
 		       r->requests > r->errors ? (double)r->rows / (double)(r->requests - r->errors)
 					       : 0.0);

@@ -39,7 +39,9 @@
  *  - timeline events (opened, grade, assign, transition, note), notes, one
  *    action item for concerns in remediation, and deadlines: an open one for
  *    most open concerns with due dates from 20 days ago to 120 days ahead,
- *    met or cancelled ones on closed concerns.
+ *    met or cancelled ones on closed concerns; a concern in the appeal window
+ *    has its decision notice under 28 days ago and an open "appeal" deadline
+ *    (so the server's appeal-window job has nothing to move).
  * Cross-record facts the schema does not hold (e.g. a removal decision
  * matching the performer's list status) are not modelled.
  *
@@ -501,7 +503,7 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 	if (seq == NULL)
 		die("out of memory");
 
-	char ref[40], received[16], d1[16], d2[16], d3[16], summary[160], reporter[40],
+	char ref[40], received[16], d1[16], d2[16], d3[16], d4[16], summary[160], reporter[40],
 	    detail[160], text[160];
 	for (long i = 0; i < n; i++) {
 		if (i % SEED_CONCERNS_PER_TX == 0) {
@@ -570,9 +572,17 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 			if (is(state, "decided") || is(state, "appeal-window") ||
 			    is(state, "under-appeal"))
 				outcome = "no-action";
-			if (is(state, "appeal-window") || is(state, "under-appeal"))
+			if (is(state, "under-appeal"))
 				dec_notice = hearing;
 		}
+		/* In the appeal window the 28 days from the decision notice have not
+		 * run out (else the server's appeal-window job would move it at
+		 * once), and the open "appeal" deadline says when they do. */
+		long dec_day = today - rng_below(27);
+		if (dec_day < day)
+			dec_day = day;
+		if (is(state, "appeal-window"))
+			dec_notice = fmt_date(dec_day, d4);
 		int64_t created = (int64_t)day * DAY_MS + 9 * 3600000LL + rng_below(8 * 60) * 60000LL;
 		int64_t updated = created + (int64_t)min_l(age, 60) * DAY_MS;
 		if (updated > now_ms)
@@ -637,7 +647,10 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 
 		/* Deadlines: most open concerns wait on one clock, due from 20 days
 		 * ago to 120 days ahead; closed ones had theirs met or cancelled. */
-		if (!closed && rng_pct(80)) {
+		if (is(state, "appeal-window")) {
+			run(s.deadline, "itttttin", id, "appeal", dec_notice,
+			    fmt_date(dec_day + 28, d1), "28 days", "", (int64_t)0, (int64_t)0);
+		} else if (!closed && rng_pct(80)) {
 			long due = today - 20 + rng_below(141);
 			long from = due - 28 < day ? day : due - 28;
 			if (due < from)
@@ -761,7 +774,10 @@ int main(int argc, char **argv)
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		die("cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
 	sqlite3_busy_timeout(db, 5000);
-	exec_sql("PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;");
+	/* A large page cache: the indexes of 100,000 concerns are written in
+	 * random order and would otherwise spill to the WAL page by page. */
+	exec_sql("PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;"
+		 " PRAGMA cache_size=-262144;");
 	if (query_int("PRAGMA user_version") < 7)
 		die("%s is not an assure database at schema 7 or later (run assured init)", path);
 	if (query_int("SELECT count(*) FROM performers") != 0 ||
