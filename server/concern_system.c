@@ -30,6 +30,7 @@
 
 #define SYSTEM_USER "system"
 #define SYSTEM_BATCH 100
+#define SYSTEM_PAGES 20
 
 struct system_job {
 	struct job job;
@@ -213,54 +214,66 @@ static void system_run(struct job *job, struct db *db)
 	struct system_job *sj = (struct system_job *)job;
 	char today[DOMAIN_DATE_BUFSZ];
 	concern_today(today);
-	struct concern_record **v = NULL;
-	size_t n = 0;
 	char *cause = NULL;
-	job->status = store_concern_appeal_window_expired(db, today, SYSTEM_BATCH, &v, &n, &cause);
-	if (job->status != ASSURE__CODE__OK) {
-		log_error("concerns: appeal-window query failed: %s", cause ? cause : "?");
-		free(cause);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (db_savepoint_inner(db, &cause) < 0) {
-			log_error("concerns: SAVEPOINT: %s", cause);
+	/* Page by id, so concerns that cannot be moved (logged each pass) never
+	 * keep the job from the ones after them; at most SYSTEM_PAGES pages a
+	 * pass keeps one writer job short. */
+	int64_t after = 0;
+	for (int page = 0; page < SYSTEM_PAGES && job->status == ASSURE__CODE__OK; page++) {
+		struct concern_record **v = NULL;
+		size_t n = 0;
+		job->status = store_concern_appeal_window_expired_after(
+		    db, today, after, SYSTEM_BATCH, &v, &n, &cause);
+		if (job->status != ASSURE__CODE__OK) {
+			log_error("concerns: appeal-window query failed: %s", cause ? cause : "?");
 			free(cause);
-			job->status = ASSURE__CODE__INTERNAL;
-			break;
+			return;
 		}
-		char *reason = NULL;
-		cause = NULL;
-		int st = move_one(db, v[i], today, &reason, &cause);
-		if (st != ASSURE__CODE__OK) {
-			db_rollback_to_inner(db);
-			log_error("concerns: %s not moved out of appeal-window: %s", v[i]->ref,
-				  cause ? cause : status_code_name(st));
-			free(cause);
+		if (n > 0)
+			after = v[n - 1]->id;
+		for (size_t i = 0; i < n; i++) {
+			if (db_savepoint_inner(db, &cause) < 0) {
+				log_error("concerns: SAVEPOINT: %s", cause);
+				free(cause);
+				job->status = ASSURE__CODE__INTERNAL;
+				break;
+			}
+			char *reason = NULL;
+			cause = NULL;
+			int st = move_one(db, v[i], today, &reason, &cause);
+			if (st != ASSURE__CODE__OK) {
+				db_rollback_to_inner(db);
+				log_error("concerns: %s not moved out of appeal-window: %s",
+					  v[i]->ref, cause ? cause : status_code_name(st));
+				free(cause);
+				free(reason);
+				continue;
+			}
+			struct arena *a = arena_new();
+			Assure__AuditRecord *rec = system_record(a, sj->srv, v[i]->ref, st, reason);
+			st = audit_log_append(sj->srv->audit, db, rec, &cause);
+			arena_free(a);
 			free(reason);
-			continue;
+			if (st != ASSURE__CODE__OK) {
+				log_error(
+				    "audit: record for a system move could not be written: %s",
+				    cause ? cause : "?");
+				free(cause);
+				job->status = ASSURE__CODE__INTERNAL;
+				break;
+			}
+			if (db_release_inner(db, &cause) < 0) {
+				log_error("concerns: RELEASE: %s", cause);
+				free(cause);
+				job->status = ASSURE__CODE__INTERNAL;
+				break;
+			}
+			sj->moved++;
 		}
-		struct arena *a = arena_new();
-		Assure__AuditRecord *rec = system_record(a, sj->srv, v[i]->ref, st, reason);
-		st = audit_log_append(sj->srv->audit, db, rec, &cause);
-		arena_free(a);
-		free(reason);
-		if (st != ASSURE__CODE__OK) {
-			log_error("audit: record for a system move could not be written: %s",
-				  cause ? cause : "?");
-			free(cause);
-			job->status = ASSURE__CODE__INTERNAL;
+		concern_records_free(v, n);
+		if (n < SYSTEM_BATCH)
 			break;
-		}
-		if (db_release_inner(db, &cause) < 0) {
-			log_error("concerns: RELEASE: %s", cause);
-			free(cause);
-			job->status = ASSURE__CODE__INTERNAL;
-			break;
-		}
-		sj->moved++;
 	}
-	concern_records_free(v, n);
 	if (job->status == ASSURE__CODE__OK)
 		next_reviews(sj, db, today);
 }

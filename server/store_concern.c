@@ -468,17 +468,25 @@ static const char sql_appeal_expired[] =
 	"SELECT " CONCERN_COLUMNS " WHERE c.state = 'appeal-window'"
 	" AND NOT EXISTS (SELECT 1 FROM concern_deadlines d2 WHERE d2.concern_id = c.id"
 	"   AND d2.kind = 'appeal' AND d2.met = '' AND d2.due >= ?1)"
-	" ORDER BY c.id LIMIT ?2";
+	" AND c.id > ?3 ORDER BY c.id LIMIT ?2";
 
-int store_concern_appeal_window_expired(struct db *db, const char *today, unsigned limit,
-					struct concern_record ***out, size_t *n, char **cause)
+int store_concern_appeal_window_expired_after(struct db *db, const char *today, int64_t after_id,
+					      unsigned limit, struct concern_record ***out,
+					      size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_appeal_expired, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, limit);
+	sqlite3_bind_int64(st, 3, after_id);
 	return concern_rows(db, st, out, n, cause);
+}
+
+int store_concern_appeal_window_expired(struct db *db, const char *today, unsigned limit,
+					struct concern_record ***out, size_t *n, char **cause)
+{
+	return store_concern_appeal_window_expired_after(db, today, 0, limit, out, n, cause);
 }
 
 /* ---- grades ------------------------------------------------------------------------ */

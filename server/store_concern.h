@@ -169,6 +169,12 @@ int store_concern_list(struct db *db, const struct concern_filter *f,
 int store_concern_appeal_window_expired(struct db *db, const char *today, unsigned limit,
 					struct concern_record ***out, size_t *n, char **cause)
     __attribute__((warn_unused_result));
+/* The same, for ids greater than after_id (so concerns the job cannot move
+ * never keep it from reaching the ones after them). */
+int store_concern_appeal_window_expired_after(struct db *db, const char *today, int64_t after_id,
+					      unsigned limit, struct concern_record ***out,
+					      size_t *n, char **cause)
+    __attribute__((warn_unused_result));
 
 /* ---- grades ------------------------------------------------------------------- */
 
