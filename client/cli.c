@@ -25,6 +25,7 @@
  * required flags and argument, then the command's own check hook.
  */
 #include "cli.h"
+#include "cli_columns.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -241,6 +242,76 @@ int cli_rpc(struct cli *cli, Assure__Request__OpCase op, void *msg, Assure__Resp
 				 in->name);
 	}
 	return 0;
+}
+
+/* More pages than any real list: a server that never ends is a bug. */
+#define CLI_LIST_MAX_PAGES 10000
+
+int cli_rpc_list_all(struct cli *cli, Assure__Request__OpCase op, void *msg,
+		     const char *items_field, const struct cli_list *list)
+{
+	/* The fields are found through the descriptors, as in cli_rpc, so one
+	 * loop serves every list operation. */
+	const ProtobufCMessage *req = msg;
+	const ProtobufCFieldDescriptor *res =
+	    protobuf_c_message_descriptor_get_field(&assure__response__descriptor, (unsigned)op);
+	const ProtobufCFieldDescriptor *tok =
+	    protobuf_c_message_descriptor_get_field_by_name(req->descriptor, "page_token");
+	if (res == NULL || tok == NULL)
+		abort(); /* not a list operation: our bug */
+	const ProtobufCMessageDescriptor *rd = res->descriptor;
+	const ProtobufCFieldDescriptor *next =
+	    protobuf_c_message_descriptor_get_field_by_name(rd, "next_page_token");
+	const ProtobufCFieldDescriptor *items =
+	    protobuf_c_message_descriptor_get_field_by_name(rd, items_field);
+	if (next == NULL || items == NULL || items->label != PROTOBUF_C_LABEL_REPEATED)
+		abort();
+
+	Assure__Response **pages = NULL;
+	size_t npages = 0, total = 0;
+	char *token = xstrdup("");
+	int rc = 0;
+	for (;;) {
+		Assure__Response *resp = NULL;
+		*(char **)((char *)msg + tok->offset) = token;
+		rc = cli_rpc(cli, op, msg, &resp);
+		if (rc != 0)
+			break;
+		pages = xrealloc(pages, (npages + 1) * sizeof *pages);
+		pages[npages++] = resp;
+		const char *result = *(const char **)((char *)resp + res->offset);
+		total += *(const size_t *)(result + items->quantifier_offset);
+		const char *more = cli_str(*(const char *const *)(result + next->offset));
+		if (*more == '\0')
+			break;
+		if (npages == CLI_LIST_MAX_PAGES) {
+			rc = cli_error(EXIT_CODE_INTERNAL, "server sent more than %d pages of %s",
+				       CLI_LIST_MAX_PAGES, items_field);
+			break;
+		}
+		free(token);
+		token = xstrdup(more);
+	}
+	*(char **)((char *)msg + tok->offset) = NULL;
+	free(token);
+
+	if (rc == 0) {
+		const void **all = xcalloc(total + 1, sizeof *all);
+		size_t n = 0;
+		for (size_t p = 0; p < npages; p++) {
+			const char *result = *(const char **)((char *)pages[p] + res->offset);
+			size_t count = *(const size_t *)(result + items->quantifier_offset);
+			void *const *v = *(void *const *const *)(result + items->offset);
+			for (size_t i = 0; i < count; i++)
+				all[n++] = v[i];
+		}
+		cli_print_list(cli, list, all, n);
+		free(all);
+	}
+	for (size_t p = 0; p < npages; p++)
+		assure__response__free_unpacked(pages[p], NULL);
+	free(pages);
+	return rc;
 }
 
 static int flag_slot(const struct cli *cli, const char *name)

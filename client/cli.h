@@ -184,6 +184,19 @@ int cli_call(struct cli *cli, Assure__Request *req, Assure__Response **out)
 int cli_rpc(struct cli *cli, Assure__Request__OpCase op, void *msg, Assure__Response **out)
     __attribute__((warn_unused_result));
 
+struct cli_list;
+/*
+ * A list RPC followed through every page, then printed with list (table or
+ * --json array). msg is the Assure__FooListRequest; its page_token is set
+ * here page by page. items_field names the response's repeated field
+ * ("users", "performers", "concerns"). Every page is fetched before
+ * anything is printed, so a failure half-way prints nothing and the columns
+ * fit every row. 0, or an exit code with the error printed.
+ */
+int cli_rpc_list_all(struct cli *cli, Assure__Request__OpCase op, void *msg,
+		     const char *items_field, const struct cli_list *list)
+    __attribute__((warn_unused_result));
+
 /* A label and value for an aligned two-column table. */
 struct cli_row {
 	const char *label;

@@ -24,7 +24,6 @@
 #include "xmalloc.h"
 
 /* A server that never stops paging is broken, not large. */
-#define PERFORMER_LIST_MAX_PAGES 10000
 
 /* --- output ----------------------------------------------------------- */
 
@@ -221,50 +220,7 @@ static int cmd_performer_list_exec(struct cli *cli)
 	list.suspended = cli_flag(cli, "suspended") != NULL;
 	list.name = (char *)cli_str(cli_flag(cli, "name"));
 
-	/* Every page first, so a failure half-way prints nothing and the
-	 * columns fit every row. */
-	Assure__Response **pages = NULL;
-	size_t npages = 0;
-	char *token = xstrdup("");
-	int rc = 0;
-	for (;;) {
-		Assure__Response *resp = NULL;
-		list.page_token = token;
-		rc = cli_rpc(cli, ASSURE__REQUEST__OP_PERFORMER_LIST, &list, &resp);
-		if (rc != 0)
-			break;
-		pages = xrealloc(pages, (npages + 1) * sizeof *pages);
-		pages[npages++] = resp;
-		const char *next = cli_str(resp->performer_list->next_page_token);
-		if (*next == '\0')
-			break;
-		if (npages == PERFORMER_LIST_MAX_PAGES) {
-			rc = cli_error(EXIT_CODE_INTERNAL,
-				       "server sent more than %d pages of performers",
-				       PERFORMER_LIST_MAX_PAGES);
-			break;
-		}
-		free(token);
-		token = xstrdup(next);
-	}
-	free(token);
-
-	if (rc == 0) {
-		size_t n = 0;
-		for (size_t p = 0; p < npages; p++)
-			n += pages[p]->performer_list->n_performers;
-		const void **items = xcalloc(n + 1, sizeof *items);
-		n = 0;
-		for (size_t p = 0; p < npages; p++)
-			for (size_t i = 0; i < pages[p]->performer_list->n_performers; i++)
-				items[n++] = pages[p]->performer_list->performers[i];
-		cli_print_list(cli, &performer_list, items, n);
-		free(items);
-	}
-	for (size_t p = 0; p < npages; p++)
-		assure__response__free_unpacked(pages[p], NULL);
-	free(pages);
-	return rc;
+	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_PERFORMER_LIST, &list, "performers", &performer_list);
 }
 
 static const struct cli_flag performer_list_flags[] = {

@@ -26,7 +26,6 @@
 #include "xmalloc.h"
 
 /* A server that never stops paging is broken, not large. */
-#define USER_LIST_MAX_PAGES 10000
 
 /* --- output ----------------------------------------------------------- */
 
@@ -254,50 +253,7 @@ static int cmd_user_list_exec(struct cli *cli)
 	else
 		list.state = ASSURE__USER_STATE_FILTER__USERS_ENABLED;
 
-	/* Every page first, so a failure half-way prints nothing and the
-	 * columns fit every row. */
-	Assure__Response **pages = NULL;
-	size_t npages = 0;
-	char *token = xstrdup("");
-	int rc = 0;
-	for (;;) {
-		Assure__Response *resp = NULL;
-		list.page_token = token;
-		rc = cli_rpc(cli, ASSURE__REQUEST__OP_USER_LIST, &list, &resp);
-		if (rc != 0)
-			break;
-		pages = xrealloc(pages, (npages + 1) * sizeof *pages);
-		pages[npages++] = resp;
-		const char *next = cli_str(resp->user_list->next_page_token);
-		if (*next == '\0')
-			break;
-		if (npages == USER_LIST_MAX_PAGES) {
-			rc =
-			    cli_error(EXIT_CODE_INTERNAL, "server sent more than %d pages of users",
-				      USER_LIST_MAX_PAGES);
-			break;
-		}
-		free(token);
-		token = xstrdup(next);
-	}
-	free(token);
-
-	if (rc == 0) {
-		size_t n = 0;
-		for (size_t p = 0; p < npages; p++)
-			n += pages[p]->user_list->n_users;
-		const void **users = xcalloc(n + 1, sizeof *users);
-		n = 0;
-		for (size_t p = 0; p < npages; p++)
-			for (size_t i = 0; i < pages[p]->user_list->n_users; i++)
-				users[n++] = pages[p]->user_list->users[i];
-		cli_print_list(cli, &user_list, users, n);
-		free(users);
-	}
-	for (size_t p = 0; p < npages; p++)
-		assure__response__free_unpacked(pages[p], NULL);
-	free(pages);
-	return rc;
+	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_USER_LIST, &list, "users", &user_list);
 }
 
 static const struct cli_flag user_list_flags[] = {
