@@ -476,6 +476,7 @@ const struct db_migration db_migrations[] = {
 	{ 5, "audit: REPLACE refused too", migration_5 },
 	{ 6, "performers list register", migration_6 },
 	{ 7, "concerns", migration_7 },
+	{ 10, "contracts, indicator sets, requirements catalogue, reviews", migration_10_reviews },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

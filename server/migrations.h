@@ -15,4 +15,7 @@ struct db_migration {
 extern const struct db_migration db_migrations[];
 extern const int db_migrations_count;
 
+/* Long migrations kept in files of their own. */
+extern const char migration_10_reviews[];
+
 #endif
