@@ -61,10 +61,10 @@ static const char *const role_perms[NROLES] = {
     [R_INVESTIGATOR] = "performer.read concern.read concern.investigate",
     [R_PAG_MEMBER] = "performer.read concern.read concern.write concern.pag",
     [R_PANEL_MEMBER] = "performer.read concern.read concern.decide",
-    [R_CONTRACT_MANAGER] = "contract.read contract.write indicators.manage review.read",
+    [R_CONTRACT_MANAGER] = "contract.read contract.write indicators.manage review.read review.write",
     [R_REVIEWER] = "contract.read review.read review.write",
     [R_AUDITOR] = "audit.read",
-    [R_VIEWER] = "performer.read contract.read",
+    [R_VIEWER] = "performer.read contract.read review.read",
 };
 
 /* ROLES.md, "Permissions". */
