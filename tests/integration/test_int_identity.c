@@ -212,10 +212,10 @@ static const struct {
     {"investigator", "concern.investigate concern.read performer.read"},
     {"pag-member", "concern.pag concern.read concern.write performer.read"},
     {"panel-member", "concern.decide concern.read performer.read"},
-    {"contract-manager", "contract.read contract.write indicators.manage review.read"},
+    {"contract-manager", "contract.read contract.write indicators.manage review.read review.write"},
     {"reviewer", "contract.read review.read review.write"},
     {"auditor", "audit.read"},
-    {"viewer", "contract.read performer.read"},
+    {"viewer", "contract.read performer.read review.read"},
 };
 
 static void test_builtin_roles(void **state)
