@@ -501,10 +501,12 @@ struct qof_maxima {
 #define QOF_TOTAL_POINTS (1000 * REVIEW_DECIMAL_ONE)
 
 /*
- * Defaults: the 2009/10 split as we read the GMS QOF guidance for that
- * year — clinical 697, organisational 167.5, patient experience 91.5,
- * additional services 44 — summing to 1,000. The maxima are configuration
- * per review year; check them against the year's published guidance.
+ * Defaults for 2009/10, summing to 1,000: clinical 697, organisational
+ * 167.5, patient experience 91.5 (2008/09's 146.5 less PE2 and PE6, the 55
+ * points reallocated in 2009/10), additional services 44. This is our
+ * reading of that year's GMS QOF changes, not a copy of the guidance's
+ * table: the maxima are configuration per review year, and whoever loads a
+ * year's maxima checks them against the published guidance.
  */
 #define QOF_MAXIMA_DEFAULT                                                                         \
 	{                                                                                          \

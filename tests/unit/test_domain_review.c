@@ -1130,6 +1130,16 @@ static void test_finalise_every_gap(void **state)
 				     "requirement or indicator code nor sfbh:DOMAIN");
 	free(missing);
 
+	/* Partly met, partly compliant and red each need an action. */
+	fixture_init(&f);
+	f.c.n_actions = 0;
+	assert_int_equal(domain_review_finalise_missing(&f.c, &missing), 3);
+	assert_string_equal(missing,
+			    "action plan: requirement PREMISES partly met has no action\n"
+			    "action plan: SfBH domain governance partly compliant has no action\n"
+			    "action plan: indicator ACC02 is red and has no action");
+	free(missing);
+
 	/* An amber indicator and a met requirement need no action. */
 	fixture_init(&f);
 	f.e[1].value = dec("80"); /* ACC02 amber */
