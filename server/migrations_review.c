@@ -10,6 +10,10 @@
  * depth behind the rules the server checks: a published indicator set is
  * frozen; history and events are append-only; nothing a review refers to
  * is deleted.
+ *
+ * Decimals (indicator values, thresholds, weights, QOF points, the rule's
+ * means) are INTEGERs scaled by 10,000 (REVIEW_DECIMAL_ONE in
+ * domain_review.h): exact, so a value at a threshold meets it.
  */
 #include "migrations.h"
 
@@ -61,16 +65,16 @@ const char migration_10_reviews[] =
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL UNIQUE CHECK (name <> ''),"
 	"  year TEXT NOT NULL CHECK " M10_YEAR("year") ","
-	"  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'published')),"
-	"  green_mean REAL NOT NULL DEFAULT 1.5,"
-	"  red_mean REAL NOT NULL DEFAULT 0.75,"
+	"  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'consultation', 'published')),"
+	"  green_mean INTEGER NOT NULL DEFAULT 15000,"
+	"  red_mean INTEGER NOT NULL DEFAULT 7500,"
 	"  from_set_id INTEGER REFERENCES indicator_sets(id),"
 	"  created_at INTEGER NOT NULL,"
 	"  created_by TEXT NOT NULL,"
 	"  published_at INTEGER NOT NULL DEFAULT 0,"
 	"  published_by TEXT NOT NULL DEFAULT '',"
 	"  version INTEGER NOT NULL DEFAULT 1,"
-	"  CHECK (red_mean >= 0 AND red_mean < green_mean AND green_mean <= 2)"
+	"  CHECK (red_mean >= 0 AND red_mean < green_mean AND green_mean <= 20000)"
 	");"
 	/* "A review uses the set published for its year": at most one. */
 	"CREATE UNIQUE INDEX indicator_sets_published ON indicator_sets(year)"
@@ -88,9 +92,9 @@ const char migration_10_reviews[] =
 	"  domain TEXT NOT NULL,"
 	"  unit TEXT NOT NULL DEFAULT '',"
 	"  direction TEXT NOT NULL CHECK (direction IN ('higher', 'lower')),"
-	"  green REAL NOT NULL,"
-	"  amber REAL NOT NULL,"
-	"  weight REAL NOT NULL DEFAULT 1 CHECK (weight > 0),"
+	"  green INTEGER NOT NULL,"
+	"  amber INTEGER NOT NULL,"
+	"  weight INTEGER NOT NULL DEFAULT 10000 CHECK (weight > 0),"
 	"  critical INTEGER NOT NULL DEFAULT 0 CHECK (critical IN (0, 1)),"
 	"  CHECK ((direction = 'higher' AND green >= amber) OR (direction = 'lower' AND green <= amber)),"
 	"  UNIQUE (set_id, code),"
@@ -174,11 +178,11 @@ const char migration_10_reviews[] =
 	"  set_id INTEGER REFERENCES indicator_sets(id),"
 	"  catalogue_version INTEGER NOT NULL REFERENCES requirements_catalogue(version),"
 	"  qof_recorded INTEGER NOT NULL DEFAULT 0 CHECK (qof_recorded IN (0, 1)),"
-	"  qof_clinical REAL NOT NULL DEFAULT 0,"
-	"  qof_organisational REAL NOT NULL DEFAULT 0,"
-	"  qof_patient_experience REAL NOT NULL DEFAULT 0,"
-	"  qof_additional REAL NOT NULL DEFAULT 0,"
-	"  qof_exception_rate REAL,"
+	"  qof_clinical INTEGER NOT NULL DEFAULT 0,"
+	"  qof_organisational INTEGER NOT NULL DEFAULT 0,"
+	"  qof_patient_experience INTEGER NOT NULL DEFAULT 0,"
+	"  qof_additional INTEGER NOT NULL DEFAULT 0,"
+	"  qof_exception_rate INTEGER,"
 	"  achievements TEXT NOT NULL DEFAULT '',"
 	"  developments TEXT NOT NULL DEFAULT '',"
 	"  challenges TEXT NOT NULL DEFAULT '',"
@@ -233,7 +237,7 @@ const char migration_10_reviews[] =
 	"CREATE TABLE review_scores ("
 	"  review_id INTEGER NOT NULL REFERENCES reviews(id),"
 	"  indicator_id INTEGER NOT NULL REFERENCES indicators(id),"
-	"  value REAL,"
+	"  value INTEGER,"
 	"  not_available TEXT NOT NULL DEFAULT '',"
 	"  rag TEXT NOT NULL DEFAULT '' CHECK (rag IN ('', 'green', 'amber', 'red')),"
 	"  at INTEGER NOT NULL,"
@@ -307,4 +311,8 @@ const char migration_10_reviews[] =
 	"INSERT INTO role_permissions (role_id, permission)"
 	"  SELECT r.id, p.column2 FROM roles r JOIN (VALUES"
 	"    ('contract-manager', 'review.write'), ('viewer', 'review.read')"
-	"  ) AS p ON p.column1 = r.name;";
+	"  ) AS p ON p.column1 = r.name;"
+	"UPDATE roles SET description = 'sees list status, contracts and reviews; no concern content'"
+	"  WHERE name = 'viewer' AND builtin = 1;"
+	"UPDATE roles SET description = 'commissions and manages GP contracts, indicator sets and reviews'"
+	"  WHERE name = 'contract-manager' AND builtin = 1;";

@@ -629,7 +629,7 @@ static void test_cli_roles(void **state)
 	expect_exit("assure role show viewer --json", &r, 0);
 	json_expect("assure role show viewer --json", &r,
 		    "d['name'] == 'viewer' and d['builtin'] is True and "
-		    "d['permissions'] == ['contract.read', 'performer.read'] and "
+		    "d['permissions'] == ['contract.read', 'performer.read', 'review.read'] and "
 		    "isinstance(d['usernames'], list)");
 	harness_run_free(&r);
 	ADMIN(&r, "role", "show", "no-such-role");
