@@ -87,6 +87,12 @@ static const struct cli_command *const cli_table[] = {
     &cli_cmd_concern_show,
     &cli_cmd_concern_list,
     &cli_cmd_concern_due,
+    /* contract, indicators, requirements */
+
+    /* review */
+
+    /* scorecard */
+
     &cli_cmd_session_list,
     &cli_cmd_session_revoke,
     &cli_cmd_audit_query,

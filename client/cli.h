@@ -104,6 +104,12 @@ extern const struct cli_command cli_cmd_concern_action_done;
 extern const struct cli_command cli_cmd_concern_show;
 extern const struct cli_command cli_cmd_concern_list;
 extern const struct cli_command cli_cmd_concern_due;
+/* contract, indicators, requirements */
+
+/* review */
+
+/* scorecard */
+
 extern const struct cli_command cli_cmd_session_list;
 extern const struct cli_command cli_cmd_session_revoke;
 extern const struct cli_command cli_cmd_audit_query;

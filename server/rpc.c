@@ -59,6 +59,12 @@ static void build_index(void)
 	add_table(rpc_concern_table, rpc_concern_count);
 	add_table(rpc_concern_side_table, rpc_concern_side_count);
 	add_table(rpc_concern_read_table, rpc_concern_read_count);
+	/* contracts, indicator sets, requirements */
+
+	/* reviews */
+
+	/* scorecard */
+
 }
 
 const struct rpc_entry *rpc_lookup(int op)

@@ -165,5 +165,11 @@ extern const struct rpc_entry rpc_concern_side_table[];
 extern const size_t rpc_concern_side_count;
 extern const struct rpc_entry rpc_concern_read_table[];
 extern const size_t rpc_concern_read_count;
+/* contracts, indicator sets, requirements */
+
+/* reviews */
+
+/* scorecard */
+
 
 #endif

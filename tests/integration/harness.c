@@ -1482,6 +1482,14 @@ void harness_ireq_concern_due(struct harness_ireq *r, const char *within, int mi
 	r->concern_due.mine = mine != 0;
 }
 
+/* config */
+
+/* contracts, indicator sets, requirements */
+
+/* reviews */
+
+/* scorecard */
+
 void harness_ireq_audit_query_object(struct harness_ireq *r, const char *object_type,
 				     const char *object_id, const char *username,
 				     const char *event)

@@ -251,6 +251,14 @@ struct harness_ireq {
 	Assure__ConcernShowRequest concern_show;
 	Assure__ConcernListRequest concern_list;
 	Assure__ConcernDueRequest concern_due;
+	/* config */
+
+	/* contracts, indicator sets, requirements */
+
+	/* reviews */
+
+	/* scorecard */
+
 	Assure__AuditQueryRequest audit_query;
 };
 
@@ -336,6 +344,14 @@ void harness_ireq_concern_list(struct harness_ireq *r, const char *state, int64_
 			       const char *band, int mine, int overdue, uint32_t page_size,
 			       const char *page_token);
 void harness_ireq_concern_due(struct harness_ireq *r, const char *within, int mine);
+/* config */
+
+/* contracts, indicator sets, requirements */
+
+/* reviews */
+
+/* scorecard */
+
 /* AuditQuery for one object (object_type, object_id) and optionally one
  * username and event (NULL: any), any outcome, from the start. */
 void harness_ireq_audit_query_object(struct harness_ireq *r, const char *object_type,

@@ -453,6 +453,14 @@ static void b_concern_due(struct harness_ireq *r, struct role_ctx *x)
 	harness_ireq_concern_due(r, "14d", 0);
 }
 
+/* config */
+
+/* contracts, indicator sets, requirements */
+
+/* reviews */
+
+/* scorecard */
+
 /* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
 
 struct row {
@@ -559,6 +567,14 @@ static const struct row matrix[] = {
      b_concern_list},
     {ASSURE__REQUEST__OP_CONCERN_DUE, "ConcernDue", "concern.read", "DAAAADDDD",
      b_concern_due},
+    /* config */
+
+    /* contracts, indicator sets, requirements */
+
+    /* reviews */
+
+    /* scorecard */
+
     /* Last: Login replaces the connection's session, Logout ends it. */
     {ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login},
     {ASSURE__REQUEST__OP_LOGOUT, "Logout", "session", "AAAAAAAAA", b_logout},
