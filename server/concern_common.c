@@ -6,51 +6,36 @@
  * concern_common.h.
  *
  * Threads: the loaders and bookkeeping run on the thread running the
- * call's database work; the holiday table is built once (pthread_once)
- * and then only read.
+ * call's database work. The configuration (periods, quorum, bands, bank
+ * holidays) is the call's snapshot (settings.h), read in the call's own
+ * transaction.
  */
 #include "concern_common.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "domain_dates.h"
+#include "settings.h"
 #include "store.h"
 #include "timeutil.h"
 #include "validate.h"
 #include "xmalloc.h"
 
-static const struct concern_config config_defaults = CONCERN_CONFIG_DEFAULT;
-
-const struct concern_config *concern_config(void)
+int concern_settings(struct rpc_call *call, struct db *db, const struct concern_config **cfg,
+		     const struct domain_holidays **h, char **message)
 {
-	return &config_defaults;
-}
-
-/* 1990..2100 covers any received date and every clock started from it. */
-#define HOLIDAY_FIRST_YEAR 1990
-#define HOLIDAY_LAST_YEAR 2100
-static int32_t
-    holiday_days[(HOLIDAY_LAST_YEAR - HOLIDAY_FIRST_YEAR + 1) * DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX];
-static struct domain_holidays holidays;
-static pthread_once_t holidays_once = PTHREAD_ONCE_INIT;
-
-static void holidays_build(void)
-{
-	size_t cap = sizeof holiday_days / sizeof holiday_days[0];
-	size_t n = domain_bank_holidays_england_wales(HOLIDAY_FIRST_YEAR, HOLIDAY_LAST_YEAR,
-						      holiday_days, cap);
-	holidays.days = holiday_days;
-	holidays.n = n < cap ? n : cap;
-}
-
-const struct domain_holidays *concern_holidays(void)
-{
-	pthread_once(&holidays_once, holidays_build);
-	return &holidays;
+	const struct settings_snapshot *s = NULL;
+	int st = rpc_settings(call, db, &s, message);
+	if (st != ASSURE__CODE__OK)
+		return st;
+	if (cfg)
+		*cfg = settings_concern(s);
+	if (h)
+		*h = settings_holidays(s);
+	return ASSURE__CODE__OK;
 }
 
 enum concern_role concern_role_of(const struct rpc_call *call)

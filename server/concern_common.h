@@ -22,10 +22,13 @@
 
 struct db;
 
-/* The defaults (DOMAIN.md periods, quorum 3, NPSA bands). */
-const struct concern_config *concern_config(void);
-/* The England and Wales bank holidays for the years around today. */
-const struct domain_holidays *concern_holidays(void);
+/* The configuration in force for this call's transaction (rpc_settings):
+ * periods, quorum and bands in *cfg, the effective England and Wales
+ * bank-holiday table in *h (either may be NULL). Valid until the call is
+ * freed. A status code; *message on failure. */
+int concern_settings(struct rpc_call *call, struct db *db, const struct concern_config **cfg,
+		     const struct domain_holidays **h, char **message)
+    __attribute__((warn_unused_result));
 
 /* The call's acting role as the domain sees it. */
 enum concern_role concern_role_of(const struct rpc_call *call);
