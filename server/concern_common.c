@@ -280,6 +280,33 @@ int concern_user_with_role(struct db *db, const char *field, const char *usernam
 	return ASSURE__CODE__OK;
 }
 
+int concern_recorded_windows(struct db *db, int64_t concern_id, struct concern_facts *f,
+			     char **message)
+{
+	struct concern_deadline_record *v = NULL;
+	size_t n = 0;
+	int st = store_concern_deadlines(db, concern_id, 0, &v, &n, message);
+	if (st != ASSURE__CODE__OK)
+		return st;
+	const char *reps = domain_concern_clock_name(CONCERN_CLOCK_REPRESENTATIONS);
+	const char *appeal = domain_concern_clock_name(CONCERN_CLOCK_APPEAL);
+	int64_t reps_id = 0, appeal_id = 0;
+	for (size_t i = 0; i < n; i++) {
+		int32_t due;
+		if (v[i].cancelled || domain_date_parse("due", v[i].due, &due, NULL) < 0)
+			continue;
+		if (strcmp(v[i].kind, reps) == 0 && v[i].id > reps_id) {
+			reps_id = v[i].id;
+			f->representations_due = due;
+		} else if (strcmp(v[i].kind, appeal) == 0 && v[i].id > appeal_id) {
+			appeal_id = v[i].id;
+			f->appeal_due = due;
+		}
+	}
+	concern_deadlines_free(v, n);
+	return ASSURE__CODE__OK;
+}
+
 int concern_has_open_deadline(struct db *db, int64_t concern_id, const char *kind, int *has,
 			      char **message)
 {

@@ -64,6 +64,13 @@ void concern_facts_fill(struct concern_facts *f, const struct concern_record *c,
 			const int64_t *former, size_t n_former, const int64_t *panel,
 			size_t n_panel);
 
+/* Fills f->representations_due and f->appeal_due from the concern's
+ * recorded deadlines (the latest of each kind not cancelled), so the rules
+ * judge a running window by the date the parties were given, whatever the
+ * configuration says now. */
+int concern_recorded_windows(struct db *db, int64_t concern_id, struct concern_facts *f,
+			     char **message) __attribute__((warn_unused_result));
+
 /* ABORTED "changed by NAME at TIME" unless version is the concern's. */
 int concern_check_version(const struct concern_record *c, uint64_t version, char **message)
     __attribute__((warn_unused_result));

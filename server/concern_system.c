@@ -87,6 +87,9 @@ static int move_one(struct system_job *sj, struct db *db, const struct concern_r
 {
 	struct concern_facts f;
 	concern_facts_fill(&f, c, 0, NULL, 0, NULL, 0);
+	int st = concern_recorded_windows(db, c->id, &f, cause);
+	if (st != ASSURE__CODE__OK)
+		return st;
 	enum concern_state to = domain_concern_after_appeal_window(f.outcome);
 	struct concern_move_input in;
 	domain_concern_input_init(&in);
@@ -99,7 +102,7 @@ static int move_one(struct system_job *sj, struct db *db, const struct concern_r
 	struct concern_update u;
 	concern_update_init(&u);
 	u.state = to_name;
-	int st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
+	st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
 	if (st == ASSURE__CODE__OK)
 		st =
 		    concern_close_deadlines(db, c, CONCERN_STATE_APPEAL_WINDOW, to, today_s, cause);

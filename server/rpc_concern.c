@@ -520,6 +520,8 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	const struct domain_holidays *hol = NULL;
 	if ((st = concern_settings(call, db, &cfg, &hol, message)) != ASSURE__CODE__OK)
 		goto out;
+	if ((st = concern_recorded_windows(db, ctx.c->id, &ctx.f, message)) != ASSURE__CODE__OK)
+		goto out;
 	struct concern_record *c = ctx.c;
 	enum concern_state from = ctx.f.state;
 	enum concern_role role = concern_role_of(call);
@@ -926,6 +928,8 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	const struct concern_config *cfg = NULL;
 	const struct domain_holidays *hol = NULL;
 	if ((st = concern_settings(call, db, &cfg, &hol, message)) != ASSURE__CODE__OK)
+		goto out;
+	if ((st = concern_recorded_windows(db, ctx.c->id, &ctx.f, message)) != ASSURE__CODE__OK)
 		goto out;
 	struct concern_record *c = ctx.c;
 	enum concern_role role = concern_role_of(call);

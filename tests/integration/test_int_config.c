@@ -17,7 +17,9 @@
  *   6. every change is in the audit trail with old and new values and the
  *      reason, and refusals are audited too;
  *   7. a restart keeps the settings and the table;
- *   8. the CLI: show, set, holiday list/add/remove, exit codes.
+ *   8. the CLI: show, set, holiday list/add/remove, exit codes;
+ *   9. a window already running keeps the date the parties were told: a
+ *      shorter representations window does not let the panel decide early.
  *
  * Monday 2026-06-01 is day 0: no bank holiday until 31 August, so 5
  * working days from it is Monday 8 June and 10 is Monday 15 June.
@@ -49,7 +51,7 @@
 #define NF ASSURE__CODE__NOT_FOUND
 #define AE ASSURE__CODE__ALREADY_EXISTS
 
-enum { U_ADMIN, U_CM, U_VIEWER, U_AUD, U_PANEL1, U_PANEL2, U_PANEL3, NUSERS };
+enum { U_ADMIN, U_CM, U_VIEWER, U_AUD, U_PANEL1, U_PANEL2, U_PANEL3, U_PAG, NUSERS };
 
 static const struct {
 	const char *name, *roles;
@@ -57,7 +59,7 @@ static const struct {
     [U_ADMIN] = {"cfgadmin", "admin"},	  [U_CM] = {"cm", "case-manager"},
     [U_VIEWER] = {"viewer", "viewer"},	  [U_AUD] = {"aud", "auditor"},
     [U_PANEL1] = {"panel1", "panel-member"}, [U_PANEL2] = {"panel2", "panel-member"},
-    [U_PANEL3] = {"panel3", "panel-member"},
+    [U_PANEL3] = {"panel3", "panel-member"}, [U_PAG] = {"pag", "pag-member"},
 };
 
 static struct harness_server server;
@@ -886,6 +888,81 @@ static void test_cli(void **state)
 	free(view);
 }
 
+/* ---- 9. running windows keep their dates -------------------------------------------- */
+
+static uint64_t moved(Assure__Response *resp, const char *state)
+{
+	const Assure__ConcernMoveResponse *mv = resp->result_case ==
+							    ASSURE__RESPONSE__RESULT_CONCERN_MOVE
+							? resp->concern_move
+						    : resp->result_case ==
+							      ASSURE__RESPONSE__RESULT_CONCERN_GRADE
+							? resp->concern_grade
+							: resp->concern_assign;
+	assert_non_null(mv);
+	assert_non_null(mv->concern);
+	if (state)
+		assert_string_equal(mv->concern->state, state);
+	uint64_t v = mv->concern->version;
+	assure__response__free_unpacked(resp, NULL);
+	return v;
+}
+
+static void test_running_window_keeps_its_date(void **state)
+{
+	(void)state;
+	struct harness_ireq r;
+	harness_ireq_concern_open(&r, gp, "colleague", "conduct", "notice before the change", D0,
+				  NULL, NULL);
+	Assure__Response *resp = harness_iexpect(CM, &r, OK, "ConcernOpen");
+	char ref[16];
+	snprintf(ref, sizeof ref, "%s", resp->concern_open->concern->ref);
+	uint64_t v = resp->concern_open->concern->version;
+	assure__response__free_unpacked(resp, NULL);
+	harness_ireq_concern_grade(&r, ref, 4, 4, "serious", v);
+	v = moved(harness_iexpect(CM, &r, OK, "ConcernGrade"), NULL);
+	harness_ireq_concern_assign(&r, ref, "cm", NULL, v);
+	v = moved(harness_iexpect(CM, &r, OK, "ConcernAssign"), NULL);
+	(void)harness_ireq_concern_move(&r, ref, "triaged", "triaged", NULL, v);
+	v = moved(harness_iexpect(CM, &r, OK, "move triaged"), "triaged");
+	Assure__ConcernMoveRequest *mv =
+	    harness_ireq_concern_move(&r, ref, "panel-referred", "for the panel", NULL, v);
+	mv->grounds = (char *)"efficiency";
+	v = moved(harness_iexpect(cl[U_PAG], &r, OK, "move panel-referred"), "panel-referred");
+	mv = harness_ireq_concern_move(&r, ref, "notice-issued", "notice", NULL, v);
+	mv->allegation = (char *)"conduct towards colleagues";
+	mv->proposed_action = (char *)"conditions";
+	mv->grounds = (char *)"efficiency";
+	mv->notice_sent = (char *)D0;
+	resp = harness_iexpect(CM, &r, OK, "move notice-issued");
+	int found = 0;
+	for (size_t i = 0; i < resp->concern_move->n_deadlines; i++)
+		if (strcmp(resp->concern_move->deadlines[i]->kind, "representations") == 0) {
+			assert_string_equal(resp->concern_move->deadlines[i]->due, "2026-06-29");
+			found = 1;
+		}
+	assert_true(found);
+	v = moved(resp, "notice-issued");
+
+	/* The window is shortened to 7 days; ten days on, the panel may still
+	 * not decide before the 28 days the performer was given. */
+	set_ok("concern.representations", "7d", 1, "28d");
+	harness_clock_set(&clk, (int64_t)ymd_time("2026-06-11") * 1000);
+	login_all();
+	Assure__ConcernDecideRequest *d =
+	    harness_ireq_concern_decide(&r, ref, "no-action", "not proved", panel123, NULL, v);
+	d->representations_considered = (char *)"none received yet";
+	d->facts_relied_on = (char *)"the notice";
+	harness_iexpect_msg(cl[U_PANEL1], &r, FP, "representations end (2026-06-29)",
+			    "decision before the recorded window ends");
+	/* With representations in, the panel need not wait. */
+	d = harness_ireq_concern_decide(&r, ref, "no-action", "not proved", panel123, NULL, v);
+	d->representations_considered = (char *)"the performer's letter";
+	d->facts_relied_on = (char *)"the notice";
+	d->representations_received = 1;
+	harness_iexpect_code(cl[U_PANEL1], &r, OK, "decision with representations in");
+}
+
 int main(void)
 {
 	harness_guard(170);
@@ -899,6 +976,7 @@ int main(void)
 	    cmocka_unit_test(test_restart_keeps_settings),
 	    cmocka_unit_test(test_role_rule),
 	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_running_window_keeps_its_date),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);
