@@ -90,9 +90,8 @@ static void setting_cells(const void *item, char **cells)
 	cells[1] = xstrdup(cli_str(s->value));
 	cells[2] = xstrdup(cli_str(s->default_value));
 	cells[3] = xasprintf("%" PRIu64, s->version);
-	cells[4] = *cli_str(s->changed_by) != '\0'
-		       ? xasprintf("%s by %s", when, s->changed_by)
-		       : xstrdup("default");
+	cells[4] = *cli_str(s->changed_by) != '\0' ? xasprintf("%s by %s", when, s->changed_by)
+						   : xstrdup("default");
 }
 
 static const char *const setting_headers[] = {"KEY", "VALUE", "DEFAULT", "VERSION", "CHANGED"};

@@ -149,7 +149,8 @@ static int parse_quorum(const struct settings_key *k, const char *text, struct s
 	size_t len = text ? strlen(text) : 0;
 	int q = 0;
 	if (len == 0 || len > 2 || strspn(text, "0123456789") != len) {
-		set_cause(cause, "%s: must be a whole number of panel members from 1 to %d, got '%s'",
+		set_cause(cause,
+			  "%s: must be a whole number of panel members from 1 to %d, got '%s'",
 			  k->name, CONCERN_QUORUM_MAX, text ? text : "");
 		return -1;
 	}
@@ -175,7 +176,8 @@ static void format_quorum(const struct settings_key *k, const struct settings_va
 int settings_score_possible(int score)
 {
 	for (int c = DOMAIN_GRADE_MIN; c <= DOMAIN_GRADE_MAX; c++)
-		if (score % c == 0 && score / c >= DOMAIN_GRADE_MIN && score / c <= DOMAIN_GRADE_MAX)
+		if (score % c == 0 && score / c >= DOMAIN_GRADE_MIN &&
+		    score / c <= DOMAIN_GRADE_MAX)
 			return 1;
 	return 0;
 }
@@ -264,8 +266,8 @@ int settings_bands_parse(const char *field, const char *s, struct grade_bands *b
 			return -1;
 		}
 		if (a > z) {
-			set_cause(cause, "%s: %.*s runs backwards (%d is above %d)", field, (int)len,
-				  p, a, z);
+			set_cause(cause, "%s: %.*s runs backwards (%d is above %d)", field,
+				  (int)len, p, a, z);
 			return -1;
 		}
 		lo[band] = a;
@@ -284,8 +286,8 @@ int settings_bands_parse(const char *field, const char *s, struct grade_bands *b
 		return -1;
 	}
 	if (lo[0] != 1) {
-		set_cause(cause, "%s: low must start at 1, the lowest score; it starts at %d", field,
-			  lo[0]);
+		set_cause(cause, "%s: low must start at 1, the lowest score; it starts at %d",
+			  field, lo[0]);
 		return -1;
 	}
 	if (hi[GRADE_BAND__COUNT - 1] != DOMAIN_GRADE_SCORE_MAX) {
@@ -399,8 +401,8 @@ static const struct settings_key keys[] = {
 	       "longest suspension pending the PCT's decision without a recorded extension"),
     PERIOD_KEY("concern.suspension-notice", suspension_notice, DOMAIN_PERIOD_WORKING_DAYS, 0,
 	       "notice of an oral hearing before a suspension takes effect"),
-    {"concern.bands", "NPSA risk bands over the score 1-25 (consequence x likelihood)",
-     parse_bands, format_bands, check_concern, 0, DOMAIN_PERIOD_DAYS, 0},
+    {"concern.bands", "NPSA risk bands over the score 1-25 (consequence x likelihood)", parse_bands,
+     format_bands, check_concern, 0, DOMAIN_PERIOD_DAYS, 0},
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -162,8 +162,8 @@ static int matches(const struct settings_snapshot *s, int64_t version, const cha
 	return s != NULL && s->version == version && strcmp(s->stamp, stamp) == 0;
 }
 
-int settings_acquire(struct settings_cache *c, struct db *db,
-		     const struct settings_snapshot **out, char **cause)
+int settings_acquire(struct settings_cache *c, struct db *db, const struct settings_snapshot **out,
+		     char **cause)
 {
 	int64_t version = 0;
 	char stamp[SETTINGS_STAMP_BUFSZ];

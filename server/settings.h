@@ -45,9 +45,8 @@ void settings_cache_forget(struct settings_cache *c);
 
 /* The snapshot in force for db's current view; release it when done. A
  * protocol status code; *cause (heap) on failure. */
-int settings_acquire(struct settings_cache *c, struct db *db,
-		     const struct settings_snapshot **out, char **cause)
-    __attribute__((warn_unused_result));
+int settings_acquire(struct settings_cache *c, struct db *db, const struct settings_snapshot **out,
+		     char **cause) __attribute__((warn_unused_result));
 /* Accepts NULL. */
 void settings_release(const struct settings_snapshot *s);
 

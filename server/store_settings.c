@@ -213,8 +213,8 @@ int store_setting_put(struct db *db, const char *key, const char *value, int64_t
 	if (status != ASSURE__CODE__OK)
 		return status;
 	if (db_changes(db) != 1) {
-		*cause = xasprintf("setting %s: expected one row changed, %d were", key,
-				   db_changes(db));
+		*cause =
+		    xasprintf("setting %s: expected one row changed, %d were", key, db_changes(db));
 		return ASSURE__CODE__INTERNAL;
 	}
 	*version = expected + 1;
@@ -225,8 +225,7 @@ static const char sql_holiday_insert[] =
     "INSERT INTO holiday_overrides (day, change, name, changed_by, changed_at, reason)"
     " VALUES (?, ?, ?, ?, ?, ?)";
 
-int store_holiday_override_add(struct db *db, const struct holiday_override_record *h,
-			       char **cause)
+int store_holiday_override_add(struct db *db, const struct holiday_override_record *h, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_holiday_insert, cause);
 	if (st == NULL)

@@ -32,9 +32,9 @@ struct setting_record {
 
 /* A change to the default bank-holiday table. */
 struct holiday_override_record {
-	char *day;    /* YYYY-MM-DD */
-	int removed;  /* 1: a default day taken out; 0: a day added */
-	char *name;   /* the added day's name, or the removed default's */
+	char *day;   /* YYYY-MM-DD */
+	int removed; /* 1: a default day taken out; 0: a day added */
+	char *name;  /* the added day's name, or the removed default's */
 	char *changed_by;
 	int64_t changed_at; /* Unix ms */
 	char *reason;

@@ -56,8 +56,8 @@ enum { U_ADMIN, U_CM, U_VIEWER, U_AUD, U_PANEL1, U_PANEL2, U_PANEL3, U_PAG, NUSE
 static const struct {
 	const char *name, *roles;
 } users[NUSERS] = {
-    [U_ADMIN] = {"cfgadmin", "admin"},	  [U_CM] = {"cm", "case-manager"},
-    [U_VIEWER] = {"viewer", "viewer"},	  [U_AUD] = {"aud", "auditor"},
+    [U_ADMIN] = {"cfgadmin", "admin"},	     [U_CM] = {"cm", "case-manager"},
+    [U_VIEWER] = {"viewer", "viewer"},	     [U_AUD] = {"aud", "auditor"},
     [U_PANEL1] = {"panel1", "panel-member"}, [U_PANEL2] = {"panel2", "panel-member"},
     [U_PANEL3] = {"panel3", "panel-member"}, [U_PAG] = {"pag", "pag-member"},
 };
@@ -372,11 +372,16 @@ static void test_defaults_for_everyone(void **state)
 	static const struct {
 		const char *key, *value;
 	} want[] = {
-	    {"concern.panel-quorum", "3"},	 {"concern.triage", "5wd"},
-	    {"concern.investigation", "12w"},	 {"concern.representations", "28d"},
-	    {"concern.decision-notice", "7d"},	 {"concern.appeal", "28d"},
-	    {"concern.review-first", "3m"},	 {"concern.review-every", "6m"},
-	    {"concern.suspension-max", "6m"},	 {"concern.suspension-notice", "2wd"},
+	    {"concern.panel-quorum", "3"},
+	    {"concern.triage", "5wd"},
+	    {"concern.investigation", "12w"},
+	    {"concern.representations", "28d"},
+	    {"concern.decision-notice", "7d"},
+	    {"concern.appeal", "28d"},
+	    {"concern.review-first", "3m"},
+	    {"concern.review-every", "6m"},
+	    {"concern.suspension-max", "6m"},
+	    {"concern.suspension-notice", "2wd"},
 	    {"concern.bands", "low:1-3,moderate:4-6,high:8-12,extreme:15-25"},
 	};
 	for (int u = 0; u < NUSERS; u++) {
@@ -441,8 +446,8 @@ static void test_permission_denied(void **state)
 	static const char *const events[] = {"ConfigSet", "HolidayAdd", "HolidayRemove"};
 	for (size_t i = 0; i < 3; i++) {
 		size_t n = 0;
-		for (int tries = 0; tries < 40 && (n = audit_refusals(events[i],
-								       "PERMISSION_DENIED")) < 4;
+		for (int tries = 0;
+		     tries < 40 && (n = audit_refusals(events[i], "PERMISSION_DENIED")) < 4;
 		     tries++)
 			harness_sleep_ms(50);
 		if (n != 4)
@@ -505,7 +510,8 @@ static void test_bad_values(void **state)
 	harness_iexpect_msg(ADMIN, &r, AE, "2026-12-25 is already a bank holiday (Christmas Day)",
 			    "duplicate holiday");
 	req_remove(&r, "2026-06-10", "not one");
-	harness_iexpect_msg(ADMIN, &r, NF, "2026-06-10 is not a bank holiday", "remove non-holiday");
+	harness_iexpect_msg(ADMIN, &r, NF, "2026-06-10 is not a bank holiday",
+			    "remove non-holiday");
 	req_remove(&r, "2026-13-01", "bad");
 	expect_ia(&r, "date", "remove a bad date");
 	req_remove(&r, "2026-12-25", "");
@@ -640,7 +646,8 @@ static void test_stale_version(void **state)
 	req_set(&r, "concern.appeal", "35d", "from an old screen", 1);
 	Assure__Response *resp = harness_iexpect(ADMIN, &r, AB, "ConfigSet with version 1");
 	const char *msg = client_status_message(resp);
-	if (!harness_contains_ci(msg, "setting concern.appeal was changed by cfgadmin at 2026-06-01T") ||
+	if (!harness_contains_ci(msg,
+				 "setting concern.appeal was changed by cfgadmin at 2026-06-01T") ||
 	    !harness_contains_ci(msg, "now version 2; you sent 1"))
 		fail_msg("stale message: %s", msg);
 	assure__response__free_unpacked(resp, NULL);
@@ -657,9 +664,9 @@ static void test_audit_trail(void **state)
 {
 	(void)state;
 	char reason[1024];
-	assert_int_equal(audit_records("setting", "concern.triage", "ConfigSet", OK, reason,
-				       sizeof reason),
-			 2); /* the change and the no-op */
+	assert_int_equal(
+	    audit_records("setting", "concern.triage", "ConfigSet", OK, reason, sizeof reason),
+	    2); /* the change and the no-op */
 	size_t n = audit_records("setting", "concern.triage", "ConfigSet", OK, NULL, 0);
 	assert_int_equal(n, 2);
 	/* The first successful record: 5wd -> 10wd. */
@@ -682,19 +689,16 @@ static void test_audit_trail(void **state)
 	assure__response__free_unpacked(resp, NULL);
 	if (!found)
 		fail_msg("no ConfigSet record with \"5wd -> 10wd\" and the reason");
-	assert_int_equal(audit_records("setting", "concern.bands", "ConfigSet", OK, reason,
-				       sizeof reason),
-			 1);
+	assert_int_equal(
+	    audit_records("setting", "concern.bands", "ConfigSet", OK, reason, sizeof reason), 1);
 	assert_non_null(strstr(reason, "low:1-3,moderate:4-6,high:8-12,extreme:15-25 -> "
 				       "low:1-2,moderate:3-6,high:8-12,extreme:15-25"));
-	assert_int_equal(audit_records("holiday", "2026-06-10", "HolidayAdd", OK, reason,
-				       sizeof reason),
-			 1);
+	assert_int_equal(
+	    audit_records("holiday", "2026-06-10", "HolidayAdd", OK, reason, sizeof reason), 1);
 	assert_non_null(strstr(reason, "Test proclamation day"));
 	assert_non_null(strstr(reason, "royal proclamation 2026/1"));
-	assert_int_equal(audit_records("holiday", "2026-06-10", "HolidayRemove", OK, reason,
-				       sizeof reason),
-			 1);
+	assert_int_equal(
+	    audit_records("holiday", "2026-06-10", "HolidayRemove", OK, reason, sizeof reason), 1);
 	assert_non_null(strstr(reason, "proclamation withdrawn"));
 	/* Refused changes are recorded too. */
 	assert_true(audit_records("setting", "concern.triage", "ConfigSet", IA, NULL, 0) >= 4);
@@ -765,8 +769,8 @@ static void cli_login(const char *dir, const char *user)
 	struct harness_run run;
 	char stdin_text[128];
 	snprintf(stdin_text, sizeof stdin_text, "%s\n", PW);
-	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", user,
-		    "--password-stdin", NULL);
+	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", user, "--password-stdin",
+		    NULL);
 	if (run.status != 0)
 		fail_msg("assure login %s: exit %d\n%s%s", user, run.status, run.out, run.err);
 	harness_run_free(&run);
@@ -823,16 +827,16 @@ static void test_cli(void **state)
 		 "workload review");
 	assert_non_null(strstr(run.out, "concern.investigation: 12w -> 14w (version 2)"));
 	harness_run_free(&run);
-	CLI_EXIT(0, adm, &run, "config", "set", "concern.investigation", "16w", "--reason",
-		 "again", "--version", "2", "--json");
+	CLI_EXIT(0, adm, &run, "config", "set", "concern.investigation", "16w", "--reason", "again",
+		 "--version", "2", "--json");
 	got = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
 			       "print(d['setting']['value'], d['old_value'], d['changed'], "
 			       "d['setting']['version'])");
 	harness_run_free(&run);
 	assert_string_equal(got, "16w 14w True 3");
 	free(got);
-	CLI_EXIT(6, adm, &run, "config", "set", "concern.investigation", "18w", "--reason",
-		 "stale", "--version", "2");
+	CLI_EXIT(6, adm, &run, "config", "set", "concern.investigation", "18w", "--reason", "stale",
+		 "--version", "2");
 	assert_non_null(strstr(run.err, "changed by cfgadmin"));
 	harness_run_free(&run);
 	CLI_EXIT(8, adm, &run, "config", "set", "concern.investigation", "14x", "--reason", "bad");
@@ -850,8 +854,8 @@ static void test_cli(void **state)
 		 "--version", "zero");
 	harness_run_free(&run);
 
-	CLI_EXIT(0, adm, &run, "config", "holiday", "add", "2026-07-01", "--name",
-		 "CLI test day", "--reason", "cli test");
+	CLI_EXIT(0, adm, &run, "config", "holiday", "add", "2026-07-01", "--name", "CLI test day",
+		 "--reason", "cli test");
 	assert_non_null(strstr(run.out, "Bank holiday 2026-07-01 (Wed, CLI test day) added"));
 	harness_run_free(&run);
 	CLI_EXIT(6, adm, &run, "config", "holiday", "add", "2026-07-01", "--name", "Again",
@@ -862,8 +866,9 @@ static void test_cli(void **state)
 	assert_non_null(strstr(run.err, "Saturday"));
 	harness_run_free(&run);
 	CLI_EXIT(0, view, &run, "config", "holiday", "list", "--year", "2026", "--json");
-	got = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
-			       "print(len(d), [h['source'] for h in d if h['date']=='2026-07-01'][0])");
+	got = py_json(run.out,
+		      "import json,sys; d=json.load(sys.stdin); "
+		      "print(len(d), [h['source'] for h in d if h['date']=='2026-07-01'][0])");
 	harness_run_free(&run);
 	assert_string_equal(got, "9 added");
 	free(got);
@@ -892,13 +897,10 @@ static void test_cli(void **state)
 
 static uint64_t moved(Assure__Response *resp, const char *state)
 {
-	const Assure__ConcernMoveResponse *mv = resp->result_case ==
-							    ASSURE__RESPONSE__RESULT_CONCERN_MOVE
-							? resp->concern_move
-						    : resp->result_case ==
-							      ASSURE__RESPONSE__RESULT_CONCERN_GRADE
-							? resp->concern_grade
-							: resp->concern_assign;
+	const Assure__ConcernMoveResponse *mv =
+	    resp->result_case == ASSURE__RESPONSE__RESULT_CONCERN_MOVE	  ? resp->concern_move
+	    : resp->result_case == ASSURE__RESPONSE__RESULT_CONCERN_GRADE ? resp->concern_grade
+									  : resp->concern_assign;
 	assert_non_null(mv);
 	assert_non_null(mv->concern);
 	if (state)

@@ -92,9 +92,9 @@ static void test_keys_table(void **state)
 	size_t n = 0;
 	const struct settings_key *k = settings_keys(&n);
 	static const char *const want[] = {
-	    "concern.panel-quorum",  "concern.triage",	      "concern.investigation",
-	    "concern.representations", "concern.decision-notice", "concern.appeal",
-	    "concern.review-first",  "concern.review-every",    "concern.suspension-max",
+	    "concern.panel-quorum",	 "concern.triage",	    "concern.investigation",
+	    "concern.representations",	 "concern.decision-notice", "concern.appeal",
+	    "concern.review-first",	 "concern.review-every",    "concern.suspension-max",
 	    "concern.suspension-notice", "concern.bands",
 	};
 	assert_int_equal(n, sizeof want / sizeof want[0]);
@@ -123,11 +123,16 @@ static void test_defaults_spelt(void **state)
 	static const struct {
 		const char *key, *value;
 	} d[] = {
-	    {"concern.panel-quorum", "3"},	 {"concern.triage", "5wd"},
-	    {"concern.investigation", "12w"},	 {"concern.representations", "28d"},
-	    {"concern.decision-notice", "7d"},	 {"concern.appeal", "28d"},
-	    {"concern.review-first", "3m"},	 {"concern.review-every", "6m"},
-	    {"concern.suspension-max", "6m"},	 {"concern.suspension-notice", "2wd"},
+	    {"concern.panel-quorum", "3"},
+	    {"concern.triage", "5wd"},
+	    {"concern.investigation", "12w"},
+	    {"concern.representations", "28d"},
+	    {"concern.decision-notice", "7d"},
+	    {"concern.appeal", "28d"},
+	    {"concern.review-first", "3m"},
+	    {"concern.review-every", "6m"},
+	    {"concern.suspension-max", "6m"},
+	    {"concern.suspension-notice", "2wd"},
 	    {"concern.bands", "low:1-3,moderate:4-6,high:8-12,extreme:15-25"},
 	};
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
@@ -169,9 +174,28 @@ static void test_period_syntax(void **state)
 		assert_int_equal(p.count, good[i].count);
 	}
 	static const char *const bad[] = {
-	    "",	    "5",     "wd",    "5x",	"5 wd", " 5wd", "5wd ", "-1d",	 "+5d",	  "5WD",
-	    "5.5d", "5dw",   "d5",    "3661d", "2611wd", "523w", "121m", "99999d", "1000000000000d",
-	    "5y",   "5days", "0x10d",
+	    "",
+	    "5",
+	    "wd",
+	    "5x",
+	    "5 wd",
+	    " 5wd",
+	    "5wd ",
+	    "-1d",
+	    "+5d",
+	    "5WD",
+	    "5.5d",
+	    "5dw",
+	    "d5",
+	    "3661d",
+	    "2611wd",
+	    "523w",
+	    "121m",
+	    "99999d",
+	    "1000000000000d",
+	    "5y",
+	    "5days",
+	    "0x10d",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		why = NULL;
@@ -244,11 +268,11 @@ static void test_quorum(void **state)
 	expect_ok("concern.panel-quorum", "5", "5");
 	expect_ok("concern.panel-quorum", "15", "15");
 	expect_ok("concern.panel-quorum", "03", "3");
-	static const char *const bad[] = {"0", "16", "99", "", "three", "3.0", "-3", "+3",
-					  " 3", "3 ", "007", "100"};
+	static const char *const bad[] = {"0",	"16", "99", "",	  "three", "3.0",
+					  "-3", "+3", " 3", "3 ", "007",   "100"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		expect_bad("concern.panel-quorum", bad[i], "concern.panel-quorum",
-			   "from 1 to 15", NULL);
+		expect_bad("concern.panel-quorum", bad[i], "concern.panel-quorum", "from 1 to 15",
+			   NULL);
 	struct settings_values v;
 	assert_int_equal(try_set("concern.panel-quorum", "7", NULL, &v), 0);
 	assert_int_equal(v.concern.panel_quorum, 7);
@@ -306,8 +330,8 @@ static void test_bands_bad(void **state)
 	const char *k = "concern.bands";
 	expect_bad(k, "", "concern.bands: a value is required", NULL);
 	expect_bad(k, "low:1-3,moderate:4-6,high:8-12", "four bands are needed", "3 given", NULL);
-	expect_bad(k, "low:1-3,moderate:4-6,high:8-12,extreme:15-25,severe:26-30",
-		   "not more", NULL);
+	expect_bad(k, "low:1-3,moderate:4-6,high:8-12,extreme:15-25,severe:26-30", "not more",
+		   NULL);
 	expect_bad(k, "low:1-3,high:8-12,moderate:4-6,extreme:15-25", "band 2 is 'high'",
 		   "should be 'moderate'", "in the order low, moderate, high, extreme", NULL);
 	expect_bad(k, "low:1-3,medium:4-6,high:8-12,extreme:15-25", "'medium' is not a band name",
@@ -326,8 +350,7 @@ static void test_bands_bad(void **state)
 	expect_bad(k, "low:1-3,moderate:6-4,high:8-12,extreme:15-25", "runs backwards", NULL);
 	expect_bad(k, "low:1-3,moderate:4-6,high:7-7,extreme:8-25", "high (7-7) holds no score",
 		   NULL);
-	expect_bad(k, "low:1-3,moderate:4-6,high:8-12,extreme:15-26", "scores from 1 to 25",
-		   NULL);
+	expect_bad(k, "low:1-3,moderate:4-6,high:8-12,extreme:15-26", "scores from 1 to 25", NULL);
 	expect_bad(k, "low:0-3,moderate:4-6,high:8-12,extreme:15-25", "scores from 1 to 25", NULL);
 	expect_bad(k, "low:a-3,moderate:4-6,high:8-12,extreme:15-25", "scores from 1 to 25", NULL);
 	expect_bad(k, "low:1-3,moderate:4-6,high:8-12,extreme", "'extreme' is not a band", NULL);
@@ -433,10 +456,10 @@ static void test_holidays_effective(void **state)
 	free(all);
 
 	struct settings_holiday_change ch[] = {
-	    {day("2026-12-25"), 1},  /* Christmas removed */
-	    {day("2026-06-10"), 0},  /* a Wednesday added */
-	    {day("2026-06-10"), 0},  /* twice: once in the table */
-	    {day("2026-04-06"), 0},  /* added on a default day: once */
+	    {day("2026-12-25"), 1}, /* Christmas removed */
+	    {day("2026-06-10"), 0}, /* a Wednesday added */
+	    {day("2026-06-10"), 0}, /* twice: once in the table */
+	    {day("2026-04-06"), 0}, /* added on a default day: once */
 	    {day("2027-03-01"), 0},
 	};
 	size_t n = 0;
@@ -455,7 +478,8 @@ static void test_holidays_effective(void **state)
 	 * 2026-06-05 is Friday 2026-06-12 normally, Monday 2026-06-15 with
 	 * Wednesday 10 June a holiday. */
 	struct domain_holidays hb = {base, n0};
-	assert_int_equal(domain_date_add_working_days(day("2026-06-05"), 5, &hb), day("2026-06-12"));
+	assert_int_equal(domain_date_add_working_days(day("2026-06-05"), 5, &hb),
+			 day("2026-06-12"));
 	assert_int_equal(domain_date_add_working_days(day("2026-06-05"), 5, &h), day("2026-06-15"));
 	free(eff);
 	free(base);
@@ -538,8 +562,8 @@ static void put(struct db *db, const char *key, const char *value, int64_t expec
 	char *cause = NULL;
 	int64_t v = 0, cv = 0;
 	struct setting_record stale = {0};
-	int st = store_setting_put(db, key, value, expected, 1000, "admin", "test", &v, &stale,
-				   &cause);
+	int st =
+	    store_setting_put(db, key, value, expected, 1000, "admin", "test", &v, &stale, &cause);
 	if (st != ASSURE__CODE__OK)
 		fail_msg("store_setting_put %s: %d %s", key, st, cause ? cause : "");
 	assert_int_equal(v, expected + 1);
@@ -629,10 +653,10 @@ static void test_cache_holidays_and_bad_row(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	assert_int_equal(db_begin(f->db, &cause), 0);
-	struct holiday_override_record add = {(char *)"2026-06-10", 0, (char *)"Test day",
-					      (char *)"admin", 1000, (char *)"proclamation"};
-	struct holiday_override_record rm = {(char *)"2026-12-25", 1, (char *)"Christmas Day",
-					     (char *)"admin", 1000, (char *)"test"};
+	struct holiday_override_record add = {(char *)"2026-06-10", 0,	  (char *)"Test day",
+					      (char *)"admin",	    1000, (char *)"proclamation"};
+	struct holiday_override_record rm = {(char *)"2026-12-25", 1,	 (char *)"Christmas Day",
+					     (char *)"admin",	   1000, (char *)"test"};
 	assert_int_equal(store_holiday_override_add(f->db, &add, &cause), ASSURE__CODE__OK);
 	assert_int_equal(store_holiday_override_add(f->db, &rm, &cause), ASSURE__CODE__OK);
 	assert_int_equal(store_holiday_override_add(f->db, &add, &cause),
@@ -642,11 +666,12 @@ static void test_cache_holidays_and_bad_row(void **state)
 	int64_t cv = 0;
 	assert_int_equal(store_settings_bump(f->db, 1000, "admin", &cv, &cause), ASSURE__CODE__OK);
 	/* A row edited by hand into something unusable. */
-	assert_int_equal(db_exec(f->db,
-				 "INSERT INTO settings VALUES ('concern.appeal', 'soon', 2, 'x', 1, "
-				 "'by hand')",
-				 &cause),
-			 0);
+	assert_int_equal(
+	    db_exec(f->db,
+		    "INSERT INTO settings VALUES ('concern.appeal', 'soon', 2, 'x', 1, "
+		    "'by hand')",
+		    &cause),
+	    0);
 	assert_int_equal(db_exec(f->db,
 				 "INSERT INTO settings VALUES ('concern.gone', '1', 2, 'x', 1, "
 				 "'a key this build does not know')",
@@ -691,20 +716,18 @@ static void test_admin_role_has_config_manage(void **state)
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
-	    cmocka_unit_test(test_keys_table),	    cmocka_unit_test(test_defaults_spelt),
-	    cmocka_unit_test(test_unknown_key),	    cmocka_unit_test(test_period_syntax),
-	    cmocka_unit_test(test_period_keys),	    cmocka_unit_test(test_quorum),
-	    cmocka_unit_test(test_score_possible),  cmocka_unit_test(test_bands_good),
-	    cmocka_unit_test(test_bands_bad),	    cmocka_unit_test(test_bands_format),
-	    cmocka_unit_test(test_holiday_names),   cmocka_unit_test(test_holidays_effective),
+	    cmocka_unit_test(test_keys_table),	      cmocka_unit_test(test_defaults_spelt),
+	    cmocka_unit_test(test_unknown_key),	      cmocka_unit_test(test_period_syntax),
+	    cmocka_unit_test(test_period_keys),	      cmocka_unit_test(test_quorum),
+	    cmocka_unit_test(test_score_possible),    cmocka_unit_test(test_bands_good),
+	    cmocka_unit_test(test_bands_bad),	      cmocka_unit_test(test_bands_format),
+	    cmocka_unit_test(test_holiday_names),     cmocka_unit_test(test_holidays_effective),
 	    cmocka_unit_test(test_holiday_check_day),
 	};
 	const struct CMUnitTest with_db[] = {
-	    cmocka_unit_test_setup_teardown(test_cache_defaults_and_sharing, db_setup,
-					    db_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_defaults_and_sharing, db_setup, db_teardown),
 	    cmocka_unit_test_setup_teardown(test_cache_change_and_rollback, db_setup, db_teardown),
-	    cmocka_unit_test_setup_teardown(test_cache_holidays_and_bad_row, db_setup,
-					    db_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_holidays_and_bad_row, db_setup, db_teardown),
 	    cmocka_unit_test_setup_teardown(test_admin_role_has_config_manage, db_setup,
 					    db_teardown),
 	};
