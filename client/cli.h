@@ -104,6 +104,11 @@ extern const struct cli_command cli_cmd_concern_action_done;
 extern const struct cli_command cli_cmd_concern_show;
 extern const struct cli_command cli_cmd_concern_list;
 extern const struct cli_command cli_cmd_concern_due;
+extern const struct cli_command cli_cmd_config_show;
+extern const struct cli_command cli_cmd_config_set;
+extern const struct cli_command cli_cmd_config_holiday_list;
+extern const struct cli_command cli_cmd_config_holiday_add;
+extern const struct cli_command cli_cmd_config_holiday_remove;
 /* contract, indicators, requirements */
 
 /* review */

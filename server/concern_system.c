@@ -23,6 +23,7 @@
 #include "job.h"
 #include "log.h"
 #include "server.h"
+#include "settings.h"
 #include "status.h"
 #include "store_concern.h"
 #include "timeutil.h"
@@ -36,6 +37,9 @@ struct system_job {
 	struct job job;
 	struct server *srv;
 	unsigned moved;
+	/* The configuration in force in the job's transaction. */
+	const struct concern_config *cfg;
+	const struct domain_holidays *hol;
 };
 
 /* Loop thread only. */
@@ -78,16 +82,19 @@ static Assure__AuditRecord *system_record(struct arena *a, struct server *srv, c
 }
 
 /* Moves one concern; its work is undone by the caller on failure. */
-static int move_one(struct db *db, const struct concern_record *c, const char *today_s,
-		    char **reason, char **cause)
+static int move_one(struct system_job *sj, struct db *db, const struct concern_record *c,
+		    const char *today_s, char **reason, char **cause)
 {
 	struct concern_facts f;
 	concern_facts_fill(&f, c, 0, NULL, 0, NULL, 0);
+	int st = concern_recorded_windows(db, c->id, &f, cause);
+	if (st != ASSURE__CODE__OK)
+		return st;
 	enum concern_state to = domain_concern_after_appeal_window(f.outcome);
 	struct concern_move_input in;
 	domain_concern_input_init(&in);
 	enum concern_check ck =
-	    domain_concern_check_move(concern_config(), &f, to, CONCERN_ROLE_SYSTEM, &in, cause);
+	    domain_concern_check_move(sj->cfg, &f, to, CONCERN_ROLE_SYSTEM, &in, cause);
 	if (ck != CONCERN_OK)
 		return concern_status_of(ck);
 	const char *to_name = domain_concern_state_name(to);
@@ -95,13 +102,13 @@ static int move_one(struct db *db, const struct concern_record *c, const char *t
 	struct concern_update u;
 	concern_update_init(&u);
 	u.state = to_name;
-	int st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
+	st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
 	if (st == ASSURE__CODE__OK)
 		st =
 		    concern_close_deadlines(db, c, CONCERN_STATE_APPEAL_WINDOW, to, today_s, cause);
 	struct concern_deadline d[4];
 	size_t n =
-	    domain_concern_move_deadlines(concern_config(), &f, to, &in, concern_holidays(), d, 4);
+	    domain_concern_move_deadlines(sj->cfg, &f, to, &in, sj->hol, d, 4);
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < n && i < 4; i++)
 		st = store_concern_deadline_add(db, c->id, &d[i], 0, NULL, cause);
 	*reason = xasprintf("appeal-window -> %s: the appeal deadline passed with no appeal "
@@ -153,8 +160,8 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 		}
 		cause = NULL;
 		struct concern_deadline d = {CONCERN_CLOCK_REVIEW_ELIGIBILITY, due,
-					     domain_concern_next_review(concern_config(), due),
-					     concern_config()->review_every};
+					     domain_concern_next_review(sj->cfg, due),
+					     sj->cfg->review_every};
 		char next[DOMAIN_DATE_BUFSZ];
 		domain_date_format(d.due, next);
 		int st = store_concern_deadline_met(db, v[i].concern_id, v[i].id, v[i].due, &cause);
@@ -209,11 +216,33 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 	concern_deadlines_free(v, n);
 }
 
+static void system_pass(struct system_job *sj, struct db *db, const char *today);
+
 static void system_run(struct job *job, struct db *db)
 {
 	struct system_job *sj = (struct system_job *)job;
 	char today[DOMAIN_DATE_BUFSZ];
 	concern_today(today);
+	char *cause = NULL;
+	const struct settings_snapshot *settings = NULL;
+	job->status = settings_acquire(sj->srv->settings, db, &settings, &cause);
+	if (job->status != ASSURE__CODE__OK) {
+		log_error("concerns: the configuration could not be read: %s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	sj->cfg = settings_concern(settings);
+	sj->hol = settings_holidays(settings);
+	system_pass(sj, db, today);
+	sj->cfg = NULL;
+	sj->hol = NULL;
+	settings_release(settings);
+}
+
+/* One pass over the concerns the server moves by itself. */
+static void system_pass(struct system_job *sj, struct db *db, const char *today)
+{
+	struct job *job = &sj->job;
 	char *cause = NULL;
 	/* Page by id, so concerns that cannot be moved (logged each pass) never
 	 * keep the job from the ones after them; at most SYSTEM_PAGES pages a
@@ -240,7 +269,7 @@ static void system_run(struct job *job, struct db *db)
 			}
 			char *reason = NULL;
 			cause = NULL;
-			int st = move_one(db, v[i], today, &reason, &cause);
+			int st = move_one(sj, db, v[i], today, &reason, &cause);
 			if (st != ASSURE__CODE__OK) {
 				db_rollback_to_inner(db);
 				log_error("concerns: %s not moved out of appeal-window: %s",

@@ -419,6 +419,8 @@ void domain_concern_facts_init(struct concern_facts *f, enum concern_state state
 	f->notice_sent = DOMAIN_DATE_NONE;
 	f->hearing_date = DOMAIN_DATE_NONE;
 	f->decision_notice_sent = DOMAIN_DATE_NONE;
+	f->representations_due = DOMAIN_DATE_NONE;
+	f->appeal_due = DOMAIN_DATE_NONE;
 }
 
 void domain_concern_input_init(struct concern_move_input *in)
@@ -1125,7 +1127,9 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 				  r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t end = domain_period_add(facts->notice_sent, cfg->representations, NULL);
+		int32_t end = date_given(facts->representations_due)
+				  ? facts->representations_due
+				  : domain_period_add(facts->notice_sent, cfg->representations, NULL);
 		if (in->hearing_requested < facts->notice_sent || in->hearing_requested > end) {
 			set_cause(cause,
 				  "%s: the hearing request must be received within the window "
@@ -1142,16 +1146,21 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 			set_cause(cause, "%s: no notice date is recorded", r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t end = domain_period_add(facts->notice_sent, cfg->representations, NULL);
+		int recorded = date_given(facts->representations_due);
+		int32_t end = recorded ? facts->representations_due
+				       : domain_period_add(facts->notice_sent, cfg->representations,
+							   NULL);
 		char period[32];
 		if (today < end && !facts->representations_received) {
-			set_cause(
-			    cause,
-			    "%s: not before the %s for representations end (%s) unless "
-			    "representations are in; none are recorded",
-			    r->row,
-			    domain_period_describe(cfg->representations, period, sizeof period),
-			    domain_date_format(end, a));
+			if (recorded)
+				snprintf(period, sizeof period, "window");
+			else
+				domain_period_describe(cfg->representations, period,
+						       sizeof period);
+			set_cause(cause,
+				  "%s: not before the %s for representations end (%s) unless "
+				  "representations are in; none are recorded",
+				  r->row, period, domain_date_format(end, a));
 			return CONCERN_FAILED_PRECONDITION;
 		}
 		int hearing =
@@ -1188,7 +1197,9 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 			set_cause(cause, "%s: no decision notice date is recorded", r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t due = domain_period_add(facts->decision_notice_sent, cfg->appeal, NULL);
+		int32_t due = date_given(facts->appeal_due)
+				  ? facts->appeal_due
+				  : domain_period_add(facts->decision_notice_sent, cfg->appeal, NULL);
 		if (today <= due) {
 			set_cause(cause, "%s: the appeal deadline (%s) has not passed", r->row,
 				  domain_date_format(due, a));

@@ -272,6 +272,12 @@ struct concern_facts {
 	/* From the decision (decided and after). */
 	enum concern_outcome outcome;
 	int32_t decision_notice_sent;
+	/* The due dates recorded when the representations window and the
+	 * appeal deadline started, or DOMAIN_DATE_NONE. When given, the rules
+	 * use them rather than computing them from cfg: a change of
+	 * configuration never moves a date the parties were told. */
+	int32_t representations_due;
+	int32_t appeal_due;
 };
 
 /* Facts with every date DOMAIN_DATE_NONE and everything else zero. */
