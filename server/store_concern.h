@@ -159,6 +159,10 @@ struct concern_filter {
 int store_concern_list(struct db *db, const struct concern_filter *f,
 		       struct concern_record ***out, size_t *n, char **cause)
     __attribute__((warn_unused_result));
+/* The SQL store_concern_list runs for f (static text): the query led by
+ * the index of f's most selective filter. For tests of its plan
+ * (db_explain). */
+const char *store_concern_list_sql(const struct concern_filter *f);
 
 /*
  * The server's appeal-window job: concerns in appeal-window with no open
