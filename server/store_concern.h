@@ -320,14 +320,21 @@ struct concern_due_filter {
 	int64_t user_id;    /* 0: any; else case manager or investigator ("mine") */
 	int64_t investigator_id; /* 0: any; else only concerns this user investigates */
 	int panel_referred_only;
+	/* Keyset paging: deadlines after (after_due, after_id) in (due, id)
+	 * order; NULL/"" and 0 from the start. */
+	const char *after_due;
+	int64_t after_id;
 	unsigned limit;
 };
 
 /* Open deadlines of open concerns across all concerns, soonest first (then
- * by id), with reference, performer name and state, at most f->limit. */
+ * by id), with reference, performer name and state, at most f->limit. The
+ * next page starts after the last (due, id) returned. */
 int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *f,
 				struct concern_deadline_record **out, size_t *n, char **cause)
     __attribute__((warn_unused_result));
+/* Its SQL (static text), for tests of its plan (db_explain). */
+const char *store_concern_deadlines_due_sql(void);
 
 /* Marks one open deadline of the concern met on date. NOT_FOUND when the
  * concern has no such open deadline. */

@@ -241,12 +241,21 @@ int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
 	return status;
 }
 
-/* Walks the partial index of open deadlines by due date. */
+/* Walks the partial index of open deadlines, concern_deadlines_open (due,
+ * id), from the keyset (?6, ?7): "SEARCH d USING INDEX
+ * concern_deadlines_open", no sort, so a page costs its rows (and any it
+ * passes over for the caller's scope), not every deadline due. */
 static const char sql_deadlines_due[] =
-	"SELECT " DEADLINE_COLUMNS " WHERE d.met = '' AND d.due <= ?1 AND c.state <> 'closed'"
+	"SELECT " DEADLINE_COLUMNS " WHERE d.met = '' AND d.due <= ?1 AND (d.due, d.id) > (?6, ?7)"
+	" AND c.state <> 'closed'"
 	" AND (?2 = 0 OR c.case_manager_id = ?2 OR c.investigator_id = ?2)"
 	" AND (?3 = 0 OR c.investigator_id = ?3) AND (?4 = 0 OR c.was_panel_referred = 1)"
 	" ORDER BY d.due, d.id LIMIT ?5";
+
+const char *store_concern_deadlines_due_sql(void)
+{
+	return sql_deadlines_due;
+}
 
 int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *f,
 				struct concern_deadline_record **out, size_t *n, char **cause)
@@ -259,6 +268,8 @@ int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *
 	sqlite3_bind_int64(st, 3, f->investigator_id);
 	sqlite3_bind_int(st, 4, f->panel_referred_only != 0);
 	sqlite3_bind_int64(st, 5, f->limit);
+	bind_text(st, 6, f->after_due);
+	sqlite3_bind_int64(st, 7, f->after_id);
 	void *v = NULL;
 	int status =
 	    collect(db, st, sizeof **out, deadline_fill, deadlines_free_any, &v, n, cause);

@@ -1296,7 +1296,7 @@ static void test_list_mine_overdue(void **state)
 	concern_records_free(v, n);
 }
 
-/* The plans behind the lists (docs/BENCHMARKS.md
+/* The plans behind the lists and the due list (docs/BENCHMARKS.md
  * "Concerns at scale"): each walks an index in the order it returns and
  * stops at the page, so none sorts its matches in a temporary B-tree. */
 static void test_list_plans(void **state)
@@ -1325,6 +1325,56 @@ static void test_list_plans(void **state)
 			fail_msg("case %zu: plan lacks %s or sorts:\n%s", i, cases[i].index, plan);
 		free(plan);
 	}
+	char *plan = NULL, *cause = NULL;
+	if (db_explain(f->db, store_concern_deadlines_due_sql(), &plan, &cause) < 0)
+		fail_msg("explain: %s", cause);
+	if (strstr(plan, "USING INDEX concern_deadlines_open (") == NULL ||
+	    strstr(plan, "TEMP B-TREE") != NULL)
+		fail_msg("due plan does not walk concern_deadlines_open:\n%s", plan);
+	free(plan);
+}
+
+/* The due list pages on (due, id): deadlines sharing a due date are
+ * neither lost nor repeated at a page boundary. */
+static void test_due_paging(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+	int64_t c[3];
+	for (int i = 0; i < 3; i++)
+		c[i] = open_concern(f, f->gp, "2026-02-01", NULL);
+	static const char *const dues[] = {"2026-02-10", "2026-02-03", "2026-02-10", "2026-02-03",
+					   "2026-02-10", "2026-03-30", "2026-02-07"};
+	for (size_t i = 0; i < sizeof dues / sizeof dues[0]; i++)
+		add_deadline(f, c[i % 3], CONCERN_CLOCK_TRIAGE, "2026-02-01", dues[i], 0);
+	struct concern_due_filter df = {.due_by = "2026-02-28", .limit = 100};
+	struct concern_deadline_record *all = NULL, *v = NULL;
+	size_t nall = 0, n = 0;
+	assert_int_equal(store_concern_deadlines_due(f->db, &df, &all, &nall, &cause), 0);
+	assert_int_equal(nall, 6);
+	for (unsigned page = 1; page <= 7; page++) {
+		char after[DOMAIN_DATE_BUFSZ] = "";
+		df.after_due = after;
+		df.after_id = 0;
+		df.limit = page;
+		size_t seen = 0;
+		for (;;) {
+			assert_int_equal(store_concern_deadlines_due(f->db, &df, &v, &n, &cause), 0);
+			for (size_t i = 0; i < n; i++, seen++) {
+				assert_true(seen < nall);
+				assert_int_equal(v[i].id, all[seen].id);
+			}
+			if (n) {
+				snprintf(after, sizeof after, "%s", v[n - 1].due);
+				df.after_id = v[n - 1].id;
+			}
+			concern_deadlines_free(v, n);
+			if (n < page)
+				break;
+		}
+		assert_int_equal(seen, nall);
+	}
+	concern_deadlines_free(all, nall);
 }
 
 static void test_appeal_window_expired(void **state)
@@ -1502,6 +1552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_filters_and_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_mine_overdue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_due_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appeal_window_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	};
