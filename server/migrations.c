@@ -474,9 +474,13 @@ static const char migration_7[] =
  * small as the open caseload however many met ones accumulate; met is a
  * column too so that SQLite 3.40 reads the index alone (it does not count
  * a partial index's WHERE columns as covered). */
+/* A decision also records the conditions in force before it, so a tribunal
+ * that allows an appeal restores the subject's status with its conditions
+ * (the status alone was already recorded, as status_before). */
 static const char migration_8[] =
 	"CREATE INDEX concern_deadlines_open_concern"
-	"  ON concern_deadlines(concern_id, due, met) WHERE met = '';";
+	"  ON concern_deadlines(concern_id, due, met) WHERE met = '';"
+	"ALTER TABLE concern_decisions ADD COLUMN conditions_before TEXT NOT NULL DEFAULT '';";
 
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
@@ -486,7 +490,7 @@ const struct db_migration db_migrations[] = {
 	{ 5, "audit: REPLACE refused too", migration_5 },
 	{ 6, "performers list register", migration_6 },
 	{ 7, "concerns", migration_7 },
-	{ 8, "concerns: open deadlines by concern", migration_8 },
+	{ 8, "concerns: open deadlines by concern; conditions before a decision", migration_8 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

@@ -460,6 +460,7 @@ struct concern_decision_record {
 	char *date;
 	char *detail; /* kind-specific "name: value" lines (suspension basis, end, ...) */
 	char *status_before, *status_after; /* the subject's list status */
+	char *conditions_before; /* the subject's conditions before (migration 8) */
 	int64_t at;
 	char *by;
 };

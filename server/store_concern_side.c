@@ -739,6 +739,7 @@ void concern_decisions_free(struct concern_decision_record *v, size_t n)
 		free(d->date);
 		free(d->detail);
 		free(d->status_before);
+		free(d->conditions_before);
 		free(d->status_after);
 		free(d->by);
 	}
@@ -792,7 +793,8 @@ static char **split_lines(const char *s, size_t *n)
 static const char sql_decision_add[] =
 	"INSERT INTO concern_decisions (concern_id, kind, outcome, rationale, grounds, conditions,"
 	" representations_considered, facts_relied_on, panel, date, detail, status_before,"
-	" status_after, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" status_after, at, by_user, conditions_before)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_concern_decision_add(struct db *db, int64_t concern_id,
 			       const struct concern_decision_record *d, int64_t now_ms,
@@ -824,6 +826,7 @@ int store_concern_decision_add(struct db *db, int64_t concern_id,
 		bind_text(st, 13, d->status_after);
 		sqlite3_bind_int64(st, 14, now_ms);
 		bind_text(st, 15, by);
+		bind_text(st, 16, d->conditions_before);
 		status = insert_done(db, st, id, cause);
 	}
 	free(grounds);
@@ -833,8 +836,8 @@ int store_concern_decision_add(struct db *db, int64_t concern_id,
 
 static const char sql_decisions[] =
 	"SELECT id, kind, outcome, rationale, grounds, conditions, representations_considered,"
-	" facts_relied_on, panel, date, detail, status_before, status_after, at, by_user"
-	" FROM concern_decisions WHERE concern_id = ? ORDER BY id";
+	" facts_relied_on, panel, date, detail, status_before, status_after, at, by_user,"
+	" conditions_before FROM concern_decisions WHERE concern_id = ? ORDER BY id";
 
 static void decision_fill(sqlite3_stmt *st, void *row)
 {
@@ -856,6 +859,7 @@ static void decision_fill(sqlite3_stmt *st, void *row)
 	d->status_after = db_column_strdup(st, 12);
 	d->at = sqlite3_column_int64(st, 13);
 	d->by = db_column_strdup(st, 14);
+	d->conditions_before = db_column_strdup(st, 15);
 }
 
 static void decisions_free_any(void *v, size_t n)

@@ -838,8 +838,9 @@ static void test_decisions(void **state)
 		.panel = panel,
 		.n_panel = 3,
 		.date = "2026-04-10",
-		.status_before = "included",
+		.status_before = "included-with-conditions",
 		.status_after = "contingently-removed",
+		.conditions_before = "no out-of-hours work",
 	};
 	int64_t did = 0;
 	assert_int_equal(store_concern_decision_add(f->db, id, &d, T0 + 1, "pan1", &did, &cause),
@@ -874,7 +875,10 @@ static void test_decisions(void **state)
 	assert_string_equal(v[0].representations_considered, "letter of 3 March");
 	assert_string_equal(v[0].facts_relied_on, "audit findings");
 	assert_string_equal(v[0].date, "2026-04-10");
+	assert_string_equal(v[0].status_before, "included-with-conditions");
 	assert_string_equal(v[0].status_after, "contingently-removed");
+	assert_string_equal(v[0].conditions_before, "no out-of-hours work");
+	assert_string_equal(v[1].conditions_before, "");
 	assert_int_equal(v[0].at, T0 + 1);
 	assert_string_equal(v[0].by, "pan1");
 	assert_string_equal(v[1].kind, "suspension");
