@@ -200,7 +200,7 @@ struct cli_list;
  * A list RPC followed through every page, then printed with list (table or
  * --json array). msg is the Assure__FooListRequest; its page_token is set
  * here page by page. items_field names the response's repeated field
- * ("users", "performers", "concerns"). Every page is fetched before
+ * ("users", "performers", "concerns", "deadlines"). Every page is fetched before
  * anything is printed, so a failure half-way prints nothing and the columns
  * fit every row. 0, or an exit code with the error printed.
  */

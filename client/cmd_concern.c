@@ -1869,14 +1869,7 @@ static int cmd_concern_due_exec(struct cli *cli)
 	Assure__ConcernDueRequest due = ASSURE__CONCERN_DUE_REQUEST__INIT;
 	due.within = flag_str(cli, "within");
 	due.mine = cli_flag(cli, "mine") != NULL;
-	Assure__Response *resp = NULL;
-	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_DUE, &due, &resp);
-	if (rc != 0)
-		return rc;
-	const Assure__ConcernDueResponse *r = resp->concern_due;
-	cli_print_list(cli, &due_list, (const void *const *)r->deadlines, r->n_deadlines);
-	assure__response__free_unpacked(resp, NULL);
-	return 0;
+	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_CONCERN_DUE, &due, "deadlines", &due_list);
 }
 
 static const struct cli_flag concern_due_flags[] = {
@@ -1893,7 +1886,8 @@ const struct cli_command cli_cmd_concern_due = {
 	    "the period (default 14 days) or are overdue, soonest first: triage,\n"
 	    "investigation, representations, hearing, decision notice, appeal, review\n"
 	    "and action dates, and \"consider interim suspension\" for high and extreme\n"
-	    "grades. Overdue ones are marked. --json prints an array of deadline objects.",
+	    "grades. Overdue ones are marked. Every page the server sends is fetched.\n"
+	    "--json prints an array of deadline objects.",
     .needs = CLI_SESSION,
     .flags = concern_due_flags,
     .exec = cmd_concern_due_exec,

@@ -129,25 +129,13 @@ static int move_one(struct system_job *sj, struct db *db, const struct concern_r
 	return st;
 }
 
-/*
- * Review eligibility in monitoring: 3 months, then every 6 months. When an
- * open review-eligibility deadline's date has passed, it is marked met on
- * that date and the next one is added, each with an audit record
- * ("ConcernSystemReview"). Failures are logged; the job goes on.
- */
-static void next_reviews(struct system_job *sj, struct db *db, const char *today)
+/* One page of overdue deadlines: advances the review-eligibility ones of
+ * concerns in monitoring. -1 when the job must stop (a savepoint or the
+ * audit failed), else 0. */
+static int next_reviews_page(struct system_job *sj, struct db *db, const char *today,
+			     const struct concern_deadline_record *v, size_t n)
 {
-	char yesterday[DOMAIN_DATE_BUFSZ];
-	domain_date_format(domain_date_add_days(clock_today(), -1), yesterday);
-	struct concern_due_filter f = {.due_by = yesterday, .limit = 1000};
-	struct concern_deadline_record *v = NULL;
-	size_t n = 0;
 	char *cause = NULL;
-	if (store_concern_deadlines_due(db, &f, &v, &n, &cause) != ASSURE__CODE__OK) {
-		log_error("concerns: review-eligibility query failed: %s", cause ? cause : "?");
-		free(cause);
-		return;
-	}
 	const char *kind = domain_concern_clock_name(CONCERN_CLOCK_REVIEW_ELIGIBILITY);
 	for (size_t i = 0; i < n; i++) {
 		int32_t due;
@@ -156,7 +144,7 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 			continue;
 		if (db_savepoint_inner(db, &cause) < 0) {
 			free(cause);
-			break;
+			return -1;
 		}
 		cause = NULL;
 		struct concern_deadline d = {CONCERN_CLOCK_REVIEW_ELIGIBILITY, due,
@@ -195,7 +183,7 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 				free(cause);
 				free(reason);
 				sj->job.status = ASSURE__CODE__INTERNAL;
-				break;
+				return -1;
 			}
 		}
 		free(reason);
@@ -210,10 +198,45 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 		if (db_release_inner(db, &cause) < 0) {
 			free(cause);
 			sj->job.status = ASSURE__CODE__INTERNAL;
-			break;
+			return -1;
 		}
 	}
-	concern_deadlines_free(v, n);
+	return 0;
+}
+
+/*
+ * Review eligibility in monitoring: 3 months, then every 6 months. When an
+ * open review-eligibility deadline's date has passed, it is marked met on
+ * that date and the next one is added, each with an audit record
+ * ("ConcernSystemReview"). Failures are logged; the job goes on.
+ */
+static void next_reviews(struct system_job *sj, struct db *db, const char *today)
+{
+	char yesterday[DOMAIN_DATE_BUFSZ], after[DOMAIN_DATE_BUFSZ] = "";
+	domain_date_format(domain_date_add_days(clock_today(), -1), yesterday);
+	/* Every overdue deadline of every kind is read to find these, so page
+	 * through them (keyset on due, id): a first page full of other kinds
+	 * must not hide the review dates after it. */
+	struct concern_due_filter f = {.due_by = yesterday, .after_due = after, .limit = 1000};
+	for (int page = 0; page < SYSTEM_PAGES; page++) {
+		struct concern_deadline_record *v = NULL;
+		size_t n = 0;
+		char *cause = NULL;
+		if (store_concern_deadlines_due(db, &f, &v, &n, &cause) != ASSURE__CODE__OK) {
+			log_error("concerns: review-eligibility query failed: %s",
+				  cause ? cause : "?");
+			free(cause);
+			return;
+		}
+		int stop = next_reviews_page(sj, db, today, v, n);
+		if (n > 0) {
+			snprintf(after, sizeof after, "%s", v[n - 1].due);
+			f.after_id = v[n - 1].id;
+		}
+		concern_deadlines_free(v, n);
+		if (stop || n < f.limit)
+			return;
+	}
 }
 
 static void system_pass(struct system_job *sj, struct db *db, const char *today);

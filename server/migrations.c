@@ -468,6 +468,20 @@ static const char migration_7[] =
 	"CREATE INDEX concern_decisions_concern ON concern_decisions(concern_id, id);"
 	M7_APPEND_ONLY("concern_decisions");
 
+/* Concern lists led by the open deadlines: "--overdue" walks the open
+ * deadlines in concern order (keyset paging by concern id) instead of every
+ * concern. The index holds only open deadlines (met = ''), so it stays as
+ * small as the open caseload however many met ones accumulate; met is a
+ * column too so that SQLite 3.40 reads the index alone (it does not count
+ * a partial index's WHERE columns as covered). */
+/* A decision also records the conditions in force before it, so a tribunal
+ * that allows an appeal restores the subject's status with its conditions
+ * (the status alone was already recorded, as status_before). */
+static const char migration_8[] =
+	"CREATE INDEX concern_deadlines_open_concern"
+	"  ON concern_deadlines(concern_id, due, met) WHERE met = '';"
+	"ALTER TABLE concern_decisions ADD COLUMN conditions_before TEXT NOT NULL DEFAULT '';";
+
 /* Admin-changeable settings (DOMAIN.md: "Periods and thresholds ... are
  * defaults that an admin can change in configuration (each change
  * audited)"). A key without a row has its compiled default (version 1);
@@ -518,7 +532,7 @@ const struct db_migration db_migrations[] = {
 	{ 5, "audit: REPLACE refused too", migration_5 },
 	{ 6, "performers list register", migration_6 },
 	{ 7, "concerns", migration_7 },
-	/* 8 is reserved (another branch). */
+	{ 8, "concerns: open deadlines by concern; conditions before a decision", migration_8 },
 	{ 9, "settings and bank-holiday changes; admin gains config.manage", migration_9 },
 	{ 10, "contracts, indicator sets, requirements catalogue, reviews", migration_10_reviews },
 };

@@ -737,20 +737,26 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	/* The tribunal allowed the appeal: the list change is reversed (DOMAIN.md
 	 * "under-appeal -> monitoring or closed: tribunal outcome; it may reverse
 	 * the list change"). The performer goes back to the status recorded
-	 * before the panel's decision, with history; any other outcome
-	 * ("dismissed", "varied: ...") is recorded and leaves the status. */
+	 * before the panel's decision, and the conditions that went with it,
+	 * with history; any other outcome ("dismissed", "varied: ...") is
+	 * recorded and leaves the status. */
 	if (from == CONCERN_STATE_UNDER_APPEAL && strncasecmp(req->outcome, "allowed", 7) == 0) {
 		struct concern_decision_record *dv = NULL;
 		size_t nd = 0;
 		st = store_concern_decisions(db, c->id, &dv, &nd, message);
-		const char *before = NULL;
+		const struct concern_decision_record *last = NULL;
 		for (size_t i = 0; st == ASSURE__CODE__OK && i < nd; i++)
 			if (strcmp(dv[i].kind, "decision") == 0 && dv[i].status_before[0])
-				before = dv[i].status_before;
-		if (st == ASSURE__CODE__OK && before && strcmp(before, c->list_status) != 0) {
-			const char *restored = arena_strdup(call->arena, before);
-			st = store_performer_set_status(db, c->performer_id, restored, "", now,
-							call->actor.username, message);
+				last = &dv[i];
+		if (st == ASSURE__CODE__OK && last &&
+		    strcmp(last->status_before, c->list_status) != 0) {
+			const char *restored = arena_strdup(call->arena, last->status_before);
+			int with_conditions = strcmp(restored, "included-with-conditions") == 0 ||
+					      strcmp(restored, "contingently-removed") == 0;
+			st = store_performer_set_status(db, c->performer_id, restored,
+							with_conditions ? last->conditions_before
+									: "",
+							now, call->actor.username, message);
 			struct list_history_record h = {
 			    c->list_status,
 			    (char *)restored,
@@ -994,6 +1000,17 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	u.outcome = outcome;
 	if ((st = concern_update(call, db, c, req->version, &u, now, message)) != ASSURE__CODE__OK)
 		goto out;
+	/* The conditions in force before the decision go on its record, so an
+	 * appeal the tribunal allows can restore them with the status. */
+	char *conditions_before = NULL;
+	{
+		struct performer_record *p = NULL;
+		if ((st = store_performer_get(db, c->performer_id, &p, message)) !=
+		    ASSURE__CODE__OK)
+			goto out;
+		conditions_before = arena_strdup(call->arena, p->conditions ? p->conditions : "");
+		performer_record_free(p);
+	}
 	if (to_status != f.list_status) {
 		const char *conditions = (to_status == LIST_STATUS_INCLUDED_WITH_CONDITIONS ||
 					  to_status == LIST_STATUS_CONTINGENTLY_REMOVED)
@@ -1031,6 +1048,7 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	    .detail = (char *)"",
 	    .status_before = c->list_status,
 	    .status_after = (char *)status_after,
+	    .conditions_before = conditions_before,
 	};
 	if ((st = store_concern_decision_add(db, c->id, &dr, now, call->actor.username, NULL,
 					     message)) != ASSURE__CODE__OK ||
