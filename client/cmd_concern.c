@@ -894,7 +894,10 @@ static const struct cli_flag concern_move_flags[] = {
     {"body", "B", 0, "the body referred to (external-only)"},
     {"their-ref", "REF", 0, "the body's reference (external-only)"},
     {"appeal-ref", "REF", 0, "the appeal's reference (under-appeal)"},
-    {"outcome", "TEXT", 0, "the tribunal's or review's outcome (from under-appeal, monitoring)"},
+    {"outcome", "TEXT", 0,
+     "from under-appeal: the tribunal's outcome, allowed|allowed-in-part|dismissed|varied|"
+     "withdrawn[: details] (only allowed reverses the list change); from monitoring: the "
+     "review's outcome"},
     {"agreed-action", "TEXT", 0, "the agreed action or undertaking (informal)"},
     {"review-date", "YYYY-MM-DD", 0, "when to review it (informal)"},
     {"action", "TEXT:OWNER:DUE", CLI_FLAG_REPEAT,

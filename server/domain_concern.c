@@ -1090,6 +1090,36 @@ static enum concern_check illegal_move(const struct concern_facts *facts, enum c
 	return CONCERN_FAILED_PRECONDITION;
 }
 
+static const char *const tribunal_names[TRIBUNAL__COUNT] = {
+    [TRIBUNAL_ALLOWED] = "allowed",
+    [TRIBUNAL_ALLOWED_IN_PART] = "allowed-in-part",
+    [TRIBUNAL_DISMISSED] = "dismissed",
+    [TRIBUNAL_VARIED] = "varied",
+    [TRIBUNAL_WITHDRAWN] = "withdrawn",
+};
+
+int domain_concern_tribunal_outcome_parse(const char *text, char **cause)
+{
+	char word[32];
+	size_t n = 0;
+	const char *p = text ? text : "";
+	while (*p == ' ')
+		p++;
+	for (; *p != '\0' && *p != ':' && n + 1 < sizeof word; p++)
+		word[n++] = *p == ' ' ? '-' : *p;
+	while (n > 0 && word[n - 1] == '-')
+		n--;
+	word[n] = '\0';
+	int k = (*p == '\0' || *p == ':') ? lookup(word, tribunal_names, TRIBUNAL__COUNT) : -1;
+	if (k < 0) {
+		char *all = name_list(tribunal_names, TRIBUNAL__COUNT);
+		set_cause(cause, "tribunal outcome: must start with one of %s (then \": details\" "
+				 "if wanted)", all);
+		free(all);
+	}
+	return k;
+}
+
 static enum concern_check check_rules(const struct concern_config *cfg,
 				      const struct concern_move_rule *r,
 				      const struct concern_facts *facts, enum concern_state to,
@@ -1098,6 +1128,10 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ], c[DOMAIN_DATE_BUFSZ];
 	int32_t today = facts->today;
 	enum concern_check rc;
+
+	if ((r->required & FI(TRIBUNAL_OUTCOME)) &&
+	    domain_concern_tribunal_outcome_parse(in->tribunal_outcome, cause) < 0)
+		return CONCERN_INVALID_ARGUMENT;
 
 	/* Nobody investigates a concern they case-manage (DOMAIN.md "Who is
 	 * who": the investigator "never decides"; "Access": nobody is both). */
@@ -1152,8 +1186,9 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 							   NULL);
 		char period[32];
 		if (today < end && !facts->representations_received) {
-			if (recorded)
-				snprintf(period, sizeof period, "window");
+			if (recorded) /* the notice's own window, in the days it gave */
+				snprintf(period, sizeof period, "%d days",
+					 (int)(end - facts->notice_sent));
 			else
 				domain_period_describe(cfg->representations, period,
 						       sizeof period);

@@ -483,6 +483,24 @@ int32_t domain_concern_next_review(const struct concern_config *cfg, int32_t pre
  * removal), closed otherwise. */
 enum concern_state domain_concern_after_appeal_window(enum concern_outcome outcome);
 
+/* The tribunal's outcome when an appeal ends (under-appeal -> monitoring
+ * or closed), given as one of these words, optionally followed by ':' and
+ * details ("varied: conditions 2 and 3 struck out"). Only ALLOWED reverses
+ * the list change by itself: a partial or varied outcome is recorded and
+ * the panel records what follows from it, since software cannot read which
+ * part of a decision stands. */
+enum tribunal_outcome {
+	TRIBUNAL_ALLOWED,
+	TRIBUNAL_ALLOWED_IN_PART,
+	TRIBUNAL_DISMISSED,
+	TRIBUNAL_VARIED,
+	TRIBUNAL_WITHDRAWN,
+	TRIBUNAL__COUNT
+};
+/* The outcome the text starts with (case-insensitive; "allowed in part"
+ * and "allowed-in-part" alike), or -1 with *cause listing the words. */
+int domain_concern_tribunal_outcome_parse(const char *text, char **cause);
+
 /* ---- decisions and list status ------------------------------------------ */
 
 /*

@@ -740,7 +740,8 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	 * before the panel's decision, and the conditions that went with it,
 	 * with history; any other outcome ("dismissed", "varied: ...") is
 	 * recorded and leaves the status. */
-	if (from == CONCERN_STATE_UNDER_APPEAL && strncasecmp(req->outcome, "allowed", 7) == 0) {
+	if (from == CONCERN_STATE_UNDER_APPEAL &&
+	    domain_concern_tribunal_outcome_parse(req->outcome, NULL) == TRIBUNAL_ALLOWED) {
 		struct concern_decision_record *dv = NULL;
 		size_t nd = 0;
 		st = store_concern_decisions(db, c->id, &dv, &nd, message);
@@ -998,6 +999,10 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	concern_update_init(&u);
 	u.state = "decided";
 	u.outcome = outcome;
+	/* Representations that let the decision come before the window ended
+	 * are a fact of the case, kept with it (ConcernShow, later rules). */
+	if (req->representations_received)
+		u.representations_received = 1;
 	if ((st = concern_update(call, db, c, req->version, &u, now, message)) != ASSURE__CODE__OK)
 		goto out;
 	/* The conditions in force before the decision go on its record, so an
@@ -1011,7 +1016,13 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 		conditions_before = arena_strdup(call->arena, p->conditions ? p->conditions : "");
 		performer_record_free(p);
 	}
-	if (to_status != f.list_status) {
+	/* A new set of conditions replaces the old even when the status stays
+	 * (conditions on a performer already under conditions): the record
+	 * must show the conditions the panel has just imposed. */
+	int conditions_change = (to_status == LIST_STATUS_INCLUDED_WITH_CONDITIONS ||
+				 to_status == LIST_STATUS_CONTINGENTLY_REMOVED) &&
+				strcmp(req->conditions, conditions_before) != 0;
+	if (to_status != f.list_status || conditions_change) {
 		const char *conditions = (to_status == LIST_STATUS_INCLUDED_WITH_CONDITIONS ||
 					  to_status == LIST_STATUS_CONTINGENTLY_REMOVED)
 					     ? req->conditions

@@ -426,6 +426,11 @@ static void test_appeal_allowed(void **state)
 	m = harness_ireq_concern_move(&r, ref_allowed, "decided", "tribunal decided", NULL, v);
 	m->outcome = (char *)"allowed";
 	harness_iexpect_msg(CM, &r, IA, "to:", "under-appeal -> decided");
+	/* An outcome that is not one of the words is refused, naming them:
+	 * free text could hide a partial result that must not reverse it all. */
+	m = harness_ireq_concern_move(&r, ref_allowed, "closed", "tribunal decided", NULL, v);
+	m->outcome = (char *)"mostly allowed";
+	harness_iexpect_msg(CM, &r, IA, "allowed-in-part", "under-appeal -> closed, vague outcome");
 	/* Nothing changed by the refusals. */
 	expect_state(ref_allowed, "under-appeal");
 	expect_performer(gp_allowed, "removed", "");
