@@ -105,6 +105,22 @@ extern const struct cli_command cli_cmd_concern_show;
 extern const struct cli_command cli_cmd_concern_list;
 extern const struct cli_command cli_cmd_concern_due;
 /* contract, indicators, requirements */
+extern const struct cli_command cli_cmd_contract_add;
+extern const struct cli_command cli_cmd_contract_list;
+extern const struct cli_command cli_cmd_contract_show;
+extern const struct cli_command cli_cmd_contract_set;
+extern const struct cli_command cli_cmd_contract_notice_add;
+extern const struct cli_command cli_cmd_contract_notice_outcome;
+extern const struct cli_command cli_cmd_indicators_create;
+extern const struct cli_command cli_cmd_indicators_add;
+extern const struct cli_command cli_cmd_indicators_remove;
+extern const struct cli_command cli_cmd_indicators_rule;
+extern const struct cli_command cli_cmd_indicators_publish;
+extern const struct cli_command cli_cmd_indicators_show;
+extern const struct cli_command cli_cmd_indicators_list;
+extern const struct cli_command cli_cmd_requirements_list;
+extern const struct cli_command cli_cmd_requirements_add;
+extern const struct cli_command cli_cmd_requirements_retire;
 
 /* review */
 
