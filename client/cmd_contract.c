@@ -232,7 +232,7 @@ static int cmd_contract_add_exec(struct cli *cli)
 static const struct cli_flag contract_add_flags[] = {
     {"ods", "CODE", CLI_FLAG_REQUIRED, "the practice's ODS code: a letter and 5 digits (E84001)"},
     {"name", "TEXT", CLI_FLAG_REQUIRED, "the practice's name"},
-    {"type", "T", CLI_FLAG_REQUIRED, "contract type: gms, pms, apms or pctms"},
+    {"type", "gms|pms|apms|pctms", CLI_FLAG_REQUIRED, "contract type"},
     {"list-size", "N", CLI_FLAG_REQUIRED, "registered patients"},
     {"site", "CODE", CLI_FLAG_REQUIRED, "the PCT site that manages the contract"},
     {"start", "YYYY-MM-DD", 0, "the contract's start (required for apms)"},
@@ -288,7 +288,7 @@ static int cmd_contract_list_exec(struct cli *cli)
 }
 
 static const struct cli_flag contract_list_flags[] = {
-    {"type", "T", 0, "only this contract type (gms, pms, apms, pctms)"},
+    {"type", "gms|pms|apms|pctms", 0, "only this contract type"},
     {"site", "CODE", 0, "only contracts managed by this site"},
     {"name", "TEXT", 0, "only practice names containing TEXT (any case)"},
     {NULL, NULL, 0, NULL},
@@ -541,7 +541,7 @@ static const char version_help[] =
 
 static const struct cli_flag contract_set_flags[] = {
     {"name", "TEXT", 0, "the practice's new name"},
-    {"type", "T", 0, "the new contract type: gms, pms, apms or pctms"},
+    {"type", "gms|pms|apms|pctms", 0, "the new contract type"},
     {"list-size", "N", 0, "the new list size"},
     {"site", "CODE", 0, "the site that now manages the contract"},
     {"start", "YYYY-MM-DD", 0, "the contract's start"},
@@ -622,7 +622,7 @@ static int cmd_notice_add_exec(struct cli *cli)
 }
 
 static const struct cli_flag notice_add_flags[] = {
-    {"kind", "K", CLI_FLAG_REQUIRED,
+    {"kind", "remedial|breach", CLI_FLAG_REQUIRED,
      "remedial (a breach that can be put right) or breach (one that cannot)"},
     {"text", "TEXT", CLI_FLAG_REQUIRED, "the breach of the contract"},
     {"steps", "TEXT", 0, "remedial: what must be done to put it right (required there)"},
@@ -698,8 +698,8 @@ static int cmd_notice_outcome_exec(struct cli *cli)
 }
 
 static const struct cli_flag notice_outcome_flags[] = {
-    {"outcome", "O", CLI_FLAG_REQUIRED,
-     "remedied, not-remedied or withdrawn (a breach notice is never remedied)"},
+    {"outcome", "remedied|not-remedied|withdrawn", CLI_FLAG_REQUIRED,
+     "what became of it (a breach notice is never remedied)"},
     {"date", "YYYY-MM-DD", 0, "when (default today; not before the notice, not in the future)"},
     {"rationale", "TEXT", 0, "why, or the evidence"},
     {"version", "N", 0, version_help},

@@ -279,7 +279,7 @@ static const struct cli_flag indicators_add_flags[] = {
      "qof, access, patient-experience, prescribing, public-health, contractual, referrals or "
      "workforce"},
     {"unit", "U", CLI_FLAG_REQUIRED, "the unit of its values (%, points, days, ...)"},
-    {"direction", "D", CLI_FLAG_REQUIRED, "which is better: higher or lower"},
+    {"direction", "higher|lower", CLI_FLAG_REQUIRED, "which is better"},
     {"green", "X", CLI_FLAG_REQUIRED, "a value meeting this is green"},
     {"amber", "Y", CLI_FLAG_REQUIRED, "a value meeting this (but not green) is amber; else red"},
     {"weight", "W", 0, "its weight in the overall mean (default 1)"},
@@ -422,7 +422,7 @@ static int cmd_indicators_publish_exec(struct cli *cli)
 }
 
 static const struct cli_flag indicators_publish_flags[] = {
-    {"to", "STATE", 0,
+    {"to", "consultation|draft|published", 0,
      "consultation (out to consultation), draft (back for revision) or published (the "
      "default)"},
     {"version", "N", 0, version_help},
