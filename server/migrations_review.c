@@ -4,9 +4,11 @@
  * Kept apart from migrations.c because it is long; it is listed in
  * db_migrations there like every other.
  *
- * Conventions as in migration 7: civil dates are 'YYYY-MM-DD' text ('' for
- * none), times are Unix seconds, people are usernames (the audit trail's
- * words), every mutable record has a version. The triggers are defence in
+ * Conventions as in migration 7 (civil dates are 'YYYY-MM-DD' text, '' for
+ * none; people are usernames, the audit trail's words; every mutable
+ * record has a version), except that times here are Unix seconds, not
+ * milliseconds: they travel as seconds on the wire and the catalogue's
+ * first row is written by SQL in seconds. The triggers are defence in
  * depth behind the rules the server checks: a published indicator set is
  * frozen; history and events are append-only; nothing a review refers to
  * is deleted.
