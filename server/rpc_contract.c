@@ -154,12 +154,17 @@ static int site_id(struct db *db, const char *code, int64_t *id, char **message)
 	return st;
 }
 
-/* Checks an ODS code given in a request; NULL when fine, else the reply. */
+/* Checks an ODS code given in a request: 0 when fine (and the code is
+ * then the audit record's object), else -1 with the reply in *r. Only a
+ * well-formed code is copied into the audit trail. */
 static int check_ods(struct rpc_call *call, const char *ods, enum rpc_result *r)
 {
 	char *cause = NULL;
-	if (domain_contract_check_ods_code(ods, &cause) == 0)
+	call->audit_object_type = "contract";
+	if (domain_contract_check_ods_code(ods, &cause) == 0) {
+		rpc_audit_object(call, "contract", ods);
 		return 0;
+	}
 	*r = cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
 	return -1;
 }
@@ -220,7 +225,6 @@ static int contract_add_db(struct rpc_call *call, struct db *db, char **message)
 static enum rpc_result rpc_contract_add(struct rpc_call *call)
 {
 	const Assure__ContractAddRequest *req = call->req->contract_add;
-	rpc_audit_object(call, "contract", req->ods);
 	enum rpc_result r;
 	if (check_ods(call, req->ods, &r) != 0)
 		return r;
@@ -418,7 +422,6 @@ out:
 static enum rpc_result rpc_contract_show(struct rpc_call *call)
 {
 	const char *ods = call->req->contract_show->ods;
-	rpc_audit_object(call, "contract", ods);
 	enum rpc_result r;
 	if (check_ods(call, ods, &r) != 0)
 		return r;
@@ -538,7 +541,6 @@ out:
 static enum rpc_result rpc_contract_set(struct rpc_call *call)
 {
 	const Assure__ContractSetRequest *req = call->req->contract_set;
-	rpc_audit_object(call, "contract", req->ods);
 	enum rpc_result r;
 	if (check_ods(call, req->ods, &r) != 0)
 		return r;
@@ -652,7 +654,6 @@ out:
 static enum rpc_result rpc_contract_notice_add(struct rpc_call *call)
 {
 	const Assure__ContractNoticeAddRequest *req = call->req->contract_notice_add;
-	rpc_audit_object(call, "contract", req->ods);
 	enum rpc_result r;
 	if (check_ods(call, req->ods, &r) != 0)
 		return r;
@@ -782,7 +783,6 @@ out:
 static enum rpc_result rpc_contract_notice_outcome(struct rpc_call *call)
 {
 	const Assure__ContractNoticeOutcomeRequest *req = call->req->contract_notice_outcome;
-	rpc_audit_object(call, "contract", req->ods);
 	enum rpc_result r;
 	if (check_ods(call, req->ods, &r) != 0)
 		return r;

@@ -157,9 +157,17 @@ static int reply_set(struct rpc_call *call, struct db *db, const char *name,
 	return st;
 }
 
-static const char *check_set_name(const char *name, char *buf, size_t size)
+/* Checks a set's name: NULL when fine (and the set is then the audit
+ * record's object), else the sentence. Only a well-formed name is copied
+ * into the audit trail. */
+static const char *check_set_name(struct rpc_call *call, const char *name, char *buf,
+				  size_t size)
 {
-	return validate_text("set", name, SET_NAME_MAX, 1, 0, buf, size);
+	call->audit_object_type = "indicator_set";
+	const char *why = validate_text("set", name, SET_NAME_MAX, 1, 0, buf, size);
+	if (why == NULL)
+		rpc_audit_object(call, "indicator_set", name);
+	return why;
 }
 
 /* --- IndicatorsCreate ----------------------------------------------------------- */
@@ -203,9 +211,8 @@ static int indicators_create_db(struct rpc_call *call, struct db *db, char **mes
 static enum rpc_result rpc_indicators_create(struct rpc_call *call)
 {
 	const Assure__IndicatorsCreateRequest *req = call->req->indicators_create;
-	rpc_audit_object(call, "indicator_set", req->name);
 	char buf[256];
-	const char *why = check_set_name(req->name, buf, sizeof buf);
+	const char *why = check_set_name(call, req->name, buf, sizeof buf);
 	if (!why && req->from_set[0] != '\0')
 		why = validate_text("from", req->from_set, SET_NAME_MAX, 1, 0, buf, sizeof buf);
 	if (why)
@@ -267,9 +274,8 @@ static int indicators_add_db(struct rpc_call *call, struct db *db, char **messag
 static enum rpc_result rpc_indicators_add(struct rpc_call *call)
 {
 	const Assure__IndicatorsAddRequest *req = call->req->indicators_add;
-	rpc_audit_object(call, "indicator_set", req->set);
 	char buf[256];
-	const char *why = check_set_name(req->set, buf, sizeof buf);
+	const char *why = check_set_name(call, req->set, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	const Assure__Indicator *in = req->indicator;
@@ -346,9 +352,8 @@ static int indicators_remove_db(struct rpc_call *call, struct db *db, char **mes
 static enum rpc_result rpc_indicators_remove(struct rpc_call *call)
 {
 	const Assure__IndicatorsRemoveRequest *req = call->req->indicators_remove;
-	rpc_audit_object(call, "indicator_set", req->set);
 	char buf[256];
-	const char *why = check_set_name(req->set, buf, sizeof buf);
+	const char *why = check_set_name(call, req->set, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	char *cause = NULL;
@@ -402,9 +407,8 @@ static int indicators_rule_db(struct rpc_call *call, struct db *db, char **messa
 static enum rpc_result rpc_indicators_rule(struct rpc_call *call)
 {
 	const Assure__IndicatorsRuleRequest *req = call->req->indicators_rule;
-	rpc_audit_object(call, "indicator_set", req->set);
 	char buf[256];
-	const char *why = check_set_name(req->set, buf, sizeof buf);
+	const char *why = check_set_name(call, req->set, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	struct rule_state *rs = arena_alloc(call->arena, sizeof *rs);
@@ -516,9 +520,8 @@ out:
 static enum rpc_result rpc_indicators_publish(struct rpc_call *call)
 {
 	const Assure__IndicatorsPublishRequest *req = call->req->indicators_publish;
-	rpc_audit_object(call, "indicator_set", req->set);
 	char buf[256];
-	const char *why = check_set_name(req->set, buf, sizeof buf);
+	const char *why = check_set_name(call, req->set, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	enum indicator_set_state *to = arena_alloc(call->arena, sizeof *to);
@@ -548,9 +551,8 @@ static int indicators_show_db(struct rpc_call *call, struct db *db, char **messa
 static enum rpc_result rpc_indicators_show(struct rpc_call *call)
 {
 	const char *set = call->req->indicators_show->set;
-	rpc_audit_object(call, "indicator_set", set);
 	char buf[256];
-	const char *why = check_set_name(set, buf, sizeof buf);
+	const char *why = check_set_name(call, set, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	return rpc_read(call, indicators_show_db, NULL);
@@ -710,10 +712,11 @@ static int requirements_add_db(struct rpc_call *call, struct db *db, char **mess
 static enum rpc_result rpc_requirements_add(struct rpc_call *call)
 {
 	const Assure__RequirementsAddRequest *req = call->req->requirements_add;
-	rpc_audit_object(call, "requirement", req->code);
+	call->audit_object_type = "requirement";
 	char *cause = NULL;
 	if (domain_review_check_requirement_code(req->code, &cause) != 0)
 		return cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
+	rpc_audit_object(call, "requirement", req->code);
 	char buf[256];
 	const char *why = validate_text("title", req->title, REQUIREMENT_TITLE_MAX, 1, 0, buf,
 					sizeof buf);
@@ -762,10 +765,11 @@ static int requirements_retire_db(struct rpc_call *call, struct db *db, char **m
 static enum rpc_result rpc_requirements_retire(struct rpc_call *call)
 {
 	const Assure__RequirementsRetireRequest *req = call->req->requirements_retire;
-	rpc_audit_object(call, "requirement", req->code);
+	call->audit_object_type = "requirement";
 	char *cause = NULL;
 	if (domain_review_check_requirement_code(req->code, &cause) != 0)
 		return cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
+	rpc_audit_object(call, "requirement", req->code);
 	char buf[256];
 	const char *why = validate_text("reason", req->reason, TEXT_MAX, 1, 1, buf, sizeof buf);
 	if (why)
