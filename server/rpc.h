@@ -170,6 +170,8 @@ extern const size_t rpc_concern_read_count;
 /* reviews */
 
 /* scorecard */
+extern const struct rpc_entry rpc_scorecard_table[];
+extern const size_t rpc_scorecard_count;
 
 
 #endif
