@@ -109,6 +109,7 @@ extern const struct cli_command cli_cmd_concern_due;
 /* review */
 
 /* scorecard */
+extern const struct cli_command cli_cmd_scorecard;
 
 extern const struct cli_command cli_cmd_session_list;
 extern const struct cli_command cli_cmd_session_revoke;
