@@ -23,7 +23,7 @@
  *  - sites: --sites of them (NORTH, SOUTH, EAST, WEST, CENTRAL, then
  *    SITE06 ...), made unless they exist;
  *  - the set "Balanced Scorecard YYYY/YY" with --indicators indicators in
- *    all eight domains, both directions, weights 0.5 to 3, every fifth
+ *    all eight domains, both directions, weights 0.5 to 3, every tenth
  *    critical; drafted, then published; and a draft set for the next year
  *    (a draft never counts as the year's set);
  *  - --practices contracts with ODS codes in a spread of letters, inserted
@@ -33,11 +33,14 @@
  *    every 29th from the 8th pctms, the rest gms) so small test databases
  *    are predictable;
  *  - one annual review per contract for the year, except the contracts at
- *    positions 3 and 11 of every 25 (gaps in the report). By position p mod
- *    25: 7 is a draft (scored, not finalised), 19 scheduled (nothing yet),
- *    1 has a reviewer's override, 2 has one indicator marked not available;
- *    the rest are finalised. Values fall green, amber or red about 60/25/15
- *    per cent of the time; about 1 in 200 other values is not available.
+ *    positions 3 and 11 of every 100 in ODS order (gaps in the report). By
+ *    position p mod 100: 7 is a draft (scored, not finalised), 19 scheduled
+ *    (nothing recorded yet), 1 has a reviewer's override, 2 has one
+ *    indicator marked not available; the rest are finalised. Values fall
+ *    green, amber or red about 60/25/15 per cent of the time (critical
+ *    indicators, every tenth, red 4 per cent); about 1 in 200 other values
+ *    is not available. 7,000 practices x 30 indicators make 6,790 reviews
+ *    with about 201,600 scores.
  *  - --test-cases: practice names that a report must escape (HTML tags,
  *    ampersands and quotes; CSV formulas starting = and @; commas) on the
  *    first four contracts in ODS order, and one contract more, last in ODS
@@ -289,7 +292,7 @@ static struct ind *seed_set(int year, long n, int64_t *set_id)
 		x->rule.green = decimal(t->green);
 		x->rule.amber = decimal(t->amber);
 		x->rule.weight = weights[k % (long)(sizeof weights / sizeof weights[0])];
-		x->rule.critical = k % 5 == 4;
+		x->rule.critical = k % 10 == 4;
 		x->lo = decimal(t->lo);
 		x->hi = decimal(t->hi);
 		char *cause = NULL;
@@ -441,6 +444,8 @@ static int64_t value_for(const struct ind *x)
 {
 	const int64_t step = REVIEW_DECIMAL_ONE / 10;
 	long r = rng_below(100);
+	if (x->rule.critical && r >= 85)
+		r = rng_below(100) < 27 ? 85 : 60; /* red 4 per cent */
 	int64_t lo = x->lo, hi = x->hi;
 	int64_t g = x->rule.green, a = x->rule.amber;
 	bool higher = x->rule.direction == INDICATOR_HIGHER_IS_BETTER;
@@ -521,7 +526,7 @@ static void seed_reviews(const struct contract *v, const long *order, long n, lo
 		const struct contract *c = &v[order[o]];
 		if (c->pos >= in_year)
 			continue; /* --test-cases' contract outside the year */
-		long p = c->pos % 25;
+		long p = c->pos % 100;
 		if (p == 3 || p == 11) {
 			k->gaps++;
 			continue;

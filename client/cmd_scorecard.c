@@ -44,8 +44,6 @@ static int cmd_scorecard_check(struct cli *cli)
 	const char *f = cli_flag(cli, "format");
 	if (f != NULL && scorecard_format_parse(f) < 0)
 		return cli_error(EXIT_CODE_USAGE, "--format: one of table, csv, json, html");
-	if (f != NULL && cli->json && scorecard_format_parse(f) != SCORECARD_JSON)
-		return cli_error(EXIT_CODE_USAGE, "--json and --format %s: choose one", f);
 	const char *ps = cli_flag(cli, "page-size");
 	uint64_t n;
 	if (ps != NULL && cli_parse_number(ps, "--page-size", SCORECARD_PAGE_SIZE_MAX, &n) != 0)
@@ -178,6 +176,11 @@ static int cmd_scorecard_exec(struct cli *cli)
 			return EXIT_CODE_USAGE;
 		req.page_size = (uint32_t)n;
 	}
+	/* The global --json is only known once the options are resolved,
+	 * after the check hook, so this usage error comes after connecting. */
+	const char *fmt = cli_flag(cli, "format");
+	if (fmt != NULL && cli->json && scorecard_format_parse(fmt) != SCORECARD_JSON)
+		return cli_error(EXIT_CODE_USAGE, "--json and --format %s: choose one", fmt);
 	enum scorecard_format f = (enum scorecard_format)format_of(cli);
 
 	struct pages p = {0};

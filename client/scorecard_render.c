@@ -642,6 +642,7 @@ static const char html_css[] =
     ".sc tr{break-inside:avoid;page-break-inside:avoid}"
     ".sc th.i{vertical-align:bottom;padding:4px 1px}"
     ".sc th.i span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}"
+    ".sc th.i b.c{display:block;margin-top:2px}"
     ".sc th.p{text-align:left;font-weight:normal;min-width:14em;max-width:26em}"
     ".sc th.p b{font-family:\"DejaVu Sans Mono\",monospace}"
     ".sc small{display:block;font-size:85%;color:#333}"
@@ -663,7 +664,8 @@ static const char html_css[] =
     "footer{margin-top:12px;font-size:8pt;color:#444}"
     "@media print{"
     "body{margin:0;font-size:8pt}"
-    ".sc{font-size:6.5pt}"
+    ".sc{font-size:7.5pt}"
+    ".sc.wide{font-size:6.5pt}"
     ".sc th,.sc td{padding:1px 2px}"
     ".sc th.p{min-width:11em}"
     "h2{break-after:avoid;page-break-after:avoid}"
@@ -887,16 +889,19 @@ void scorecard_render_html(FILE *out, const struct scorecard_report *r)
 	html_meta_row(out, "Generated", when);
 	fputs("</table>\n", out);
 
-	fputs("<table class=\"sc\">\n<thead><tr><th scope=\"col\" class=\"p\">Practice</th>", out);
+	/* Many indicators: a smaller print font, so 30 fit across A4. */
+	fprintf(out, "<table class=\"sc%s\">\n<thead><tr><th scope=\"col\" class=\"p\">Practice</th>",
+		n > 12 ? " wide" : "");
 	for (size_t k = 0; k < n; k++) {
 		const Assure__Indicator *ind = indicator_at(r, k);
 		fputs("<th scope=\"col\" class=\"i\" title=\"", out);
 		scorecard_html_text(out, ind->name);
 		fputs("\"><span>", out);
 		scorecard_html_text(out, ind->code);
+		fputs("</span>", out);
 		if (ind->critical)
-			fputs("&nbsp;&dagger;", out);
-		fputs("</span></th>", out);
+			fputs("<b class=\"c\" title=\"critical\">&dagger;</b>", out);
+		fputs("</th>", out);
 	}
 	fputs("<th scope=\"col\">Overall</th><th scope=\"col\">Next visit</th></tr></thead>\n"
 	      "<tbody>\n",

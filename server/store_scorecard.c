@@ -15,7 +15,9 @@
  *     each then        SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
  *                      SEARCH r USING INDEX reviews_one_per_year (contract_id=? AND year=? AND kind=?)
  *     so rows come in ODS order with no sort step, and LIMIT stops the walk.
- *   scores             SCAN j VIRTUAL TABLE INDEX 0 (json_each over the page's review ids)
+ *   count              SCAN c, or SEARCH c USING INDEX contracts_site / contracts_type,
+ *                      then reviews_one_per_year as a covering index
+ *   scores             SCAN j VIRTUAL TABLE INDEX 1: (json_each over the page's review ids)
  *                      SEARCH sc USING PRIMARY KEY (review_id=?)
  * The scores are fetched by the page's review ids, not by an id range:
  * review ids follow the order reviews were scheduled in, not ODS order, so
@@ -64,10 +66,10 @@ void scorecard_set_free(struct scorecard_set *s)
 /* The partial unique index indicator_sets_published (year) WHERE state =
  * 'published' answers this. */
 static const char sql_set[] =
-	"SELECT s.id, s.name, s.year, s.state, s.green_mean, s.red_mean, COALESCE(f.name, ''),"
+	"SELECT s.id, s.name, s.year, s.state, s.green_mean, s.red_mean,"
+	" COALESCE((SELECT f.name FROM indicator_sets f WHERE f.id = s.from_set_id), ''),"
 	" s.created_at, s.created_by, s.published_at, s.published_by, s.version"
-	" FROM indicator_sets s LEFT JOIN indicator_sets f ON f.id = s.from_set_id"
-	" WHERE s.year = ?1 AND s.state = 'published'";
+	" FROM indicator_sets s WHERE s.year = ?1 AND s.state = 'published'";
 
 static const char sql_indicators[] =
 	"SELECT id, position, code, name, domain, unit, direction, green, amber, weight, critical"
@@ -166,9 +168,9 @@ void scorecard_rows_free(struct scorecard_row *v, size_t n, size_t n_cells)
 
 /* The annual review of the year, if any, by the unique index
  * reviews_one_per_year (contract_id, year, kind). ?1 is the year. */
-#define SCORECARD_FROM                                                                             \
-	" FROM contracts c JOIN sites s ON s.id = c.site_id"                                       \
+#define SCORECARD_REVIEW                                                                           \
 	" LEFT JOIN reviews r ON r.contract_id = c.id AND r.year = ?1 AND r.kind = 'annual'"
+#define SCORECARD_FROM " FROM contracts c JOIN sites s ON s.id = c.site_id" SCORECARD_REVIEW
 
 /* ?3 site id (0 any), ?4 type ('' any), ?5/?6 the year's first and last
  * days: a contract in force on some day of the year, or reviewed for it. */
@@ -194,11 +196,10 @@ static const char sql_rows_type[] = SCORECARD_COLUMNS " WHERE c.type = ?4 AND" S
 
 /* The count has no ?2 and ?7: binding them fails harmlessly (SQLITE_RANGE
  * for ?7, an unused number for ?2), so one binder serves both. */
-static const char sql_count_any[] = "SELECT count(*)" SCORECARD_FROM " WHERE" SCORECARD_FILTERS;
-static const char sql_count_site[] =
-	"SELECT count(*)" SCORECARD_FROM " WHERE c.site_id = ?3 AND" SCORECARD_FILTERS;
-static const char sql_count_type[] =
-	"SELECT count(*)" SCORECARD_FROM " WHERE c.type = ?4 AND" SCORECARD_FILTERS;
+#define SCORECARD_COUNT "SELECT count(*) FROM contracts c" SCORECARD_REVIEW " WHERE"
+static const char sql_count_any[] = SCORECARD_COUNT SCORECARD_FILTERS;
+static const char sql_count_site[] = SCORECARD_COUNT " c.site_id = ?3 AND" SCORECARD_FILTERS;
+static const char sql_count_type[] = SCORECARD_COUNT " c.type = ?4 AND" SCORECARD_FILTERS;
 
 /* The scores of the page's reviews: ?1 is a JSON array of review ids. */
 static const char sql_scores[] =
