@@ -198,7 +198,8 @@ static int64_t *seed_sites(long n)
 
 /* Templates the indicators are drawn from, in turn: realistic names,
  * units and thresholds for a 2009/10 PCT scorecard. */
-struct template {
+struct template
+{
 	const char *prefix; /* code prefix */
 	const char *name;
 	enum indicator_domain domain;
@@ -227,8 +228,8 @@ static const struct template templates[] = {
      INDICATOR_HIGHER_IS_BETTER, "100", "80", "40", "100"},
     {"QOF", "Exception reporting rate", INDICATOR_DOMAIN_QOF, "%", INDICATOR_LOWER_IS_BETTER, "6",
      "9", "1", "20"},
-    {"ACC", "Patients able to book ahead", INDICATOR_DOMAIN_ACCESS, "%",
-     INDICATOR_HIGHER_IS_BETTER, "75", "65", "35", "98"},
+    {"ACC", "Patients able to book ahead", INDICATOR_DOMAIN_ACCESS, "%", INDICATOR_HIGHER_IS_BETTER,
+     "75", "65", "35", "98"},
     {"PE", "Complaints per 1,000 patients", INDICATOR_DOMAIN_PATIENT_EXPERIENCE, "per 1,000",
      INDICATOR_LOWER_IS_BETTER, "1.5", "3", "0", "7"},
     {"PRS", "Generic prescribing", INDICATOR_DOMAIN_PRESCRIBING, "%", INDICATOR_HIGHER_IS_BETTER,
@@ -239,8 +240,8 @@ static const struct template templates[] = {
      INDICATOR_HIGHER_IS_BETTER, "4", "2", "0", "10"},
     {"REF", "A&E attendances per 1,000 patients", INDICATOR_DOMAIN_REFERRALS, "per 1,000",
      INDICATOR_LOWER_IS_BETTER, "250", "300", "150", "420"},
-    {"WF", "Appointments not attended", INDICATOR_DOMAIN_WORKFORCE, "%",
-     INDICATOR_LOWER_IS_BETTER, "5", "8", "1", "15"},
+    {"WF", "Appointments not attended", INDICATOR_DOMAIN_WORKFORCE, "%", INDICATOR_LOWER_IS_BETTER,
+     "5", "8", "1", "15"},
 };
 #define N_TEMPLATES (sizeof templates / sizeof templates[0])
 
@@ -285,7 +286,8 @@ static struct ind *seed_set(int year, long n, int64_t *set_id)
 		if (k < (long)N_TEMPLATES)
 			snprintf(full, sizeof full, "%s", t->name);
 		else
-			snprintf(full, sizeof full, "%s (measure %ld)", t->name, k / (long)N_TEMPLATES + 1);
+			snprintf(full, sizeof full, "%s (measure %ld)", t->name,
+				 k / (long)N_TEMPLATES + 1);
 		x->rule.code = x->code;
 		x->rule.domain = t->domain;
 		x->rule.direction = t->dir;
@@ -407,10 +409,10 @@ static struct contract *seed_contracts(long n, long extra, const int64_t *sites,
 	int32_t ys = domain_review_year_start(year), ye = domain_review_year_end(year);
 	domain_date_format(domain_date_add_days(ye, 5 * 365), apms_end);
 	domain_date_format(domain_date_add_days(ye, 30), after);
-	sqlite3_stmt *st =
-	    prep("INSERT INTO contracts (ods, name, name_fold, type, list_size, site_id, start_date,"
-		 " end_date, created_at, created_by, updated_at, updated_by)"
-		 " VALUES (?, ?, lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = prep(
+	    "INSERT INTO contracts (ods, name, name_fold, type, list_size, site_id, start_date,"
+	    " end_date, created_at, created_by, updated_at, updated_by)"
+	    " VALUES (?, ?, lower(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	for (long o = 0; o < total; o++) {
 		struct contract *c = &v[order[o]];
 		char name[128];
@@ -482,9 +484,9 @@ static void insert_score(sqlite3_stmt *st, int64_t review_id, const struct ind *
 	if (e->state == REVIEW_VALUE_GIVEN) {
 		sqlite3_bind_int64(st, 3, e->value);
 		sqlite3_bind_text(st, 4, "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5,
-				  domain_review_rag_name(domain_review_indicator_rag(&x->rule, e->value)),
-				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(
+		    st, 5, domain_review_rag_name(domain_review_indicator_rag(&x->rule, e->value)),
+		    -1, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, 3);
 		sqlite3_bind_text(st, 4, e->not_available_reason, -1, SQLITE_STATIC);
@@ -501,22 +503,26 @@ static void insert_score(sqlite3_stmt *st, int64_t review_id, const struct ind *
 /* Reviews in the order the contracts were inserted (order[]), so review
  * ids do not follow ODS order either. */
 static void seed_reviews(const struct contract *v, const long *order, long n, long in_year,
-			 const struct ind *inds, long ni, int64_t set_id, int year, struct counts *k)
+			 const struct ind *inds, long ni, int64_t set_id, int year,
+			 struct counts *k)
 {
 	char year_text[REVIEW_YEAR_BUFSZ];
 	domain_review_year_format(year, year_text);
 	int32_t ys = domain_review_year_start(year);
 	struct review_rule rule = REVIEW_RULE_DEFAULT;
-	sqlite3_stmt *rev = prep(
-	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state, visit_type,"
-	    " scheduled_date, visited_date, set_id, catalogue_version, achievements, developments,"
-	    " challenges, computed_rag, derivation, override_rag, override_reason, final_rag,"
-	    " next_visit_type, follow_up, finalised_at, finalised_by, created_at, created_by,"
-	    " updated_at, updated_by)"
-	    " VALUES (printf('REV-%04d-%04d', ?1, ?2), ?1, ?2, ?3, ?4, 'annual', ?5, ?6, ?7, ?8, ?9,"
-	    " 1, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
-	sqlite3_stmt *score = prep("INSERT INTO review_scores (review_id, indicator_id, value,"
-				   " not_available, rag, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *rev =
+	    prep("INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year,"
+		 " kind, state, visit_type, scheduled_date, visited_date, set_id,"
+		 " catalogue_version, achievements, developments, challenges,"
+		 " computed_rag, derivation, override_rag, override_reason, final_rag,"
+		 " next_visit_type, follow_up, finalised_at, finalised_by, created_at,"
+		 " created_by, updated_at, updated_by)"
+		 " VALUES (printf('REV-%04d-%04d', ?1, ?2), ?1, ?2, ?3, ?4, 'annual',"
+		 " ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		 " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
+	sqlite3_stmt *score =
+	    prep("INSERT INTO review_scores (review_id, indicator_id, value,"
+		 " not_available, rag, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	struct review_indicator_entry *e = calloc((size_t)ni, sizeof *e);
 	if (e == NULL)
 		die("out of memory");
@@ -576,8 +582,10 @@ static void seed_reviews(const struct contract *v, const long *order, long n, lo
 			k->scheduled++;
 		}
 		char scheduled[16], visited[16];
-		domain_date_format(domain_date_add_days(ys, (int32_t)(30 + rng_below(150))), scheduled);
-		domain_date_format(domain_date_add_days(ys, (int32_t)(180 + rng_below(100))), visited);
+		domain_date_format(domain_date_add_days(ys, (int32_t)(30 + rng_below(150))),
+				   scheduled);
+		domain_date_format(domain_date_add_days(ys, (int32_t)(180 + rng_below(100))),
+				   visited);
 		seq++;
 		int64_t rid = run(
 		    rev, "iiitttttitttttttttiititit", (int64_t)year, seq, c->id, year_text, state,
@@ -587,8 +595,8 @@ static void seed_reviews(const struct contract *v, const long *order, long n, lo
 		    fin ? "The premises lease ends in 2011." : "", domain_review_rag_name(computed),
 		    derivation ? derivation : "", domain_review_rag_name(override), override_reason,
 		    domain_review_rag_name(final), next_visit, (int64_t)follow_up,
-		    fin ? now_s - 30 * 86400 : (int64_t)0, fin ? SEED_BY : "",
-		    now_s - 300 * 86400, SEED_BY, now_s - 30 * 86400, SEED_BY);
+		    fin ? now_s - 30 * 86400 : (int64_t)0, fin ? SEED_BY : "", now_s - 300 * 86400,
+		    SEED_BY, now_s - 30 * 86400, SEED_BY);
 		free(derivation);
 		k->reviews++;
 		if (!scored)
@@ -726,7 +734,8 @@ int main(int argc, char **argv)
 	sqlite3_stmt *st = prep("PRAGMA foreign_key_check");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		die("foreign_key_check: table %s row %lld breaks a foreign key",
-		    (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+		    (const char *)sqlite3_column_text(st, 0),
+		    (long long)sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
 	exec_sql("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)");
 	double t2 = mono_s();

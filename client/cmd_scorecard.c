@@ -92,7 +92,8 @@ static int fetch(struct cli *cli, Assure__ScorecardRequest *req, struct pages *p
 			break;
 		/* Keyset paging moves forward or it is broken. */
 		if (strcmp(next, token) <= 0 || r->n_rows == 0 || p->n == SCORECARD_MAX_PAGES) {
-			rc = cli_error(EXIT_CODE_INTERNAL, "server's scorecard pages do not advance");
+			rc = cli_error(EXIT_CODE_INTERNAL,
+				       "server's scorecard pages do not advance");
 			break;
 		}
 		free(token);
@@ -113,8 +114,9 @@ static int write_atomically(const char *path, enum scorecard_format f,
 	if (fd < 0) {
 		int e = errno;
 		free(tmp);
-		return cli_error(EXIT_CODE_INTERNAL, "--output %s: cannot create a file beside it: %s",
-				 path, strerror(e));
+		return cli_error(EXIT_CODE_INTERNAL,
+				 "--output %s: cannot create a file beside it: %s", path,
+				 strerror(e));
 	}
 	const char *what = NULL;
 	int e = 0;

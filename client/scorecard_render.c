@@ -135,8 +135,8 @@ static const char *visit_title(const char *v)
 }
 
 struct tally {
-	size_t rows, reviews, finalised, gaps, green, amber, red, unscored, overridden,
-	    follow_up, not_available;
+	size_t rows, reviews, finalised, gaps, green, amber, red, unscored, overridden, follow_up,
+	    not_available;
 };
 
 static struct tally tally_of(const struct scorecard_report *r)
@@ -198,7 +198,8 @@ static void format_time(int64_t t, char *buf, size_t size)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL || strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
 		snprintf(buf, size, "never");
 }
 
@@ -237,13 +238,15 @@ void scorecard_render_table(FILE *out, const struct scorecard_report *r)
 	format_time(set->published_at, published, sizeof published);
 	char *rule = scorecard_rule_text(set);
 	char *filters = filters_text(r);
-	say(out, "Balanced Scorecard %s: indicator set %s (%s %s by %s, version %" PRIu64
-		 "), %zu indicators",
+	say(out,
+	    "Balanced Scorecard %s: indicator set %s (%s %s by %s, version %" PRIu64
+	    "), %zu indicators",
 	    cli_str(r->year), cli_str(set->name), cli_str(set->state), published,
 	    *cli_str(set->published_by) ? set->published_by : "-", set->version, n);
 	say(out, "Overall rule: %s", rule);
-	say(out, "Filters: %s. Practices: %zu (%zu with an annual review, %zu finalised, %zu without)."
-		 " Generated %s.",
+	say(out,
+	    "Filters: %s. Practices: %zu (%zu with an annual review, %zu finalised, %zu without)."
+	    " Generated %s.",
 	    filters, t.rows, t.reviews, t.finalised, t.gaps, when);
 	fputc('\n', out);
 	free(rule);
@@ -279,8 +282,8 @@ void scorecard_render_table(FILE *out, const struct scorecard_report *r)
 			switch (reviewed ? cell_kind(cell) : CELL_NONE) {
 			case CELL_VALUE: {
 				char l = rag_letter(cell->rag);
-				cells[x++] = l ? xasprintf("%s %c", cell->value, l)
-					       : xstrdup(cell->value);
+				cells[x++] =
+				    l ? xasprintf("%s %c", cell->value, l) : xstrdup(cell->value);
 				break;
 			}
 			case CELL_NOT_AVAILABLE:
@@ -291,8 +294,9 @@ void scorecard_render_table(FILE *out, const struct scorecard_report *r)
 			}
 		}
 		const char *rag = cli_str(row->rag);
-		cells[x++] = !reviewed || !*rag ? xstrdup("-")
-						: xasprintf("%s%s", rag, row->overridden ? "*" : "");
+		cells[x++] = !reviewed || !*rag
+				 ? xstrdup("-")
+				 : xasprintf("%s%s", rag, row->overridden ? "*" : "");
 		const char *visit = cli_str(row->visit_type);
 		cells[x++] = !*visit ? xstrdup("-")
 				     : xasprintf("%s%s", visit,
@@ -311,8 +315,9 @@ void scorecard_render_table(FILE *out, const struct scorecard_report *r)
 	say(out, "Cells: value and G (green), A (amber) or R (red); n/a not available; - nothing"
 		 " recorded. RAG: the result in force, provisional until finalised; * a"
 		 " reviewer's override. NEXT-VISIT once finalised.");
-	say(out, "Results: %zu green, %zu amber, %zu red, %zu without a result; %zu overridden;"
-		 " %zu with a mid-year follow-up.",
+	say(out,
+	    "Results: %zu green, %zu amber, %zu red, %zu without a result; %zu overridden;"
+	    " %zu with a mid-year follow-up.",
 	    t.green, t.amber, t.red, t.unscored, t.overridden, t.follow_up);
 }
 
@@ -355,8 +360,8 @@ static void csv_byte(FILE *out, unsigned char c)
 void scorecard_csv_field(FILE *out, const char *s, int guard)
 {
 	s = cli_str(s);
-	int formula = guard && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-				*s == '\r');
+	int formula =
+	    guard && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		fputc('"', out);
@@ -404,8 +409,8 @@ static void csv_sep(FILE *out)
 void scorecard_render_csv(FILE *out, const struct scorecard_report *r)
 {
 	size_t n = n_indicators(r);
-	static const char *const head[] = {"ods", "practice", "contract_type", "site",
-					   "review_ref", "state"};
+	static const char *const head[] = {"ods",  "practice",	 "contract_type",
+					   "site", "review_ref", "state"};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
 		if (i)
 			csv_sep(out);
@@ -806,9 +811,10 @@ static void html_legend(FILE *out, const struct scorecard_report *r, const struc
 	for (size_t k = 0; k < n; k++) {
 		const Assure__Indicator *ind = indicator_at(r, k);
 		char bands[SCORECARD_BANDS_BUFSZ];
-		const char *cells[] = {ind->code,   ind->name,	    ind->domain,
-				       ind->unit,   ind->direction, scorecard_bands(ind, bands, sizeof bands),
-				       ind->weight, ind->critical ? "yes" : "no"};
+		const char *cells[] = {ind->code,      ind->name,
+				       ind->domain,    ind->unit,
+				       ind->direction, scorecard_bands(ind, bands, sizeof bands),
+				       ind->weight,    ind->critical ? "yes" : "no"};
 		fputs("<tr>", out);
 		for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
 			fputs("<td>", out);
@@ -890,7 +896,8 @@ void scorecard_render_html(FILE *out, const struct scorecard_report *r)
 	fputs("</table>\n", out);
 
 	/* Many indicators: a smaller print font, so 30 fit across A4. */
-	fprintf(out, "<table class=\"sc%s\">\n<thead><tr><th scope=\"col\" class=\"p\">Practice</th>",
+	fprintf(out,
+		"<table class=\"sc%s\">\n<thead><tr><th scope=\"col\" class=\"p\">Practice</th>",
 		n > 12 ? " wide" : "");
 	for (size_t k = 0; k < n; k++) {
 		const Assure__Indicator *ind = indicator_at(r, k);
@@ -909,8 +916,9 @@ void scorecard_render_html(FILE *out, const struct scorecard_report *r)
 	for (size_t i = 0; i < r->n_rows; i++)
 		html_row(out, r, r->rows[i]);
 	if (r->n_rows == 0)
-		fprintf(out, "<tr><td colspan=\"%zu\" class=\"gap\">No practice matches the "
-			     "filters.</td></tr>\n",
+		fprintf(out,
+			"<tr><td colspan=\"%zu\" class=\"gap\">No practice matches the "
+			"filters.</td></tr>\n",
 			n + 3);
 	fputs("</tbody>\n</table>\n", out);
 

@@ -34,10 +34,10 @@ int scorecard_format_parse(const char *s);
 
 /* What a rendering shows. Borrowed: the caller keeps the pages alive. */
 struct scorecard_report {
-	const char *year;		 /* "2009/10", as asked */
-	const char *site;		 /* the --site filter, or "" */
-	const char *type;		 /* the --type filter, or "" */
-	const Assure__IndicatorSet *set; /* from the first page, with its indicators */
+	const char *year;			 /* "2009/10", as asked */
+	const char *site;			 /* the --site filter, or "" */
+	const char *type;			 /* the --type filter, or "" */
+	const Assure__IndicatorSet *set;	 /* from the first page, with its indicators */
 	const Assure__ScorecardRow *const *rows; /* every page's rows, in order */
 	size_t n_rows;
 	int64_t generated_at; /* Unix seconds, shown as the generation time */

@@ -67,7 +67,8 @@ static Assure__IndicatorSet *set_msg(struct arena *a, const struct scorecard_set
 	m->version = (uint64_t)s->version;
 	m->indicator_count = (uint32_t)s->n_indicators;
 	m->n_indicators = s->n_indicators;
-	m->indicators = arena_alloc(a, (s->n_indicators ? s->n_indicators : 1) * sizeof *m->indicators);
+	m->indicators =
+	    arena_alloc(a, (s->n_indicators ? s->n_indicators : 1) * sizeof *m->indicators);
 	for (size_t i = 0; i < s->n_indicators; i++) {
 		const struct scorecard_indicator *ind = &s->indicators[i];
 		Assure__Indicator *x = arena_alloc(a, sizeof *x);
@@ -90,8 +91,7 @@ static Assure__IndicatorSet *set_msg(struct arena *a, const struct scorecard_set
 /* The row as the report shows it: the RAG in force is the final one once
  * finalised, else the override, else the computed one; the next visit
  * type and the mid-year follow-up exist only once finalised. */
-static Assure__ScorecardRow *row_msg(struct arena *a, const struct scorecard_row *r,
-				     size_t n_cells)
+static Assure__ScorecardRow *row_msg(struct arena *a, const struct scorecard_row *r, size_t n_cells)
 {
 	static const char *const no_value = "";
 	char buf[REVIEW_DECIMAL_BUFSZ];
@@ -136,8 +136,8 @@ static Assure__ScorecardRow *row_msg(struct arena *a, const struct scorecard_row
  * frame limit and the one clients use by default. */
 static size_t page_budget(const struct rpc_call *call)
 {
-	size_t max = call->srv != NULL && call->srv->max_frame ? call->srv->max_frame
-							       : FRAME_DEFAULT_MAX;
+	size_t max =
+	    call->srv != NULL && call->srv->max_frame ? call->srv->max_frame : FRAME_DEFAULT_MAX;
 	if (max > FRAME_DEFAULT_MAX)
 		max = FRAME_DEFAULT_MAX;
 	return max / 2;
@@ -256,7 +256,8 @@ static enum rpc_result rpc_scorecard(struct rpc_call *call)
 			return res;
 		}
 		/* The stored spelling: parse is case-insensitive. */
-		req->type = arena_strdup(call->arena, domain_contract_type_name((enum contract_type)t));
+		req->type =
+		    arena_strdup(call->arena, domain_contract_type_name((enum contract_type)t));
 	}
 	if (req->site[0]) {
 		char buf[160];

@@ -9,16 +9,17 @@
  *
  * Query plans (EXPLAIN QUERY PLAN, checked on a 7,000-contract database;
  * docs/BENCHMARKS.md "Scorecard at national scale"):
- *   rows, no filter    SEARCH c USING INDEX sqlite_autoindex_contracts_1 (ods>?)
- *   rows, --site       SEARCH c USING INDEX contracts_site (site_id=? AND ods>?)
- *   rows, --type       SEARCH c USING INDEX contracts_type (type=? AND ods>?)
- *     each then        SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
- *                      SEARCH r USING INDEX reviews_one_per_year (contract_id=? AND year=? AND kind=?)
+ *   rows, no filter  SEARCH c USING INDEX sqlite_autoindex_contracts_1 (ods>?)
+ *   rows, --site     SEARCH c USING INDEX contracts_site (site_id=? AND ods>?)
+ *   rows, --type     SEARCH c USING INDEX contracts_type (type=? AND ods>?)
+ *     each then      SEARCH s USING INTEGER PRIMARY KEY (rowid=?)
+ *                    SEARCH r USING INDEX reviews_one_per_year
+ *                      (contract_id=? AND year=? AND kind=?)
  *     so rows come in ODS order with no sort step, and LIMIT stops the walk.
- *   count              SCAN c, or SEARCH c USING INDEX contracts_site / contracts_type,
- *                      then reviews_one_per_year as a covering index
- *   scores             SCAN j VIRTUAL TABLE INDEX 1: (json_each over the page's review ids)
- *                      SEARCH sc USING PRIMARY KEY (review_id=?)
+ *   count            SCAN c, or SEARCH c USING INDEX contracts_site or
+ *                    contracts_type, then reviews_one_per_year (covering)
+ *   scores           SCAN j VIRTUAL TABLE INDEX 1: (json_each, the page's review ids)
+ *                    SEARCH sc USING PRIMARY KEY (review_id=?)
  * The scores are fetched by the page's review ids, not by an id range:
  * review ids follow the order reviews were scheduled in, not ODS order, so
  * the range of one page's ids can span the whole year's reviews.
@@ -66,14 +67,14 @@ void scorecard_set_free(struct scorecard_set *s)
 /* The partial unique index indicator_sets_published (year) WHERE state =
  * 'published' answers this. */
 static const char sql_set[] =
-	"SELECT s.id, s.name, s.year, s.state, s.green_mean, s.red_mean,"
-	" COALESCE((SELECT f.name FROM indicator_sets f WHERE f.id = s.from_set_id), ''),"
-	" s.created_at, s.created_by, s.published_at, s.published_by, s.version"
-	" FROM indicator_sets s WHERE s.year = ?1 AND s.state = 'published'";
+    "SELECT s.id, s.name, s.year, s.state, s.green_mean, s.red_mean,"
+    " COALESCE((SELECT f.name FROM indicator_sets f WHERE f.id = s.from_set_id), ''),"
+    " s.created_at, s.created_by, s.published_at, s.published_by, s.version"
+    " FROM indicator_sets s WHERE s.year = ?1 AND s.state = 'published'";
 
 static const char sql_indicators[] =
-	"SELECT id, position, code, name, domain, unit, direction, green, amber, weight, critical"
-	" FROM indicators WHERE set_id = ?1 ORDER BY position";
+    "SELECT id, position, code, name, domain, unit, direction, green, amber, weight, critical"
+    " FROM indicators WHERE set_id = ?1 ORDER BY position";
 
 int store_scorecard_published_set(struct db *db, const char *year, struct scorecard_set **out,
 				  char **cause)
@@ -176,14 +177,15 @@ void scorecard_rows_free(struct scorecard_row *v, size_t n, size_t n_cells)
  * days: a contract in force on some day of the year, or reviewed for it. */
 #define SCORECARD_FILTERS                                                                          \
 	" (?3 = 0 OR c.site_id = ?3) AND (?4 = '' OR c.type = ?4)"                                 \
-	" AND (((c.start_date = '' OR c.start_date <= ?6) AND (c.end_date = '' OR c.end_date >= ?5))" \
+	" AND (((c.start_date = '' OR c.start_date <= ?6)"                                         \
+	"     AND (c.end_date = '' OR c.end_date >= ?5))"                                          \
 	"   OR r.id IS NOT NULL)"
 
 #define SCORECARD_COLUMNS                                                                          \
-	"SELECT c.id, c.ods, c.name, c.type, s.code, COALESCE(r.id, 0), COALESCE(r.ref, ''),"     \
+	"SELECT c.id, c.ods, c.name, c.type, s.code, COALESCE(r.id, 0), COALESCE(r.ref, ''),"      \
 	" COALESCE(r.state, ''), COALESCE(r.computed_rag, ''), COALESCE(r.override_rag, ''),"      \
-	" COALESCE(r.final_rag, ''), COALESCE(r.next_visit_type, ''), COALESCE(r.follow_up, 0)"    \
-	SCORECARD_FROM
+	" COALESCE(r.final_rag, ''), COALESCE(r.next_visit_type, ''),"                             \
+	" COALESCE(r.follow_up, 0)" SCORECARD_FROM
 
 /* ?2 the last ODS code of the previous page, ?7 the limit. */
 #define SCORECARD_PAGE " c.ods > ?2 AND" SCORECARD_FILTERS " ORDER BY c.ods LIMIT ?7"
@@ -203,8 +205,8 @@ static const char sql_count_type[] = SCORECARD_COUNT " c.type = ?4 AND" SCORECAR
 
 /* The scores of the page's reviews: ?1 is a JSON array of review ids. */
 static const char sql_scores[] =
-	"SELECT sc.review_id, sc.indicator_id, sc.value, sc.not_available, sc.rag"
-	" FROM json_each(?1) AS j JOIN review_scores sc ON sc.review_id = j.value";
+    "SELECT sc.review_id, sc.indicator_id, sc.value, sc.not_available, sc.rag"
+    " FROM json_each(?1) AS j JOIN review_scores sc ON sc.review_id = j.value";
 
 static void bind_filter(sqlite3_stmt *st, const struct scorecard_filter *f)
 {
@@ -220,8 +222,9 @@ static void bind_filter(sqlite3_stmt *st, const struct scorecard_filter *f)
 static int count_rows(struct db *db, const struct scorecard_filter *f, uint64_t *total,
 		      char **cause)
 {
-	const char *sql = f->site_id ? sql_count_site : *or_empty(f->type) ? sql_count_type
-									: sql_count_any;
+	const char *sql = f->site_id	       ? sql_count_site
+			  : *or_empty(f->type) ? sql_count_type
+					       : sql_count_any;
 	sqlite3_stmt *st = db_stmt(db, sql, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
@@ -237,8 +240,9 @@ static int count_rows(struct db *db, const struct scorecard_filter *f, uint64_t 
 static int read_rows(struct db *db, const struct scorecard_filter *f, size_t n_cells,
 		     struct scorecard_row **out, size_t *n, char **cause)
 {
-	const char *sql = f->site_id ? sql_rows_site : *or_empty(f->type) ? sql_rows_type
-								       : sql_rows_any;
+	const char *sql = f->site_id	       ? sql_rows_site
+			  : *or_empty(f->type) ? sql_rows_type
+					       : sql_rows_any;
 	sqlite3_stmt *st = db_stmt(db, sql, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;

@@ -60,9 +60,19 @@ static int group_setup(void **state)
 {
 	(void)state;
 	harness_server_init(&server, NULL);
-	const char *seed[] = {ASSURE_SEED_REVIEWS_BIN, "--db", server.db, "--year", YEAR,
-			      "--practices", "12", "--indicators", "6", "--sites", "2",
-			      "--test-cases", NULL};
+	const char *seed[] = {ASSURE_SEED_REVIEWS_BIN,
+			      "--db",
+			      server.db,
+			      "--year",
+			      YEAR,
+			      "--practices",
+			      "12",
+			      "--indicators",
+			      "6",
+			      "--sites",
+			      "2",
+			      "--test-cases",
+			      NULL};
 	struct harness_run run;
 	assert_int_equal(harness_run_argv(seed, NULL, NULL, 60000, &run), 0);
 	if (run.status != 0)
@@ -253,12 +263,14 @@ static void test_rpc_errors(void **state)
 	harness_ireq_scorecard(&q, "2009/11", NULL, NULL, 0, NULL);
 	harness_iexpect_code(viewer, &q, ASSURE__CODE__INVALID_ARGUMENT, "Scorecard 2009/11");
 	harness_ireq_scorecard(&q, "", NULL, NULL, 0, NULL);
-	harness_iexpect_code(viewer, &q, ASSURE__CODE__INVALID_ARGUMENT, "Scorecard without a year");
+	harness_iexpect_code(viewer, &q, ASSURE__CODE__INVALID_ARGUMENT,
+			     "Scorecard without a year");
 	harness_ireq_scorecard(&q, YEAR, NULL, "gp", 0, NULL);
 	harness_iexpect_msg(viewer, &q, ASSURE__CODE__INVALID_ARGUMENT, "contract type",
 			    "Scorecard --type gp");
 	harness_ireq_scorecard(&q, YEAR, "NOWHERE", NULL, 0, NULL);
-	harness_iexpect_msg(viewer, &q, ASSURE__CODE__NOT_FOUND, "NOWHERE", "Scorecard --site NOWHERE");
+	harness_iexpect_msg(viewer, &q, ASSURE__CODE__NOT_FOUND, "NOWHERE",
+			    "Scorecard --site NOWHERE");
 	harness_ireq_scorecard(&q, YEAR, "bad code!", NULL, 0, NULL);
 	harness_iexpect_code(viewer, &q, ASSURE__CODE__INVALID_ARGUMENT, "Scorecard bad site code");
 	harness_ireq_scorecard(&q, YEAR, NULL, NULL, 0, "'; DROP TABLE reviews; --");
@@ -296,8 +308,8 @@ static void test_rpc_audited(void **state)
 		harness_cli(server.addr, viewer_dir, NULL, run, "scorecard", "--year", YEAR,       \
 			    __VA_ARGS__, NULL);                                                    \
 		if ((run)->status != 0)                                                            \
-			fail_msg("assure scorecard %s: exit %d\n%s%s", #__VA_ARGS__, (run)->status, \
-				 (run)->out, (run)->err);                                          \
+			fail_msg("assure scorecard %s: exit %d\n%s%s", #__VA_ARGS__,               \
+				 (run)->status, (run)->out, (run)->err);                           \
 	} while (0)
 
 /* Runs python3 with prog over text (stdin); returns its stdout, trimmed. */
@@ -356,11 +368,13 @@ static const char json_check[] =
     "assert d['year'] == '2009/10', d['year']\n"
     "assert d['set'] == 'Balanced Scorecard 2009/10'\n"
     "assert d['rule']['green_mean'] == '1.5' and d['rule']['red_mean'] == '0.75'\n"
-    "assert len(d['indicators']) == 6 and all(i['bands'].startswith('green ') for i in d['indicators'])\n"
+    "ind = d['indicators']\n"
+    "assert len(ind) == 6 and all(i['bands'].startswith('green ') for i in ind)\n"
     "rows = {r['ods']: r for r in d['rows']}\n"
     "assert rows['D81001']['review_ref'] is None and rows['D81001']['rag'] is None\n"
     "assert rows['B81001']['overridden'] is True\n"
-    "assert rows['C81001']['cells'][2]['not_available'] and rows['C81001']['cells'][2]['value'] is None\n"
+    "c = rows['C81001']['cells'][2]\n"
+    "assert c['not_available'] and c['value'] is None\n"
     "assert rows['A81001']['practice'].startswith('<b>Bold</b>')\n"
     "print(len(d['rows']), d['filters']['site'], d['filters']['type'], d['total_rows'])\n";
 
@@ -395,16 +409,19 @@ static void test_cli_csv_output(void **state)
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0640);
 	char *text = read_file(path);
-	char *out = python(text, "import csv,sys\n"
-				 "rows = list(csv.reader(sys.stdin, strict=True))\n"
-				 "assert rows[0][:7] == ['ods','practice','contract_type','site','review_ref','state','QOF01'], rows[0]\n"
-				 "assert all(len(r) == len(rows[0]) for r in rows)\n"
-				 "by = {r[0]: r for r in rows[1:]}\n"
-				 "assert by['B81001'][1].startswith(\"'=cmd\"), by['B81001'][1]\n"
-				 "assert by['D81001'][1].startswith(\"'@SUM\"), by['D81001'][1]\n"
-				 "assert by['C81001'][1] == 'O\\'Brien, Shah & Co \"Riverside\"'\n"
-				 "assert 'PE03: ' in by['C81001'][-1]\n"
-				 "print(len(rows))\n");
+	char *out = python(
+	    text,
+	    "import csv,sys\n"
+	    "rows = list(csv.reader(sys.stdin, strict=True))\n"
+	    "assert rows[0][:7] == "
+	    "['ods','practice','contract_type','site','review_ref','state','QOF01'], rows[0]\n"
+	    "assert all(len(r) == len(rows[0]) for r in rows)\n"
+	    "by = {r[0]: r for r in rows[1:]}\n"
+	    "assert by['B81001'][1].startswith(\"'=cmd\"), by['B81001'][1]\n"
+	    "assert by['D81001'][1].startswith(\"'@SUM\"), by['D81001'][1]\n"
+	    "assert by['C81001'][1] == 'O\\'Brien, Shah & Co \"Riverside\"'\n"
+	    "assert 'PE03: ' in by['C81001'][-1]\n"
+	    "print(len(rows))\n");
 	assert_string_equal(out, "13"); /* header + 12 */
 	free(out);
 	free(text);
@@ -434,10 +451,11 @@ static void test_cli_paging(void **state)
 	CLI_OK(&paged, "--format", "json", "--page-size", "5");
 	char *both = NULL;
 	assert_true(asprintf(&both, "%s%s", one.out, paged.out) > 0);
-	char *out = python(both, "import json,sys\n"
-				 "a, b = [json.loads(l) for l in sys.stdin.read().splitlines() if l]\n"
-				 "assert a['rows'] == b['rows'] and len(a['rows']) == 12\n"
-				 "print('same')\n");
+	char *out =
+	    python(both, "import json,sys\n"
+			 "a, b = [json.loads(l) for l in sys.stdin.read().splitlines() if l]\n"
+			 "assert a['rows'] == b['rows'] and len(a['rows']) == 12\n"
+			 "print('same')\n");
 	assert_string_equal(out, "same");
 	free(out);
 	free(both);
@@ -499,8 +517,8 @@ static void test_cli_html_chromium(void **state)
 	CLI_OK(&run, "--format", "html", "--output", html);
 	harness_run_free(&run);
 	char *text = read_file(html);
-	static const char *const external[] = {"http://", "https://", "src=", "href=", "url(",
-					       "@import", "<script", "<link", "<img"};
+	static const char *const external[] = {"http://", "https://", "src=",  "href=", "url(",
+					       "@import", "<script",  "<link", "<img"};
 	for (size_t i = 0; i < sizeof external / sizeof external[0]; i++)
 		if (strstr(text, external[i]) != NULL)
 			fail_msg("the HTML holds %s", external[i]);
@@ -521,13 +539,22 @@ static void test_cli_html_chromium(void **state)
 	snprintf(shot, sizeof shot, "--screenshot=%s", png);
 	snprintf(url, sizeof url, "file://%s", html);
 	snprintf(udd, sizeof udd, "--user-data-dir=%s", profile);
-	const char *argv[] = {CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-			      "--no-first-run", "--disable-extensions", udd, shot, size, url, NULL};
+	const char *argv[] = {CHROMIUM,
+			      "--headless",
+			      "--no-sandbox",
+			      "--disable-gpu",
+			      "--no-first-run",
+			      "--disable-extensions",
+			      udd,
+			      shot,
+			      size,
+			      url,
+			      NULL};
 	const char *env[] = {home, NULL};
 	assert_int_equal(harness_run_argv(argv, env, NULL, 120000, &run), 0);
 	if (run.status != 0 || run.timed_out)
-		fail_msg("chromium exited %d%s\n%s%s", run.status, run.timed_out ? " (timed out)" : "",
-			 run.out, run.err);
+		fail_msg("chromium exited %d%s\n%s%s", run.status,
+			 run.timed_out ? " (timed out)" : "", run.out, run.err);
 	harness_run_free(&run);
 	FILE *f = fopen(png, "rb");
 	if (f == NULL)
@@ -557,16 +584,11 @@ int main(void)
 {
 	harness_guard(280);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rpc_rows),
-	    cmocka_unit_test(test_rpc_paging_and_filters),
-	    cmocka_unit_test(test_rpc_errors),
-	    cmocka_unit_test(test_rpc_audited),
-	    cmocka_unit_test(test_cli_table),
-	    cmocka_unit_test(test_cli_json),
-	    cmocka_unit_test(test_cli_csv_output),
-	    cmocka_unit_test(test_cli_paging),
-	    cmocka_unit_test(test_cli_errors),
-	    cmocka_unit_test(test_cli_html_chromium),
+	    cmocka_unit_test(test_rpc_rows),	   cmocka_unit_test(test_rpc_paging_and_filters),
+	    cmocka_unit_test(test_rpc_errors),	   cmocka_unit_test(test_rpc_audited),
+	    cmocka_unit_test(test_cli_table),	   cmocka_unit_test(test_cli_json),
+	    cmocka_unit_test(test_cli_csv_output), cmocka_unit_test(test_cli_paging),
+	    cmocka_unit_test(test_cli_errors),	   cmocka_unit_test(test_cli_html_chromium),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

@@ -77,8 +77,12 @@ static void test_html_escape(void **state)
 	free(s);
 	/* Control characters and bytes that are not UTF-8 become U+FFFD;
 	 * valid UTF-8 passes. */
-	s = html_of("a\x01" "b\xff" "c Zo\xc3\xab");
-	assert_string_equal(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c Zo\xc3\xab");
+	s = html_of("a\x01"
+		    "b\xff"
+		    "c Zo\xc3\xab");
+	assert_string_equal(s, "a\xef\xbf\xbd"
+			       "b\xef\xbf\xbd"
+			       "c Zo\xc3\xab");
 	free(s);
 	s = html_of(NULL);
 	assert_string_equal(s, "");
@@ -169,10 +173,8 @@ static void test_bands_match_server(void **state)
 		enum indicator_direction dir;
 		int64_t green, amber;
 	} cases[] = {
-	    {INDICATOR_HIGHER_IS_BETTER, 800000, 700000},
-	    {INDICATOR_LOWER_IS_BETTER, 8000, 9500},
-	    {INDICATOR_HIGHER_IS_BETTER, 1000000, 1000000},
-	    {INDICATOR_LOWER_IS_BETTER, -5, 0},
+	    {INDICATOR_HIGHER_IS_BETTER, 800000, 700000},   {INDICATOR_LOWER_IS_BETTER, 8000, 9500},
+	    {INDICATOR_HIGHER_IS_BETTER, 1000000, 1000000}, {INDICATOR_LOWER_IS_BETTER, -5, 0},
 	    {INDICATOR_HIGHER_IS_BETTER, 725000, 12345},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -304,8 +306,8 @@ static int fixture_setup(void **state)
 	row_set(3, "D81001", "O'Brien, Shah & Co\x07", "pctms", "NORTH", "REV-2009-0003",
 		"finalised", "green", "green", 0, "desktop", 0);
 	cell_set(4, 0, "90", "amber", "");
-	row_set(4, "E81001", "Bad \xff Byte Practice", "gms", "SOUTH", "REV-2009-0004",
-		"scheduled", "", "", 0, "", 0);
+	row_set(4, "E81001", "Bad \xff Byte Practice", "gms", "SOUTH", "REV-2009-0004", "scheduled",
+		"", "", 0, "", 0);
 
 	fx.report.year = "2009/10";
 	fx.report.site = "";
@@ -350,8 +352,8 @@ static void test_csv(void **state)
 	char *s = render(SCORECARD_CSV);
 	/* A header and one line per row, each ended by CRLF. */
 	assert_int_equal(count(s, "\r\n"), N_ROWS + 1);
-	assert_int_equal(strncmp(s, "ods,practice,contract_type,site,review_ref,state,QOF01,QOF01 rag,", 64),
-			 0);
+	assert_int_equal(
+	    strncmp(s, "ods,practice,contract_type,site,review_ref,state,QOF01,QOF01 rag,", 64), 0);
 	/* The formula is guarded; a negative value stays a number. */
 	assert_non_null(strstr(s, "\r\nB81001,'=cmd|' /C calc'!A0,pms,"));
 	assert_non_null(strstr(s, ",-1.5,red,"));
@@ -395,7 +397,8 @@ static void test_json(void **state)
 	    "d = json.load(sys.stdin)\n"
 	    "assert d[\"year\"] == \"2009/10\" and d[\"set\"].startswith(\"Balanced\")\n"
 	    "assert [i[\"code\"] for i in d[\"indicators\"]] == [\"QOF01\", \"PRS02\", \"PH03\"]\n"
-	    "assert d[\"indicators\"][1][\"bands\"] == \"green 0.8 or less, amber 0.95 or less, otherwise red\"\n"
+	    "assert d[\"indicators\"][1][\"bands\"] == \"green 0.8 or less, amber 0.95 or less, "
+	    "otherwise red\"\n"
 	    "assert len(d[\"rows\"]) == 5 and d[\"rows\"][2][\"review_ref\"] is None\n"
 	    "assert d[\"rows\"][1][\"cells\"][1][\"not_available\"].startswith(\"system\")\n"
 	    "assert d[\"rows\"][1][\"overridden\"] is True\n",
@@ -414,8 +417,8 @@ static void test_html(void **state)
 	assert_int_equal(strncmp(s, "<!DOCTYPE html>", 15), 0);
 	assert_non_null(strstr(s, "</html>\n"));
 	/* Self-contained: nothing to fetch, nothing to run. */
-	static const char *const external[] = {"http://", "https://", "src=", "href=", "url(",
-					       "@import", "<script", "<link", "<img", "<iframe"};
+	static const char *const external[] = {"http://", "https://", "src=",  "href=", "url(",
+					       "@import", "<script",  "<link", "<img",	"<iframe"};
 	for (size_t i = 0; i < sizeof external / sizeof external[0]; i++)
 		if (strstr(s, external[i]) != NULL)
 			fail_msg("the HTML holds %s", external[i]);
