@@ -113,6 +113,7 @@ static const struct cli_command *const cli_table[] = {
     /* review */
 
     /* scorecard */
+    &cli_cmd_scorecard,
 
     &cli_cmd_session_list,
     &cli_cmd_session_revoke,

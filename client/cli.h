@@ -130,6 +130,7 @@ extern const struct cli_command cli_cmd_requirements_retire;
 /* review */
 
 /* scorecard */
+extern const struct cli_command cli_cmd_scorecard;
 
 extern const struct cli_command cli_cmd_session_list;
 extern const struct cli_command cli_cmd_session_revoke;

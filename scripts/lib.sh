@@ -22,12 +22,14 @@ ASSURE_DEB_PACKAGES=(
 
 # What only the tests need: python3 checks the CLI's JSON, sqlite3 inspects
 # a database from outside, rsyslog with its OpenSSL driver is the real
-# RFC 5425 receiver the audit tests deliver to. scripts/test adds these.
+# RFC 5425 receiver the audit tests deliver to, chromium (headless) draws
+# the scorecard's HTML to a PNG. scripts/test adds these.
 ASSURE_TEST_PACKAGES=(
 	python3
 	sqlite3
 	rsyslog
 	rsyslog-openssl
+	chromium
 )
 
 # The repository root: this file lives in scripts/.

@@ -68,6 +68,7 @@ static void build_index(void)
 	/* reviews */
 
 	/* scorecard */
+	add_table(rpc_scorecard_table, rpc_scorecard_count);
 
 }
 

@@ -187,6 +187,8 @@ extern const size_t rpc_indicators_count;
 /* reviews */
 
 /* scorecard */
+extern const struct rpc_entry rpc_scorecard_table[];
+extern const size_t rpc_scorecard_count;
 
 
 #endif

@@ -1678,6 +1678,17 @@ void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
 
 /* scorecard */
 
+void harness_ireq_scorecard(struct harness_ireq *r, const char *year, const char *site,
+			    const char *type, uint32_t page_size, const char *page_token)
+{
+	IREQ_SET(r, scorecard, SCORECARD, (Assure__ScorecardRequest)ASSURE__SCORECARD_REQUEST__INIT);
+	r->scorecard.year = istr(year);
+	r->scorecard.site = istr(site);
+	r->scorecard.type = istr(type);
+	r->scorecard.page_size = page_size;
+	r->scorecard.page_token = istr(page_token);
+}
+
 void harness_ireq_audit_query_object(struct harness_ireq *r, const char *object_type,
 				     const char *object_id, const char *username,
 				     const char *event)

@@ -275,6 +275,7 @@ struct harness_ireq {
 	/* reviews */
 
 	/* scorecard */
+	Assure__ScorecardRequest scorecard;
 
 	Assure__AuditQueryRequest audit_query;
 };
@@ -411,6 +412,10 @@ void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
 /* reviews */
 
 /* scorecard */
+/* Scorecard for a year; site, type and page_token NULL or "" for none;
+ * page_size 0 for the server's default. */
+void harness_ireq_scorecard(struct harness_ireq *r, const char *year, const char *site,
+			    const char *type, uint32_t page_size, const char *page_token);
 
 /* AuditQuery for one object (object_type, object_id) and optionally one
  * username and event (NULL: any), any outcome, from the start. */

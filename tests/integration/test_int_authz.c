@@ -592,6 +592,12 @@ static void b_requirements_retire(struct harness_ireq *r, struct role_ctx *x)
 
 /* scorecard */
 
+static void b_scorecard(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_scorecard(r, "2009/10", NULL, NULL, 1, NULL);
+}
+
 /* ---- docs/ROLES.md, "What each RPC needs", as a matrix ----------------- */
 
 struct row {
@@ -748,6 +754,9 @@ static const struct row matrix[] = {
     /* reviews */
 
     /* scorecard */
+    /* The Scorecard report (DOMAIN.md "Scorecard report"): with no set
+     * published the admitted get FAILED_PRECONDITION. */
+    {ASSURE__REQUEST__OP_SCORECARD, "Scorecard", "review.read", "DDDDDAADA", b_scorecard},
 
     /* Last: Login replaces the connection's session, Logout ends it. */
     {ASSURE__REQUEST__OP_LOGIN, "Login", "-", "AAAAAAAAA", b_login},
