@@ -62,6 +62,8 @@ static void build_index(void)
 	/* contracts, indicator sets, requirements */
 
 	/* reviews */
+	add_table(rpc_review_table, rpc_review_count);
+	add_table(rpc_review_read_table, rpc_review_read_count);
 
 	/* scorecard */
 

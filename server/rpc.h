@@ -168,6 +168,10 @@ extern const size_t rpc_concern_read_count;
 /* contracts, indicator sets, requirements */
 
 /* reviews */
+extern const struct rpc_entry rpc_review_table[];
+extern const size_t rpc_review_count;
+extern const struct rpc_entry rpc_review_read_table[];
+extern const size_t rpc_review_read_count;
 
 /* scorecard */
 
