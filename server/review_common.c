@@ -218,6 +218,16 @@ int review_bind_set(struct db *db, struct review_ctx *ctx, char **message)
 
 enum review_rag review_overall(const struct review_ctx *ctx, char **derivation)
 {
+	if (ctx->set == NULL) {
+		/* Say why there is nothing to score, rather than "the set has
+		 * no indicators". */
+		if (derivation)
+			*derivation = xasprintf("no indicator set is published for %s yet, so "
+						"nothing is scored and there is no computed "
+						"result",
+						ctx->r->year);
+		return REVIEW_RAG_NONE;
+	}
 	return domain_review_overall(&ctx->rule, ctx->c.indicators, ctx->c.n_indicators,
 				     ctx->c.requirements, ctx->c.n_requirements, NULL, derivation);
 }
