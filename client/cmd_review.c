@@ -395,10 +395,10 @@ static int finish_write(struct cli *cli, Assure__Request__OpCase op, void *msg, 
 	if (cli->json) {
 		print_write_json(r);
 	} else if (r->action != NULL && op == ASSURE__REQUEST__OP_REVIEW_ACTION_ADD) {
-		char *w = xasprintf("action %" PRIu32 " added (owner %s, due %s%s%s)",
-				    r->action->number, or_dash(r->action->owner),
-				    or_dash(r->action->due), *cli_str(r->action->for_item) ? ", for " : "",
-				    cli_str(r->action->for_item));
+		char *w = xasprintf(
+		    "action %" PRIu32 " added (owner %s, due %s%s%s)", r->action->number,
+		    or_dash(r->action->owner), or_dash(r->action->due),
+		    *cli_str(r->action->for_item) ? ", for " : "", cli_str(r->action->for_item));
 		print_write(w, r);
 		free(w);
 	} else {
@@ -752,8 +752,7 @@ static const struct cli_flag review_action_add_flags[] = {
     {"text", "TEXT", CLI_FLAG_REQUIRED, "what is to be done"},
     {"owner", "TEXT", CLI_FLAG_REQUIRED, "who is to do it"},
     {"due", "YYYY-MM-DD", CLI_FLAG_REQUIRED, "by when (may be in the future)"},
-    {"for", "ITEM", 0,
-     "what it answers: a requirement code, sfbh:DOMAIN or an indicator code"},
+    {"for", "ITEM", 0, "what it answers: a requirement code, sfbh:DOMAIN or an indicator code"},
     {"amend", "REASON", 0, amend_help},
     {"version", "N", 0, version_help},
     {NULL, NULL, 0, NULL},
@@ -952,20 +951,19 @@ static void print_review_rows(const Assure__Review *r)
 				    s->indicator_set, cli_str(r->green_mean), cli_str(r->red_mean))
 			: xstrdup("none published for the year yet");
 	const char *computed = *cli_str(s->computed_rag) ? s->computed_rag : "none";
-	char *rag = *cli_str(r->override_rag)
-			? xasprintf("%s (override) beside the computed %s", r->override_rag,
-				    computed)
-			: xasprintf("%s", *cli_str(s->rag) ? s->rag : "none yet");
+	char *rag =
+	    *cli_str(r->override_rag)
+		? xasprintf("%s (override) beside the computed %s", r->override_rag, computed)
+		: xasprintf("%s", *cli_str(s->rag) ? s->rag : "none yet");
 	int finalised = strcmp(cli_str(s->state), "finalised") == 0;
-	char *next =
-	    finalised
-		? xasprintf("%s%s", or_dash(s->next_visit_type),
-			    s->mid_year_follow_up ? ", with a mid-year follow-up" : "")
-		: xasprintf("%s%s (when finalised, from the result in force now)",
-			    or_dash(r->projected_next_visit_type),
-			    r->projected_follow_up ? ", with a mid-year follow-up" : "");
-	char *actions = xasprintf("%" PRIu32 " open, %" PRIu32 " overdue", s->open_actions,
-				  s->overdue_actions);
+	char *next = finalised
+			 ? xasprintf("%s%s", or_dash(s->next_visit_type),
+				     s->mid_year_follow_up ? ", with a mid-year follow-up" : "")
+			 : xasprintf("%s%s (when finalised, from the result in force now)",
+				     or_dash(r->projected_next_visit_type),
+				     r->projected_follow_up ? ", with a mid-year follow-up" : "");
+	char *actions =
+	    xasprintf("%" PRIu32 " open, %" PRIu32 " overdue", s->open_actions, s->overdue_actions);
 	char when[32];
 	cli_format_time(r->finalised_at, when, sizeof when);
 	char *fin = xasprintf("%s by %s", when, or_dash(r->finalised_by));
@@ -1062,24 +1060,29 @@ static void print_scores(const Assure__Review *r)
 {
 	if (!section("Balanced Scorecard", r->n_scores))
 		return;
-	static const char *const headers[] = {"CODE",	"INDICATOR", "VALUE",	 "RAG",
-					      "GREEN", "AMBER",	     "DIRECTION", "WEIGHT"};
+	static const char *const headers[] = {"CODE",  "INDICATOR", "VALUE",	 "RAG",
+					      "GREEN", "AMBER",	    "DIRECTION", "WEIGHT"};
 	struct cli_columns *t = cli_columns_new(headers, 8);
 	for (size_t i = 0; i < r->n_scores; i++) {
 		static const Assure__Indicator none = ASSURE__INDICATOR__INIT;
 		const Assure__Score *s = r->scores[i];
 		const Assure__Indicator *ind = s->indicator ? s->indicator : &none;
-		char *value = *cli_str(s->value) ? xasprintf("%s%s%s", s->value,
-							     *cli_str(ind->unit) ? " " : "",
-							     cli_str(ind->unit))
-			      : *cli_str(s->not_available)
-				  ? xasprintf("n/a: %s", s->not_available)
-				  : xstrdup("(no value)");
-		char *name = xasprintf("%s%s", cli_str(ind->name), ind->critical ? " (critical)" : "");
+		char *value = *cli_str(s->value)
+				  ? xasprintf("%s%s%s", s->value, *cli_str(ind->unit) ? " " : "",
+					      cli_str(ind->unit))
+			      : *cli_str(s->not_available) ? xasprintf("n/a: %s", s->not_available)
+							   : xstrdup("(no value)");
+		char *name =
+		    xasprintf("%s%s", cli_str(ind->name), ind->critical ? " (critical)" : "");
 		char *direction = xasprintf("%s is better", or_dash(ind->direction));
-		const char *cells[8] = {cli_str(ind->code), name,	       value,
-					or_dash(s->rag),    cli_str(ind->green), cli_str(ind->amber),
-					direction,	    cli_str(ind->weight)};
+		const char *cells[8] = {cli_str(ind->code),
+					name,
+					value,
+					or_dash(s->rag),
+					cli_str(ind->green),
+					cli_str(ind->amber),
+					direction,
+					cli_str(ind->weight)};
 		cli_columns_add(t, cells);
 		free(direction);
 		free(name);
@@ -1116,8 +1119,12 @@ static void print_actions(const Assure__Review *r)
 		char num[16];
 		snprintf(num, sizeof num, "%" PRIu32, a->number);
 		char *due = due_text(a->due, a->overdue);
-		const char *cells[6] = {num,		   due,		   cli_str(a->owner),
-					or_dash(a->for_item), or_dash(a->done), cli_str(a->text)};
+		const char *cells[6] = {num,
+					due,
+					cli_str(a->owner),
+					or_dash(a->for_item),
+					or_dash(a->done),
+					cli_str(a->text)};
 		cli_columns_add(t, cells);
 		free(due);
 	}
@@ -1132,9 +1139,9 @@ static void print_missing(const Assure__Review *r)
 		return;
 	printf("\nStill missing before finalising:\n");
 	if (r->n_missing == 0)
-		printf("nothing: ready to finalise%s\n",
-		       strcmp(cli_str(s->state), "scheduled") == 0 ? " once the visit is recorded"
-								   : "");
+		printf("nothing: ready to finalise%s\n", strcmp(cli_str(s->state), "scheduled") == 0
+							     ? " once the visit is recorded"
+							     : "");
 	for (size_t i = 0; i < r->n_missing; i++)
 		say("  %s", cli_str(r->missing[i]));
 }
@@ -1188,8 +1195,7 @@ static int cmd_review_show_exec(struct cli *cli)
 	if (rc != 0)
 		return rc;
 	static const Assure__Review none = ASSURE__REVIEW__INIT;
-	const Assure__Review *r =
-	    resp->review_show->review ? resp->review_show->review : &none;
+	const Assure__Review *r = resp->review_show->review ? resp->review_show->review : &none;
 	if (cli->json) {
 		struct cli_json j;
 		cli_json_init(&j, stdout);
@@ -1237,19 +1243,18 @@ static void summary_cells(const void *item, char **cells)
 	cells[2] = xstrdup(cli_str(s->practice));
 	cells[3] = xasprintf("%s %s", cli_str(s->year), cli_str(s->kind));
 	cells[4] = xstrdup(cli_str(s->state));
-	cells[5] = s->overridden ? xasprintf("%s (override)", or_dash(s->rag))
-				 : xstrdup(or_dash(s->rag));
+	cells[5] =
+	    s->overridden ? xasprintf("%s (override)", or_dash(s->rag)) : xstrdup(or_dash(s->rag));
 	cells[6] = xstrdup(or_dash(s->visit_type));
 	cells[7] = xasprintf("%s%s", or_dash(s->next_visit_type),
 			     s->mid_year_follow_up ? " +mid-year" : "");
-	cells[8] = s->overdue_actions
-		       ? xasprintf("%" PRIu32 " (%" PRIu32 " overdue)", s->open_actions,
-				   s->overdue_actions)
-		       : xasprintf("%" PRIu32, s->open_actions);
+	cells[8] = s->overdue_actions ? xasprintf("%" PRIu32 " (%" PRIu32 " overdue)",
+						  s->open_actions, s->overdue_actions)
+				      : xasprintf("%" PRIu32, s->open_actions);
 }
 
-static const char *const summary_headers[] = {"REF",   "ODS", "PRACTICE",   "YEAR",   "STATE",
-					      "RAG",   "VISIT", "NEXT-VISIT", "ACTIONS"};
+static const char *const summary_headers[] = {"REF", "ODS",   "PRACTICE",   "YEAR",   "STATE",
+					      "RAG", "VISIT", "NEXT-VISIT", "ACTIONS"};
 static const struct cli_list summary_list = {summary_headers, 9, summary_cells,
 					     json_summary_fields};
 

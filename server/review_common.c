@@ -93,14 +93,15 @@ static void content_fill(struct review_ctx *ctx)
 		ctx->ind[i] = (struct review_indicator){
 		    .code = s->code,
 		    .domain = dom < 0 ? INDICATOR_DOMAIN_QOF : (enum indicator_domain)dom,
-		    .direction = dir < 0 ? INDICATOR_HIGHER_IS_BETTER : (enum indicator_direction)dir,
+		    .direction =
+			dir < 0 ? INDICATOR_HIGHER_IS_BETTER : (enum indicator_direction)dir,
 		    .green = s->green,
 		    .amber = s->amber,
 		    .weight = s->weight,
 		    .critical = s->critical,
 		};
 		ctx->ent[i].ind = &ctx->ind[i];
-		ctx->ent[i].state = !s->recorded    ? REVIEW_VALUE_MISSING
+		ctx->ent[i].state = !s->recorded   ? REVIEW_VALUE_MISSING
 				    : s->has_value ? REVIEW_VALUE_GIVEN
 						   : REVIEW_VALUE_NOT_AVAILABLE;
 		ctx->ent[i].value = s->value;
@@ -163,9 +164,8 @@ static int load_content(struct db *db, struct review_ctx *ctx, char **message)
 	if ((st = store_review_sfbh(db, r->id, &ctx->sfbh, &ctx->n_sfbh, message)) !=
 	    ASSURE__CODE__OK)
 		return st;
-	if (ctx->set &&
-	    (st = store_review_scores(db, r->id, ctx->set->id, &ctx->scores, &ctx->n_scores,
-				      message)) != ASSURE__CODE__OK)
+	if (ctx->set && (st = store_review_scores(db, r->id, ctx->set->id, &ctx->scores,
+						  &ctx->n_scores, message)) != ASSURE__CODE__OK)
 		return st;
 	if ((st = store_review_actions(db, r->id, &ctx->actions, &ctx->n_actions, message)) !=
 	    ASSURE__CODE__OK)
@@ -415,9 +415,9 @@ Assure__ReviewSummary *review_summary_msg(struct rpc_call *call, const struct re
 	m->scheduled = dup(call, r->scheduled_date);
 	m->visited = dup(call, r->visited_date);
 	int finalised = strcmp(r->state, "finalised") == 0;
-	enum review_rag in_force =
-	    finalised ? rag_of(r->final_rag)
-		      : domain_review_rag_effective(rag_of(r->computed_rag), rag_of(r->override_rag));
+	enum review_rag in_force = finalised ? rag_of(r->final_rag)
+					     : domain_review_rag_effective(rag_of(r->computed_rag),
+									   rag_of(r->override_rag));
 	m->rag = dup(call, domain_review_rag_name(in_force));
 	m->computed_rag = dup(call, r->computed_rag);
 	m->overridden = r->override_rag[0] != '\0';

@@ -172,16 +172,18 @@ static int write_finish(struct rpc_call *call, struct db *db, struct write *w,
 		if (after.state == REVIEW_STATE_FINALISED) {
 			size_t n = review_missing(&after, &list);
 			if (n > 0) {
-				*message = xasprintf("%s: amendment refused: the review would no "
-						     "longer be complete; %zu thing%s %s missing:\n%s",
-						     after.r->ref, n, n == 1 ? "" : "s",
-						     n == 1 ? "is" : "are", list);
+				*message =
+				    xasprintf("%s: amendment refused: the review would no "
+					      "longer be complete; %zu thing%s %s missing:\n%s",
+					      after.r->ref, n, n == 1 ? "" : "s",
+					      n == 1 ? "is" : "are", list);
 				st = ASSURE__CODE__FAILED_PRECONDITION;
 			}
 			enum review_rag final =
 			    domain_review_rag_effective(computed, after.c.override);
 			final_rag = domain_review_rag_name(final);
-			next_visit = domain_review_visit_name(domain_review_next_visit(final, &follow_up));
+			next_visit =
+			    domain_review_visit_name(domain_review_next_visit(final, &follow_up));
 		}
 		if (st == ASSURE__CODE__OK)
 			st = store_review_set_result(db, id, domain_review_rag_name(computed),
@@ -378,7 +380,8 @@ static int review_visit_db(struct rpc_call *call, struct db *db, char **message)
 		enum review_check ck =
 		    domain_review_check_visit(w.ctx.state, ds->date, clock_today(), &cause);
 		if (ck != REVIEW_OK) {
-			st = fail(message, review_status_of(ck), xasprintf("%s: %s", req->ref, cause));
+			st = fail(message, review_status_of(ck),
+				  xasprintf("%s: %s", req->ref, cause));
 			free(cause);
 			goto out;
 		}
@@ -389,7 +392,8 @@ static int review_visit_db(struct rpc_call *call, struct db *db, char **message)
 	struct review_update u;
 	review_update_init(&u);
 	u.visited_date = date;
-	char *text = arena_printf(call->arena, "visited on %s (%s visit)", date, w.ctx.r->visit_type);
+	char *text =
+	    arena_printf(call->arena, "visited on %s (%s visit)", date, w.ctx.r->visit_type);
 	char *detail = review_detail_add(call, NULL, "was", w.ctx.r->visited_date);
 	Assure__ReviewWriteResponse *r = NULL;
 	st = write_finish(call, db, &w, &u, "visited", text, detail, 0, &r, message);
@@ -495,8 +499,8 @@ static enum rpc_result rpc_review_qof(struct rpc_call *call)
 				  &qs->a.points[QOF_DOMAIN_ADDITIONAL_SERVICES]);
 	if (!why && req->exception_rate[0]) {
 		qs->has_exception_rate = 1;
-		why = decimal_arg(call, "exception_rate", req->exception_rate,
-				  &qs->a.exception_rate);
+		why =
+		    decimal_arg(call, "exception_rate", req->exception_rate, &qs->a.exception_rate);
 	}
 	if (why)
 		return bad(call, why);
@@ -520,8 +524,8 @@ static int review_check_db(struct rpc_call *call, struct db *db, char **message)
 	if (st != ASSURE__CODE__OK)
 		goto out;
 	const char *result = domain_review_requirement_result_name(as->result);
-	st = store_review_check_set(db, w.ctx.r->id, req->item, result, req->evidence,
-				    review_now(), call->actor.username, message);
+	st = store_review_check_set(db, w.ctx.r->id, req->item, result, req->evidence, review_now(),
+				    call->actor.username, message);
 	if (st == ASSURE__CODE__NOT_FOUND) {
 		st = fail(message, ASSURE__CODE__FAILED_PRECONDITION,
 			  xasprintf("item: %s has no checklist item %s (its checklist is the "
@@ -664,15 +668,14 @@ static int review_score_db(struct rpc_call *call, struct db *db, char **message)
 	if (st != ASSURE__CODE__OK)
 		goto out;
 	char v[REVIEW_DECIMAL_BUFSZ], bands[REVIEW_BANDS_BUFSZ];
-	char *text = ss->has_value
-			 ? arena_printf(call->arena, "%s %s: %s", req->indicator,
-					domain_review_decimal_format(ss->value, v),
-					domain_review_rag_name(rag))
-			 : arena_printf(call->arena, "%s not available", req->indicator);
+	char *text = ss->has_value ? arena_printf(call->arena, "%s %s: %s", req->indicator,
+						  domain_review_decimal_format(ss->value, v),
+						  domain_review_rag_name(rag))
+				   : arena_printf(call->arena, "%s not available", req->indicator);
 	char *detail = review_detail_add(call, NULL, "reason", req->not_available);
-	detail = review_detail_add(
-	    call, detail, "bands",
-	    domain_review_indicator_bands(&w.ctx.ind[i], bands, sizeof bands));
+	detail =
+	    review_detail_add(call, detail, "bands",
+			      domain_review_indicator_bands(&w.ctx.ind[i], bands, sizeof bands));
 	Assure__ReviewWriteResponse *r = NULL;
 	st = write_finish(call, db, &w, NULL, "score", text, detail, 0, &r, message);
 	if (st == ASSURE__CODE__OK)
@@ -732,8 +735,8 @@ static int review_narrative_db(struct rpc_call *call, struct db *db, char **mess
 		parts = arena_printf(call->arena, "%s%s%s", parts, parts[0] ? ", " : "",
 				     "developments");
 	if (u.challenges)
-		parts = arena_printf(call->arena, "%s%s%s", parts, parts[0] ? ", " : "",
-				     "challenges");
+		parts =
+		    arena_printf(call->arena, "%s%s%s", parts, parts[0] ? ", " : "", "challenges");
 	char *text = arena_printf(call->arena, "narrative: %s", parts);
 	char *detail = review_detail_add(call, NULL, "achievements", req->achievements);
 	detail = review_detail_add(call, detail, "developments", req->developments);
@@ -825,10 +828,8 @@ static enum rpc_result rpc_review_action_add(struct rpc_call *call)
 		why = "due: required (the date the action is due; it may be in the future)";
 	if (!why)
 		why = review_date_arg(call, "due", req->due, DOMAIN_DATE_NONE, 1, &ds->date);
-	struct review_action a = {.for_item = req->for_item,
-				  .owner = req->owner,
-				  .due = ds->date,
-				  .status = ACTION_OPEN};
+	struct review_action a = {
+	    .for_item = req->for_item, .owner = req->owner, .due = ds->date, .status = ACTION_OPEN};
 	char *cause = NULL;
 	if (!why && domain_review_action_check(&a, &cause) < 0)
 		why = parsed(call, -1, cause);
@@ -951,7 +952,8 @@ static enum rpc_result rpc_review_override(struct rpc_call *call)
 		int r = domain_review_rag_parse(req->rag, &cause);
 		why = parsed(call, r, cause);
 		cause = NULL;
-		if (!why && domain_review_check_override((enum review_rag)r, req->reason, &cause) < 0)
+		if (!why &&
+		    domain_review_check_override((enum review_rag)r, req->reason, &cause) < 0)
 			why = parsed(call, -1, cause);
 		if (!why)
 			os->rag = (enum review_rag)r;
@@ -1049,8 +1051,8 @@ const struct rpc_entry rpc_review_table[] = {
      'U'},
     {ASSURE__REQUEST__OP_REVIEW_CHECK, "ReviewCheck", PERM_REVIEW_WRITE, RPC_WRITE,
      rpc_review_check, 'U'},
-    {ASSURE__REQUEST__OP_REVIEW_SFBH, "ReviewSfbh", PERM_REVIEW_WRITE, RPC_WRITE,
-     rpc_review_sfbh, 'U'},
+    {ASSURE__REQUEST__OP_REVIEW_SFBH, "ReviewSfbh", PERM_REVIEW_WRITE, RPC_WRITE, rpc_review_sfbh,
+     'U'},
     {ASSURE__REQUEST__OP_REVIEW_SCORE, "ReviewScore", PERM_REVIEW_WRITE, RPC_WRITE,
      rpc_review_score, 'U'},
     {ASSURE__REQUEST__OP_REVIEW_NARRATIVE, "ReviewNarrative", PERM_REVIEW_WRITE, RPC_WRITE,

@@ -64,13 +64,13 @@ static Assure__QofResult *qof_msg(struct rpc_call *call, const struct review_rec
 	assure__qof_result__init(m);
 	m->recorded = r->qof_recorded;
 	if (r->qof_recorded) {
-		struct qof_achievement a = {.points = {
-						[QOF_DOMAIN_CLINICAL] = r->qof_clinical,
-						[QOF_DOMAIN_ORGANISATIONAL] = r->qof_organisational,
-						[QOF_DOMAIN_PATIENT_EXPERIENCE] =
-						    r->qof_patient_experience,
-						[QOF_DOMAIN_ADDITIONAL_SERVICES] = r->qof_additional,
-					    }};
+		struct qof_achievement a = {
+		    .points = {
+			[QOF_DOMAIN_CLINICAL] = r->qof_clinical,
+			[QOF_DOMAIN_ORGANISATIONAL] = r->qof_organisational,
+			[QOF_DOMAIN_PATIENT_EXPERIENCE] = r->qof_patient_experience,
+			[QOF_DOMAIN_ADDITIONAL_SERVICES] = r->qof_additional,
+		    }};
 		m->clinical = dec(call, r->qof_clinical);
 		m->organisational = dec(call, r->qof_organisational);
 		m->patient_experience = dec(call, r->qof_patient_experience);
@@ -79,8 +79,8 @@ static Assure__QofResult *qof_msg(struct rpc_call *call, const struct review_rec
 		m->exception_rate =
 		    r->has_exception_rate ? dec(call, r->qof_exception_rate) : dup(call, "");
 	} else {
-		m->clinical = m->organisational = m->patient_experience = m->additional =
-		    m->total = m->exception_rate = dup(call, "");
+		m->clinical = m->organisational = m->patient_experience = m->additional = m->total =
+		    m->exception_rate = dup(call, "");
 	}
 	m->max_clinical = dec(call, max->points[QOF_DOMAIN_CLINICAL]);
 	m->max_organisational = dec(call, max->points[QOF_DOMAIN_ORGANISATIONAL]);
@@ -158,9 +158,9 @@ static int review_show_db(struct rpc_call *call, struct db *db, char **message)
 		m->summary->computed_rag = dup(call, domain_review_rag_name(computed));
 		m->summary->rag = dup(call, domain_review_rag_name(review_rag_in_force(&ctx)));
 		int follow_up = 0;
-		m->projected_next_visit_type = dup(
-		    call, domain_review_visit_name(
-			      domain_review_next_visit(review_rag_in_force(&ctx), &follow_up)));
+		m->projected_next_visit_type =
+		    dup(call, domain_review_visit_name(
+				  domain_review_next_visit(review_rag_in_force(&ctx), &follow_up)));
 		m->projected_follow_up = follow_up;
 	} else {
 		m->projected_next_visit_type = dup(call, "");
@@ -408,9 +408,9 @@ static int review_due_db(struct rpc_call *call, struct db *db, char **message)
 		refs[i] = m->review_ref[0] ? m->review_ref : m->ods;
 	}
 	if (n > limit)
-		r->next_page_token = arena_printf(call->arena, "%s.%d.%lld", v[limit - 1].due,
-						  v[limit - 1].kind_order,
-						  (long long)v[limit - 1].id);
+		r->next_page_token =
+		    arena_printf(call->arena, "%s.%d.%lld", v[limit - 1].due,
+				 v[limit - 1].kind_order, (long long)v[limit - 1].id);
 	review_due_free(v, n);
 	call->audit_reason = refs_reason(call, "items", refs, shown);
 	RPC_RESULT(call, review_due, REVIEW_DUE, r);
@@ -442,8 +442,8 @@ static enum rpc_result rpc_review_due(struct rpc_call *call)
 {
 	const Assure__ReviewDueRequest *req = call->req->review_due;
 	call->audit_object_type = "review";
-	call->audit_query = arena_printf(call->arena, "within=%s within_days=%u", req->within,
-					 req->within_days);
+	call->audit_query =
+	    arena_printf(call->arena, "within=%s within_days=%u", req->within, req->within_days);
 	struct due_state *ds = arena_alloc(call->arena, sizeof *ds);
 	ds->days = req->within_days ? (int)req->within_days : DUE_DEFAULT_DAYS;
 	if (req->within_days > DOMAIN_DURATION_MAX_DAYS)
@@ -471,5 +471,4 @@ const struct rpc_entry rpc_review_read_table[] = {
     {ASSURE__REQUEST__OP_REVIEW_DUE, "ReviewDue", PERM_REVIEW_READ, 0, rpc_review_due, 'R'},
 };
 
-const size_t rpc_review_read_count =
-    sizeof rpc_review_read_table / sizeof rpc_review_read_table[0];
+const size_t rpc_review_read_count = sizeof rpc_review_read_table / sizeof rpc_review_read_table[0];

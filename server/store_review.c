@@ -85,9 +85,8 @@ void review_set_record_free(struct review_set_record *s)
 	free(s);
 }
 
-static const char sql_published_set[] =
-	"SELECT id, name, green_mean, red_mean FROM indicator_sets"
-	" WHERE year = ? AND state = 'published'";
+static const char sql_published_set[] = "SELECT id, name, green_mean, red_mean FROM indicator_sets"
+					" WHERE year = ? AND state = 'published'";
 
 int store_review_published_set(struct db *db, const char *year, struct review_set_record **out,
 			       char **cause)
@@ -173,20 +172,20 @@ void review_update_init(struct review_update *u)
  * actions against :today. The rule defaults (1.5, 0.75 as scaled
  * integers) stand until a set is bound. */
 #define REVIEW_COLUMNS                                                                             \
-	"r.id, r.ref, r.contract_id, c.ods, c.name, c.type, COALESCE(s.code, ''), r.year, r.kind,"  \
-	" r.state, r.visit_type, r.scheduled_date, r.visited_date, COALESCE(r.set_id, 0),"          \
-	" COALESCE(ist.name, ''), COALESCE(ist.green_mean, 15000), COALESCE(ist.red_mean, 7500),"   \
-	" r.catalogue_version, r.qof_recorded, r.qof_clinical, r.qof_organisational,"               \
-	" r.qof_patient_experience, r.qof_additional, r.qof_exception_rate IS NOT NULL,"            \
-	" COALESCE(r.qof_exception_rate, 0), r.achievements, r.developments, r.challenges,"         \
-	" r.computed_rag, r.derivation, r.override_rag, r.override_reason, r.final_rag,"            \
-	" r.next_visit_type, r.follow_up, r.finalised_at, r.finalised_by, r.created_at,"            \
-	" r.created_by, r.updated_at, r.updated_by, r.version,"                                     \
-	" (SELECT COUNT(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''),"        \
-	" (SELECT COUNT(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''"          \
-	"   AND a.due < :today)"                                                                    \
-	" FROM reviews r JOIN contracts c ON c.id = r.contract_id"                                  \
-	" LEFT JOIN sites s ON s.id = c.site_id"                                                    \
+	"r.id, r.ref, r.contract_id, c.ods, c.name, c.type, COALESCE(s.code, ''), r.year, r.kind," \
+	" r.state, r.visit_type, r.scheduled_date, r.visited_date, COALESCE(r.set_id, 0),"         \
+	" COALESCE(ist.name, ''), COALESCE(ist.green_mean, 15000), COALESCE(ist.red_mean, 7500),"  \
+	" r.catalogue_version, r.qof_recorded, r.qof_clinical, r.qof_organisational,"              \
+	" r.qof_patient_experience, r.qof_additional, r.qof_exception_rate IS NOT NULL,"           \
+	" COALESCE(r.qof_exception_rate, 0), r.achievements, r.developments, r.challenges,"        \
+	" r.computed_rag, r.derivation, r.override_rag, r.override_reason, r.final_rag,"           \
+	" r.next_visit_type, r.follow_up, r.finalised_at, r.finalised_by, r.created_at,"           \
+	" r.created_by, r.updated_at, r.updated_by, r.version,"                                    \
+	" (SELECT COUNT(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''),"       \
+	" (SELECT COUNT(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''"         \
+	"   AND a.due < :today)"                                                                   \
+	" FROM reviews r JOIN contracts c ON c.id = r.contract_id"                                 \
+	" LEFT JOIN sites s ON s.id = c.site_id"                                                   \
 	" LEFT JOIN indicator_sets ist ON ist.id = r.set_id"
 
 static struct review_record *review_from_row(sqlite3_stmt *st)
@@ -281,31 +280,31 @@ static int review_one(struct db *db, sqlite3_stmt *st, struct review_record **ou
 /* ---- insert, find, get, update ------------------------------------------------ */
 
 static const char sql_max_seq[] =
-	"SELECT COALESCE(MAX(ref_seq), 0) FROM reviews WHERE ref_year = ?";
+    "SELECT COALESCE(MAX(ref_seq), 0) FROM reviews WHERE ref_year = ?";
 
 /* One statement reads the year's highest sequence and inserts the next;
  * UNIQUE (ref_year, ref_seq) is the backstop. */
 static const char sql_insert[] =
-	"INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state, visit_type,"
-	" scheduled_date, set_id, catalogue_version, created_at, created_by, updated_at,"
-	" updated_by)"
-	" SELECT printf('REV-%04d-%04d', ?1, n.s), ?1, n.s, ?2, ?3, ?4, 'scheduled', ?5, ?6,"
-	" NULLIF(?7, 0), (SELECT COALESCE(MAX(version), 1) FROM requirements_catalogue),"
-	" ?8, ?9, ?8, ?9"
-	" FROM (SELECT COALESCE(MAX(ref_seq), 0) + 1 AS s FROM reviews WHERE ref_year = ?1) AS n"
-	" RETURNING id, ref";
+    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state, visit_type,"
+    " scheduled_date, set_id, catalogue_version, created_at, created_by, updated_at,"
+    " updated_by)"
+    " SELECT printf('REV-%04d-%04d', ?1, n.s), ?1, n.s, ?2, ?3, ?4, 'scheduled', ?5, ?6,"
+    " NULLIF(?7, 0), (SELECT COALESCE(MAX(version), 1) FROM requirements_catalogue),"
+    " ?8, ?9, ?8, ?9"
+    " FROM (SELECT COALESCE(MAX(ref_seq), 0) + 1 AS s FROM reviews WHERE ref_year = ?1) AS n"
+    " RETURNING id, ref";
 
 /* The checklist is the catalogue as it stands: every requirement not
  * retired. */
 static const char sql_insert_checks[] =
-	"INSERT INTO review_checks (review_id, requirement_id)"
-	" SELECT ?, id FROM requirements WHERE retired_version IS NULL ORDER BY position, id";
+    "INSERT INTO review_checks (review_id, requirement_id)"
+    " SELECT ?, id FROM requirements WHERE retired_version IS NULL ORDER BY position, id";
 static const char sql_insert_sfbh[] =
-	"INSERT INTO review_sfbh (review_id, domain) SELECT ?, code FROM sfbh_domains"
-	" ORDER BY position";
+    "INSERT INTO review_sfbh (review_id, domain) SELECT ?, code FROM sfbh_domains"
+    " ORDER BY position";
 
-int store_review_insert(struct db *db, const struct review_new *in, int64_t now,
-			const char *by, int64_t *id, char **ref, char **cause)
+int store_review_insert(struct db *db, const struct review_new *in, int64_t now, const char *by,
+			int64_t *id, char **ref, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_max_seq, cause);
 	if (st == NULL)
@@ -389,7 +388,7 @@ static int one_text(struct db *db, sqlite3_stmt *st, char **out, char **cause)
 }
 
 static const char sql_find[] =
-	"SELECT ref FROM reviews WHERE contract_id = ? AND year = ? AND kind = ?";
+    "SELECT ref FROM reviews WHERE contract_id = ? AND year = ? AND kind = ?";
 
 int store_review_find(struct db *db, int64_t contract_id, const char *year, const char *kind,
 		      char **ref, char **cause)
@@ -405,9 +404,9 @@ int store_review_find(struct db *db, int64_t contract_id, const char *year, cons
 
 /* "2009/10" < "2010/11": the text sorts as the years do. */
 static const char sql_last_next_visit[] =
-	"SELECT next_visit_type FROM reviews WHERE contract_id = ? AND kind = 'annual'"
-	" AND state = 'finalised' AND year < ? AND next_visit_type <> ''"
-	" ORDER BY year DESC LIMIT 1";
+    "SELECT next_visit_type FROM reviews WHERE contract_id = ? AND kind = 'annual'"
+    " AND state = 'finalised' AND year < ? AND next_visit_type <> ''"
+    " ORDER BY year DESC LIMIT 1";
 
 int store_review_last_next_visit(struct db *db, int64_t contract_id, const char *year,
 				 char **visit_type, char **cause)
@@ -463,29 +462,29 @@ int store_review_bind_set(struct db *db, int64_t review_id, int64_t set_id, char
 /* NULL text parameters, negative flags and 0 times leave a column as it
  * is. ?3 writes the QOF columns (and ?8, NULL for no exception rate). */
 static const char sql_update[] =
-	"UPDATE reviews SET state = COALESCE(?1, state),"
-	" visited_date = COALESCE(?2, visited_date),"
-	" qof_recorded = CASE WHEN ?3 THEN 1 ELSE qof_recorded END,"
-	" qof_clinical = CASE WHEN ?3 THEN ?4 ELSE qof_clinical END,"
-	" qof_organisational = CASE WHEN ?3 THEN ?5 ELSE qof_organisational END,"
-	" qof_patient_experience = CASE WHEN ?3 THEN ?6 ELSE qof_patient_experience END,"
-	" qof_additional = CASE WHEN ?3 THEN ?7 ELSE qof_additional END,"
-	" qof_exception_rate = CASE WHEN ?3 THEN ?8 ELSE qof_exception_rate END,"
-	" achievements = COALESCE(?9, achievements),"
-	" developments = COALESCE(?10, developments),"
-	" challenges = COALESCE(?11, challenges),"
-	" computed_rag = COALESCE(?12, computed_rag),"
-	" derivation = COALESCE(?13, derivation),"
-	" override_rag = COALESCE(?14, override_rag),"
-	" override_reason = COALESCE(?15, override_reason),"
-	" final_rag = COALESCE(?16, final_rag),"
-	" next_visit_type = COALESCE(?17, next_visit_type),"
-	" follow_up = CASE WHEN ?18 < 0 THEN follow_up ELSE ?18 END,"
-	" finalised_at = CASE WHEN ?19 = 0 THEN finalised_at ELSE ?19 END,"
-	" finalised_by = COALESCE(?20, finalised_by),"
-	" updated_at = ?21, updated_by = ?22, version = version + 1"
-	" WHERE id = ?23 AND (?24 = 0 OR version = ?24)"
-	" RETURNING version, updated_at, updated_by";
+    "UPDATE reviews SET state = COALESCE(?1, state),"
+    " visited_date = COALESCE(?2, visited_date),"
+    " qof_recorded = CASE WHEN ?3 THEN 1 ELSE qof_recorded END,"
+    " qof_clinical = CASE WHEN ?3 THEN ?4 ELSE qof_clinical END,"
+    " qof_organisational = CASE WHEN ?3 THEN ?5 ELSE qof_organisational END,"
+    " qof_patient_experience = CASE WHEN ?3 THEN ?6 ELSE qof_patient_experience END,"
+    " qof_additional = CASE WHEN ?3 THEN ?7 ELSE qof_additional END,"
+    " qof_exception_rate = CASE WHEN ?3 THEN ?8 ELSE qof_exception_rate END,"
+    " achievements = COALESCE(?9, achievements),"
+    " developments = COALESCE(?10, developments),"
+    " challenges = COALESCE(?11, challenges),"
+    " computed_rag = COALESCE(?12, computed_rag),"
+    " derivation = COALESCE(?13, derivation),"
+    " override_rag = COALESCE(?14, override_rag),"
+    " override_reason = COALESCE(?15, override_reason),"
+    " final_rag = COALESCE(?16, final_rag),"
+    " next_visit_type = COALESCE(?17, next_visit_type),"
+    " follow_up = CASE WHEN ?18 < 0 THEN follow_up ELSE ?18 END,"
+    " finalised_at = CASE WHEN ?19 = 0 THEN finalised_at ELSE ?19 END,"
+    " finalised_by = COALESCE(?20, finalised_by),"
+    " updated_at = ?21, updated_by = ?22, version = version + 1"
+    " WHERE id = ?23 AND (?24 = 0 OR version = ?24)"
+    " RETURNING version, updated_at, updated_by";
 
 static const char sql_stamp[] = "SELECT version, updated_at, updated_by FROM reviews WHERE id = ?";
 
@@ -500,9 +499,9 @@ static int read_stamp(struct db *db, sqlite3_stmt *st, struct review_stamp *stam
 	if (rc != SQLITE_ROW)
 		return db_fail(db, st, rc, cause);
 	struct review_stamp s = {
-		.version = sqlite3_column_int64(st, 0),
-		.updated_at = sqlite3_column_int64(st, 1),
-		.updated_by = db_column_strdup(st, 2),
+	    .version = sqlite3_column_int64(st, 0),
+	    .updated_at = sqlite3_column_int64(st, 1),
+	    .updated_by = db_column_strdup(st, 2),
 	};
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
@@ -584,9 +583,9 @@ int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 }
 
 static const char sql_set_result[] =
-	"UPDATE reviews SET computed_rag = ?1, derivation = ?2,"
-	" final_rag = COALESCE(?3, final_rag), next_visit_type = COALESCE(?4, next_visit_type),"
-	" follow_up = CASE WHEN ?3 IS NULL THEN follow_up ELSE ?5 END WHERE id = ?6";
+    "UPDATE reviews SET computed_rag = ?1, derivation = ?2,"
+    " final_rag = COALESCE(?3, final_rag), next_visit_type = COALESCE(?4, next_visit_type),"
+    " follow_up = CASE WHEN ?3 IS NULL THEN follow_up ELSE ?5 END WHERE id = ?6";
 
 int store_review_set_result(struct db *db, int64_t id, const char *computed_rag,
 			    const char *derivation, const char *final_rag,
@@ -612,15 +611,15 @@ int store_review_set_result(struct db *db, int64_t id, const char *computed_rag,
 /* The result in force: the final RAG once finalised, else the override,
  * else the computed one. */
 #define REVIEW_RAG_IN_FORCE                                                                        \
-	"(CASE WHEN r.state = 'finalised' THEN r.final_rag WHEN r.override_rag <> ''"               \
+	"(CASE WHEN r.state = 'finalised' THEN r.final_rag WHEN r.override_rag <> ''"              \
 	" THEN r.override_rag ELSE r.computed_rag END)"
 
 #define REVIEW_FILTERS                                                                             \
 	" r.id > :after AND (:year = '' OR r.year = :year) AND (:state = '' OR r.state = :state)"  \
-	" AND (:ods = '' OR c.ods = :ods) AND (:site = '' OR s.code = :site)"                       \
-	" AND (:rag = '' OR " REVIEW_RAG_IN_FORCE " = :rag)"                                        \
-	" AND (:overdue = 0 OR EXISTS (SELECT 1 FROM review_actions a2"                             \
-	"   WHERE a2.review_id = r.id AND a2.done = '' AND a2.due < :today))"                       \
+	" AND (:ods = '' OR c.ods = :ods) AND (:site = '' OR s.code = :site)"                      \
+	" AND (:rag = '' OR " REVIEW_RAG_IN_FORCE " = :rag)"                                       \
+	" AND (:overdue = 0 OR EXISTS (SELECT 1 FROM review_actions a2"                            \
+	"   WHERE a2.review_id = r.id AND a2.done = '' AND a2.due < :today))"                      \
 	" ORDER BY r.id LIMIT :limit"
 
 /* Led by the most selective filter given, so SQLite walks its index
@@ -628,11 +627,11 @@ int store_review_set_result(struct db *db, int64_t id, const char *computed_rag,
  * review. */
 static const char sql_list_any[] = "SELECT " REVIEW_COLUMNS " WHERE" REVIEW_FILTERS;
 static const char sql_list_ods[] =
-	"SELECT " REVIEW_COLUMNS " WHERE c.ods = :ods AND" REVIEW_FILTERS;
+    "SELECT " REVIEW_COLUMNS " WHERE c.ods = :ods AND" REVIEW_FILTERS;
 static const char sql_list_year[] =
-	"SELECT " REVIEW_COLUMNS " WHERE r.year = :year AND" REVIEW_FILTERS;
+    "SELECT " REVIEW_COLUMNS " WHERE r.year = :year AND" REVIEW_FILTERS;
 static const char sql_list_state[] =
-	"SELECT " REVIEW_COLUMNS " WHERE r.state = :state AND" REVIEW_FILTERS;
+    "SELECT " REVIEW_COLUMNS " WHERE r.state = :state AND" REVIEW_FILTERS;
 
 int store_review_list(struct db *db, const struct review_filter *f, struct review_record ***out,
 		      size_t *n, char **cause)
@@ -676,9 +675,9 @@ void review_checks_free(struct review_check_record *v, size_t n)
 }
 
 static const char sql_checks[] =
-	"SELECT q.code, q.title, rc.result, rc.evidence, rc.at, rc.by_user FROM review_checks rc"
-	" JOIN requirements q ON q.id = rc.requirement_id WHERE rc.review_id = ?"
-	" ORDER BY q.position, q.id";
+    "SELECT q.code, q.title, rc.result, rc.evidence, rc.at, rc.by_user FROM review_checks rc"
+    " JOIN requirements q ON q.id = rc.requirement_id WHERE rc.review_id = ?"
+    " ORDER BY q.position, q.id";
 
 int store_review_checks(struct db *db, int64_t review_id, struct review_check_record **out,
 			size_t *n, char **cause)
@@ -711,8 +710,8 @@ int store_review_checks(struct db *db, int64_t review_id, struct review_check_re
 }
 
 static const char sql_check_set[] =
-	"UPDATE review_checks SET result = ?1, evidence = ?2, at = ?3, by_user = ?4"
-	" WHERE review_id = ?5 AND requirement_id = (SELECT id FROM requirements WHERE code = ?6)";
+    "UPDATE review_checks SET result = ?1, evidence = ?2, at = ?3, by_user = ?4"
+    " WHERE review_id = ?5 AND requirement_id = (SELECT id FROM requirements WHERE code = ?6)";
 
 int store_review_check_set(struct db *db, int64_t review_id, const char *code, const char *result,
 			   const char *evidence, int64_t now, const char *by, char **cause)
@@ -747,11 +746,11 @@ void review_sfbh_free(struct review_sfbh_record *v, size_t n)
 }
 
 static const char sql_sfbh[] =
-	"SELECT d.code, d.title, rs.result, rs.evidence, rs.at, rs.by_user FROM review_sfbh rs"
-	" JOIN sfbh_domains d ON d.code = rs.domain WHERE rs.review_id = ? ORDER BY d.position";
+    "SELECT d.code, d.title, rs.result, rs.evidence, rs.at, rs.by_user FROM review_sfbh rs"
+    " JOIN sfbh_domains d ON d.code = rs.domain WHERE rs.review_id = ? ORDER BY d.position";
 
-int store_review_sfbh(struct db *db, int64_t review_id, struct review_sfbh_record **out,
-		      size_t *n, char **cause)
+int store_review_sfbh(struct db *db, int64_t review_id, struct review_sfbh_record **out, size_t *n,
+		      char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_sfbh, cause);
 	if (st == NULL)
@@ -781,12 +780,11 @@ int store_review_sfbh(struct db *db, int64_t review_id, struct review_sfbh_recor
 }
 
 static const char sql_sfbh_set[] =
-	"UPDATE review_sfbh SET result = ?1, evidence = ?2, at = ?3, by_user = ?4"
-	" WHERE review_id = ?5 AND domain = ?6";
+    "UPDATE review_sfbh SET result = ?1, evidence = ?2, at = ?3, by_user = ?4"
+    " WHERE review_id = ?5 AND domain = ?6";
 
-int store_review_sfbh_set(struct db *db, int64_t review_id, const char *domain,
-			  const char *result, const char *evidence, int64_t now, const char *by,
-			  char **cause)
+int store_review_sfbh_set(struct db *db, int64_t review_id, const char *domain, const char *result,
+			  const char *evidence, int64_t now, const char *by, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_sfbh_set, cause);
 	if (st == NULL)
@@ -823,13 +821,13 @@ void review_scores_free(struct review_score_record *v, size_t n)
 }
 
 static const char sql_scores[] =
-	"SELECT i.id, i.code, i.name, i.domain, i.unit, i.direction, i.green, i.amber, i.weight,"
-	" i.critical, i.position, sc.review_id IS NOT NULL, sc.value IS NOT NULL,"
-	" COALESCE(sc.value, 0), COALESCE(sc.not_available, ''), COALESCE(sc.rag, ''),"
-	" COALESCE(sc.at, 0), COALESCE(sc.by_user, '')"
-	" FROM indicators i LEFT JOIN review_scores sc ON sc.indicator_id = i.id"
-	"   AND sc.review_id = ?1"
-	" WHERE i.set_id = ?2 ORDER BY i.position, i.id";
+    "SELECT i.id, i.code, i.name, i.domain, i.unit, i.direction, i.green, i.amber, i.weight,"
+    " i.critical, i.position, sc.review_id IS NOT NULL, sc.value IS NOT NULL,"
+    " COALESCE(sc.value, 0), COALESCE(sc.not_available, ''), COALESCE(sc.rag, ''),"
+    " COALESCE(sc.at, 0), COALESCE(sc.by_user, '')"
+    " FROM indicators i LEFT JOIN review_scores sc ON sc.indicator_id = i.id"
+    "   AND sc.review_id = ?1"
+    " WHERE i.set_id = ?2 ORDER BY i.position, i.id";
 
 int store_review_scores(struct db *db, int64_t review_id, int64_t set_id,
 			struct review_score_record **out, size_t *n, char **cause)
@@ -878,11 +876,11 @@ int store_review_scores(struct db *db, int64_t review_id, int64_t set_id,
 /* An upsert rather than INSERT OR REPLACE: REPLACE deletes the old row,
  * which the no-delete trigger refuses. */
 static const char sql_score_set[] =
-	"INSERT INTO review_scores (review_id, indicator_id, value, not_available, rag, at,"
-	" by_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-	" ON CONFLICT (review_id, indicator_id) DO UPDATE SET value = excluded.value,"
-	" not_available = excluded.not_available, rag = excluded.rag, at = excluded.at,"
-	" by_user = excluded.by_user";
+    "INSERT INTO review_scores (review_id, indicator_id, value, not_available, rag, at,"
+    " by_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (review_id, indicator_id) DO UPDATE SET value = excluded.value,"
+    " not_available = excluded.not_available, rag = excluded.rag, at = excluded.at,"
+    " by_user = excluded.by_user";
 
 int store_review_score_set(struct db *db, int64_t review_id, int64_t indicator_id, int has_value,
 			   int64_t value, const char *rag, const char *not_available, int64_t now,
@@ -923,8 +921,8 @@ void review_actions_free(struct review_action_record *v, size_t n)
 }
 
 static const char sql_actions[] =
-	"SELECT number, text, owner, due, for_item, done, at, by_user, done_at, done_by"
-	" FROM review_actions WHERE review_id = ? ORDER BY number";
+    "SELECT number, text, owner, due, for_item, done, at, by_user, done_at, done_by"
+    " FROM review_actions WHERE review_id = ? ORDER BY number";
 
 int store_review_actions(struct db *db, int64_t review_id, struct review_action_record **out,
 			 size_t *n, char **cause)
@@ -961,9 +959,9 @@ int store_review_actions(struct db *db, int64_t review_id, struct review_action_
 }
 
 static const char sql_action_add[] =
-	"INSERT INTO review_actions (review_id, number, text, owner, due, for_item, at, by_user)"
-	" SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM review_actions"
-	" WHERE review_id = ?1 RETURNING number";
+    "INSERT INTO review_actions (review_id, number, text, owner, due, for_item, at, by_user)"
+    " SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM review_actions"
+    " WHERE review_id = ?1 RETURNING number";
 
 int store_review_action_add(struct db *db, int64_t review_id, const char *text, const char *owner,
 			    const char *due, const char *for_item, int64_t now, const char *by,
@@ -993,10 +991,10 @@ int store_review_action_add(struct db *db, int64_t review_id, const char *text, 
 }
 
 static const char sql_action_done[] =
-	"UPDATE review_actions SET done = ?1, done_at = ?2, done_by = ?3"
-	" WHERE review_id = ?4 AND number = ?5 AND done = ''";
+    "UPDATE review_actions SET done = ?1, done_at = ?2, done_by = ?3"
+    " WHERE review_id = ?4 AND number = ?5 AND done = ''";
 static const char sql_action_get_done[] =
-	"SELECT done FROM review_actions WHERE review_id = ? AND number = ?";
+    "SELECT done FROM review_actions WHERE review_id = ? AND number = ?";
 
 int store_review_action_done(struct db *db, int64_t review_id, int number, const char *date,
 			     int64_t now, const char *by, char **cause)
@@ -1042,8 +1040,8 @@ void review_events_free(struct review_event_record *v, size_t n)
 }
 
 static const char sql_event_add[] =
-	"INSERT INTO review_events (review_id, kind, text, detail, at, by_user)"
-	" VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO review_events (review_id, kind, text, detail, at, by_user)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
 
 int store_review_event_add(struct db *db, int64_t review_id, const char *kind, const char *text,
 			   const char *detail, int64_t now, const char *by, char **cause)
@@ -1061,8 +1059,8 @@ int store_review_event_add(struct db *db, int64_t review_id, const char *kind, c
 }
 
 static const char sql_events[] =
-	"SELECT id, at, by_user, kind, text, detail FROM review_events WHERE review_id = ?"
-	" ORDER BY id";
+    "SELECT id, at, by_user, kind, text, detail FROM review_events WHERE review_id = ?"
+    " ORDER BY id";
 
 int store_review_events(struct db *db, int64_t review_id, struct review_event_record **out,
 			size_t *n, char **cause)
@@ -1116,24 +1114,24 @@ void review_due_free(struct review_due_record *v, size_t n)
  * (3), then id within the kind; the page token is that triple. Open
  * actions walk review_actions_open, open notices contract_notices_open. */
 static const char sql_due[] =
-	"SELECT kind, due, ods, practice, review_ref, number, text, owner, id, k FROM ("
-	" SELECT 'action' AS kind, 1 AS k, a.due AS due, c.ods AS ods, c.name AS practice,"
-	"  r.ref AS review_ref, a.number AS number, a.text AS text, a.owner AS owner, a.id AS id"
-	"  FROM review_actions a JOIN reviews r ON r.id = a.review_id"
-	"  JOIN contracts c ON c.id = r.contract_id WHERE a.done = '' AND a.due <= :by"
-	" UNION ALL"
-	" SELECT 'notice', 2, n.deadline, c.ods, c.name, COALESCE(r.ref, ''), n.number,"
-	"  n.kind || ' notice: ' || n.text, '', n.id"
-	"  FROM contract_notices n JOIN contracts c ON c.id = n.contract_id"
-	"  LEFT JOIN reviews r ON r.id = n.review_id"
-	"  WHERE n.outcome = '' AND n.deadline <> '' AND n.deadline <= :by"
-	" UNION ALL"
-	" SELECT 'visit', 3, r.scheduled_date, c.ods, c.name, r.ref, 0,"
-	"  r.kind || ' review ' || r.year || ': ' || r.visit_type || ' visit', '', r.id"
-	"  FROM reviews r JOIN contracts c ON c.id = r.contract_id"
-	"  WHERE r.state = 'scheduled' AND r.scheduled_date <> '' AND r.scheduled_date <= :by"
-	") WHERE :adue IS NULL OR (due, k, id) > (:adue, :ak, :aid)"
-	" ORDER BY due, k, id LIMIT :limit";
+    "SELECT kind, due, ods, practice, review_ref, number, text, owner, id, k FROM ("
+    " SELECT 'action' AS kind, 1 AS k, a.due AS due, c.ods AS ods, c.name AS practice,"
+    "  r.ref AS review_ref, a.number AS number, a.text AS text, a.owner AS owner, a.id AS id"
+    "  FROM review_actions a JOIN reviews r ON r.id = a.review_id"
+    "  JOIN contracts c ON c.id = r.contract_id WHERE a.done = '' AND a.due <= :by"
+    " UNION ALL"
+    " SELECT 'notice', 2, n.deadline, c.ods, c.name, COALESCE(r.ref, ''), n.number,"
+    "  n.kind || ' notice: ' || n.text, '', n.id"
+    "  FROM contract_notices n JOIN contracts c ON c.id = n.contract_id"
+    "  LEFT JOIN reviews r ON r.id = n.review_id"
+    "  WHERE n.outcome = '' AND n.deadline <> '' AND n.deadline <= :by"
+    " UNION ALL"
+    " SELECT 'visit', 3, r.scheduled_date, c.ods, c.name, r.ref, 0,"
+    "  r.kind || ' review ' || r.year || ': ' || r.visit_type || ' visit', '', r.id"
+    "  FROM reviews r JOIN contracts c ON c.id = r.contract_id"
+    "  WHERE r.state = 'scheduled' AND r.scheduled_date <> '' AND r.scheduled_date <= :by"
+    ") WHERE :adue IS NULL OR (due, k, id) > (:adue, :ak, :aid)"
+    " ORDER BY due, k, id LIMIT :limit";
 
 int store_review_due(struct db *db, const struct review_due_filter *f,
 		     struct review_due_record **out, size_t *n, char **cause)

@@ -109,9 +109,8 @@ struct review_new {
  * a review of that kind for the year, RESOURCE_EXHAUSTED when the year's
  * 9999 references are used.
  */
-int store_review_insert(struct db *db, const struct review_new *in, int64_t now,
-			const char *by, int64_t *id, char **ref, char **cause)
-    __attribute__((warn_unused_result));
+int store_review_insert(struct db *db, const struct review_new *in, int64_t now, const char *by,
+			int64_t *id, char **ref, char **cause) __attribute__((warn_unused_result));
 
 /* The reference of the contract's review of kind for year; NOT_FOUND when
  * there is none. Caller frees *ref. */
@@ -176,7 +175,8 @@ void review_update_init(struct review_update *u);
  */
 int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 			const struct review_update *u, int64_t now, const char *by,
-			struct review_stamp *stamp, char **cause) __attribute__((warn_unused_result));
+			struct review_stamp *stamp, char **cause)
+    __attribute__((warn_unused_result));
 
 /* Stores the overall result as recomputed after a change (no version
  * bump): the computed RAG and its derivation, and for a finalised review
@@ -187,12 +187,12 @@ int store_review_set_result(struct db *db, int64_t id, const char *computed_rag,
     __attribute__((warn_unused_result));
 
 struct review_filter {
-	const char *year;  /* NULL/"": any */
-	const char *rag;   /* the result in force: final, else override, else computed */
-	const char *state; /* NULL/"": any */
-	const char *ods;   /* NULL/"": any */
-	const char *site;  /* site code; NULL/"": any */
-	int overdue_actions;   /* only reviews with an open action due before today */
+	const char *year;    /* NULL/"": any */
+	const char *rag;     /* the result in force: final, else override, else computed */
+	const char *state;   /* NULL/"": any */
+	const char *ods;     /* NULL/"": any */
+	const char *site;    /* site code; NULL/"": any */
+	int overdue_actions; /* only reviews with an open action due before today */
 	const char *today;
 	int64_t after_id; /* paging: ids greater than this; 0 from the start */
 	unsigned limit;
@@ -232,12 +232,12 @@ struct review_sfbh_record {
 
 void review_sfbh_free(struct review_sfbh_record *v, size_t n);
 /* The review's seven SfBH rows in their order. */
-int store_review_sfbh(struct db *db, int64_t review_id, struct review_sfbh_record **out,
-		      size_t *n, char **cause) __attribute__((warn_unused_result));
+int store_review_sfbh(struct db *db, int64_t review_id, struct review_sfbh_record **out, size_t *n,
+		      char **cause) __attribute__((warn_unused_result));
 /* Answers SfBH domain `domain`. NOT_FOUND when the review has no such row. */
-int store_review_sfbh_set(struct db *db, int64_t review_id, const char *domain,
-			  const char *result, const char *evidence, int64_t now, const char *by,
-			  char **cause) __attribute__((warn_unused_result));
+int store_review_sfbh_set(struct db *db, int64_t review_id, const char *domain, const char *result,
+			  const char *evidence, int64_t now, const char *by, char **cause)
+    __attribute__((warn_unused_result));
 
 /* ---- the scorecard ------------------------------------------------------------- */
 

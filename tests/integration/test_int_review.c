@@ -79,16 +79,16 @@ static const char *const ods[] = {"E84001", "E84002", "E84003", "E84004", "E8400
 static char ref[5][16];
 
 static const char *const requirements[] = {
-    "PRACTICE_LEAFLET", "COMPLAINTS", "OPENING_HOURS",	 "REGISTRATION",
-    "RECORDS",		"INFECTION_CONTROL", "HEALTH_SAFETY", "PREMISES",
-    "EMPLOYMENT",	"PERFORMERS_LIST", "SIGNIFICANT_EVENTS", "SAFEGUARDING",
-    "CONTROLLED_DRUGS", "EQUIPMENT",
+    "PRACTICE_LEAFLET",	  "COMPLAINTS",	   "OPENING_HOURS",    "REGISTRATION", "RECORDS",
+    "INFECTION_CONTROL",  "HEALTH_SAFETY", "PREMISES",	       "EMPLOYMENT",   "PERFORMERS_LIST",
+    "SIGNIFICANT_EVENTS", "SAFEGUARDING",  "CONTROLLED_DRUGS", "EQUIPMENT",
 };
 #define NREQ (sizeof requirements / sizeof requirements[0])
 
 static const char *const sfbh_domains[] = {
-    "safety",	    "clinical-cost-effectiveness", "governance", "patient-focus",
-    "accessible-responsive-care", "care-environment-amenities", "public-health",
+    "safety",	     "clinical-cost-effectiveness", "governance",
+    "patient-focus", "accessible-responsive-care",  "care-environment-amenities",
+    "public-health",
 };
 #define NSFBH (sizeof sfbh_domains / sizeof sfbh_domains[0])
 
@@ -244,8 +244,7 @@ static void schedule(const char *o, const char *year, const char *date, const ch
 /* Answers every checklist item met and every SfBH domain compliant,
  * except those named in `but` ("CODE=result" or "domain=result", NULL
  * terminated). Returns the version. */
-static uint64_t answer_all(struct client *c, const char *r_ref, uint64_t v,
-			   const char *const *but)
+static uint64_t answer_all(struct client *c, const char *r_ref, uint64_t v, const char *const *but)
 {
 	struct harness_ireq r;
 	for (size_t i = 0; i < NREQ; i++) {
@@ -343,8 +342,8 @@ static uint64_t finalise_ok(struct client *c, const char *r_ref, uint64_t v, con
 
 /* Audit records of object review:r_ref by username with event (NULL:
  * any); the reason of the last one into reason (may be NULL). */
-static size_t audit_count(const char *r_ref, const char *username, const char *event,
-			  char *reason, size_t reason_size)
+static size_t audit_count(const char *r_ref, const char *username, const char *event, char *reason,
+			  size_t reason_size)
 {
 	struct harness_ireq r;
 	harness_ireq_audit_query_object(&r, "review", r_ref, username, event);
@@ -834,8 +833,8 @@ static void test_next_year(void **state)
 	char next[16];
 	schedule(ods[0], "2010/11", NULL, "desktop", next); /* green */
 	expect_ref_format(next, "2010");
-	schedule(ods[1], "2010/11", NULL, "desktop", next); /* amber amended to green */
-	schedule(ods[2], "2010/11", NULL, "full", next);    /* red */
+	schedule(ods[1], "2010/11", NULL, "desktop", next);	     /* amber amended to green */
+	schedule(ods[2], "2010/11", NULL, "full", next);	     /* red */
 	schedule(ods[3], "2010/11", "2010-08-20", "standard", next); /* none finalised */
 	/* No set is published for 2010/11 yet: nothing can be scored. */
 	struct harness_ireq r;
@@ -922,10 +921,9 @@ static void test_overdue_and_due(void **state)
 	assert_int_equal(resp->review_list->n_reviews, 0);
 	assure__response__free_unpacked(resp, NULL);
 	resp = show(CM, ref[2]);
-	assert_string_equal(resp->review_show->review->history[resp->review_show->review->n_history -
-							       1]
-				->kind,
-			    "action");
+	assert_string_equal(
+	    resp->review_show->review->history[resp->review_show->review->n_history - 1]->kind,
+	    "action");
 	assure__response__free_unpacked(resp, NULL);
 }
 
@@ -936,8 +934,8 @@ static void cli_login(const char *dir, const char *user)
 	struct harness_run run;
 	char stdin_text[128];
 	snprintf(stdin_text, sizeof stdin_text, "%s\n", PW);
-	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", user,
-		    "--password-stdin", NULL);
+	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", user, "--password-stdin",
+		    NULL);
 	if (run.status != 0)
 		fail_msg("assure login %s: exit %d\n%s%s", user, run.status, run.out, run.err);
 	harness_run_free(&run);
@@ -976,8 +974,8 @@ static void test_cli(void **state)
 	/* A new practice's review for 2010/11 has no set; use ref[4], the
 	 * 2009/10 one a reviewer scheduled, for a short cycle. */
 	const char *rf = ref[4];
-	CLI_OK(dir, &run, "review", "schedule", "--contract", ods[4], "--year", "2009/10",
-	       "--kind", "mid-year", "--visit-type", "full", "--date", "2010-09-01");
+	CLI_OK(dir, &run, "review", "schedule", "--contract", ods[4], "--year", "2009/10", "--kind",
+	       "mid-year", "--visit-type", "full", "--date", "2010-09-01");
 	char *mid = strdup(run.out);
 	harness_run_free(&run);
 	mid[strcspn(mid, "\n")] = '\0';
@@ -995,8 +993,9 @@ static void test_cli(void **state)
 	       "--patient-experience", "80", "--additional", "40", "--exception-rate", "6.1");
 	harness_run_free(&run);
 	CLI_OK(dir, &run, "review", "score", rf, "--indicator", "PAT01", "--value", "76", "--json");
-	char *s = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
-				   "print(d['review']['state'], d['review']['rag'], len(d['missing']))");
+	char *s =
+	    py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
+			     "print(d['review']['state'], d['review']['rag'], len(d['missing']))");
 	harness_run_free(&run);
 	/* (1 + 1 + 1 + 1) / 4 = 1.00 amber; the narrative's three parts missing. */
 	assert_string_equal(s, "draft amber 3");
@@ -1014,8 +1013,8 @@ static void test_cli(void **state)
 	CLI_OK(dir, &run, "review", "narrative", rf, "--achievements", "cervical screening up",
 	       "--developments", "new premises", "--challenges", "recruitment");
 	harness_run_free(&run);
-	CLI_OK(dir, &run, "review", "action", "add", rf, "--text", "review prescribing",
-	       "--owner", "lead GP", "--due", "2010-11-30", "--for", "PRE01", "--json");
+	CLI_OK(dir, &run, "review", "action", "add", rf, "--text", "review prescribing", "--owner",
+	       "lead GP", "--due", "2010-11-30", "--for", "PRE01", "--json");
 	s = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
 			     "print(d['action']['number'], d['action']['for_item'])");
 	harness_run_free(&run);

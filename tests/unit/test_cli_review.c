@@ -146,10 +146,9 @@ static int teardown(void **state)
 	return rmdir(config_dir); /* nothing was recorded in it */
 }
 
-static const char *const verbs[] = {"schedule",	 "visit",	"qof",	    "check",
-				    "sfbh",	 "score",	"narrative", "action add",
-				    "action done", "override",	"finalise", "show",
-				    "list",	 "due"};
+static const char *const verbs[] = {
+    "schedule",	  "visit",	 "qof",	     "check",	 "sfbh", "score", "narrative",
+    "action add", "action done", "override", "finalise", "show", "list",  "due"};
 
 static void test_help(void **state)
 {
@@ -280,7 +279,8 @@ static void test_usage_errors(void **state)
 		argv[n] = NULL;
 		capture(&r, argv);
 		if (r.rc != 2) {
-			fprintf(stderr, "case %zu: exit %d, wanted 2\nstderr: %s\n", i, r.rc, r.err);
+			fprintf(stderr, "case %zu: exit %d, wanted 2\nstderr: %s\n", i, r.rc,
+				r.err);
 			fail();
 		}
 		expect_err(&r, cases[i].err);
@@ -311,8 +311,8 @@ static void test_accepted(void **state)
 	assure(&r, 9, "review", "sfbh", "REV-2009-0001", "--domain", "safety", "--result",
 	       "compliant", "--evidence", "e", NULL);
 	run_free(&r);
-	assure(&r, 9, "review", "score", "REV-2009-0001", "--indicator", "ACC01",
-	       "--not-available", "no data", NULL);
+	assure(&r, 9, "review", "score", "REV-2009-0001", "--indicator", "ACC01", "--not-available",
+	       "no data", NULL);
 	run_free(&r);
 	assure(&r, 9, "review", "narrative", "REV-2009-0001", "--challenges", "c", NULL);
 	run_free(&r);

@@ -193,10 +193,11 @@ static void test_answers_scores_result(void **state)
 	char *cause = NULL;
 	int64_t id = insert(f, f->c1, "2009/10", "annual", NULL, f->set, NULL);
 	assert_int_equal(
-	    store_review_check_set(f->db, id, "PREMISES", "partly", "no ramp", T0, "rev", &cause), 0);
-	assert_int_equal(store_review_check_set(f->db, id, "COMPLAINTS", "not-met", "none", T0,
-						"rev", &cause),
-			 0);
+	    store_review_check_set(f->db, id, "PREMISES", "partly", "no ramp", T0, "rev", &cause),
+	    0);
+	assert_int_equal(
+	    store_review_check_set(f->db, id, "COMPLAINTS", "not-met", "none", T0, "rev", &cause),
+	    0);
 	assert_int_equal(store_review_check_set(f->db, id, "NOSUCH", "met", "x", T0, "rev", &cause),
 			 ASSURE__CODE__NOT_FOUND);
 	assert_int_equal(
@@ -204,15 +205,12 @@ static void test_answers_scores_result(void **state)
 	    0);
 	/* Scores: a value, then not available, then a value again (an upsert:
 	 * the no-delete trigger would refuse a REPLACE). */
-	assert_int_equal(store_review_score_set(f->db, id, 1, 1, 9500000, "green", NULL, T0, "rev",
-						&cause),
-			 0);
-	assert_int_equal(store_review_score_set(f->db, id, 2, 0, 0, NULL, "no data", T0, "rev",
-						&cause),
-			 0);
-	assert_int_equal(store_review_score_set(f->db, id, 2, 1, 950000, "green", NULL, T0, "rev",
-						&cause),
-			 0);
+	assert_int_equal(
+	    store_review_score_set(f->db, id, 1, 1, 9500000, "green", NULL, T0, "rev", &cause), 0);
+	assert_int_equal(
+	    store_review_score_set(f->db, id, 2, 0, 0, NULL, "no data", T0, "rev", &cause), 0);
+	assert_int_equal(
+	    store_review_score_set(f->db, id, 2, 1, 950000, "green", NULL, T0, "rev", &cause), 0);
 	assert_int_equal(store_review_score_set(f->db, id, 3, 0, 0, NULL, "practice system change",
 						T0, "rev", &cause),
 			 0);
@@ -235,7 +233,8 @@ static void test_answers_scores_result(void **state)
 	char *missing = NULL;
 	size_t n = review_missing(&ctx, &missing);
 	assert_true(n > 3);
-	assert_non_null(strstr(missing, "action plan: requirement PREMISES partly met has no action"));
+	assert_non_null(
+	    strstr(missing, "action plan: requirement PREMISES partly met has no action"));
 	assert_non_null(
 	    strstr(missing, "action plan: SfBH domain governance partly compliant has no action"));
 	free(missing);
@@ -251,7 +250,8 @@ static void test_answers_scores_result(void **state)
 						 "COMPLAINTS", T0, "rev", &number, &cause),
 			 0);
 	assert_int_equal(number, 2);
-	assert_int_equal(store_review_action_done(f->db, id, 2, "2010-06-20", T0, "rev", &cause), 0);
+	assert_int_equal(store_review_action_done(f->db, id, 2, "2010-06-20", T0, "rev", &cause),
+			 0);
 	assert_int_equal(store_review_action_done(f->db, id, 2, "2010-06-21", T0, "rev", &cause),
 			 ASSURE__CODE__FAILED_PRECONDITION);
 	free(cause);
@@ -327,9 +327,8 @@ static void test_update_versions(void **state)
 	u.finalised_by = "cm";
 	assert_int_equal(store_review_update(f->db, id, 0, &u, T0, "cm", NULL, &cause), 0);
 	/* Stored results without a bump. */
-	assert_int_equal(store_review_set_result(f->db, id, "amber", "why", "amber", "standard", 0,
-						 &cause),
-			 0);
+	assert_int_equal(
+	    store_review_set_result(f->db, id, "amber", "why", "amber", "standard", 0, &cause), 0);
 	assert_int_equal(store_review_get(f->db, id, "2010-06-01", &r, &cause), 0);
 	assert_int_equal(r->version, 5);
 	assert_string_equal(r->final_rag, "amber");
@@ -356,8 +355,8 @@ static void test_update_versions(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0]->ref, "REV-2009-0001");
 	review_records_free(v, n);
-	lf = (struct review_filter){.state = "scheduled", .year = "2009/10", .today = "2010-06-01",
-				    .limit = 10};
+	lf = (struct review_filter){
+	    .state = "scheduled", .year = "2009/10", .today = "2010-06-01", .limit = 10};
 	assert_int_equal(store_review_list(f->db, &lf, &v, &n, &cause), 0);
 	assert_int_equal(n, 0);
 	review_records_free(v, n);
@@ -386,8 +385,9 @@ static void test_no_set_and_binding(void **state)
 
 	/* Published later: found, and bound by the writer. */
 	insert_set(f->db, "BSC 2010/11", "2010/11");
-	exec(f->db, "INSERT INTO indicators (set_id, position, code, name, domain, direction, green,"
-		    " amber) VALUES (2, 1, 'QOF01', 'QOF', 'qof', 'higher', 9000000, 8000000)");
+	exec(f->db,
+	     "INSERT INTO indicators (set_id, position, code, name, domain, direction, green,"
+	     " amber) VALUES (2, 1, 'QOF01', 'QOF', 'qof', 'higher', 9000000, 8000000)");
 	exec(f->db, "UPDATE indicator_sets SET state = 'published' WHERE id = 2");
 	assert_int_equal(review_load_id(f->db, id, &ctx, &cause), 0);
 	assert_non_null(ctx.set);
@@ -419,8 +419,8 @@ static void test_due_order_and_paging(void **state)
 	assert_int_equal(store_review_action_add(f->db, a, "two", "o", "2010-06-05", "", T0, "cm",
 						 &number, &cause),
 			 0);
-	assert_int_equal(store_review_action_add(f->db, a, "three", "o", "2010-09-01", "", T0,
-						 "cm", &number, &cause),
+	assert_int_equal(store_review_action_add(f->db, a, "three", "o", "2010-09-01", "", T0, "cm",
+						 &number, &cause),
 			 0);
 	exec(f->db, "INSERT INTO contract_notices (contract_id, number, kind, text, date,"
 		    " period_days, deadline, at, by_user) VALUES"
@@ -471,8 +471,11 @@ static void test_due_order_and_paging(void **state)
 		id = v[0].id;
 		review_due_free(v, n);
 	}
-	df = (struct review_due_filter){
-	    .due_by = "2010-06-15", .after_due = after, .after_kind = kind, .after_id = id, .limit = 1};
+	df = (struct review_due_filter){.due_by = "2010-06-15",
+					.after_due = after,
+					.after_kind = kind,
+					.after_id = id,
+					.limit = 1};
 	assert_int_equal(store_review_due(f->db, &df, &v, &n, &cause), 0);
 	assert_int_equal(n, 0);
 	free(v);
