@@ -250,10 +250,23 @@ static const char *const csv_columns[] = {
 };
 #define CSV_NCOLS (sizeof csv_columns / sizeof csv_columns[0])
 
+/* CSV is opened in spreadsheets, and a cell that starts with = + - or @ is
+ * a formula there: a user name claimed at a failed login could run one on
+ * the auditor's machine (CWE-1236). Such a field gets a leading apostrophe,
+ * which spreadsheets read as "text" and do not show. Tab and CR, the other
+ * triggers, never start a field here: they are written as \t and \r. The
+ * exact bytes are in the JSON Lines export. */
+static int csv_formula_start(unsigned char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@';
+}
+
 static void csv_text(FILE *out, struct audit_text t)
 {
 	const unsigned char *s = (const unsigned char *)t.p;
 	fputc('"', out);
+	if (t.n > 0 && csv_formula_start(s[0]))
+		fputc('\'', out);
 	for (size_t i = 0; i < t.n;) {
 		unsigned char c = s[i];
 		if (c >= 0x80) {

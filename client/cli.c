@@ -87,6 +87,11 @@ static const struct cli_command *const cli_table[] = {
     &cli_cmd_concern_show,
     &cli_cmd_concern_list,
     &cli_cmd_concern_due,
+    &cli_cmd_config_show,
+    &cli_cmd_config_set,
+    &cli_cmd_config_holiday_list,
+    &cli_cmd_config_holiday_add,
+    &cli_cmd_config_holiday_remove,
     /* contract, indicators, requirements */
 
     /* review */

@@ -104,6 +104,11 @@ extern const struct cli_command cli_cmd_concern_action_done;
 extern const struct cli_command cli_cmd_concern_show;
 extern const struct cli_command cli_cmd_concern_list;
 extern const struct cli_command cli_cmd_concern_due;
+extern const struct cli_command cli_cmd_config_show;
+extern const struct cli_command cli_cmd_config_set;
+extern const struct cli_command cli_cmd_config_holiday_list;
+extern const struct cli_command cli_cmd_config_holiday_add;
+extern const struct cli_command cli_cmd_config_holiday_remove;
 /* contract, indicators, requirements */
 
 /* review */
@@ -209,7 +214,7 @@ struct cli_list;
  * A list RPC followed through every page, then printed with list (table or
  * --json array). msg is the Assure__FooListRequest; its page_token is set
  * here page by page. items_field names the response's repeated field
- * ("users", "performers", "concerns"). Every page is fetched before
+ * ("users", "performers", "concerns", "deadlines"). Every page is fetched before
  * anything is printed, so a failure half-way prints nothing and the columns
  * fit every row. 0, or an exit code with the error printed.
  */

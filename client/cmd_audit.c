@@ -376,7 +376,9 @@ const struct cli_command cli_cmd_audit_export = {
 	    "sequence order: JSON Lines (one object per line, fields as in audit query\n"
 	    "--json) or CSV (RFC 4180: a header line, every field quoted, CRLF line\n"
 	    "ends; control characters and backslashes written as \\n, \\r, \\t, \\u00XX and\n"
-	    "\\\\ so no field spans lines). Invalid UTF-8 becomes U+FFFD. Long exports\n"
+	    "\\\\ so no field spans lines). Invalid UTF-8 becomes U+FFFD. A text field\n"
+	    "starting with = + - or @ gets a leading ' so spreadsheets do not run it as\n"
+	    "a formula (JSON Lines keeps the exact text). Long exports\n"
 	    "report progress on stderr every two seconds.",
     .needs = CLI_SESSION,
     .flags = audit_export_flags,

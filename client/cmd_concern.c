@@ -894,7 +894,10 @@ static const struct cli_flag concern_move_flags[] = {
     {"body", "B", 0, "the body referred to (external-only)"},
     {"their-ref", "REF", 0, "the body's reference (external-only)"},
     {"appeal-ref", "REF", 0, "the appeal's reference (under-appeal)"},
-    {"outcome", "TEXT", 0, "the tribunal's or review's outcome (from under-appeal, monitoring)"},
+    {"outcome", "TEXT", 0,
+     "from under-appeal: the tribunal's outcome, allowed|allowed-in-part|dismissed|varied|"
+     "withdrawn[: details] (only allowed reverses the list change); from monitoring: the "
+     "review's outcome"},
     {"agreed-action", "TEXT", 0, "the agreed action or undertaking (informal)"},
     {"review-date", "YYYY-MM-DD", 0, "when to review it (informal)"},
     {"action", "TEXT:OWNER:DUE", CLI_FLAG_REPEAT,
@@ -1869,14 +1872,7 @@ static int cmd_concern_due_exec(struct cli *cli)
 	Assure__ConcernDueRequest due = ASSURE__CONCERN_DUE_REQUEST__INIT;
 	due.within = flag_str(cli, "within");
 	due.mine = cli_flag(cli, "mine") != NULL;
-	Assure__Response *resp = NULL;
-	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_DUE, &due, &resp);
-	if (rc != 0)
-		return rc;
-	const Assure__ConcernDueResponse *r = resp->concern_due;
-	cli_print_list(cli, &due_list, (const void *const *)r->deadlines, r->n_deadlines);
-	assure__response__free_unpacked(resp, NULL);
-	return 0;
+	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_CONCERN_DUE, &due, "deadlines", &due_list);
 }
 
 static const struct cli_flag concern_due_flags[] = {
@@ -1893,7 +1889,8 @@ const struct cli_command cli_cmd_concern_due = {
 	    "the period (default 14 days) or are overdue, soonest first: triage,\n"
 	    "investigation, representations, hearing, decision notice, appeal, review\n"
 	    "and action dates, and \"consider interim suspension\" for high and extreme\n"
-	    "grades. Overdue ones are marked. --json prints an array of deadline objects.",
+	    "grades. Overdue ones are marked. Every page the server sends is fetched.\n"
+	    "--json prints an array of deadline objects.",
     .needs = CLI_SESSION,
     .flags = concern_due_flags,
     .exec = cmd_concern_due_exec,

@@ -6,51 +6,36 @@
  * concern_common.h.
  *
  * Threads: the loaders and bookkeeping run on the thread running the
- * call's database work; the holiday table is built once (pthread_once)
- * and then only read.
+ * call's database work. The configuration (periods, quorum, bands, bank
+ * holidays) is the call's snapshot (settings.h), read in the call's own
+ * transaction.
  */
 #include "concern_common.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "domain_dates.h"
+#include "settings.h"
 #include "store.h"
 #include "timeutil.h"
 #include "validate.h"
 #include "xmalloc.h"
 
-static const struct concern_config config_defaults = CONCERN_CONFIG_DEFAULT;
-
-const struct concern_config *concern_config(void)
+int concern_settings(struct rpc_call *call, struct db *db, const struct concern_config **cfg,
+		     const struct domain_holidays **h, char **message)
 {
-	return &config_defaults;
-}
-
-/* 1990..2100 covers any received date and every clock started from it. */
-#define HOLIDAY_FIRST_YEAR 1990
-#define HOLIDAY_LAST_YEAR 2100
-static int32_t
-    holiday_days[(HOLIDAY_LAST_YEAR - HOLIDAY_FIRST_YEAR + 1) * DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX];
-static struct domain_holidays holidays;
-static pthread_once_t holidays_once = PTHREAD_ONCE_INIT;
-
-static void holidays_build(void)
-{
-	size_t cap = sizeof holiday_days / sizeof holiday_days[0];
-	size_t n = domain_bank_holidays_england_wales(HOLIDAY_FIRST_YEAR, HOLIDAY_LAST_YEAR,
-						      holiday_days, cap);
-	holidays.days = holiday_days;
-	holidays.n = n < cap ? n : cap;
-}
-
-const struct domain_holidays *concern_holidays(void)
-{
-	pthread_once(&holidays_once, holidays_build);
-	return &holidays;
+	const struct settings_snapshot *s = NULL;
+	int st = rpc_settings(call, db, &s, message);
+	if (st != ASSURE__CODE__OK)
+		return st;
+	if (cfg)
+		*cfg = settings_concern(s);
+	if (h)
+		*h = settings_holidays(s);
+	return ASSURE__CODE__OK;
 }
 
 enum concern_role concern_role_of(const struct rpc_call *call)
@@ -292,6 +277,33 @@ int concern_user_with_role(struct db *db, const char *field, const char *usernam
 				     username, role_name);
 		return ASSURE__CODE__FAILED_PRECONDITION;
 	}
+	return ASSURE__CODE__OK;
+}
+
+int concern_recorded_windows(struct db *db, int64_t concern_id, struct concern_facts *f,
+			     char **message)
+{
+	struct concern_deadline_record *v = NULL;
+	size_t n = 0;
+	int st = store_concern_deadlines(db, concern_id, 0, &v, &n, message);
+	if (st != ASSURE__CODE__OK)
+		return st;
+	const char *reps = domain_concern_clock_name(CONCERN_CLOCK_REPRESENTATIONS);
+	const char *appeal = domain_concern_clock_name(CONCERN_CLOCK_APPEAL);
+	int64_t reps_id = 0, appeal_id = 0;
+	for (size_t i = 0; i < n; i++) {
+		int32_t due;
+		if (v[i].cancelled || domain_date_parse("due", v[i].due, &due, NULL) < 0)
+			continue;
+		if (strcmp(v[i].kind, reps) == 0 && v[i].id > reps_id) {
+			reps_id = v[i].id;
+			f->representations_due = due;
+		} else if (strcmp(v[i].kind, appeal) == 0 && v[i].id > appeal_id) {
+			appeal_id = v[i].id;
+			f->appeal_due = due;
+		}
+	}
+	concern_deadlines_free(v, n);
 	return ASSURE__CODE__OK;
 }
 

@@ -22,10 +22,13 @@
 
 struct db;
 
-/* The defaults (DOMAIN.md periods, quorum 3, NPSA bands). */
-const struct concern_config *concern_config(void);
-/* The England and Wales bank holidays for the years around today. */
-const struct domain_holidays *concern_holidays(void);
+/* The configuration in force for this call's transaction (rpc_settings):
+ * periods, quorum and bands in *cfg, the effective England and Wales
+ * bank-holiday table in *h (either may be NULL). Valid until the call is
+ * freed. A status code; *message on failure. */
+int concern_settings(struct rpc_call *call, struct db *db, const struct concern_config **cfg,
+		     const struct domain_holidays **h, char **message)
+    __attribute__((warn_unused_result));
 
 /* The call's acting role as the domain sees it. */
 enum concern_role concern_role_of(const struct rpc_call *call);
@@ -60,6 +63,13 @@ void concern_ctx_clear(struct concern_ctx *ctx);
 void concern_facts_fill(struct concern_facts *f, const struct concern_record *c, int64_t actor_id,
 			const int64_t *former, size_t n_former, const int64_t *panel,
 			size_t n_panel);
+
+/* Fills f->representations_due and f->appeal_due from the concern's
+ * recorded deadlines (the latest of each kind not cancelled), so the rules
+ * judge a running window by the date the parties were given, whatever the
+ * configuration says now. */
+int concern_recorded_windows(struct db *db, int64_t concern_id, struct concern_facts *f,
+			     char **message) __attribute__((warn_unused_result));
 
 /* ABORTED "changed by NAME at TIME" unless version is the concern's. */
 int concern_check_version(const struct concern_record *c, uint64_t version, char **message)

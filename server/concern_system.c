@@ -23,6 +23,7 @@
 #include "job.h"
 #include "log.h"
 #include "server.h"
+#include "settings.h"
 #include "status.h"
 #include "store_concern.h"
 #include "timeutil.h"
@@ -36,6 +37,9 @@ struct system_job {
 	struct job job;
 	struct server *srv;
 	unsigned moved;
+	/* The configuration in force in the job's transaction. */
+	const struct concern_config *cfg;
+	const struct domain_holidays *hol;
 };
 
 /* Loop thread only. */
@@ -78,16 +82,19 @@ static Assure__AuditRecord *system_record(struct arena *a, struct server *srv, c
 }
 
 /* Moves one concern; its work is undone by the caller on failure. */
-static int move_one(struct db *db, const struct concern_record *c, const char *today_s,
-		    char **reason, char **cause)
+static int move_one(struct system_job *sj, struct db *db, const struct concern_record *c,
+		    const char *today_s, char **reason, char **cause)
 {
 	struct concern_facts f;
 	concern_facts_fill(&f, c, 0, NULL, 0, NULL, 0);
+	int st = concern_recorded_windows(db, c->id, &f, cause);
+	if (st != ASSURE__CODE__OK)
+		return st;
 	enum concern_state to = domain_concern_after_appeal_window(f.outcome);
 	struct concern_move_input in;
 	domain_concern_input_init(&in);
 	enum concern_check ck =
-	    domain_concern_check_move(concern_config(), &f, to, CONCERN_ROLE_SYSTEM, &in, cause);
+	    domain_concern_check_move(sj->cfg, &f, to, CONCERN_ROLE_SYSTEM, &in, cause);
 	if (ck != CONCERN_OK)
 		return concern_status_of(ck);
 	const char *to_name = domain_concern_state_name(to);
@@ -95,13 +102,13 @@ static int move_one(struct db *db, const struct concern_record *c, const char *t
 	struct concern_update u;
 	concern_update_init(&u);
 	u.state = to_name;
-	int st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
+	st = store_concern_update(db, c->id, 0, &u, now, SYSTEM_USER, NULL, cause);
 	if (st == ASSURE__CODE__OK)
 		st =
 		    concern_close_deadlines(db, c, CONCERN_STATE_APPEAL_WINDOW, to, today_s, cause);
 	struct concern_deadline d[4];
 	size_t n =
-	    domain_concern_move_deadlines(concern_config(), &f, to, &in, concern_holidays(), d, 4);
+	    domain_concern_move_deadlines(sj->cfg, &f, to, &in, sj->hol, d, 4);
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < n && i < 4; i++)
 		st = store_concern_deadline_add(db, c->id, &d[i], 0, NULL, cause);
 	*reason = xasprintf("appeal-window -> %s: the appeal deadline passed with no appeal "
@@ -122,25 +129,13 @@ static int move_one(struct db *db, const struct concern_record *c, const char *t
 	return st;
 }
 
-/*
- * Review eligibility in monitoring: 3 months, then every 6 months. When an
- * open review-eligibility deadline's date has passed, it is marked met on
- * that date and the next one is added, each with an audit record
- * ("ConcernSystemReview"). Failures are logged; the job goes on.
- */
-static void next_reviews(struct system_job *sj, struct db *db, const char *today)
+/* One page of overdue deadlines: advances the review-eligibility ones of
+ * concerns in monitoring. -1 when the job must stop (a savepoint or the
+ * audit failed), else 0. */
+static int next_reviews_page(struct system_job *sj, struct db *db, const char *today,
+			     const struct concern_deadline_record *v, size_t n)
 {
-	char yesterday[DOMAIN_DATE_BUFSZ];
-	domain_date_format(domain_date_add_days(clock_today(), -1), yesterday);
-	struct concern_due_filter f = {.due_by = yesterday, .limit = 1000};
-	struct concern_deadline_record *v = NULL;
-	size_t n = 0;
 	char *cause = NULL;
-	if (store_concern_deadlines_due(db, &f, &v, &n, &cause) != ASSURE__CODE__OK) {
-		log_error("concerns: review-eligibility query failed: %s", cause ? cause : "?");
-		free(cause);
-		return;
-	}
 	const char *kind = domain_concern_clock_name(CONCERN_CLOCK_REVIEW_ELIGIBILITY);
 	for (size_t i = 0; i < n; i++) {
 		int32_t due;
@@ -149,12 +144,12 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 			continue;
 		if (db_savepoint_inner(db, &cause) < 0) {
 			free(cause);
-			break;
+			return -1;
 		}
 		cause = NULL;
 		struct concern_deadline d = {CONCERN_CLOCK_REVIEW_ELIGIBILITY, due,
-					     domain_concern_next_review(concern_config(), due),
-					     concern_config()->review_every};
+					     domain_concern_next_review(sj->cfg, due),
+					     sj->cfg->review_every};
 		char next[DOMAIN_DATE_BUFSZ];
 		domain_date_format(d.due, next);
 		int st = store_concern_deadline_met(db, v[i].concern_id, v[i].id, v[i].due, &cause);
@@ -188,7 +183,7 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 				free(cause);
 				free(reason);
 				sj->job.status = ASSURE__CODE__INTERNAL;
-				break;
+				return -1;
 			}
 		}
 		free(reason);
@@ -203,17 +198,74 @@ static void next_reviews(struct system_job *sj, struct db *db, const char *today
 		if (db_release_inner(db, &cause) < 0) {
 			free(cause);
 			sj->job.status = ASSURE__CODE__INTERNAL;
-			break;
+			return -1;
 		}
 	}
-	concern_deadlines_free(v, n);
+	return 0;
 }
+
+/*
+ * Review eligibility in monitoring: 3 months, then every 6 months. When an
+ * open review-eligibility deadline's date has passed, it is marked met on
+ * that date and the next one is added, each with an audit record
+ * ("ConcernSystemReview"). Failures are logged; the job goes on.
+ */
+static void next_reviews(struct system_job *sj, struct db *db, const char *today)
+{
+	char yesterday[DOMAIN_DATE_BUFSZ], after[DOMAIN_DATE_BUFSZ] = "";
+	domain_date_format(domain_date_add_days(clock_today(), -1), yesterday);
+	/* Every overdue deadline of every kind is read to find these, so page
+	 * through them (keyset on due, id): a first page full of other kinds
+	 * must not hide the review dates after it. */
+	struct concern_due_filter f = {.due_by = yesterday, .after_due = after, .limit = 1000};
+	for (int page = 0; page < SYSTEM_PAGES; page++) {
+		struct concern_deadline_record *v = NULL;
+		size_t n = 0;
+		char *cause = NULL;
+		if (store_concern_deadlines_due(db, &f, &v, &n, &cause) != ASSURE__CODE__OK) {
+			log_error("concerns: review-eligibility query failed: %s",
+				  cause ? cause : "?");
+			free(cause);
+			return;
+		}
+		int stop = next_reviews_page(sj, db, today, v, n);
+		if (n > 0) {
+			snprintf(after, sizeof after, "%s", v[n - 1].due);
+			f.after_id = v[n - 1].id;
+		}
+		concern_deadlines_free(v, n);
+		if (stop || n < f.limit)
+			return;
+	}
+}
+
+static void system_pass(struct system_job *sj, struct db *db, const char *today);
 
 static void system_run(struct job *job, struct db *db)
 {
 	struct system_job *sj = (struct system_job *)job;
 	char today[DOMAIN_DATE_BUFSZ];
 	concern_today(today);
+	char *cause = NULL;
+	const struct settings_snapshot *settings = NULL;
+	job->status = settings_acquire(sj->srv->settings, db, &settings, &cause);
+	if (job->status != ASSURE__CODE__OK) {
+		log_error("concerns: the configuration could not be read: %s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	sj->cfg = settings_concern(settings);
+	sj->hol = settings_holidays(settings);
+	system_pass(sj, db, today);
+	sj->cfg = NULL;
+	sj->hol = NULL;
+	settings_release(settings);
+}
+
+/* One pass over the concerns the server moves by itself. */
+static void system_pass(struct system_job *sj, struct db *db, const char *today)
+{
+	struct job *job = &sj->job;
 	char *cause = NULL;
 	/* Page by id, so concerns that cannot be moved (logged each pass) never
 	 * keep the job from the ones after them; at most SYSTEM_PAGES pages a
@@ -240,7 +292,7 @@ static void system_run(struct job *job, struct db *db)
 			}
 			char *reason = NULL;
 			cause = NULL;
-			int st = move_one(db, v[i], today, &reason, &cause);
+			int st = move_one(sj, db, v[i], today, &reason, &cause);
 			if (st != ASSURE__CODE__OK) {
 				db_rollback_to_inner(db);
 				log_error("concerns: %s not moved out of appeal-window: %s",

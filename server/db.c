@@ -208,6 +208,46 @@ int db_exec(struct db *db, const char *sql, char **cause)
 	return exec_sql(db, sql, cause);
 }
 
+int db_explain(struct db *db, const char *sql, char **plan, char **cause)
+{
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->h, q, -1, &st, NULL);
+	free(q);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("explain: %s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	/* Rows are (id, parent, notused, detail); a step's depth is its
+	 * parent's plus one. Plans are short: a small table of ids will do. */
+	int ids[256], depth[256], nrows = 0;
+	char *out = xstrdup("");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int id = sqlite3_column_int(st, 0), parent = sqlite3_column_int(st, 1);
+		int d = 0;
+		for (int i = 0; i < nrows; i++)
+			if (ids[i] == parent)
+				d = depth[i] + 1;
+		if (nrows < 256) {
+			ids[nrows] = id;
+			depth[nrows++] = d;
+		}
+		const unsigned char *t = sqlite3_column_text(st, 3);
+		char *next = xasprintf("%s%*s%s\n", out, 2 * d, "", t ? (const char *)t : "");
+		free(out);
+		out = next;
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("explain: %s", sqlite3_errmsg(db->h));
+		sqlite3_finalize(st);
+		free(out);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*plan = out;
+	return 0;
+}
+
 int db_begin(struct db *db, char **cause)
 {
 	return exec_sql(db, "BEGIN IMMEDIATE", cause);

@@ -36,6 +36,12 @@ int db_latest_version(void);
 /* Runs SQL with no parameters and no rows (schema, pragmas). 0 or -1. */
 int db_exec(struct db *db, const char *sql, char **cause) __attribute__((warn_unused_result));
 
+/* The query plan SQLite would use for sql (EXPLAIN QUERY PLAN, parameters
+ * unbound), one detail line per step with "  " per level of nesting, in
+ * *plan (caller frees). For tests and benchmarks. 0 or -1 with *cause. */
+int db_explain(struct db *db, const char *sql, char **plan, char **cause)
+    __attribute__((warn_unused_result));
+
 /* Transactions. Each returns 0 or -1 with *cause. */
 int db_begin(struct db *db, char **cause) __attribute__((warn_unused_result));
 int db_commit(struct db *db, char **cause) __attribute__((warn_unused_result));

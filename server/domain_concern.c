@@ -419,6 +419,8 @@ void domain_concern_facts_init(struct concern_facts *f, enum concern_state state
 	f->notice_sent = DOMAIN_DATE_NONE;
 	f->hearing_date = DOMAIN_DATE_NONE;
 	f->decision_notice_sent = DOMAIN_DATE_NONE;
+	f->representations_due = DOMAIN_DATE_NONE;
+	f->appeal_due = DOMAIN_DATE_NONE;
 }
 
 void domain_concern_input_init(struct concern_move_input *in)
@@ -1088,6 +1090,36 @@ static enum concern_check illegal_move(const struct concern_facts *facts, enum c
 	return CONCERN_FAILED_PRECONDITION;
 }
 
+static const char *const tribunal_names[TRIBUNAL__COUNT] = {
+    [TRIBUNAL_ALLOWED] = "allowed",
+    [TRIBUNAL_ALLOWED_IN_PART] = "allowed-in-part",
+    [TRIBUNAL_DISMISSED] = "dismissed",
+    [TRIBUNAL_VARIED] = "varied",
+    [TRIBUNAL_WITHDRAWN] = "withdrawn",
+};
+
+int domain_concern_tribunal_outcome_parse(const char *text, char **cause)
+{
+	char word[32];
+	size_t n = 0;
+	const char *p = text ? text : "";
+	while (*p == ' ')
+		p++;
+	for (; *p != '\0' && *p != ':' && n + 1 < sizeof word; p++)
+		word[n++] = *p == ' ' ? '-' : *p;
+	while (n > 0 && word[n - 1] == '-')
+		n--;
+	word[n] = '\0';
+	int k = (*p == '\0' || *p == ':') ? lookup(word, tribunal_names, TRIBUNAL__COUNT) : -1;
+	if (k < 0) {
+		char *all = name_list(tribunal_names, TRIBUNAL__COUNT);
+		set_cause(cause, "tribunal outcome: must start with one of %s (then \": details\" "
+				 "if wanted)", all);
+		free(all);
+	}
+	return k;
+}
+
 static enum concern_check check_rules(const struct concern_config *cfg,
 				      const struct concern_move_rule *r,
 				      const struct concern_facts *facts, enum concern_state to,
@@ -1096,6 +1128,10 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ], c[DOMAIN_DATE_BUFSZ];
 	int32_t today = facts->today;
 	enum concern_check rc;
+
+	if ((r->required & FI(TRIBUNAL_OUTCOME)) &&
+	    domain_concern_tribunal_outcome_parse(in->tribunal_outcome, cause) < 0)
+		return CONCERN_INVALID_ARGUMENT;
 
 	/* Nobody investigates a concern they case-manage (DOMAIN.md "Who is
 	 * who": the investigator "never decides"; "Access": nobody is both). */
@@ -1125,7 +1161,9 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 				  r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t end = domain_period_add(facts->notice_sent, cfg->representations, NULL);
+		int32_t end = date_given(facts->representations_due)
+				  ? facts->representations_due
+				  : domain_period_add(facts->notice_sent, cfg->representations, NULL);
 		if (in->hearing_requested < facts->notice_sent || in->hearing_requested > end) {
 			set_cause(cause,
 				  "%s: the hearing request must be received within the window "
@@ -1142,16 +1180,22 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 			set_cause(cause, "%s: no notice date is recorded", r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t end = domain_period_add(facts->notice_sent, cfg->representations, NULL);
+		int recorded = date_given(facts->representations_due);
+		int32_t end = recorded ? facts->representations_due
+				       : domain_period_add(facts->notice_sent, cfg->representations,
+							   NULL);
 		char period[32];
 		if (today < end && !facts->representations_received) {
-			set_cause(
-			    cause,
-			    "%s: not before the %s for representations end (%s) unless "
-			    "representations are in; none are recorded",
-			    r->row,
-			    domain_period_describe(cfg->representations, period, sizeof period),
-			    domain_date_format(end, a));
+			if (recorded) /* the notice's own window, in the days it gave */
+				snprintf(period, sizeof period, "%d days",
+					 (int)(end - facts->notice_sent));
+			else
+				domain_period_describe(cfg->representations, period,
+						       sizeof period);
+			set_cause(cause,
+				  "%s: not before the %s for representations end (%s) unless "
+				  "representations are in; none are recorded",
+				  r->row, period, domain_date_format(end, a));
 			return CONCERN_FAILED_PRECONDITION;
 		}
 		int hearing =
@@ -1188,7 +1232,9 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 			set_cause(cause, "%s: no decision notice date is recorded", r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t due = domain_period_add(facts->decision_notice_sent, cfg->appeal, NULL);
+		int32_t due = date_given(facts->appeal_due)
+				  ? facts->appeal_due
+				  : domain_period_add(facts->decision_notice_sent, cfg->appeal, NULL);
 		if (today <= due) {
 			set_cause(cause, "%s: the appeal deadline (%s) has not passed", r->row,
 				  domain_date_format(due, a));

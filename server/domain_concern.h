@@ -272,6 +272,12 @@ struct concern_facts {
 	/* From the decision (decided and after). */
 	enum concern_outcome outcome;
 	int32_t decision_notice_sent;
+	/* The due dates recorded when the representations window and the
+	 * appeal deadline started, or DOMAIN_DATE_NONE. When given, the rules
+	 * use them rather than computing them from cfg: a change of
+	 * configuration never moves a date the parties were told. */
+	int32_t representations_due;
+	int32_t appeal_due;
 };
 
 /* Facts with every date DOMAIN_DATE_NONE and everything else zero. */
@@ -476,6 +482,24 @@ int32_t domain_concern_next_review(const struct concern_config *cfg, int32_t pre
  * appeal: monitoring while conditions stand (conditions or contingent
  * removal), closed otherwise. */
 enum concern_state domain_concern_after_appeal_window(enum concern_outcome outcome);
+
+/* The tribunal's outcome when an appeal ends (under-appeal -> monitoring
+ * or closed), given as one of these words, optionally followed by ':' and
+ * details ("varied: conditions 2 and 3 struck out"). Only ALLOWED reverses
+ * the list change by itself: a partial or varied outcome is recorded and
+ * the panel records what follows from it, since software cannot read which
+ * part of a decision stands. */
+enum tribunal_outcome {
+	TRIBUNAL_ALLOWED,
+	TRIBUNAL_ALLOWED_IN_PART,
+	TRIBUNAL_DISMISSED,
+	TRIBUNAL_VARIED,
+	TRIBUNAL_WITHDRAWN,
+	TRIBUNAL__COUNT
+};
+/* The outcome the text starts with (case-insensitive; "allowed in part"
+ * and "allowed-in-part" alike), or -1 with *cause listing the words. */
+int domain_concern_tribunal_outcome_parse(const char *text, char **cause);
 
 /* ---- decisions and list status ------------------------------------------ */
 

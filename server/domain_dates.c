@@ -261,27 +261,40 @@ static const struct {
 	int year, month, day;
 	enum holiday_kind kind;
 	const char *why;
+	const char *name; /* as gov.uk names the day */
 } one_offs[] = {
-    {1981, 7, 29, HOLIDAY_EXTRA, "wedding of the Prince of Wales"},
-    {1995, 5, 8, HOLIDAY_EARLY_MAY, "moved from 1 May for the 50th anniversary of VE day"},
-    {1999, 12, 31, HOLIDAY_EXTRA, "millennium"},
-    {2002, 6, 3, HOLIDAY_EXTRA, "Golden Jubilee"},
-    {2002, 6, 4, HOLIDAY_SPRING, "moved from 27 May for the Golden Jubilee"},
-    {2011, 4, 29, HOLIDAY_EXTRA, "royal wedding"},
-    {2012, 6, 4, HOLIDAY_SPRING, "moved from 28 May for the Diamond Jubilee"},
-    {2012, 6, 5, HOLIDAY_EXTRA, "Diamond Jubilee"},
-    {2020, 5, 8, HOLIDAY_EARLY_MAY, "moved from 4 May for the 75th anniversary of VE day"},
-    {2022, 6, 2, HOLIDAY_SPRING, "moved from 30 May for the Platinum Jubilee"},
-    {2022, 6, 3, HOLIDAY_EXTRA, "Platinum Jubilee"},
-    {2022, 9, 19, HOLIDAY_EXTRA, "state funeral of Queen Elizabeth II"},
-    {2023, 5, 8, HOLIDAY_EXTRA, "coronation of King Charles III"},
+    {1981, 7, 29, HOLIDAY_EXTRA, "wedding of the Prince of Wales",
+     "Royal wedding of the Prince of Wales"},
+    {1995, 5, 8, HOLIDAY_EARLY_MAY, "moved from 1 May for the 50th anniversary of VE day",
+     "Early May bank holiday (VE day)"},
+    {1999, 12, 31, HOLIDAY_EXTRA, "millennium", "Millennium Eve"},
+    {2002, 6, 3, HOLIDAY_EXTRA, "Golden Jubilee", "Golden Jubilee bank holiday"},
+    {2002, 6, 4, HOLIDAY_SPRING, "moved from 27 May for the Golden Jubilee",
+     "Spring bank holiday"},
+    {2011, 4, 29, HOLIDAY_EXTRA, "royal wedding", "Royal wedding"},
+    {2012, 6, 4, HOLIDAY_SPRING, "moved from 28 May for the Diamond Jubilee",
+     "Spring bank holiday"},
+    {2012, 6, 5, HOLIDAY_EXTRA, "Diamond Jubilee", "Queen's Diamond Jubilee"},
+    {2020, 5, 8, HOLIDAY_EARLY_MAY, "moved from 4 May for the 75th anniversary of VE day",
+     "Early May bank holiday (VE day)"},
+    {2022, 6, 2, HOLIDAY_SPRING, "moved from 30 May for the Platinum Jubilee",
+     "Spring bank holiday"},
+    {2022, 6, 3, HOLIDAY_EXTRA, "Platinum Jubilee", "Platinum Jubilee bank holiday"},
+    {2022, 9, 19, HOLIDAY_EXTRA, "state funeral of Queen Elizabeth II",
+     "Bank Holiday for the State Funeral of Queen Elizabeth II"},
+    {2023, 5, 8, HOLIDAY_EXTRA, "coronation of King Charles III",
+     "Bank holiday for the coronation of King Charles III"},
 };
 
-static int32_t one_off_or(int year, enum holiday_kind kind, int32_t regular)
+/* The day of the one-off of kind in year (regular when there is none);
+ * *name gets the one-off's name, or keeps the regular one. */
+static int32_t one_off_or(int year, enum holiday_kind kind, int32_t regular, const char **name)
 {
 	for (size_t i = 0; i < sizeof one_offs / sizeof one_offs[0]; i++)
-		if (one_offs[i].year == year && one_offs[i].kind == kind)
+		if (one_offs[i].year == year && one_offs[i].kind == kind) {
+			*name = one_offs[i].name;
 			return days_from_civil(year, one_offs[i].month, one_offs[i].day);
+		}
 	return regular;
 }
 
@@ -297,61 +310,102 @@ static int32_t on_or_before(int32_t day, enum domain_weekday wd)
 	return day - ((int)domain_date_weekday(day) - (int)wd + 7) % 7;
 }
 
-static int cmp_day(const void *a, const void *b)
+static int cmp_holiday(const void *a, const void *b)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	int32_t x = ((const struct domain_bank_holiday *)a)->day;
+	int32_t y = ((const struct domain_bank_holiday *)b)->day;
 	return (x > y) - (x < y);
 }
 
-/* One year's holidays, ascending; returns the count. */
-static size_t year_holidays(int year, int32_t out[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX])
+/* One year's holidays with their names, ascending; returns the count. */
+static size_t year_holidays(int year, struct domain_bank_holiday out[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX])
 {
 	size_t n = 0;
+#define ADD(d, nm) (out[n].day = (d), out[n].name = (nm), n++)
 
 	/* New Year's Day; a Saturday or Sunday gives the following Monday. */
 	int32_t new_year = days_from_civil(year, 1, 1);
-	out[n++] = domain_date_weekday(new_year) >= DOMAIN_SATURDAY
-		       ? on_or_after(new_year, DOMAIN_MONDAY)
-		       : new_year;
+	if (domain_date_weekday(new_year) >= DOMAIN_SATURDAY)
+		ADD(on_or_after(new_year, DOMAIN_MONDAY), "New Year's Day (substitute day)");
+	else
+		ADD(new_year, "New Year's Day");
 
 	int32_t easter = domain_date_easter_sunday(year);
-	out[n++] = easter - 2; /* Good Friday */
-	out[n++] = easter + 1; /* Easter Monday */
+	ADD(easter - 2, "Good Friday");
+	ADD(easter + 1, "Easter Monday");
 
-	out[n++] = one_off_or(year, HOLIDAY_EARLY_MAY,
-			      on_or_after(days_from_civil(year, 5, 1), DOMAIN_MONDAY));
-	out[n++] = one_off_or(year, HOLIDAY_SPRING,
-			      on_or_before(days_from_civil(year, 5, 31), DOMAIN_MONDAY));
-	out[n++] = on_or_before(days_from_civil(year, 8, 31), DOMAIN_MONDAY);
+	const char *name = "Early May bank holiday";
+	int32_t d = one_off_or(year, HOLIDAY_EARLY_MAY,
+			       on_or_after(days_from_civil(year, 5, 1), DOMAIN_MONDAY), &name);
+	ADD(d, name);
+	name = "Spring bank holiday";
+	d = one_off_or(year, HOLIDAY_SPRING,
+		       on_or_before(days_from_civil(year, 5, 31), DOMAIN_MONDAY), &name);
+	ADD(d, name);
+	ADD(on_or_before(days_from_civil(year, 8, 31), DOMAIN_MONDAY), "Summer bank holiday");
 
 	/* Christmas and Boxing Day: each weekend day is made up by the next
 	 * weekday not already a holiday (gov.uk's substitute days). */
 	int32_t christmas = days_from_civil(year, 12, 25);
 	switch (domain_date_weekday(christmas)) {
 	case DOMAIN_FRIDAY: /* Boxing Day on Saturday → Monday 28 */
-		out[n++] = christmas;
-		out[n++] = christmas + 3;
+		ADD(christmas, "Christmas Day");
+		ADD(christmas + 3, "Boxing Day (substitute day)");
 		break;
 	case DOMAIN_SATURDAY: /* → Monday 27 and Tuesday 28 */
-		out[n++] = christmas + 2;
-		out[n++] = christmas + 3;
+		ADD(christmas + 2, "Christmas Day (substitute day)");
+		ADD(christmas + 3, "Boxing Day (substitute day)");
 		break;
 	case DOMAIN_SUNDAY: /* Boxing Day Monday 26, Christmas substitute Tuesday 27 */
-		out[n++] = christmas + 1;
-		out[n++] = christmas + 2;
+		ADD(christmas + 1, "Boxing Day");
+		ADD(christmas + 2, "Christmas Day (substitute day)");
 		break;
 	default:
-		out[n++] = christmas;
-		out[n++] = christmas + 1;
+		ADD(christmas, "Christmas Day");
+		ADD(christmas + 1, "Boxing Day");
 		break;
 	}
 
 	for (size_t i = 0; i < sizeof one_offs / sizeof one_offs[0]; i++)
 		if (one_offs[i].year == year && one_offs[i].kind == HOLIDAY_EXTRA)
-			out[n++] = days_from_civil(year, one_offs[i].month, one_offs[i].day);
+			ADD(days_from_civil(year, one_offs[i].month, one_offs[i].day),
+			    one_offs[i].name);
+#undef ADD
 
-	qsort(out, n, sizeof out[0], cmp_day);
+	qsort(out, n, sizeof out[0], cmp_holiday);
 	return n;
+}
+
+size_t domain_bank_holidays_england_wales_named(int first_year, int last_year,
+						struct domain_bank_holiday *out, size_t cap)
+{
+	size_t total = 0;
+	if (first_year < DOMAIN_BANK_HOLIDAYS_YEAR_MIN)
+		first_year = DOMAIN_BANK_HOLIDAYS_YEAR_MIN;
+	if (last_year > DOMAIN_BANK_HOLIDAYS_YEAR_MAX)
+		last_year = DOMAIN_BANK_HOLIDAYS_YEAR_MAX;
+	for (int y = first_year; y <= last_year; y++) {
+		struct domain_bank_holiday one[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX];
+		size_t n = year_holidays(y, one);
+		for (size_t i = 0; i < n; i++, total++)
+			if (total < cap)
+				out[total] = one[i];
+	}
+	return total;
+}
+
+const char *domain_bank_holiday_name(int32_t day)
+{
+	int year;
+	domain_date_to_ymd(day, &year, NULL, NULL);
+	if (year < DOMAIN_BANK_HOLIDAYS_YEAR_MIN || year > DOMAIN_BANK_HOLIDAYS_YEAR_MAX)
+		return NULL;
+	struct domain_bank_holiday one[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX];
+	size_t n = year_holidays(year, one);
+	for (size_t i = 0; i < n; i++)
+		if (one[i].day == day)
+			return one[i].name;
+	return NULL;
 }
 
 size_t domain_bank_holidays_england_wales(int first_year, int last_year, int32_t *out, size_t cap)
@@ -362,11 +416,11 @@ size_t domain_bank_holidays_england_wales(int first_year, int last_year, int32_t
 	if (last_year > DOMAIN_BANK_HOLIDAYS_YEAR_MAX)
 		last_year = DOMAIN_BANK_HOLIDAYS_YEAR_MAX;
 	for (int y = first_year; y <= last_year; y++) {
-		int32_t one[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX];
+		struct domain_bank_holiday one[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX];
 		size_t n = year_holidays(y, one);
 		for (size_t i = 0; i < n; i++, total++)
 			if (total < cap)
-				out[total] = one[i];
+				out[total] = one[i].day;
 	}
 	return total;
 }

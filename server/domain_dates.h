@@ -130,6 +130,20 @@ int32_t domain_date_easter_sunday(int year);
  */
 size_t domain_bank_holidays_england_wales(int first_year, int last_year, int32_t *out, size_t cap);
 
+/* A default bank holiday with its name as gov.uk gives it ("Easter Monday",
+ * "Christmas Day (substitute day)"); the name is a static string. */
+struct domain_bank_holiday {
+	int32_t day;
+	const char *name;
+};
+
+/* The same table with names, written and counted as above. */
+size_t domain_bank_holidays_england_wales_named(int first_year, int last_year,
+						struct domain_bank_holiday *out, size_t cap);
+/* The name of the default bank holiday on day, or NULL when the default
+ * table has none that day. */
+const char *domain_bank_holiday_name(int32_t day);
+
 /*
  * A deadline period: a count of calendar days, working days, weeks or
  * months. The concern clocks (DOMAIN.md "starts" column) are periods; the

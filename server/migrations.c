@@ -468,6 +468,62 @@ static const char migration_7[] =
 	"CREATE INDEX concern_decisions_concern ON concern_decisions(concern_id, id);"
 	M7_APPEND_ONLY("concern_decisions");
 
+/* Concern lists led by the open deadlines: "--overdue" walks the open
+ * deadlines in concern order (keyset paging by concern id) instead of every
+ * concern. The index holds only open deadlines (met = ''), so it stays as
+ * small as the open caseload however many met ones accumulate; met is a
+ * column too so that SQLite 3.40 reads the index alone (it does not count
+ * a partial index's WHERE columns as covered). */
+/* A decision also records the conditions in force before it, so a tribunal
+ * that allows an appeal restores the subject's status with its conditions
+ * (the status alone was already recorded, as status_before). */
+static const char migration_8[] =
+	"CREATE INDEX concern_deadlines_open_concern"
+	"  ON concern_deadlines(concern_id, due, met) WHERE met = '';"
+	"ALTER TABLE concern_decisions ADD COLUMN conditions_before TEXT NOT NULL DEFAULT '';";
+
+/* Admin-changeable settings (DOMAIN.md: "Periods and thresholds ... are
+ * defaults that an admin can change in configuration (each change
+ * audited)"). A key without a row has its compiled default (version 1);
+ * holiday_overrides holds the changes to the computed England and Wales
+ * table (a day added, a default day removed); settings_version is bumped
+ * with a fresh random stamp by every change, so the server's cached
+ * snapshot can tell in one lookup whether it is still the one in force
+ * (the stamp, unlike the count, never repeats after a rolled-back change).
+ * The history of every change is the audit trail (old and new values).
+ * The admin role gains config.manage: configuration is neither identity
+ * administration nor case content (docs/ROLES.md). */
+static const char migration_9[] =
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL,"
+	"  version INTEGER NOT NULL CHECK (version >= 2),"
+	"  changed_by TEXT NOT NULL,"
+	"  changed_at INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE holiday_overrides ("
+	"  day TEXT PRIMARY KEY CHECK (day GLOB " M7_DATE "),"
+	"  change TEXT NOT NULL CHECK (change IN ('added', 'removed')),"
+	"  name TEXT NOT NULL,"
+	"  changed_by TEXT NOT NULL,"
+	"  changed_at INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE settings_version ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  version INTEGER NOT NULL,"
+	"  stamp TEXT NOT NULL,"
+	"  changed_by TEXT NOT NULL DEFAULT '',"
+	"  changed_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO settings_version (id, version, stamp) VALUES (1, 1, lower(hex(randomblob(16))));"
+	"INSERT INTO role_permissions (role_id, permission)"
+	"  SELECT id, 'config.manage' FROM roles WHERE name = 'admin' AND builtin = 1;"
+	"UPDATE roles SET description = 'manages users, roles, sites and sessions, and the "
+	"configurable periods, thresholds and bank holidays; no case or review content'"
+	"  WHERE name = 'admin' AND builtin = 1;";
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
 	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
@@ -476,6 +532,8 @@ const struct db_migration db_migrations[] = {
 	{ 5, "audit: REPLACE refused too", migration_5 },
 	{ 6, "performers list register", migration_6 },
 	{ 7, "concerns", migration_7 },
+	{ 8, "concerns: open deadlines by concern; conditions before a decision", migration_8 },
+	{ 9, "settings and bank-holiday changes; admin gains config.manage", migration_9 },
 	{ 10, "contracts, indicator sets, requirements catalogue, reviews", migration_10_reviews },
 };
 

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "server.h"
 #include "sessions.h"
+#include "settings.h"
 #include "status.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -59,6 +60,7 @@ static void build_index(void)
 	add_table(rpc_concern_table, rpc_concern_count);
 	add_table(rpc_concern_side_table, rpc_concern_side_count);
 	add_table(rpc_concern_read_table, rpc_concern_read_count);
+	add_table(rpc_config_table, rpc_config_count);
 	/* contracts, indicator sets, requirements */
 
 	/* reviews */
@@ -108,6 +110,7 @@ static void call_free(struct rpc_call *call)
 {
 	if (call->cleanup_fn)
 		call->cleanup_fn(call);
+	settings_release(call->settings);
 	free(call->db_message);
 	/* The arena is wiped on free, so RPC_WIPE calls leave no secret. */
 	struct arena *a = call->arena;
@@ -244,6 +247,18 @@ enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job 
 {
 	call->writer_run = run;
 	return submit(call, writer_trampoline, done, true);
+}
+
+int rpc_settings(struct rpc_call *call, struct db *db, const struct settings_snapshot **out,
+		 char **message)
+{
+	if (call->settings == NULL) {
+		int st = settings_acquire(call->srv->settings, db, &call->settings, message);
+		if (st != ASSURE__CODE__OK)
+			return st;
+	}
+	*out = call->settings;
+	return ASSURE__CODE__OK;
 }
 
 static void db_job_run(struct job *job, struct db *db)

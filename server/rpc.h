@@ -102,6 +102,9 @@ struct rpc_call {
 	bool audited;                   /* its record is in (or queued with) a write */
 	bool streaming;                 /* RPC_STREAM: no reply of its own */
 	void (*writer_run)(struct job *job, struct db *db); /* the call's own write */
+	/* The configuration this call reads (rpc_settings), released when the
+	 * call is freed. */
+	const struct settings_snapshot *settings;
 };
 
 struct session;
@@ -130,6 +133,14 @@ enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job 
  * INTERNAL the detail is logged and the client gets a generic sentence). */
 enum rpc_result rpc_read(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn after);
 enum rpc_result rpc_write(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn after);
+/* The configuration in force for the call's database work (rpc_db_fn):
+ * acquired on first use from db's current view (so a write sees what its
+ * own transaction sees) and kept for the rest of the call. A status code;
+ * *message (heap) on failure. */
+struct settings_snapshot;
+int rpc_settings(struct rpc_call *call, struct db *db, const struct settings_snapshot **out,
+		 char **message) __attribute__((warn_unused_result));
+
 /* Marks the response's result (sets result_case and the pointer). */
 #define RPC_RESULT(call, field, CASE, value)                                                      \
 	do {                                                                                      \
@@ -165,6 +176,8 @@ extern const struct rpc_entry rpc_concern_side_table[];
 extern const size_t rpc_concern_side_count;
 extern const struct rpc_entry rpc_concern_read_table[];
 extern const size_t rpc_concern_read_count;
+extern const struct rpc_entry rpc_config_table[];
+extern const size_t rpc_config_count;
 /* contracts, indicator sets, requirements */
 
 /* reviews */

@@ -173,6 +173,10 @@ static int concern_open_db(struct rpc_call *call, struct db *db, char **message)
 		return st;
 	int pharmacist = strcmp(p->list_status, "none") == 0;
 	performer_record_free(p);
+	const struct concern_config *cfg = NULL;
+	const struct domain_holidays *hol = NULL;
+	if ((st = concern_settings(call, db, &cfg, &hol, message)) != ASSURE__CODE__OK)
+		return st;
 
 	struct concern_facts f;
 	domain_concern_facts_init(&f, CONCERN_STATE_NEW, os->received);
@@ -187,7 +191,7 @@ static int concern_open_db(struct rpc_call *call, struct db *db, char **message)
 	in.subject_id = req->performer_id;
 	char *cause = NULL;
 	enum concern_check ck = domain_concern_check_move(
-	    concern_config(), &f, CONCERN_STATE_RECEIVED, concern_role_of(call), &in, &cause);
+	    cfg, &f, CONCERN_STATE_RECEIVED, concern_role_of(call), &in, &cause);
 	if (ck != CONCERN_OK)
 		return fail(message, concern_status_of(ck), cause);
 
@@ -238,8 +242,8 @@ static int concern_open_db(struct rpc_call *call, struct db *db, char **message)
 	/* The triage target runs from receipt. */
 	f.today = os->received;
 	struct concern_deadline d[4];
-	size_t n = domain_concern_move_deadlines(concern_config(), &f, CONCERN_STATE_RECEIVED, &in,
-						 concern_holidays(), d, 4);
+	size_t n = domain_concern_move_deadlines(cfg, &f, CONCERN_STATE_RECEIVED, &in,
+						 hol, d, 4);
 	char *detail = concern_detail_add(call, NULL, "source", source);
 	detail = concern_detail_add(call, detail, "category", category);
 	detail = concern_detail_add(call, detail, "linked", req->linked_ref);
@@ -303,6 +307,9 @@ static int concern_grade_db(struct rpc_call *call, struct db *db, char **message
 	int st = concern_load(call, db, req->ref, &ctx, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
+	const struct concern_config *cfg = NULL;
+	if ((st = concern_settings(call, db, &cfg, NULL, message)) != ASSURE__CODE__OK)
+		goto out;
 	enum concern_role role = concern_role_of(call);
 	if (role != CONCERN_ROLE_CASE_MANAGER && role != CONCERN_ROLE_PAG_MEMBER) {
 		st =
@@ -325,7 +332,7 @@ static int concern_grade_db(struct rpc_call *call, struct db *db, char **message
 	int64_t now = clock_now_ms();
 	struct concern_grade_record *g = NULL;
 	st = store_concern_grade_add(db, ctx.c->id, req->consequence, req->likelihood, req->reason,
-				     &concern_config()->bands, now, call->actor.username, &g,
+				     &cfg->bands, now, call->actor.username, &g,
 				     message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
@@ -509,6 +516,12 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	int st = concern_load(call, db, req->ref, &ctx, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
+	const struct concern_config *cfg = NULL;
+	const struct domain_holidays *hol = NULL;
+	if ((st = concern_settings(call, db, &cfg, &hol, message)) != ASSURE__CODE__OK)
+		goto out;
+	if ((st = concern_recorded_windows(db, ctx.c->id, &ctx.f, message)) != ASSURE__CODE__OK)
+		goto out;
 	struct concern_record *c = ctx.c;
 	enum concern_state from = ctx.f.state;
 	enum concern_role role = concern_role_of(call);
@@ -570,7 +583,7 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	f.today = clock_today();
 	char *cause = NULL;
 	enum concern_check ck =
-	    domain_concern_check_move(concern_config(), &f, ms->to, role, &in, &cause);
+	    domain_concern_check_move(cfg, &f, ms->to, role, &in, &cause);
 	if (ck != CONCERN_OK) {
 		st = fail(message, concern_status_of(ck), cause);
 		goto out;
@@ -724,20 +737,27 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	/* The tribunal allowed the appeal: the list change is reversed (DOMAIN.md
 	 * "under-appeal -> monitoring or closed: tribunal outcome; it may reverse
 	 * the list change"). The performer goes back to the status recorded
-	 * before the panel's decision, with history; any other outcome
-	 * ("dismissed", "varied: ...") is recorded and leaves the status. */
-	if (from == CONCERN_STATE_UNDER_APPEAL && strncasecmp(req->outcome, "allowed", 7) == 0) {
+	 * before the panel's decision, and the conditions that went with it,
+	 * with history; any other outcome ("dismissed", "varied: ...") is
+	 * recorded and leaves the status. */
+	if (from == CONCERN_STATE_UNDER_APPEAL &&
+	    domain_concern_tribunal_outcome_parse(req->outcome, NULL) == TRIBUNAL_ALLOWED) {
 		struct concern_decision_record *dv = NULL;
 		size_t nd = 0;
 		st = store_concern_decisions(db, c->id, &dv, &nd, message);
-		const char *before = NULL;
+		const struct concern_decision_record *last = NULL;
 		for (size_t i = 0; st == ASSURE__CODE__OK && i < nd; i++)
 			if (strcmp(dv[i].kind, "decision") == 0 && dv[i].status_before[0])
-				before = dv[i].status_before;
-		if (st == ASSURE__CODE__OK && before && strcmp(before, c->list_status) != 0) {
-			const char *restored = arena_strdup(call->arena, before);
-			st = store_performer_set_status(db, c->performer_id, restored, "", now,
-							call->actor.username, message);
+				last = &dv[i];
+		if (st == ASSURE__CODE__OK && last &&
+		    strcmp(last->status_before, c->list_status) != 0) {
+			const char *restored = arena_strdup(call->arena, last->status_before);
+			int with_conditions = strcmp(restored, "included-with-conditions") == 0 ||
+					      strcmp(restored, "contingently-removed") == 0;
+			st = store_performer_set_status(db, c->performer_id, restored,
+							with_conditions ? last->conditions_before
+									: "",
+							now, call->actor.username, message);
 			struct list_history_record h = {
 			    c->list_status,
 			    (char *)restored,
@@ -788,8 +808,8 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	Assure__ConcernMoveResponse *r = move_response(call);
 	f.today = ms->date;
 	struct concern_deadline d[8];
-	size_t nd = domain_concern_move_deadlines(concern_config(), &f, ms->to, &in,
-						  concern_holidays(), d, 8);
+	size_t nd = domain_concern_move_deadlines(cfg, &f, ms->to, &in,
+						  hol, d, 8);
 	if (nd > 8)
 		nd = 8;
 	size_t keep = 0;
@@ -912,6 +932,12 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	int st = concern_load(call, db, req->ref, &ctx, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
+	const struct concern_config *cfg = NULL;
+	const struct domain_holidays *hol = NULL;
+	if ((st = concern_settings(call, db, &cfg, &hol, message)) != ASSURE__CODE__OK)
+		goto out;
+	if ((st = concern_recorded_windows(db, ctx.c->id, &ctx.f, message)) != ASSURE__CODE__OK)
+		goto out;
 	struct concern_record *c = ctx.c;
 	enum concern_role role = concern_role_of(call);
 	if ((st = concern_check_version(c, req->version, message)) != ASSURE__CODE__OK)
@@ -939,11 +965,11 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	if (req->representations_received)
 		f.representations_received = 1;
 	char *cause = NULL;
-	enum concern_check ck = domain_concern_check_move(concern_config(), &f,
+	enum concern_check ck = domain_concern_check_move(cfg, &f,
 							  CONCERN_STATE_DECIDED, role, &in, &cause);
 	if (ck == CONCERN_OK)
 		ck =
-		    domain_concern_check_panel(concern_config(), &f, members, req->n_panel, &cause);
+		    domain_concern_check_panel(cfg, &f, members, req->n_panel, &cause);
 	if (ck == CONCERN_OK && (in_list(ctx.former, ctx.n_former, call->actor.user_id) ||
 				 call->actor.user_id == c->case_manager_id ||
 				 call->actor.user_id == c->investigator_id)) {
@@ -973,9 +999,30 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	concern_update_init(&u);
 	u.state = "decided";
 	u.outcome = outcome;
+	/* Representations that let the decision come before the window ended
+	 * are a fact of the case, kept with it (ConcernShow, later rules). */
+	if (req->representations_received)
+		u.representations_received = 1;
 	if ((st = concern_update(call, db, c, req->version, &u, now, message)) != ASSURE__CODE__OK)
 		goto out;
-	if (to_status != f.list_status) {
+	/* The conditions in force before the decision go on its record, so an
+	 * appeal the tribunal allows can restore them with the status. */
+	char *conditions_before = NULL;
+	{
+		struct performer_record *p = NULL;
+		if ((st = store_performer_get(db, c->performer_id, &p, message)) !=
+		    ASSURE__CODE__OK)
+			goto out;
+		conditions_before = arena_strdup(call->arena, p->conditions ? p->conditions : "");
+		performer_record_free(p);
+	}
+	/* A new set of conditions replaces the old even when the status stays
+	 * (conditions on a performer already under conditions): the record
+	 * must show the conditions the panel has just imposed. */
+	int conditions_change = (to_status == LIST_STATUS_INCLUDED_WITH_CONDITIONS ||
+				 to_status == LIST_STATUS_CONTINGENTLY_REMOVED) &&
+				strcmp(req->conditions, conditions_before) != 0;
+	if (to_status != f.list_status || conditions_change) {
 		const char *conditions = (to_status == LIST_STATUS_INCLUDED_WITH_CONDITIONS ||
 					  to_status == LIST_STATUS_CONTINGENTLY_REMOVED)
 					     ? req->conditions
@@ -1012,6 +1059,7 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	    .detail = (char *)"",
 	    .status_before = c->list_status,
 	    .status_after = (char *)status_after,
+	    .conditions_before = conditions_before,
 	};
 	if ((st = store_concern_decision_add(db, c->id, &dr, now, call->actor.username, NULL,
 					     message)) != ASSURE__CODE__OK ||
@@ -1023,8 +1071,8 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	Assure__ConcernDecideResponse *r = arena_alloc(call->arena, sizeof *r);
 	assure__concern_decide_response__init(r);
 	struct concern_deadline d[4];
-	size_t nd = domain_concern_move_deadlines(concern_config(), &f, CONCERN_STATE_DECIDED, &in,
-						  concern_holidays(), d, 4);
+	size_t nd = domain_concern_move_deadlines(cfg, &f, CONCERN_STATE_DECIDED, &in,
+						  hol, d, 4);
 	if ((st = concern_add_deadlines(call, db, c, d, nd > 4 ? 4 : nd, &r->deadlines,
 					&r->n_deadlines, message)) != ASSURE__CODE__OK)
 		goto out;
@@ -1122,6 +1170,10 @@ static int concern_suspend_db(struct rpc_call *call, struct db *db, char **messa
 	int st = concern_load_for_suspension(call, db, req->ref, &ctx, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
+	const struct concern_config *cfg = NULL;
+	const struct domain_holidays *hol = NULL;
+	if ((st = concern_settings(call, db, &cfg, &hol, message)) != ASSURE__CODE__OK)
+		goto out;
 	if ((st = concern_check_version(ctx.c, req->version, message)) != ASSURE__CODE__OK)
 		goto out;
 	int64_t *members = NULL;
@@ -1147,8 +1199,8 @@ static int concern_suspend_db(struct rpc_call *call, struct db *db, char **messa
 	int32_t start = DOMAIN_DATE_NONE;
 	char *cause = NULL;
 	enum concern_check ck =
-	    domain_suspension_check(concern_config(), &ctx.f, concern_role_of(call), &in,
-				    concern_holidays(), &start, &cause);
+	    domain_suspension_check(cfg, &ctx.f, concern_role_of(call), &in,
+				    hol, &start, &cause);
 	if (ck != CONCERN_OK) {
 		st = fail(message, concern_status_of(ck), cause);
 		goto out;
@@ -1278,6 +1330,9 @@ static int concern_reinstate_db(struct rpc_call *call, struct db *db, char **mes
 	int st = concern_load_for_suspension(call, db, req->ref, &ctx, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
+	const struct concern_config *cfg = NULL;
+	if ((st = concern_settings(call, db, &cfg, NULL, message)) != ASSURE__CODE__OK)
+		goto out;
 	if ((st = concern_check_version(ctx.c, req->version, message)) != ASSURE__CODE__OK)
 		goto out;
 	int64_t *members = NULL;
@@ -1286,7 +1341,7 @@ static int concern_reinstate_db(struct rpc_call *call, struct db *db, char **mes
 		goto out;
 	char *cause = NULL;
 	enum concern_check ck = domain_suspension_check_clear(
-	    concern_config(), &ctx.f, concern_role_of(call), members, req->n_panel, &cause);
+	    cfg, &ctx.f, concern_role_of(call), members, req->n_panel, &cause);
 	if (ck != CONCERN_OK) {
 		st = fail(message, concern_status_of(ck), cause);
 		goto out;

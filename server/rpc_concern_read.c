@@ -1,7 +1,7 @@
 /*
  * Reading concerns: ConcernShow (everything about one concern), ConcernList
  * (filtered, paged summaries) and ConcernDue (open deadlines due within a
- * period, overdue ones included, soonest first).
+ * period, overdue ones included, soonest first, paged).
  *
  * Every read of concern content is audited: the dispatcher records each
  * call; ConcernShow names the concern as the audit object, List and Due
@@ -13,6 +13,7 @@
  * refused. "Overdue" is computed at read time: an open deadline due before
  * today (Europe/London).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,6 @@
 
 #define LIST_PAGE_DEFAULT 100
 #define LIST_PAGE_MAX 1000
-#define DUE_MAX 1000
 #define DUE_DEFAULT_DAYS 14
 #define REASON_REFS_MAX 50
 
@@ -350,20 +350,57 @@ static enum rpc_result rpc_concern_list(struct rpc_call *call)
 
 /* --- ConcernDue -------------------------------------------------------------------- */
 
+/* Due pages like the lists: keyset on (due, id), the token "DUE:ID" of the
+ * last deadline sent (opaque to clients). */
 struct due_state {
 	int days;
+	unsigned limit;
+	int32_t after_due;
+	int64_t after_id;
 };
+
+/* Reads a page token into ds; -1 when it is not one this server issued. */
+static int due_token_parse(const char *token, struct due_state *ds)
+{
+	ds->after_due = DOMAIN_DATE_NONE;
+	ds->after_id = 0;
+	if (token[0] == '\0')
+		return 0;
+	const char *colon = strchr(token, ':');
+	if (colon == NULL || colon - token != DOMAIN_DATE_BUFSZ - 1)
+		return -1;
+	char date[DOMAIN_DATE_BUFSZ];
+	memcpy(date, token, DOMAIN_DATE_BUFSZ - 1);
+	date[DOMAIN_DATE_BUFSZ - 1] = '\0';
+	int32_t day;
+	if (domain_date_parse("page_token", date, &day, NULL) < 0)
+		return -1;
+	if (colon[1] < '1' || colon[1] > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	long long id = strtoll(colon + 1, &end, 10);
+	if (*end != '\0' || id <= 0 || errno != 0)
+		return -1;
+	ds->after_due = day;
+	ds->after_id = id;
+	return 0;
+}
 
 static int concern_due_db(struct rpc_call *call, struct db *db, char **message)
 {
 	const Assure__ConcernDueRequest *req = call->req->concern_due;
 	struct due_state *ds = call->state;
-	char by[DOMAIN_DATE_BUFSZ];
+	char by[DOMAIN_DATE_BUFSZ], after[DOMAIN_DATE_BUFSZ] = "";
 	domain_date_format(domain_date_add_days(clock_today(), ds->days), by);
+	if (ds->after_due != DOMAIN_DATE_NONE)
+		domain_date_format(ds->after_due, after);
 	struct concern_due_filter f = {
 	    .due_by = by,
 	    .user_id = req->mine ? call->actor.user_id : 0,
-	    .limit = DUE_MAX,
+	    .after_due = after,
+	    .after_id = ds->after_id,
+	    .limit = ds->limit + 1,
 	};
 	(void)scope(call, &f.investigator_id, &f.panel_referred_only);
 	struct concern_deadline_record *v = NULL;
@@ -373,15 +410,19 @@ static int concern_due_db(struct rpc_call *call, struct db *db, char **message)
 		return st;
 	Assure__ConcernDueResponse *r = arena_alloc(call->arena, sizeof *r);
 	assure__concern_due_response__init(r);
-	r->n_deadlines = n;
-	r->deadlines = arena_alloc(call->arena, (n ? n : 1) * sizeof *r->deadlines);
-	char **refs = arena_alloc(call->arena, (n ? n : 1) * sizeof *refs);
-	for (size_t i = 0; i < n; i++) {
+	size_t shown = n > ds->limit ? ds->limit : n;
+	r->n_deadlines = shown;
+	r->deadlines = arena_alloc(call->arena, (shown ? shown : 1) * sizeof *r->deadlines);
+	char **refs = arena_alloc(call->arena, (shown ? shown : 1) * sizeof *refs);
+	for (size_t i = 0; i < shown; i++) {
 		r->deadlines[i] = concern_deadline_msg(call, &v[i]);
 		refs[i] = r->deadlines[i]->concern_ref;
 	}
+	if (n > ds->limit)
+		r->next_page_token = arena_printf(call->arena, "%s:%lld", v[shown - 1].due,
+						  (long long)v[shown - 1].id);
 	concern_deadlines_free(v, n);
-	call->audit_reason = refs_reason(call, "deadlines", refs, n);
+	call->audit_reason = refs_reason(call, "deadlines", refs, shown);
 	RPC_RESULT(call, concern_due, CONCERN_DUE, r);
 	return ASSURE__CODE__OK;
 }
@@ -397,6 +438,12 @@ static enum rpc_result rpc_concern_due(struct rpc_call *call)
 		return no_scope(call);
 	struct due_state *ds = arena_alloc(call->arena, sizeof *ds);
 	ds->days = DUE_DEFAULT_DAYS;
+	ds->limit = req->page_size ? req->page_size : LIST_PAGE_DEFAULT;
+	if (ds->limit > LIST_PAGE_MAX)
+		ds->limit = LIST_PAGE_MAX;
+	if (due_token_parse(req->page_token, ds) < 0)
+		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+				 "page_token: not a token this server issued");
 	if (req->within[0]) {
 		char *cause = NULL;
 		if (domain_duration_parse("within", req->within, &ds->days, &cause) < 0) {

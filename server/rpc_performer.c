@@ -454,8 +454,10 @@ static int performer_admit_db(struct rpc_call *call, struct db *db, char **messa
 		performer_record_free(p);
 		return ASSURE__CODE__FAILED_PRECONDITION;
 	}
-	static const struct concern_config defaults = CONCERN_CONFIG_DEFAULT;
-	st = check_panel(db, req->panel, req->n_panel, defaults.panel_quorum, message);
+	const struct concern_config *cfg = NULL;
+	st = concern_settings(call, db, &cfg, NULL, message);
+	if (st == ASSURE__CODE__OK)
+		st = check_panel(db, req->panel, req->n_panel, cfg->panel_quorum, message);
 	if (st != ASSURE__CODE__OK) {
 		performer_record_free(p);
 		return st;

@@ -5,7 +5,8 @@
  * Built-in roles are the documented sets of docs/ROLES.md and never change.
  * Separation of duties is a rule on every role's permission set: identity
  * administration never comes with case, review or audit content, and
- * audit.read comes with nothing but user.read.
+ * audit.read comes with nothing but user.read. config.manage is neither
+ * and may join either side (not audit.read).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,16 @@
 	(PERM_BIT(PERM_USER_MANAGE) | PERM_BIT(PERM_ROLE_MANAGE) | PERM_BIT(PERM_SITE_MANAGE) |    \
 	 PERM_BIT(PERM_SESSION_MANAGE))
 #define NEUTRAL_PERMS (PERM_BIT(PERM_USER_READ))
+/* Periods, thresholds and bank holidays are neither identity
+ * administration nor case, review or audit content: they go with either
+ * (the built-in admin holds config.manage). Not with audit.read: the
+ * auditor reads the trail and changes nothing. */
+#define CONFIG_PERMS (PERM_BIT(PERM_CONFIG_MANAGE))
 
 /* NULL if mask is an allowed combination, else why not. */
 static const char *role_mask_rule(perm_mask mask)
 {
-	perm_mask content = mask & ~(ADMIN_PERMS | NEUTRAL_PERMS);
+	perm_mask content = mask & ~(ADMIN_PERMS | NEUTRAL_PERMS | CONFIG_PERMS);
 	if ((mask & ADMIN_PERMS) && content)
 		return "separation of duties: a role cannot combine identity administration "
 		       "(user.manage, role.manage, site.manage, session.manage) with case, review "

@@ -36,6 +36,7 @@
 #include "rpc.h"
 #include "password.h"
 #include "sessions.h"
+#include "settings.h"
 #include "throttle.h"
 #include "store.h"
 #include "timeutil.h"
@@ -163,6 +164,8 @@ static void writer_aborted(void *arg, struct db *db)
 {
 	struct server *srv = arg;
 	audit_log_resync(srv->audit, db);
+	/* A snapshot read inside the lost work may have been cached. */
+	settings_cache_forget(srv->settings);
 }
 
 /* --- loading sessions at start ------------------------------------------- */
@@ -415,6 +418,7 @@ int server_run(struct server_config *cfg)
 
 	password_prepare();
 	srv->sessions = session_table_new();
+	srv->settings = settings_cache_new();
 	/* DOMAIN/issue rules: 5 free failures per account, then 30 s doubling
 	 * to 15 min, at most 100 attempts an hour; an address may fail more
 	 * (several staff share a site's NAT address) before it is slowed. */
@@ -515,6 +519,7 @@ out:
 		event_free(srv->concern_timer);
 	free(srv->slots);
 	session_table_free(srv->sessions);
+	settings_cache_free(srv->settings);
 	audit_log_free(srv->audit);
 	throttle_free(srv->throttle_user);
 	throttle_free(srv->throttle_addr);

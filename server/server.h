@@ -27,6 +27,7 @@ struct server {
 	struct audit_log *audit; /* used by the writer thread only, once running */
 	struct throttle *throttle_user; /* login failures per account name */
 	struct throttle *throttle_addr; /* login failures per client address */
+	struct settings_cache *settings; /* configuration snapshots; any thread (settings.h) */
 
 	/* Connections by slot; a conn id is (generation << 20 | slot) so a
 	 * late job result for a closed connection finds nothing. */

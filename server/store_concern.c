@@ -86,8 +86,8 @@ void concern_update_init(struct concern_update *u)
 }
 
 /* The concern with its subject, people, linked reference and soonest open
- * deadline. */
-#define CONCERN_COLUMNS                                                                            \
+ * deadline: the columns, the joins after "FROM concerns c", and both. */
+#define CONCERN_FIELDS                                                                             \
 	"c.id, c.ref, c.year, c.seq, c.performer_id, p.name, p.profession, p.list_status,"         \
 	" p.suspended, c.source, c.category, c.summary, c.reporter, c.received, c.state,"          \
 	" c.consequence, c.likelihood, c.score, c.band, COALESCE(c.case_manager_id, 0),"           \
@@ -98,11 +98,13 @@ void concern_update_init(struct concern_update *u)
 	" c.decision_notice_sent, c.interim_answered,"                                             \
 	" COALESCE((SELECT MIN(d.due) FROM concern_deadlines d"                                    \
 	"   WHERE d.concern_id = c.id AND d.met = ''), ''),"                                       \
-	" c.created_at, c.updated_at, c.version, c.updated_by"                                     \
-	" FROM concerns c JOIN performers p ON p.id = c.performer_id"                              \
+	" c.created_at, c.updated_at, c.version, c.updated_by"
+#define CONCERN_JOINS                                                                              \
+	" JOIN performers p ON p.id = c.performer_id"                                              \
 	" LEFT JOIN users cm ON cm.id = c.case_manager_id"                                         \
 	" LEFT JOIN users inv ON inv.id = c.investigator_id"                                       \
 	" LEFT JOIN concerns l ON l.id = c.linked_id"
+#define CONCERN_COLUMNS CONCERN_FIELDS " FROM concerns c" CONCERN_JOINS
 
 static struct concern_record *concern_from_row(sqlite3_stmt *st)
 {
@@ -408,48 +410,76 @@ int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 
 /* ---- lists ------------------------------------------------------------------------ */
 
-/* The filters every list variant applies; ?1 after_id ... ?9 limit. */
-#define CONCERN_FILTERS                                                                            \
+/* The filters every list variant applies; ?1 after_id ... ?8 overdue_before,
+ * ?9 the limit. */
+#define CONCERN_WHERE                                                                              \
 	" c.id > ?1 AND (?2 = '' OR c.state = ?2) AND (?3 = 0 OR c.performer_id = ?3)"            \
 	" AND (?4 = '' OR c.band = ?4)"                                                            \
 	" AND (?5 = 0 OR c.case_manager_id = ?5 OR c.investigator_id = ?5)"                        \
 	" AND (?6 = 0 OR c.investigator_id = ?6) AND (?7 = 0 OR c.was_panel_referred = 1)"         \
 	" AND (?8 = '' OR EXISTS (SELECT 1 FROM concern_deadlines d2 WHERE d2.concern_id = c.id"   \
-	"   AND d2.met = '' AND d2.due < ?8))"                                                     \
-	" ORDER BY c.id LIMIT ?9"
+	"   AND d2.met = '' AND d2.due < ?8))"
+#define CONCERN_FILTERS CONCERN_WHERE " ORDER BY c.id LIMIT ?9"
 
-/* The same query led by the most selective filter given, so SQLite walks
- * that filter's index (performer, user, state, band) instead of every
- * concern; the generic form alone would defeat the indexes. */
+/*
+ * The same query led by the most selective filter given, so SQLite walks
+ * that filter's index in id order and stops at the limit, instead of
+ * walking every concern or sorting every match (the generic form alone
+ * would defeat the indexes). Each plan is checked by test_store_concern
+ * (store_concern_list_sql and db_explain):
+ *
+ * - performer, investigator, state, band: "SEARCH c USING INDEX
+ *   concerns_<filter> (<filter>=? AND id>?)".
+ * - user ("mine": case manager or investigator): an OR of two columns
+ *   would be a MULTI-INDEX OR, then a sort of the user's whole caseload
+ *   before the limit. As a UNION of the two index walks with ORDER BY it
+ *   is a MERGE of two id-ordered co-routines, which stops at the limit; a
+ *   concern with the user in both roles is one row, as before.
+ * - overdue: led by the open deadlines in concern order
+ *   (concern_deadlines_open_concern, migration 8), grouped by concern, so
+ *   a page costs the open deadlines it passes rather than a probe of
+ *   every older concern.
+ */
 static const char sql_list_any[] = "SELECT " CONCERN_COLUMNS " WHERE" CONCERN_FILTERS;
 static const char sql_list_performer[] =
 	"SELECT " CONCERN_COLUMNS " WHERE c.performer_id = ?3 AND" CONCERN_FILTERS;
 static const char sql_list_investigator[] =
 	"SELECT " CONCERN_COLUMNS " WHERE c.investigator_id = ?6 AND" CONCERN_FILTERS;
 static const char sql_list_user[] =
-	"SELECT " CONCERN_COLUMNS " WHERE (c.case_manager_id = ?5 OR c.investigator_id = ?5) AND"
-	CONCERN_FILTERS;
+	"SELECT " CONCERN_COLUMNS " WHERE c.case_manager_id = ?5 AND" CONCERN_WHERE
+	" UNION SELECT " CONCERN_COLUMNS " WHERE c.investigator_id = ?5 AND" CONCERN_WHERE
+	" ORDER BY 1 LIMIT ?9";
+static const char sql_list_overdue[] =
+	"SELECT " CONCERN_FIELDS " FROM concern_deadlines o JOIN concerns c ON c.id = o.concern_id"
+	CONCERN_JOINS " WHERE o.met = '' AND o.due < ?8 AND o.concern_id > ?1 AND" CONCERN_WHERE
+	" GROUP BY o.concern_id ORDER BY o.concern_id LIMIT ?9";
 static const char sql_list_state[] =
 	"SELECT " CONCERN_COLUMNS " WHERE c.state = ?2 AND" CONCERN_FILTERS;
 static const char sql_list_band[] =
 	"SELECT " CONCERN_COLUMNS " WHERE c.band = ?4 AND" CONCERN_FILTERS;
 
+const char *store_concern_list_sql(const struct concern_filter *f)
+{
+	if (f->performer_id)
+		return sql_list_performer;
+	if (f->investigator_id)
+		return sql_list_investigator;
+	if (f->user_id)
+		return sql_list_user;
+	if (f->overdue_before && f->overdue_before[0])
+		return sql_list_overdue;
+	if (f->state && f->state[0])
+		return sql_list_state;
+	if (f->band && f->band[0])
+		return sql_list_band;
+	return sql_list_any;
+}
+
 int store_concern_list(struct db *db, const struct concern_filter *f,
 		       struct concern_record ***out, size_t *n, char **cause)
 {
 	const char *state = or_empty(f->state), *band = or_empty(f->band);
-	const char *sql = sql_list_any;
-	if (f->performer_id)
-		sql = sql_list_performer;
-	else if (f->investigator_id)
-		sql = sql_list_investigator;
-	else if (f->user_id)
-		sql = sql_list_user;
-	else if (state[0])
-		sql = sql_list_state;
-	else if (band[0])
-		sql = sql_list_band;
-	sqlite3_stmt *st = db_stmt(db, sql, cause);
+	sqlite3_stmt *st = db_stmt(db, store_concern_list_sql(f), cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_int64(st, 1, f->after_id);

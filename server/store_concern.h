@@ -159,6 +159,10 @@ struct concern_filter {
 int store_concern_list(struct db *db, const struct concern_filter *f,
 		       struct concern_record ***out, size_t *n, char **cause)
     __attribute__((warn_unused_result));
+/* The SQL store_concern_list runs for f (static text): the query led by
+ * the index of f's most selective filter. For tests of its plan
+ * (db_explain). */
+const char *store_concern_list_sql(const struct concern_filter *f);
 
 /*
  * The server's appeal-window job: concerns in appeal-window with no open
@@ -316,14 +320,21 @@ struct concern_due_filter {
 	int64_t user_id;    /* 0: any; else case manager or investigator ("mine") */
 	int64_t investigator_id; /* 0: any; else only concerns this user investigates */
 	int panel_referred_only;
+	/* Keyset paging: deadlines after (after_due, after_id) in (due, id)
+	 * order; NULL/"" and 0 from the start. */
+	const char *after_due;
+	int64_t after_id;
 	unsigned limit;
 };
 
 /* Open deadlines of open concerns across all concerns, soonest first (then
- * by id), with reference, performer name and state, at most f->limit. */
+ * by id), with reference, performer name and state, at most f->limit. The
+ * next page starts after the last (due, id) returned. */
 int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *f,
 				struct concern_deadline_record **out, size_t *n, char **cause)
     __attribute__((warn_unused_result));
+/* Its SQL (static text), for tests of its plan (db_explain). */
+const char *store_concern_deadlines_due_sql(void);
 
 /* Marks one open deadline of the concern met on date. NOT_FOUND when the
  * concern has no such open deadline. */
@@ -449,6 +460,7 @@ struct concern_decision_record {
 	char *date;
 	char *detail; /* kind-specific "name: value" lines (suspension basis, end, ...) */
 	char *status_before, *status_after; /* the subject's list status */
+	char *conditions_before; /* the subject's conditions before (migration 8) */
 	int64_t at;
 	char *by;
 };

@@ -241,12 +241,21 @@ int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
 	return status;
 }
 
-/* Walks the partial index of open deadlines by due date. */
+/* Walks the partial index of open deadlines, concern_deadlines_open (due,
+ * id), from the keyset (?6, ?7): "SEARCH d USING INDEX
+ * concern_deadlines_open", no sort, so a page costs its rows (and any it
+ * passes over for the caller's scope), not every deadline due. */
 static const char sql_deadlines_due[] =
-	"SELECT " DEADLINE_COLUMNS " WHERE d.met = '' AND d.due <= ?1 AND c.state <> 'closed'"
+	"SELECT " DEADLINE_COLUMNS " WHERE d.met = '' AND d.due <= ?1 AND (d.due, d.id) > (?6, ?7)"
+	" AND c.state <> 'closed'"
 	" AND (?2 = 0 OR c.case_manager_id = ?2 OR c.investigator_id = ?2)"
 	" AND (?3 = 0 OR c.investigator_id = ?3) AND (?4 = 0 OR c.was_panel_referred = 1)"
 	" ORDER BY d.due, d.id LIMIT ?5";
+
+const char *store_concern_deadlines_due_sql(void)
+{
+	return sql_deadlines_due;
+}
 
 int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *f,
 				struct concern_deadline_record **out, size_t *n, char **cause)
@@ -259,6 +268,8 @@ int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *
 	sqlite3_bind_int64(st, 3, f->investigator_id);
 	sqlite3_bind_int(st, 4, f->panel_referred_only != 0);
 	sqlite3_bind_int64(st, 5, f->limit);
+	bind_text(st, 6, f->after_due);
+	sqlite3_bind_int64(st, 7, f->after_id);
 	void *v = NULL;
 	int status =
 	    collect(db, st, sizeof **out, deadline_fill, deadlines_free_any, &v, n, cause);
@@ -728,6 +739,7 @@ void concern_decisions_free(struct concern_decision_record *v, size_t n)
 		free(d->date);
 		free(d->detail);
 		free(d->status_before);
+		free(d->conditions_before);
 		free(d->status_after);
 		free(d->by);
 	}
@@ -781,7 +793,8 @@ static char **split_lines(const char *s, size_t *n)
 static const char sql_decision_add[] =
 	"INSERT INTO concern_decisions (concern_id, kind, outcome, rationale, grounds, conditions,"
 	" representations_considered, facts_relied_on, panel, date, detail, status_before,"
-	" status_after, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" status_after, at, by_user, conditions_before)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_concern_decision_add(struct db *db, int64_t concern_id,
 			       const struct concern_decision_record *d, int64_t now_ms,
@@ -813,6 +826,7 @@ int store_concern_decision_add(struct db *db, int64_t concern_id,
 		bind_text(st, 13, d->status_after);
 		sqlite3_bind_int64(st, 14, now_ms);
 		bind_text(st, 15, by);
+		bind_text(st, 16, d->conditions_before);
 		status = insert_done(db, st, id, cause);
 	}
 	free(grounds);
@@ -822,8 +836,8 @@ int store_concern_decision_add(struct db *db, int64_t concern_id,
 
 static const char sql_decisions[] =
 	"SELECT id, kind, outcome, rationale, grounds, conditions, representations_considered,"
-	" facts_relied_on, panel, date, detail, status_before, status_after, at, by_user"
-	" FROM concern_decisions WHERE concern_id = ? ORDER BY id";
+	" facts_relied_on, panel, date, detail, status_before, status_after, at, by_user,"
+	" conditions_before FROM concern_decisions WHERE concern_id = ? ORDER BY id";
 
 static void decision_fill(sqlite3_stmt *st, void *row)
 {
@@ -845,6 +859,7 @@ static void decision_fill(sqlite3_stmt *st, void *row)
 	d->status_after = db_column_strdup(st, 12);
 	d->at = sqlite3_column_int64(st, 13);
 	d->by = db_column_strdup(st, 14);
+	d->conditions_before = db_column_strdup(st, 15);
 }
 
 static void decisions_free_any(void *v, size_t n)

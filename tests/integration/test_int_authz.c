@@ -56,7 +56,7 @@ static const char *const role_names[NROLES] = {
 
 /* Each role's permissions, space-separated, as the table in ROLES.md. */
 static const char *const role_perms[NROLES] = {
-    [R_ADMIN] = "user.read user.manage role.manage site.manage session.manage",
+    [R_ADMIN] = "user.read user.manage role.manage site.manage session.manage config.manage",
     [R_CASE_MANAGER] = "performer.read performer.write concern.read concern.write",
     [R_INVESTIGATOR] = "performer.read concern.read concern.investigate",
     [R_PAG_MEMBER] = "performer.read concern.read concern.write concern.pag",
@@ -453,6 +453,35 @@ static void b_concern_due(struct harness_ireq *r, struct role_ctx *x)
 	harness_ireq_concern_due(r, "14d", 0);
 }
 
+/* Configuration: reading needs a session, changing config.manage. An
+ * unknown key and malformed dates are INVALID_ARGUMENT when admitted, so
+ * nothing changes. */
+#define CONFIG_BUILD(fn, field, CASE, TYPE, INIT, ...)                                             \
+	static void fn(struct harness_ireq *r, struct role_ctx *x)                                 \
+	{                                                                                          \
+		static TYPE m;                                                                     \
+		(void)x;                                                                           \
+		memset(r, 0, sizeof *r);                                                           \
+		r->req = (Assure__Request)ASSURE__REQUEST__INIT;                                   \
+		m = (TYPE)INIT;                                                                    \
+		__VA_ARGS__;                                                                       \
+		r->req.op_case = ASSURE__REQUEST__OP_##CASE;                                       \
+		r->req.field = &m;                                                                 \
+	}
+
+CONFIG_BUILD(b_config_show, config_show, CONFIG_SHOW, Assure__ConfigShowRequest,
+	     ASSURE__CONFIG_SHOW_REQUEST__INIT, (void)0)
+CONFIG_BUILD(b_config_set, config_set, CONFIG_SET, Assure__ConfigSetRequest,
+	     ASSURE__CONFIG_SET_REQUEST__INIT, m.key = (char *)"authz.no-such-key",
+	     m.value = (char *)"1", m.reason = (char *)"authz probe", m.version = 1)
+CONFIG_BUILD(b_holiday_list, holiday_list, HOLIDAY_LIST, Assure__HolidayListRequest,
+	     ASSURE__HOLIDAY_LIST_REQUEST__INIT, m.first_year = 2026)
+CONFIG_BUILD(b_holiday_add, holiday_add, HOLIDAY_ADD, Assure__HolidayAddRequest,
+	     ASSURE__HOLIDAY_ADD_REQUEST__INIT, m.date = (char *)"authz-not-a-date",
+	     m.name = (char *)"authz probe", m.reason = (char *)"authz probe")
+CONFIG_BUILD(b_holiday_remove, holiday_remove, HOLIDAY_REMOVE, Assure__HolidayRemoveRequest,
+	     ASSURE__HOLIDAY_REMOVE_REQUEST__INIT, m.date = (char *)"authz-not-a-date",
+	     m.reason = (char *)"authz probe")
 /* config */
 
 /* contracts, indicator sets, requirements */
@@ -656,6 +685,15 @@ static const struct row matrix[] = {
      b_concern_list},
     {ASSURE__REQUEST__OP_CONCERN_DUE, "ConcernDue", "concern.read", "DAAAADDDD",
      b_concern_due},
+    /* Configuration (DOMAIN.md: periods and thresholds an admin may
+     * change): anyone logged in reads it; config.manage changes it. */
+    {ASSURE__REQUEST__OP_CONFIG_SHOW, "ConfigShow", "session", "AAAAAAAAA", b_config_show},
+    {ASSURE__REQUEST__OP_CONFIG_SET, "ConfigSet", "config.manage", "ADDDDDDDD", b_config_set},
+    {ASSURE__REQUEST__OP_HOLIDAY_LIST, "HolidayList", "session", "AAAAAAAAA", b_holiday_list},
+    {ASSURE__REQUEST__OP_HOLIDAY_ADD, "HolidayAdd", "config.manage", "ADDDDDDDD",
+     b_holiday_add},
+    {ASSURE__REQUEST__OP_HOLIDAY_REMOVE, "HolidayRemove", "config.manage", "ADDDDDDDD",
+     b_holiday_remove},
     /* config */
 
     /* contracts, indicator sets, requirements */

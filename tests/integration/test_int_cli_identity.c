@@ -620,8 +620,8 @@ static void test_cli_roles(void **state)
 	    "assure role list --json", &r,
 	    "{'admin', 'case-manager', 'investigator', 'pag-member', 'panel-member', "
 	    "'contract-manager', 'reviewer', 'auditor', 'viewer'} <= {x['name'] for x in d} and "
-	    "[x['permissions'] for x in d if x['name'] == 'admin'] == [['role.manage', "
-	    "'session.manage', 'site.manage', 'user.manage', 'user.read']] and "
+	    "[x['permissions'] for x in d if x['name'] == 'admin'] == [['config.manage', "
+	    "'role.manage', 'session.manage', 'site.manage', 'user.manage', 'user.read']] and "
 	    "[x['permissions'] for x in d if x['name'] == 'auditor'] == [['audit.read']] and "
 	    "all(x['builtin'] for x in d if x['name'] in ('admin', 'viewer'))");
 	harness_run_free(&r);

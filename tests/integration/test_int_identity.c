@@ -207,7 +207,7 @@ static const struct {
 	const char *name;
 	const char *perms;
 } builtin[] = {
-    {"admin", "role.manage session.manage site.manage user.manage user.read"},
+    {"admin", "config.manage role.manage session.manage site.manage user.manage user.read"},
     {"case-manager", "concern.read concern.write performer.read performer.write"},
     {"investigator", "concern.investigate concern.read performer.read"},
     {"pag-member", "concern.pag concern.read concern.write performer.read"},
@@ -253,7 +253,7 @@ static void test_builtin_roles(void **state)
 	assure__response__free_unpacked(resp, NULL);
 	assert_int_equal(bad, 0);
 
-	/* admin: identity administration only; auditor: audit.read only. */
+	/* admin: identity administration and configuration; auditor: audit.read only. */
 	harness_ireq_role_show(&r, "admin");
 	resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "RoleShow admin");
 	assert_non_null(resp->role_show);

@@ -239,6 +239,24 @@ static void test_csv_escaping(void **state)
 	assert_int_equal(strncmp(csv, "3,", 2), 0);
 	free(csv);
 
+	/* A field a spreadsheet would run as a formula is defused; one with
+	 * the same characters later is left alone. */
+	static const char *const formulas[] = {"=1+2", "+SUM(A1)", "-2+3", "@cmd"};
+	for (size_t i = 0; i < sizeof formulas / sizeof formulas[0]; i++) {
+		n = 0;
+		buf[n++] = 0x08;
+		buf[n++] = 4;
+		n = put_text(buf, n, 9, formulas[i], strlen(formulas[i]));
+		n = put_text(buf, n, 12, "a=b", 3);
+		assert_int_equal(audit_rec_parse(buf, n, &r, &cause), 0);
+		csv = capture_csv(&r);
+		char want[64];
+		snprintf(want, sizeof want, "\"'%s\"", formulas[i]);
+		assert_non_null(strstr(csv, want));
+		assert_non_null(strstr(csv, "\"a=b\""));
+		free(csv);
+	}
+
 	char *hdr = NULL;
 	size_t hn = 0;
 	FILE *f = open_memstream(&hdr, &hn);

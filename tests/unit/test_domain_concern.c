@@ -1149,6 +1149,94 @@ static void test_list_machines(void **state)
 	free(cause);
 }
 
+/* A window already running is judged by the due date recorded when it
+ * started, not by the configuration in force now (which may have changed):
+ * the parties keep the dates they were told. */
+/* Only a plain "allowed" reverses a list change; the other words are
+ * recorded; anything else is refused with the list of words. */
+static void test_tribunal_outcome(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int want;
+	} cases[] = {
+	    {"allowed", TRIBUNAL_ALLOWED},
+	    {"Allowed", TRIBUNAL_ALLOWED},
+	    {"allowed: the notice was defective", TRIBUNAL_ALLOWED},
+	    {" allowed : spaced", TRIBUNAL_ALLOWED},
+	    {"allowed in part", TRIBUNAL_ALLOWED_IN_PART},
+	    {"allowed-in-part: condition 2 struck out", TRIBUNAL_ALLOWED_IN_PART},
+	    {"dismissed", TRIBUNAL_DISMISSED},
+	    {"varied: conditions reduced", TRIBUNAL_VARIED},
+	    {"withdrawn", TRIBUNAL_WITHDRAWN},
+	    {"", -1},
+	    {"allowedx", -1},
+	    {"mostly allowed", -1},
+	    {"allowed in full", -1},
+	    {"dismissed on every ground", -1},
+	    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", -1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *cause = NULL;
+		int got = domain_concern_tribunal_outcome_parse(cases[i].text, &cause);
+		if (got != cases[i].want)
+			fail_msg("\"%s\": got %d, want %d", cases[i].text, got, cases[i].want);
+		if (got < 0) {
+			assert_non_null(cause);
+			assert_non_null(strstr(cause, "allowed-in-part"));
+			free(cause);
+		} else {
+			assert_null(cause);
+		}
+	}
+	assert_int_equal(domain_concern_tribunal_outcome_parse(NULL, NULL), -1);
+}
+
+static void test_recorded_windows(void **state)
+{
+	(void)state;
+	struct concern_facts f;
+	struct concern_move_input in;
+	char *cause = NULL;
+	struct concern_config cfg = CONCERN_CONFIG_DEFAULT;
+	cfg.representations.count = 7;
+	cfg.appeal.count = 60;
+	int32_t sent = D("2026-11-02");
+
+	good_facts(&f, S_NOT, S_DEC, CONCERN_ROLE_PANEL_MEMBER);
+	full_input(&in, &f);
+	f.notice_sent = sent;
+	f.today = sent + 10;
+	/* Computed from the 7 days now configured: day 10 is after the end. */
+	assert_int_equal(domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in,
+						   NULL),
+			 CONCERN_OK);
+	/* Recorded as 28 days when the notice went: still running. */
+	f.representations_due = sent + 28;
+	assert_int_equal(domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in,
+						   &cause),
+			 CONCERN_FAILED_PRECONDITION);
+	assert_string_equal(cause, "notice-issued, hearing-scheduled -> decided: not before the "
+				   "28 days for representations end (2026-11-30) unless "
+				   "representations are in; none are recorded");
+	free(cause);
+	f.today = sent + 28;
+	assert_int_equal(domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in,
+						   NULL),
+			 CONCERN_OK);
+
+	/* The appeal deadline: 28 days recorded, 60 configured now. */
+	good_facts(&f, S_APW, S_MON, CONCERN_ROLE_SYSTEM);
+	full_input(&in, &f);
+	f.decision_notice_sent = f.today - 29;
+	assert_int_equal(domain_concern_check_move(&cfg, &f, S_MON, CONCERN_ROLE_SYSTEM, &in, NULL),
+			 CONCERN_FAILED_PRECONDITION);
+	f.appeal_due = f.decision_notice_sent + 28;
+	assert_int_equal(domain_concern_check_move(&cfg, &f, S_MON, CONCERN_ROLE_SYSTEM, &in, NULL),
+			 CONCERN_OK);
+}
+
 static void test_appeal_deadline(void **state)
 {
 	(void)state;
@@ -1770,6 +1858,8 @@ int main(void)
 	    cmocka_unit_test(test_outcomes_and_list_status),
 	    cmocka_unit_test(test_list_machines),
 	    cmocka_unit_test(test_appeal_deadline),
+	    cmocka_unit_test(test_recorded_windows),
+	    cmocka_unit_test(test_tribunal_outcome),
 	    cmocka_unit_test(test_withdrawal_close),
 	    cmocka_unit_test(test_table_shape),
 	    cmocka_unit_test(test_deadlines),

@@ -838,8 +838,9 @@ static void test_decisions(void **state)
 		.panel = panel,
 		.n_panel = 3,
 		.date = "2026-04-10",
-		.status_before = "included",
+		.status_before = "included-with-conditions",
 		.status_after = "contingently-removed",
+		.conditions_before = "no out-of-hours work",
 	};
 	int64_t did = 0;
 	assert_int_equal(store_concern_decision_add(f->db, id, &d, T0 + 1, "pan1", &did, &cause),
@@ -874,7 +875,10 @@ static void test_decisions(void **state)
 	assert_string_equal(v[0].representations_considered, "letter of 3 March");
 	assert_string_equal(v[0].facts_relied_on, "audit findings");
 	assert_string_equal(v[0].date, "2026-04-10");
+	assert_string_equal(v[0].status_before, "included-with-conditions");
 	assert_string_equal(v[0].status_after, "contingently-removed");
+	assert_string_equal(v[0].conditions_before, "no out-of-hours work");
+	assert_string_equal(v[1].conditions_before, "");
 	assert_int_equal(v[0].at, T0 + 1);
 	assert_string_equal(v[0].by, "pan1");
 	assert_string_equal(v[1].kind, "suspension");
@@ -1167,6 +1171,216 @@ static void test_list_filters_and_paging(void **state)
 	concern_records_free(v, n);
 }
 
+/* Ids of every page of fl at page size `page`, joined, into out (at most
+ * max); returns how many. */
+static size_t list_all_pages(struct fixture *f, struct concern_filter fl, unsigned page,
+			     int64_t *out, size_t max)
+{
+	char *cause = NULL;
+	size_t total = 0;
+	fl.after_id = 0;
+	fl.limit = page;
+	for (;;) {
+		struct concern_record **v = NULL;
+		size_t n = 0;
+		assert_int_equal(store_concern_list(f->db, &fl, &v, &n, &cause), 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(total < max);
+			out[total++] = v[i]->id;
+		}
+		if (n)
+			fl.after_id = v[n - 1]->id;
+		concern_records_free(v, n);
+		if (n < page)
+			return total;
+	}
+}
+
+static void expect_ids(const int64_t *got, size_t n, const int64_t *want, size_t nwant,
+		       const char *what)
+{
+	if (n != nwant)
+		fail_msg("%s: %zu rows, expected %zu", what, n, nwant);
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != want[i])
+			fail_msg("%s: row %zu is id %lld, expected %lld", what, i, (long long)got[i],
+				 (long long)want[i]);
+}
+
+/* "mine" (case manager or investigator) and "overdue" are led by their own
+ * indexes (a UNION of two index walks; the open deadlines by concern):
+ * the same rows in the same order as the filters define, one row per
+ * concern, whatever the page size. */
+static void test_list_mine_overdue(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+	int64_t id[8];
+	for (int i = 0; i < 8; i++)
+		id[i] = open_concern(f, f->gp, "2026-02-01", NULL);
+	const struct {
+		int i;
+		enum concern_person_role role;
+		int64_t user;
+	} people[] = {
+		{0, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+		{2, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+		{3, CONCERN_PERSON_INVESTIGATOR, f->cm1},
+		{3, CONCERN_PERSON_CASE_MANAGER, f->cm2},
+		{4, CONCERN_PERSON_CASE_MANAGER, f->cm2},
+		{5, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+		{6, CONCERN_PERSON_INVESTIGATOR, f->cm1},
+		/* Both roles on one concern (the domain forbids it; the store
+		 * must still give one row). */
+		{7, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+		{7, CONCERN_PERSON_INVESTIGATOR, f->cm1},
+	};
+	for (size_t k = 0; k < sizeof people / sizeof people[0]; k++)
+		assert_int_equal(store_concern_assign(f->db, id[people[k].i], people[k].role,
+						      people[k].user, T0, "pag1", &cause),
+				 0);
+	set_state(f, id[2], "triaged");
+	set_state(f, id[6], "triaged");
+	/* Overdue before 15 February: 0 and 6 (one open deadline each), 1 (two:
+	 * one row); not 4 (met), not 5 (due later). */
+	add_deadline(f, id[0], CONCERN_CLOCK_TRIAGE, "2026-02-01", "2026-02-06", 0);
+	add_deadline(f, id[1], CONCERN_CLOCK_TRIAGE, "2026-02-01", "2026-02-06", 0);
+	add_deadline(f, id[1], CONCERN_CLOCK_INVESTIGATION, "2026-02-01", "2026-02-10", 0);
+	int64_t met = add_deadline(f, id[4], CONCERN_CLOCK_TRIAGE, "2026-02-01", "2026-02-06", 0);
+	assert_int_equal(store_concern_deadline_met(f->db, id[4], met, "2026-02-05", &cause), 0);
+	add_deadline(f, id[5], CONCERN_CLOCK_TRIAGE, "2026-02-01", "2026-03-01", 0);
+	add_deadline(f, id[6], CONCERN_CLOCK_TRIAGE, "2026-02-01", "2026-02-14", 0);
+
+	const int64_t mine[] = {id[0], id[2], id[3], id[5], id[6], id[7]};
+	const int64_t mine_triaged[] = {id[2], id[6]};
+	const int64_t overdue[] = {id[0], id[1], id[6]};
+	const int64_t overdue_mine[] = {id[0], id[6]};
+	const int64_t overdue_triaged[] = {id[6]};
+	const int64_t cm2[] = {id[3], id[4]};
+	const struct {
+		struct concern_filter f;
+		const int64_t *want;
+		size_t n;
+		const char *what;
+	} cases[] = {
+		{{.user_id = f->cm1}, mine, 6, "mine"},
+		{{.user_id = f->cm1, .state = "triaged"}, mine_triaged, 2, "mine, triaged"},
+		{{.user_id = f->cm2}, cm2, 2, "mine as cm2"},
+		{{.overdue_before = "2026-02-15"}, overdue, 3, "overdue"},
+		{{.overdue_before = "2026-02-15", .user_id = f->cm1}, overdue_mine, 2,
+		 "overdue, mine"},
+		{{.overdue_before = "2026-02-15", .state = "triaged"}, overdue_triaged, 1,
+		 "overdue, triaged"},
+		{{.overdue_before = "2026-02-06"}, NULL, 0, "overdue before 6 February"},
+	};
+	static const unsigned pages[] = {1, 2, 4, 100};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+		for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++) {
+			int64_t got[16];
+			size_t n = list_all_pages(f, cases[c].f, pages[p], got, 16);
+			char what[64];
+			snprintf(what, sizeof what, "%s, pages of %u", cases[c].what, pages[p]);
+			expect_ids(got, n, cases[c].want, cases[c].n, what);
+		}
+	/* The summary fields come through the UNION and the grouping intact. */
+	struct concern_filter fl = {.user_id = f->cm1, .after_id = id[6], .limit = 10};
+	struct concern_record **v = NULL;
+	size_t n = 0;
+	assert_int_equal(store_concern_list(f->db, &fl, &v, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->case_manager, "cm1");
+	assert_string_equal(v[0]->investigator, "cm1");
+	assert_string_equal(v[0]->performer_name, "Dr Ann Smith");
+	concern_records_free(v, n);
+	fl = (struct concern_filter){.overdue_before = "2026-02-15", .after_id = id[0], .limit = 1};
+	assert_int_equal(store_concern_list(f->db, &fl, &v, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0]->id, id[1]);
+	assert_string_equal(v[0]->next_due, "2026-02-06");
+	concern_records_free(v, n);
+}
+
+/* The plans behind the lists and the due list (docs/BENCHMARKS.md
+ * "Concerns at scale"): each walks an index in the order it returns and
+ * stops at the page, so none sorts its matches in a temporary B-tree. */
+static void test_list_plans(void **state)
+{
+	struct fixture *f = *state;
+	const struct {
+		struct concern_filter f;
+		const char *index; /* the plan names it */
+	} cases[] = {
+		{{.state = ""}, "SEARCH c USING INTEGER PRIMARY KEY (rowid>?)"},
+		{{.performer_id = 1}, "concerns_performer"},
+		{{.investigator_id = 1, .user_id = 1}, "concerns_investigator"},
+		{{.user_id = 1}, "MERGE (UNION)"},
+		{{.user_id = 1, .overdue_before = "2026-01-01"}, "concerns_case_manager"},
+		{{.overdue_before = "2026-01-01"}, "concern_deadlines_open_concern"},
+		{{.overdue_before = "2026-01-01", .state = "received"},
+		 "concern_deadlines_open_concern"},
+		{{.state = "received"}, "concerns_state"},
+		{{.band = "high"}, "concerns_band"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *plan = NULL, *cause = NULL;
+		if (db_explain(f->db, store_concern_list_sql(&cases[i].f), &plan, &cause) < 0)
+			fail_msg("explain: %s", cause);
+		if (strstr(plan, cases[i].index) == NULL || strstr(plan, "TEMP B-TREE") != NULL)
+			fail_msg("case %zu: plan lacks %s or sorts:\n%s", i, cases[i].index, plan);
+		free(plan);
+	}
+	char *plan = NULL, *cause = NULL;
+	if (db_explain(f->db, store_concern_deadlines_due_sql(), &plan, &cause) < 0)
+		fail_msg("explain: %s", cause);
+	if (strstr(plan, "USING INDEX concern_deadlines_open (") == NULL ||
+	    strstr(plan, "TEMP B-TREE") != NULL)
+		fail_msg("due plan does not walk concern_deadlines_open:\n%s", plan);
+	free(plan);
+}
+
+/* The due list pages on (due, id): deadlines sharing a due date are
+ * neither lost nor repeated at a page boundary. */
+static void test_due_paging(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+	int64_t c[3];
+	for (int i = 0; i < 3; i++)
+		c[i] = open_concern(f, f->gp, "2026-02-01", NULL);
+	static const char *const dues[] = {"2026-02-10", "2026-02-03", "2026-02-10", "2026-02-03",
+					   "2026-02-10", "2026-03-30", "2026-02-07"};
+	for (size_t i = 0; i < sizeof dues / sizeof dues[0]; i++)
+		add_deadline(f, c[i % 3], CONCERN_CLOCK_TRIAGE, "2026-02-01", dues[i], 0);
+	struct concern_due_filter df = {.due_by = "2026-02-28", .limit = 100};
+	struct concern_deadline_record *all = NULL, *v = NULL;
+	size_t nall = 0, n = 0;
+	assert_int_equal(store_concern_deadlines_due(f->db, &df, &all, &nall, &cause), 0);
+	assert_int_equal(nall, 6);
+	for (unsigned page = 1; page <= 7; page++) {
+		char after[DOMAIN_DATE_BUFSZ] = "";
+		df.after_due = after;
+		df.after_id = 0;
+		df.limit = page;
+		size_t seen = 0;
+		for (;;) {
+			assert_int_equal(store_concern_deadlines_due(f->db, &df, &v, &n, &cause), 0);
+			for (size_t i = 0; i < n; i++, seen++) {
+				assert_true(seen < nall);
+				assert_int_equal(v[i].id, all[seen].id);
+			}
+			if (n) {
+				snprintf(after, sizeof after, "%s", v[n - 1].due);
+				df.after_id = v[n - 1].id;
+			}
+			concern_deadlines_free(v, n);
+			if (n < page)
+				break;
+		}
+		assert_int_equal(seen, nall);
+	}
+	concern_deadlines_free(all, nall);
+}
+
 static void test_appeal_window_expired(void **state)
 {
 	struct fixture *f = *state;
@@ -1340,6 +1554,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_filters_and_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_mine_overdue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_due_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appeal_window_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	};
