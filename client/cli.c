@@ -93,6 +93,22 @@ static const struct cli_command *const cli_table[] = {
     &cli_cmd_config_holiday_add,
     &cli_cmd_config_holiday_remove,
     /* contract, indicators, requirements */
+    &cli_cmd_contract_add,
+    &cli_cmd_contract_list,
+    &cli_cmd_contract_show,
+    &cli_cmd_contract_set,
+    &cli_cmd_contract_notice_add,
+    &cli_cmd_contract_notice_outcome,
+    &cli_cmd_indicators_create,
+    &cli_cmd_indicators_add,
+    &cli_cmd_indicators_remove,
+    &cli_cmd_indicators_rule,
+    &cli_cmd_indicators_publish,
+    &cli_cmd_indicators_show,
+    &cli_cmd_indicators_list,
+    &cli_cmd_requirements_list,
+    &cli_cmd_requirements_add,
+    &cli_cmd_requirements_retire,
 
     /* review */
     &cli_cmd_review_schedule,

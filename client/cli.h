@@ -110,6 +110,22 @@ extern const struct cli_command cli_cmd_config_holiday_list;
 extern const struct cli_command cli_cmd_config_holiday_add;
 extern const struct cli_command cli_cmd_config_holiday_remove;
 /* contract, indicators, requirements */
+extern const struct cli_command cli_cmd_contract_add;
+extern const struct cli_command cli_cmd_contract_list;
+extern const struct cli_command cli_cmd_contract_show;
+extern const struct cli_command cli_cmd_contract_set;
+extern const struct cli_command cli_cmd_contract_notice_add;
+extern const struct cli_command cli_cmd_contract_notice_outcome;
+extern const struct cli_command cli_cmd_indicators_create;
+extern const struct cli_command cli_cmd_indicators_add;
+extern const struct cli_command cli_cmd_indicators_remove;
+extern const struct cli_command cli_cmd_indicators_rule;
+extern const struct cli_command cli_cmd_indicators_publish;
+extern const struct cli_command cli_cmd_indicators_show;
+extern const struct cli_command cli_cmd_indicators_list;
+extern const struct cli_command cli_cmd_requirements_list;
+extern const struct cli_command cli_cmd_requirements_add;
+extern const struct cli_command cli_cmd_requirements_retire;
 
 /* review */
 extern const struct cli_command cli_cmd_review_schedule;

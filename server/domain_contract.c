@@ -115,10 +115,6 @@ int domain_contract_check_dates(enum contract_type t, int32_t start, int32_t end
 		set_cause(cause, "contract type: must be one of gms, pms, apms, pctms");
 		return -1;
 	}
-	if (start == DOMAIN_DATE_NONE) {
-		set_cause(cause, "start date: required");
-		return -1;
-	}
 	if (t != CONTRACT_TYPE_APMS) {
 		if (end != DOMAIN_DATE_NONE) {
 			set_cause(cause,
@@ -128,6 +124,11 @@ int domain_contract_check_dates(enum contract_type t, int32_t start, int32_t end
 			return -1;
 		}
 		return 0;
+	}
+	if (start == DOMAIN_DATE_NONE) {
+		set_cause(cause, "start date: required for an APMS contract (a fixed term runs "
+				 "from its start to its end)");
+		return -1;
 	}
 	if (end == DOMAIN_DATE_NONE) {
 		set_cause(cause, "end date: required for an APMS contract (a fixed-term contract)");
@@ -198,11 +199,9 @@ int domain_contract_notice_kind_parse(const char *s, char **cause)
 static int check_remedial(const struct contract_config *cfg, const struct contract_notice_input *in,
 			  char **cause)
 {
-	if (!text_given(in->steps)) {
-		set_cause(cause, "steps: a remedial notice says what must be done to put the "
-				 "breach right");
-		return -1;
-	}
+	/* The steps may be a field of their own or part of the notice's text
+	 * (`contract notice add --text`, as the issue gives the command): the
+	 * notice as sent is what binds, so its text is not second-guessed. */
 	if (in->period_days > CONTRACT_NOTICE_PERIOD_MAX) {
 		set_cause(cause, "period: at most %d days, got %d", CONTRACT_NOTICE_PERIOD_MAX,
 			  in->period_days);
@@ -277,4 +276,64 @@ int domain_contract_notice_check(const struct contract_config *cfg,
 	if (deadline != NULL)
 		*deadline = DOMAIN_DATE_NONE;
 	return 0;
+}
+
+static const char *const outcome_names[CONTRACT_OUTCOME__COUNT] = {
+    [CONTRACT_OUTCOME_REMEDIED] = "remedied",
+    [CONTRACT_OUTCOME_NOT_REMEDIED] = "not-remedied",
+    [CONTRACT_OUTCOME_WITHDRAWN] = "withdrawn",
+};
+
+const char *domain_contract_notice_outcome_name(enum contract_notice_outcome o)
+{
+	return (int)o >= 0 && o < CONTRACT_OUTCOME__COUNT ? outcome_names[o] : "?";
+}
+
+int domain_contract_notice_outcome_parse(const char *s, char **cause)
+{
+	if (s != NULL)
+		for (int i = 0; i < CONTRACT_OUTCOME__COUNT; i++)
+			if (strcasecmp(s, outcome_names[i]) == 0)
+				return i;
+	set_cause(cause, "outcome: must be remedied, not-remedied or withdrawn");
+	return -1;
+}
+
+enum contract_check domain_contract_notice_check_outcome(enum contract_notice_kind kind,
+							 int32_t issued, int has_outcome,
+							 enum contract_notice_outcome outcome,
+							 int32_t date, int32_t today,
+							 char **cause)
+{
+	if ((int)outcome < 0 || outcome >= CONTRACT_OUTCOME__COUNT) {
+		set_cause(cause, "outcome: must be remedied, not-remedied or withdrawn");
+		return CONTRACT_INVALID_ARGUMENT;
+	}
+	if (has_outcome) {
+		set_cause(cause, "notice: its outcome is already recorded; an outcome is recorded "
+				 "once");
+		return CONTRACT_FAILED_PRECONDITION;
+	}
+	if (kind == CONTRACT_NOTICE_BREACH && outcome == CONTRACT_OUTCOME_REMEDIED) {
+		set_cause(cause, "outcome: a breach notice is for a breach that cannot be put "
+				 "right, so it cannot be remedied (not-remedied or withdrawn)");
+		return CONTRACT_FAILED_PRECONDITION;
+	}
+	if (date == DOMAIN_DATE_NONE) {
+		set_cause(cause, "outcome date: required");
+		return CONTRACT_INVALID_ARGUMENT;
+	}
+	char a[DOMAIN_DATE_BUFSZ], b[DOMAIN_DATE_BUFSZ];
+	if (issued != DOMAIN_DATE_NONE && date < issued) {
+		set_cause(cause, "outcome date: %s is before the notice's date %s",
+			  domain_date_format(date, a), domain_date_format(issued, b));
+		return CONTRACT_INVALID_ARGUMENT;
+	}
+	if (date > today) {
+		set_cause(cause, "outcome date: %s is in the future; record an outcome on or after "
+				 "the day it is known",
+			  domain_date_format(date, a));
+		return CONTRACT_INVALID_ARGUMENT;
+	}
+	return CONTRACT_OK;
 }

@@ -54,11 +54,13 @@ const char *domain_contract_type_title(enum contract_type t);
 int domain_contract_type_parse(const char *s, char **cause);
 
 /*
- * A contract's dates. start is required. Only an APMS contract is let for a
- * fixed term, so an APMS contract must have an end date after its start,
- * and the others (GMS, PMS and PCTMS run until they are terminated or
- * varied) must have none: end must be DOMAIN_DATE_NONE. Termination is a
- * recorded event, not an end date. 0, or -1 with *cause.
+ * A contract's dates. Only an APMS contract is let for a fixed term, so an
+ * APMS contract must have a start and an end date after it, and the others
+ * (GMS, PMS and PCTMS run until they are terminated or varied) must have
+ * no end: end must be DOMAIN_DATE_NONE. Their start may be
+ * DOMAIN_DATE_NONE when it is not recorded (most GMS contracts date from
+ * the 2004 contract, and the PCT's records may not say the day).
+ * Termination is a recorded event, not an end date. 0, or -1 with *cause.
  */
 int domain_contract_check_dates(enum contract_type t, int32_t start, int32_t end, char **cause)
     __attribute__((warn_unused_result));
@@ -128,7 +130,7 @@ struct contract_notice_input {
 
 /*
  * Checks a notice and gives its deadline in *deadline (may be NULL):
- *   remedial  breach and steps given; period_days at least
+ *   remedial  breach given (the steps with it, or apart); period_days at least
  *             cfg->remedial_min_days, or at least 1 when a patient-safety
  *             reason is recorded, and at most CONTRACT_NOTICE_PERIOD_MAX;
  *             deadline = issued + period_days calendar days (the last day
@@ -141,5 +143,38 @@ struct contract_notice_input {
 int domain_contract_notice_check(const struct contract_config *cfg,
 				 const struct contract_notice_input *in, int32_t *deadline,
 				 char **cause) __attribute__((warn_unused_result));
+
+enum contract_notice_outcome {
+	CONTRACT_OUTCOME_REMEDIED,     /* the breach was put right in time */
+	CONTRACT_OUTCOME_NOT_REMEDIED, /* it was not, or it could not be */
+	CONTRACT_OUTCOME_WITHDRAWN,    /* the PCT withdrew the notice */
+	CONTRACT_OUTCOME__COUNT
+};
+
+/* "remedied", "not-remedied", "withdrawn"; "?" otherwise. */
+const char *domain_contract_notice_outcome_name(enum contract_notice_outcome o);
+/* The outcome with this name (case-insensitive), or -1 with *cause. */
+int domain_contract_notice_outcome_parse(const char *s, char **cause);
+
+/*
+ * May a notice of kind `kind`, issued on `issued`, be given this outcome
+ * on `date`? The notice must still be open (has_outcome 0; a notice's
+ * outcome is recorded once: FAILED_PRECONDITION); a breach notice is for a
+ * breach that cannot be put right, so it is never "remedied"
+ * (FAILED_PRECONDITION); the date is given, not before the notice's date
+ * and not after today (INVALID_ARGUMENT). Returns the verdict; *cause as
+ * usual.
+ */
+enum contract_check {
+	CONTRACT_OK,
+	CONTRACT_INVALID_ARGUMENT,
+	CONTRACT_FAILED_PRECONDITION
+};
+enum contract_check domain_contract_notice_check_outcome(enum contract_notice_kind kind,
+							 int32_t issued, int has_outcome,
+							 enum contract_notice_outcome outcome,
+							 int32_t date, int32_t today,
+							 char **cause)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -641,7 +641,8 @@ int domain_review_set_state_parse(const char *s, char **cause)
 int domain_review_set_check_move(enum indicator_set_state from, enum indicator_set_state to,
 				 char **cause)
 {
-	if ((from == INDICATOR_SET_DRAFT && to == INDICATOR_SET_CONSULTATION) ||
+	if ((from == INDICATOR_SET_DRAFT &&
+	     (to == INDICATOR_SET_CONSULTATION || to == INDICATOR_SET_PUBLISHED)) ||
 	    (from == INDICATOR_SET_CONSULTATION &&
 	     (to == INDICATOR_SET_DRAFT || to == INDICATOR_SET_PUBLISHED)))
 		return 0;
@@ -651,7 +652,8 @@ int domain_review_set_check_move(enum indicator_set_state from, enum indicator_s
 	}
 	set_cause(cause,
 		  "indicator set: cannot move from %s to %s (draft -> consultation -> "
-		  "published, or back to draft from consultation)",
+		  "published, draft -> published without a consultation, or back to draft "
+		  "from consultation)",
 		  domain_review_set_state_name(from), domain_review_set_state_name(to));
 	return -1;
 }

@@ -301,7 +301,8 @@ int domain_review_rule_check(const struct review_rule *rule, char **cause)
 
 /* Sets are drafted, put out to consultation, then published; a published
  * set is frozen (its indicators, thresholds, weights and rule). A
- * consultation may send a set back to draft for revision. */
+ * consultation may send a set back to draft for revision; a set may also
+ * be published straight from draft when no consultation was recorded. */
 enum indicator_set_state {
 	INDICATOR_SET_DRAFT,
 	INDICATOR_SET_CONSULTATION,
@@ -313,7 +314,8 @@ const char *domain_review_set_state_name(enum indicator_set_state s);
 /* The state with this name (case-insensitive), or -1 with *cause. */
 int domain_review_set_state_parse(const char *s, char **cause);
 /* May a set in `from` move to `to`? draft -> consultation, consultation
- * -> draft, consultation -> published. 0, or -1 with *cause
+ * -> draft, consultation -> published, and draft -> published (a set
+ * published without a recorded consultation). 0, or -1 with *cause
  * (FAILED_PRECONDITION). */
 int domain_review_set_check_move(enum indicator_set_state from, enum indicator_set_state to,
 				 char **cause) __attribute__((warn_unused_result));

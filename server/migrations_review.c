@@ -4,9 +4,11 @@
  * Kept apart from migrations.c because it is long; it is listed in
  * db_migrations there like every other.
  *
- * Conventions as in migration 7: civil dates are 'YYYY-MM-DD' text ('' for
- * none), times are Unix seconds, people are usernames (the audit trail's
- * words), every mutable record has a version. The triggers are defence in
+ * Conventions as in migration 7 (civil dates are 'YYYY-MM-DD' text, '' for
+ * none; people are usernames, the audit trail's words; every mutable
+ * record has a version), except that times here are Unix seconds, not
+ * milliseconds: they travel as seconds on the wire and the catalogue's
+ * first row is written by SQL in seconds. The triggers are defence in
  * depth behind the rules the server checks: a published indicator set is
  * frozen; history and events are append-only; nothing a review refers to
  * is deleted.
@@ -73,6 +75,8 @@ const char migration_10_reviews[] =
 	"  created_by TEXT NOT NULL,"
 	"  published_at INTEGER NOT NULL DEFAULT 0,"
 	"  published_by TEXT NOT NULL DEFAULT '',"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT NOT NULL,"
 	"  version INTEGER NOT NULL DEFAULT 1,"
 	"  CHECK (red_mean >= 0 AND red_mean < green_mean AND green_mean <= 20000)"
 	");"
@@ -283,6 +287,7 @@ const char migration_10_reviews[] =
 	"  number INTEGER NOT NULL CHECK (number >= 1),"
 	"  kind TEXT NOT NULL CHECK (kind IN ('remedial', 'breach')),"
 	"  text TEXT NOT NULL CHECK (text <> ''),"
+	"  steps TEXT NOT NULL DEFAULT '',"
 	"  date TEXT NOT NULL CHECK (date GLOB " M10_DATE "),"
 	"  period_days INTEGER NOT NULL DEFAULT 0 CHECK (period_days >= 0),"
 	"  reason TEXT NOT NULL DEFAULT '',"
@@ -297,7 +302,7 @@ const char migration_10_reviews[] =
 	"  outcome_at INTEGER NOT NULL DEFAULT 0,"
 	"  outcome_by TEXT NOT NULL DEFAULT '',"
 	"  CHECK (kind = 'breach' OR (period_days >= 1 AND deadline <> '')),"
-	"  CHECK (kind = 'remedial' OR (period_days = 0 AND deadline = '')),"
+	"  CHECK (kind = 'remedial' OR (period_days = 0 AND deadline = '' AND steps = '')),"
 	"  UNIQUE (contract_id, number)"
 	");"
 	"CREATE INDEX contract_notices_open ON contract_notices(deadline, id)"

@@ -62,6 +62,8 @@ static void build_index(void)
 	add_table(rpc_concern_read_table, rpc_concern_read_count);
 	add_table(rpc_config_table, rpc_config_count);
 	/* contracts, indicator sets, requirements */
+	add_table(rpc_contract_table, rpc_contract_count);
+	add_table(rpc_indicators_table, rpc_indicators_count);
 
 	/* reviews */
 	add_table(rpc_review_table, rpc_review_count);

@@ -179,6 +179,10 @@ extern const size_t rpc_concern_read_count;
 extern const struct rpc_entry rpc_config_table[];
 extern const size_t rpc_config_count;
 /* contracts, indicator sets, requirements */
+extern const struct rpc_entry rpc_contract_table[];
+extern const size_t rpc_contract_count;
+extern const struct rpc_entry rpc_indicators_table[];
+extern const size_t rpc_indicators_count;
 
 /* reviews */
 extern const struct rpc_entry rpc_review_table[];

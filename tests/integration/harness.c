@@ -1486,6 +1486,194 @@ void harness_ireq_concern_due(struct harness_ireq *r, const char *within, int mi
 
 /* contracts, indicator sets, requirements */
 
+void harness_ireq_contract_add(struct harness_ireq *r, const char *ods, const char *name,
+			       const char *type, uint32_t list_size, const char *site,
+			       const char *start, const char *end)
+{
+	IREQ_SET(r, contract_add, CONTRACT_ADD,
+		 (Assure__ContractAddRequest)ASSURE__CONTRACT_ADD_REQUEST__INIT);
+	r->contract_add.ods = istr(ods);
+	r->contract_add.name = istr(name);
+	r->contract_add.type = istr(type);
+	r->contract_add.list_size = list_size;
+	r->contract_add.site = istr(site);
+	r->contract_add.start = istr(start);
+	r->contract_add.end = istr(end);
+}
+
+void harness_ireq_contract_list(struct harness_ireq *r, const char *type, const char *site,
+				const char *name, uint32_t page_size, const char *page_token)
+{
+	IREQ_SET(r, contract_list, CONTRACT_LIST,
+		 (Assure__ContractListRequest)ASSURE__CONTRACT_LIST_REQUEST__INIT);
+	r->contract_list.type = istr(type);
+	r->contract_list.site = istr(site);
+	r->contract_list.name = istr(name);
+	r->contract_list.page_size = page_size;
+	r->contract_list.page_token = istr(page_token);
+}
+
+void harness_ireq_contract_show(struct harness_ireq *r, const char *ods)
+{
+	IREQ_SET(r, contract_show, CONTRACT_SHOW,
+		 (Assure__ContractShowRequest)ASSURE__CONTRACT_SHOW_REQUEST__INIT);
+	r->contract_show.ods = istr(ods);
+}
+
+Assure__ContractSetRequest *harness_ireq_contract_set(struct harness_ireq *r, const char *ods,
+						      const char *reason, uint64_t version)
+{
+	IREQ_SET(r, contract_set, CONTRACT_SET,
+		 (Assure__ContractSetRequest)ASSURE__CONTRACT_SET_REQUEST__INIT);
+	r->contract_set.ods = istr(ods);
+	r->contract_set.name = istr(NULL);
+	r->contract_set.type = istr(NULL);
+	r->contract_set.site = istr(NULL);
+	r->contract_set.start = istr(NULL);
+	r->contract_set.end = istr(NULL);
+	r->contract_set.reason = istr(reason);
+	r->contract_set.version = version;
+	return &r->contract_set;
+}
+
+Assure__ContractNoticeAddRequest *harness_ireq_contract_notice_add(struct harness_ireq *r,
+								   const char *ods,
+								   const char *kind,
+								   const char *text,
+								   const char *steps,
+								   uint64_t version)
+{
+	IREQ_SET(r, contract_notice_add, CONTRACT_NOTICE_ADD,
+		 (Assure__ContractNoticeAddRequest)ASSURE__CONTRACT_NOTICE_ADD_REQUEST__INIT);
+	r->contract_notice_add.ods = istr(ods);
+	r->contract_notice_add.kind = istr(kind);
+	r->contract_notice_add.text = istr(text);
+	r->contract_notice_add.steps = istr(steps);
+	r->contract_notice_add.date = istr(NULL);
+	r->contract_notice_add.reason = istr(NULL);
+	r->contract_notice_add.review_ref = istr(NULL);
+	r->contract_notice_add.version = version;
+	return &r->contract_notice_add;
+}
+
+void harness_ireq_contract_notice_outcome(struct harness_ireq *r, const char *ods, uint32_t number,
+					  const char *outcome, const char *date,
+					  const char *rationale, uint64_t version)
+{
+	IREQ_SET(r, contract_notice_outcome, CONTRACT_NOTICE_OUTCOME,
+		 (Assure__ContractNoticeOutcomeRequest)ASSURE__CONTRACT_NOTICE_OUTCOME_REQUEST__INIT);
+	r->contract_notice_outcome.ods = istr(ods);
+	r->contract_notice_outcome.number = number;
+	r->contract_notice_outcome.outcome = istr(outcome);
+	r->contract_notice_outcome.date = istr(date);
+	r->contract_notice_outcome.rationale = istr(rationale);
+	r->contract_notice_outcome.version = version;
+}
+
+void harness_ireq_indicators_create(struct harness_ireq *r, const char *name, const char *year,
+				    const char *from_set)
+{
+	IREQ_SET(r, indicators_create, INDICATORS_CREATE,
+		 (Assure__IndicatorsCreateRequest)ASSURE__INDICATORS_CREATE_REQUEST__INIT);
+	r->indicators_create.name = istr(name);
+	r->indicators_create.year = istr(year);
+	r->indicators_create.from_set = istr(from_set);
+}
+
+Assure__Indicator *harness_ireq_indicators_add(struct harness_ireq *r, const char *set,
+					       const char *code, const char *direction,
+					       const char *green, const char *amber, int replace,
+					       uint64_t version)
+{
+	IREQ_SET(r, indicators_add, INDICATORS_ADD,
+		 (Assure__IndicatorsAddRequest)ASSURE__INDICATORS_ADD_REQUEST__INIT);
+	r->indicator = (Assure__Indicator)ASSURE__INDICATOR__INIT;
+	r->indicator.code = istr(code);
+	r->indicator.name = (char *)"Indicator";
+	r->indicator.domain = (char *)"qof";
+	r->indicator.unit = (char *)"%";
+	r->indicator.direction = istr(direction);
+	r->indicator.green = istr(green);
+	r->indicator.amber = istr(amber);
+	r->indicator.weight = istr(NULL);
+	r->indicators_add.set = istr(set);
+	r->indicators_add.indicator = &r->indicator;
+	r->indicators_add.replace = replace != 0;
+	r->indicators_add.version = version;
+	return &r->indicator;
+}
+
+void harness_ireq_indicators_remove(struct harness_ireq *r, const char *set, const char *code,
+				    uint64_t version)
+{
+	IREQ_SET(r, indicators_remove, INDICATORS_REMOVE,
+		 (Assure__IndicatorsRemoveRequest)ASSURE__INDICATORS_REMOVE_REQUEST__INIT);
+	r->indicators_remove.set = istr(set);
+	r->indicators_remove.code = istr(code);
+	r->indicators_remove.version = version;
+}
+
+void harness_ireq_indicators_rule(struct harness_ireq *r, const char *set, const char *green_mean,
+				  const char *red_mean, uint64_t version)
+{
+	IREQ_SET(r, indicators_rule, INDICATORS_RULE,
+		 (Assure__IndicatorsRuleRequest)ASSURE__INDICATORS_RULE_REQUEST__INIT);
+	r->indicators_rule.set = istr(set);
+	r->indicators_rule.green_mean = istr(green_mean);
+	r->indicators_rule.red_mean = istr(red_mean);
+	r->indicators_rule.version = version;
+}
+
+void harness_ireq_indicators_publish(struct harness_ireq *r, const char *set, const char *to,
+				     uint64_t version)
+{
+	IREQ_SET(r, indicators_publish, INDICATORS_PUBLISH,
+		 (Assure__IndicatorsPublishRequest)ASSURE__INDICATORS_PUBLISH_REQUEST__INIT);
+	r->indicators_publish.set = istr(set);
+	r->indicators_publish.to = istr(to);
+	r->indicators_publish.version = version;
+}
+
+void harness_ireq_indicators_show(struct harness_ireq *r, const char *set)
+{
+	IREQ_SET(r, indicators_show, INDICATORS_SHOW,
+		 (Assure__IndicatorsShowRequest)ASSURE__INDICATORS_SHOW_REQUEST__INIT);
+	r->indicators_show.set = istr(set);
+}
+
+void harness_ireq_indicators_list(struct harness_ireq *r, const char *year)
+{
+	IREQ_SET(r, indicators_list, INDICATORS_LIST,
+		 (Assure__IndicatorsListRequest)ASSURE__INDICATORS_LIST_REQUEST__INIT);
+	r->indicators_list.year = istr(year);
+}
+
+void harness_ireq_requirements_list(struct harness_ireq *r, int include_retired)
+{
+	IREQ_SET(r, requirements_list, REQUIREMENTS_LIST,
+		 (Assure__RequirementsListRequest)ASSURE__REQUIREMENTS_LIST_REQUEST__INIT);
+	r->requirements_list.include_retired = include_retired != 0;
+}
+
+void harness_ireq_requirements_add(struct harness_ireq *r, const char *code, const char *title,
+				   const char *description)
+{
+	IREQ_SET(r, requirements_add, REQUIREMENTS_ADD,
+		 (Assure__RequirementsAddRequest)ASSURE__REQUIREMENTS_ADD_REQUEST__INIT);
+	r->requirements_add.code = istr(code);
+	r->requirements_add.title = istr(title);
+	r->requirements_add.description = istr(description);
+}
+
+void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
+				      const char *reason)
+{
+	IREQ_SET(r, requirements_retire, REQUIREMENTS_RETIRE,
+		 (Assure__RequirementsRetireRequest)ASSURE__REQUIREMENTS_RETIRE_REQUEST__INIT);
+	r->requirements_retire.code = istr(code);
+	r->requirements_retire.reason = istr(reason);
+}
+
 /* reviews */
 
 Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r,

@@ -254,6 +254,23 @@ struct harness_ireq {
 	/* config */
 
 	/* contracts, indicator sets, requirements */
+	Assure__ContractAddRequest contract_add;
+	Assure__ContractListRequest contract_list;
+	Assure__ContractShowRequest contract_show;
+	Assure__ContractSetRequest contract_set;
+	Assure__ContractNoticeAddRequest contract_notice_add;
+	Assure__ContractNoticeOutcomeRequest contract_notice_outcome;
+	Assure__IndicatorsCreateRequest indicators_create;
+	Assure__IndicatorsAddRequest indicators_add;
+	Assure__Indicator indicator; /* indicators_add's */
+	Assure__IndicatorsRemoveRequest indicators_remove;
+	Assure__IndicatorsRuleRequest indicators_rule;
+	Assure__IndicatorsPublishRequest indicators_publish;
+	Assure__IndicatorsShowRequest indicators_show;
+	Assure__IndicatorsListRequest indicators_list;
+	Assure__RequirementsListRequest requirements_list;
+	Assure__RequirementsAddRequest requirements_add;
+	Assure__RequirementsRetireRequest requirements_retire;
 
 	/* reviews */
 	Assure__ReviewScheduleRequest review_schedule;
@@ -361,6 +378,49 @@ void harness_ireq_concern_due(struct harness_ireq *r, const char *within, int mi
 /* config */
 
 /* contracts, indicator sets, requirements */
+/* Contracts. NULL strings become ""; version 0: none given. The builders
+ * with many optional fields (set, notice add) fill the common ones and
+ * return the sub-message, so the test sets the rest (strings it sets must
+ * outlive the call). */
+void harness_ireq_contract_add(struct harness_ireq *r, const char *ods, const char *name,
+			       const char *type, uint32_t list_size, const char *site,
+			       const char *start, const char *end);
+void harness_ireq_contract_list(struct harness_ireq *r, const char *type, const char *site,
+				const char *name, uint32_t page_size, const char *page_token);
+void harness_ireq_contract_show(struct harness_ireq *r, const char *ods);
+Assure__ContractSetRequest *harness_ireq_contract_set(struct harness_ireq *r, const char *ods,
+						      const char *reason, uint64_t version);
+Assure__ContractNoticeAddRequest *harness_ireq_contract_notice_add(struct harness_ireq *r,
+								   const char *ods,
+								   const char *kind,
+								   const char *text,
+								   const char *steps,
+								   uint64_t version);
+void harness_ireq_contract_notice_outcome(struct harness_ireq *r, const char *ods, uint32_t number,
+					  const char *outcome, const char *date,
+					  const char *rationale, uint64_t version);
+/* Indicator sets. indicators_add fills the indicator with name
+ * "Indicator", domain qof, unit "%", weight default, not critical, and
+ * returns it for the test to change. */
+void harness_ireq_indicators_create(struct harness_ireq *r, const char *name, const char *year,
+				    const char *from_set);
+Assure__Indicator *harness_ireq_indicators_add(struct harness_ireq *r, const char *set,
+					       const char *code, const char *direction,
+					       const char *green, const char *amber, int replace,
+					       uint64_t version);
+void harness_ireq_indicators_remove(struct harness_ireq *r, const char *set, const char *code,
+				    uint64_t version);
+void harness_ireq_indicators_rule(struct harness_ireq *r, const char *set, const char *green_mean,
+				  const char *red_mean, uint64_t version);
+void harness_ireq_indicators_publish(struct harness_ireq *r, const char *set, const char *to,
+				     uint64_t version);
+void harness_ireq_indicators_show(struct harness_ireq *r, const char *set);
+void harness_ireq_indicators_list(struct harness_ireq *r, const char *year);
+void harness_ireq_requirements_list(struct harness_ireq *r, int include_retired);
+void harness_ireq_requirements_add(struct harness_ireq *r, const char *code, const char *title,
+				   const char *description);
+void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
+				      const char *reason);
 
 /* reviews */
 /* Reviews (DOMAIN.md "Annual contract review"; test_int_review). NULL

@@ -486,6 +486,108 @@ CONFIG_BUILD(b_holiday_remove, holiday_remove, HOLIDAY_REMOVE, Assure__HolidayRe
 
 /* contracts, indicator sets, requirements */
 
+#define NO_SUCH_ODS "Z99999"
+#define NO_SUCH_SET "authz-nosuchset"
+
+static void b_contract_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	/* List size 0: refused as INVALID_ARGUMENT once past the permission. */
+	harness_ireq_contract_add(r, NO_SUCH_ODS, "Authz probe", "gms", 0, AUTHZ_SITE, NULL, NULL);
+}
+
+static void b_contract_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_contract_list(r, NULL, NULL, NULL, 1, NULL);
+}
+
+static void b_contract_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_contract_show(r, NO_SUCH_ODS);
+}
+
+static void b_contract_set(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_contract_set(r, NO_SUCH_ODS, "authz probe", 1)->name = (char *)"Authz";
+}
+
+static void b_contract_notice_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_contract_notice_add(r, NO_SUCH_ODS, "breach", "authz probe", NULL, 1);
+}
+
+static void b_contract_notice_outcome(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_contract_notice_outcome(r, NO_SUCH_ODS, 1, "withdrawn", NULL, NULL, 1);
+}
+
+static void b_indicators_create(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	/* 2009/11 is no review year: INVALID_ARGUMENT past the permission. */
+	harness_ireq_indicators_create(r, NO_SUCH_SET, "2009/11", NULL);
+}
+
+static void b_indicators_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_indicators_add(r, NO_SUCH_SET, "AUTHZ", "higher", "2", "1", 0, 1);
+}
+
+static void b_indicators_remove(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_indicators_remove(r, NO_SUCH_SET, "AUTHZ", 1);
+}
+
+static void b_indicators_rule(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_indicators_rule(r, NO_SUCH_SET, "1.5", "0.75", 1);
+}
+
+static void b_indicators_publish(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_indicators_publish(r, NO_SUCH_SET, NULL, 1);
+}
+
+static void b_indicators_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_indicators_show(r, NO_SUCH_SET);
+}
+
+static void b_indicators_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_indicators_list(r, NULL);
+}
+
+static void b_requirements_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_requirements_list(r, 1);
+}
+
+static void b_requirements_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	/* A lower-case code: INVALID_ARGUMENT past the permission. */
+	harness_ireq_requirements_add(r, "authz", "Authz probe", NULL);
+}
+
+static void b_requirements_retire(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_requirements_retire(r, "AUTHZ_NOSUCH", "authz probe");
+}
+
 /* reviews */
 
 /* Reviews: a reference and a practice that do not exist, so an admitted
@@ -697,6 +799,40 @@ static const struct row matrix[] = {
     /* config */
 
     /* contracts, indicator sets, requirements */
+    /* Contracts, indicator sets and the requirements catalogue (DOMAIN.md
+     * "Contracts", "Annual contract review"; docs/REVIEWS.md). */
+    {ASSURE__REQUEST__OP_CONTRACT_ADD, "ContractAdd", "contract.write", "DDDDDADDD",
+     b_contract_add},
+    {ASSURE__REQUEST__OP_CONTRACT_LIST, "ContractList", "contract.read", "DDDDDAADA",
+     b_contract_list},
+    {ASSURE__REQUEST__OP_CONTRACT_SHOW, "ContractShow", "contract.read", "DDDDDAADA",
+     b_contract_show},
+    {ASSURE__REQUEST__OP_CONTRACT_SET, "ContractSet", "contract.write", "DDDDDADDD",
+     b_contract_set},
+    {ASSURE__REQUEST__OP_CONTRACT_NOTICE_ADD, "ContractNoticeAdd", "contract.write",
+     "DDDDDADDD", b_contract_notice_add},
+    {ASSURE__REQUEST__OP_CONTRACT_NOTICE_OUTCOME, "ContractNoticeOutcome", "contract.write",
+     "DDDDDADDD", b_contract_notice_outcome},
+    {ASSURE__REQUEST__OP_INDICATORS_CREATE, "IndicatorsCreate", "indicators.manage",
+     "DDDDDADDD", b_indicators_create},
+    {ASSURE__REQUEST__OP_INDICATORS_ADD, "IndicatorsAdd", "indicators.manage", "DDDDDADDD",
+     b_indicators_add},
+    {ASSURE__REQUEST__OP_INDICATORS_REMOVE, "IndicatorsRemove", "indicators.manage",
+     "DDDDDADDD", b_indicators_remove},
+    {ASSURE__REQUEST__OP_INDICATORS_RULE, "IndicatorsRule", "indicators.manage", "DDDDDADDD",
+     b_indicators_rule},
+    {ASSURE__REQUEST__OP_INDICATORS_PUBLISH, "IndicatorsPublish", "indicators.manage",
+     "DDDDDADDD", b_indicators_publish},
+    {ASSURE__REQUEST__OP_INDICATORS_SHOW, "IndicatorsShow", "contract.read", "DDDDDAADA",
+     b_indicators_show},
+    {ASSURE__REQUEST__OP_INDICATORS_LIST, "IndicatorsList", "contract.read", "DDDDDAADA",
+     b_indicators_list},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_LIST, "RequirementsList", "contract.read", "DDDDDAADA",
+     b_requirements_list},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_ADD, "RequirementsAdd", "indicators.manage",
+     "DDDDDADDD", b_requirements_add},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_RETIRE, "RequirementsRetire", "indicators.manage",
+     "DDDDDADDD", b_requirements_retire},
 
     /* reviews */
     /* Annual contract reviews (docs/REVIEWS.md): contract managers and

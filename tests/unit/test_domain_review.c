@@ -518,7 +518,7 @@ static void test_rule_and_sets(void **state)
 	for (int from = 0; from < INDICATOR_SET__COUNT; from++) {
 		for (int to = 0; to < INDICATOR_SET__COUNT; to++) {
 			int ok =
-			    (from == INDICATOR_SET_DRAFT && to == INDICATOR_SET_CONSULTATION) ||
+			    (from == INDICATOR_SET_DRAFT && to != from) ||
 			    (from == INDICATOR_SET_CONSULTATION && to != from);
 			assert_int_equal(domain_review_set_check_move(from, to, &cause),
 					 ok ? 0 : -1);
@@ -526,6 +526,12 @@ static void test_rule_and_sets(void **state)
 				assert_cause(cause, "indicator set:");
 		}
 	}
+	/* A set may be published without a recorded consultation. */
+	assert_int_equal(
+	    domain_review_set_check_move(INDICATOR_SET_DRAFT, INDICATOR_SET_PUBLISHED, NULL), 0);
+	assert_int_equal(
+	    domain_review_set_check_move(INDICATOR_SET_DRAFT, INDICATOR_SET_DRAFT, &cause), -1);
+	assert_cause(cause, "cannot move from draft to draft");
 	assert_int_equal(
 	    domain_review_set_check_move(INDICATOR_SET_PUBLISHED, INDICATOR_SET_DRAFT, &cause), -1);
 	assert_cause(cause, "published and frozen");
