@@ -35,6 +35,7 @@
 #include "review_common.h"
 #include "rpc.h"
 #include "server.h"
+#include "store_contract.h"
 #include "store_review.h"
 #include "xmalloc.h"
 
@@ -229,12 +230,14 @@ static int review_schedule_db(struct rpc_call *call, struct db *db, char **messa
 	domain_review_year_format(ss->year, year);
 	const char *kind = domain_review_kind_name(ss->kind);
 
-	int64_t contract_id = 0;
-	int st = store_review_contract_find(db, req->ods, &contract_id, NULL, message);
+	struct contract_record *contract = NULL;
+	int st = store_contract_get(db, req->ods, &contract, message);
 	if (st == ASSURE__CODE__NOT_FOUND)
 		return fail(message, st, xasprintf("no contract with ODS code %s", req->ods));
 	if (st != ASSURE__CODE__OK)
 		return st;
+	int64_t contract_id = contract->id;
+	contract_record_free(contract);
 	char *existing = NULL;
 	st = store_review_find(db, contract_id, year, kind, &existing, message);
 	if (st == ASSURE__CODE__OK) {

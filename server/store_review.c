@@ -51,31 +51,7 @@ static void bind_named_int64(sqlite3_stmt *st, const char *name, int64_t v)
 		sqlite3_bind_int64(st, i, v);
 }
 
-/* ---- contracts and sets ----------------------------------------------------- */
-
-static const char sql_contract_find[] = "SELECT id, name FROM contracts WHERE ods = ?";
-
-int store_review_contract_find(struct db *db, const char *ods, int64_t *id, char **name,
-			       char **cause)
-{
-	sqlite3_stmt *st = db_stmt(db, sql_contract_find, cause);
-	if (st == NULL)
-		return ASSURE__CODE__INTERNAL;
-	sqlite3_bind_text(st, 1, ods, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return ASSURE__CODE__NOT_FOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return db_fail(db, st, rc, cause);
-	if (id)
-		*id = sqlite3_column_int64(st, 0);
-	if (name)
-		*name = db_column_strdup(st, 1);
-	sqlite3_reset(st);
-	return ASSURE__CODE__OK;
-}
+/* ---- indicator sets ----------------------------------------------------- */
 
 void review_set_record_free(struct review_set_record *s)
 {

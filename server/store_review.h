@@ -34,12 +34,7 @@
 
 struct db;
 
-/* ---- contracts and indicator sets, as a review sees them ------------------- */
-
-/* The contract with this ODS code: *id and *name (caller frees; may be
- * NULL). NOT_FOUND when there is none. */
-int store_review_contract_find(struct db *db, const char *ods, int64_t *id, char **name,
-			       char **cause) __attribute__((warn_unused_result));
+/* ---- the indicator set a review is scored against ------------------------- */
 
 struct review_set_record {
 	int64_t id;

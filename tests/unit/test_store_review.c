@@ -25,6 +25,7 @@
 #include "domain_review.h"
 #include "review_common.h"
 #include "rpc.h"
+#include "store_contract.h"
 #include "store_review.h"
 #include "xmalloc.h"
 
@@ -44,31 +45,22 @@ static void exec(struct db *db, const char *sql)
 		fail_msg("%s: %s", sql, cause);
 }
 
-/* Indicator sets gained updated_at/updated_by with the contracts group;
- * the insert works with either schema. */
 static void insert_set(struct db *db, const char *name, const char *year)
 {
-	char *cause = NULL;
 	char *sql = xasprintf("INSERT INTO indicator_sets (name, year, created_at, created_by,"
 			      " updated_at, updated_by) VALUES ('%s', '%s', 0, 'x', 0, 'x')",
 			      name, year);
-	if (db_exec(db, sql, &cause) < 0) {
-		free(cause);
-		cause = NULL;
-		free(sql);
-		sql = xasprintf("INSERT INTO indicator_sets (name, year, created_at, created_by)"
-				" VALUES ('%s', '%s', 0, 'x')",
-				name, year);
-		exec(db, sql);
-	}
+	exec(db, sql);
 	free(sql);
 }
 
 static int64_t contract_id(struct db *db, const char *ods)
 {
-	int64_t id = 0;
+	struct contract_record *c = NULL;
 	char *cause = NULL;
-	assert_int_equal(store_review_contract_find(db, ods, &id, NULL, &cause), 0);
+	assert_int_equal(store_contract_get(db, ods, &c, &cause), 0);
+	int64_t id = c->id;
+	contract_record_free(c);
 	return id;
 }
 
