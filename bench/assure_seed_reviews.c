@@ -266,9 +266,10 @@ static struct ind *seed_set(int year, long n, int64_t *set_id)
 	char year_text[REVIEW_YEAR_BUFSZ], name[64];
 	domain_review_year_format(year, year_text);
 	snprintf(name, sizeof name, "Balanced Scorecard %s", year_text);
-	sqlite3_stmt *st = prep("INSERT INTO indicator_sets (name, year, created_at, created_by)"
-				" VALUES (?, ?, ?, ?)");
-	*set_id = run(st, "ttit", name, year_text, now_s - 200 * 86400, SEED_BY);
+	sqlite3_stmt *st = prep("INSERT INTO indicator_sets (name, year, created_at, created_by,"
+				" updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)");
+	*set_id = run(st, "ttitit", name, year_text, now_s - 200 * 86400, SEED_BY,
+		      now_s - 200 * 86400, SEED_BY);
 	sqlite3_finalize(st);
 
 	struct ind *v = calloc((size_t)n, sizeof *v);
@@ -316,9 +317,9 @@ static struct ind *seed_set(int year, long n, int64_t *set_id)
 	char next[REVIEW_YEAR_BUFSZ], next_name[64];
 	domain_review_year_format(year + 1, next);
 	snprintf(next_name, sizeof next_name, "Balanced Scorecard %s (draft)", next);
-	st = prep("INSERT INTO indicator_sets (name, year, created_at, created_by)"
-		  " VALUES (?, ?, ?, ?)");
-	int64_t draft = run(st, "ttit", next_name, next, now_s, SEED_BY);
+	st = prep("INSERT INTO indicator_sets (name, year, created_at, created_by, updated_at,"
+		  " updated_by) VALUES (?, ?, ?, ?, ?, ?)");
+	int64_t draft = run(st, "ttitit", next_name, next, now_s, SEED_BY, now_s, SEED_BY);
 	sqlite3_finalize(st);
 	st = prep("INSERT INTO indicators (set_id, position, code, name, domain, direction, green,"
 		  " amber) VALUES (?, 1, 'QOF01', 'QOF points achieved', 'qof', 'higher', 950000,"

@@ -111,6 +111,20 @@ static const struct cli_command *const cli_table[] = {
     &cli_cmd_requirements_retire,
 
     /* review */
+    &cli_cmd_review_schedule,
+    &cli_cmd_review_visit,
+    &cli_cmd_review_qof,
+    &cli_cmd_review_check,
+    &cli_cmd_review_sfbh,
+    &cli_cmd_review_score,
+    &cli_cmd_review_narrative,
+    &cli_cmd_review_action_add,
+    &cli_cmd_review_action_done,
+    &cli_cmd_review_override,
+    &cli_cmd_review_finalise,
+    &cli_cmd_review_show,
+    &cli_cmd_review_list,
+    &cli_cmd_review_due,
 
     /* scorecard */
     &cli_cmd_scorecard,

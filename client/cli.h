@@ -128,6 +128,20 @@ extern const struct cli_command cli_cmd_requirements_add;
 extern const struct cli_command cli_cmd_requirements_retire;
 
 /* review */
+extern const struct cli_command cli_cmd_review_schedule;
+extern const struct cli_command cli_cmd_review_visit;
+extern const struct cli_command cli_cmd_review_qof;
+extern const struct cli_command cli_cmd_review_check;
+extern const struct cli_command cli_cmd_review_sfbh;
+extern const struct cli_command cli_cmd_review_score;
+extern const struct cli_command cli_cmd_review_narrative;
+extern const struct cli_command cli_cmd_review_action_add;
+extern const struct cli_command cli_cmd_review_action_done;
+extern const struct cli_command cli_cmd_review_override;
+extern const struct cli_command cli_cmd_review_finalise;
+extern const struct cli_command cli_cmd_review_show;
+extern const struct cli_command cli_cmd_review_list;
+extern const struct cli_command cli_cmd_review_due;
 
 /* scorecard */
 extern const struct cli_command cli_cmd_scorecard;

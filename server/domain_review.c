@@ -336,6 +336,7 @@ int domain_review_state_can_move(enum review_state from, enum review_state to)
 {
 	return (from == REVIEW_STATE_SCHEDULED && to == REVIEW_STATE_VISITED) ||
 	       (from == REVIEW_STATE_VISITED && to == REVIEW_STATE_DRAFT) ||
+	       (from == REVIEW_STATE_VISITED && to == REVIEW_STATE_FINALISED) ||
 	       (from == REVIEW_STATE_DRAFT && to == REVIEW_STATE_FINALISED);
 }
 
@@ -1348,16 +1349,12 @@ enum review_check domain_review_check_finalise(enum review_state state,
 					       const struct review_content *c, char **cause)
 {
 	switch (state) {
+	case REVIEW_STATE_VISITED:
 	case REVIEW_STATE_DRAFT:
 		break;
 	case REVIEW_STATE_SCHEDULED:
-		set_cause(cause, "cannot finalise: the review is scheduled; record the visit and "
-				 "write the review up first");
-		return REVIEW_FAILED_PRECONDITION;
-	case REVIEW_STATE_VISITED:
-		set_cause(cause, "cannot finalise: the review is visited but nothing has been "
-				 "recorded since the visit; record the write-up first, which "
-				 "makes it a draft");
+		set_cause(cause, "cannot finalise: the review is scheduled; record the visit "
+				 "first (review visit)");
 		return REVIEW_FAILED_PRECONDITION;
 	case REVIEW_STATE_FINALISED:
 		set_cause(cause, "cannot finalise: the review is already finalised");

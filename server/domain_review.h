@@ -122,15 +122,16 @@ const char *domain_review_visit_title(enum review_visit v);
 int domain_review_visit_parse(const char *s, char **cause);
 
 /*
- * scheduled -> visited -> draft -> finalised:
+ * scheduled -> visited -> draft -> finalised, and visited -> finalised:
  *   scheduled  created for a year; content may already be recorded (QOF
- *              figures and indicator values often come before the visit)
- *              and the review stays scheduled;
+ *              figures and indicator values often come before the visit;
+ *              the whole write-up may) and the review stays scheduled;
  *   visited    the visit is recorded (domain_review_check_visit);
  *   draft      content has been recorded since the visit: the first edit
  *              of a visited review moves it here (domain_review_check_edit);
- *   finalised  domain_review_check_finalise allowed it; read-only except
- *              for recorded amendments, each with a reason.
+ *   finalised  domain_review_check_finalise allowed it, from visited (the
+ *              visit was the last step) or draft; read-only except for
+ *              recorded amendments, each with a reason.
  * No state is left backwards: a finalised review is corrected by
  * amendment, never reopened.
  */
@@ -644,8 +645,9 @@ int domain_review_content_has_item(const struct review_content *c,
  */
 size_t domain_review_finalise_missing(const struct review_content *c, char **missing);
 
-/* May the review be finalised? The state must be draft
- * (FAILED_PRECONDITION naming the state) and nothing missing
+/* May the review be finalised? The visit must be recorded: the state
+ * visited or draft (FAILED_PRECONDITION naming the state otherwise), since
+ * everything else may be recorded before the visit; and nothing missing
  * (FAILED_PRECONDITION: "cannot finalise: 3 things are missing:\n" and
  * the list above). */
 enum review_check domain_review_check_finalise(enum review_state state,

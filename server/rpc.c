@@ -66,6 +66,8 @@ static void build_index(void)
 	add_table(rpc_indicators_table, rpc_indicators_count);
 
 	/* reviews */
+	add_table(rpc_review_table, rpc_review_count);
+	add_table(rpc_review_read_table, rpc_review_read_count);
 
 	/* scorecard */
 	add_table(rpc_scorecard_table, rpc_scorecard_count);
@@ -92,16 +94,21 @@ struct rpc_call *rpc_call_of(struct job *job)
 	return (struct rpc_call *)((char *)job - offsetof(struct rpc_call, job));
 }
 
+/* Longest error message sent: room for a whole list of what a rule found
+ * missing (a review's finalise list runs to a few kilobytes), far below
+ * the frame limit. */
+#define RPC_MESSAGE_MAX 65536
+
 enum rpc_result rpc_error(struct rpc_call *call, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char msg[512];
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	Assure__Status *st = call->resp->status;
 	st->code = code;
-	st->message = arena_strdup(call->arena, msg);
+	st->message = arena_strndup(call->arena, msg, RPC_MESSAGE_MAX);
+	free(msg);
 	/* An error carries no result. */
 	call->resp->result_case = ASSURE__RESPONSE__RESULT__NOT_SET;
 	return RPC_DONE;

@@ -185,6 +185,10 @@ extern const struct rpc_entry rpc_indicators_table[];
 extern const size_t rpc_indicators_count;
 
 /* reviews */
+extern const struct rpc_entry rpc_review_table[];
+extern const size_t rpc_review_count;
+extern const struct rpc_entry rpc_review_read_table[];
+extern const size_t rpc_review_read_count;
 
 /* scorecard */
 extern const struct rpc_entry rpc_scorecard_table[];

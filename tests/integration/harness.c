@@ -1676,6 +1676,205 @@ void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
 
 /* reviews */
 
+Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r,
+							    const char *ods, const char *year,
+							    const char *kind,
+							    const char *visit_type,
+							    const char *date)
+{
+	IREQ_SET(r, review_schedule, REVIEW_SCHEDULE,
+		 (Assure__ReviewScheduleRequest)ASSURE__REVIEW_SCHEDULE_REQUEST__INIT);
+	r->review_schedule.ods = istr(ods);
+	r->review_schedule.year = istr(year);
+	r->review_schedule.kind = istr(kind);
+	r->review_schedule.visit_type = istr(visit_type);
+	r->review_schedule.date = istr(date);
+	return &r->review_schedule;
+}
+
+Assure__ReviewVisitRequest *harness_ireq_review_visit(struct harness_ireq *r, const char *ref,
+						      const char *date, uint64_t version)
+{
+	IREQ_SET(r, review_visit, REVIEW_VISIT,
+		 (Assure__ReviewVisitRequest)ASSURE__REVIEW_VISIT_REQUEST__INIT);
+	r->review_visit.ref = istr(ref);
+	r->review_visit.date = istr(date);
+	r->review_visit.version = version;
+	r->review_visit.amend_reason = istr(NULL);
+	return &r->review_visit;
+}
+
+Assure__ReviewQofRequest *harness_ireq_review_qof(struct harness_ireq *r, const char *ref,
+						  const char *clinical, const char *organisational,
+						  const char *patient_experience,
+						  const char *additional,
+						  const char *exception_rate, uint64_t version)
+{
+	IREQ_SET(r, review_qof, REVIEW_QOF,
+		 (Assure__ReviewQofRequest)ASSURE__REVIEW_QOF_REQUEST__INIT);
+	r->review_qof.ref = istr(ref);
+	r->review_qof.clinical = istr(clinical);
+	r->review_qof.organisational = istr(organisational);
+	r->review_qof.patient_experience = istr(patient_experience);
+	r->review_qof.additional = istr(additional);
+	r->review_qof.exception_rate = istr(exception_rate);
+	r->review_qof.version = version;
+	r->review_qof.amend_reason = istr(NULL);
+	return &r->review_qof;
+}
+
+Assure__ReviewCheckRequest *harness_ireq_review_check(struct harness_ireq *r, const char *ref,
+						      const char *item, const char *result,
+						      const char *evidence, uint64_t version)
+{
+	IREQ_SET(r, review_check, REVIEW_CHECK,
+		 (Assure__ReviewCheckRequest)ASSURE__REVIEW_CHECK_REQUEST__INIT);
+	r->review_check.ref = istr(ref);
+	r->review_check.item = istr(item);
+	r->review_check.result = istr(result);
+	r->review_check.evidence = istr(evidence);
+	r->review_check.version = version;
+	r->review_check.amend_reason = istr(NULL);
+	return &r->review_check;
+}
+
+Assure__ReviewSfbhRequest *harness_ireq_review_sfbh(struct harness_ireq *r, const char *ref,
+						    const char *domain, const char *result,
+						    const char *evidence, uint64_t version)
+{
+	IREQ_SET(r, review_sfbh, REVIEW_SFBH,
+		 (Assure__ReviewSfbhRequest)ASSURE__REVIEW_SFBH_REQUEST__INIT);
+	r->review_sfbh.ref = istr(ref);
+	r->review_sfbh.domain = istr(domain);
+	r->review_sfbh.result = istr(result);
+	r->review_sfbh.evidence = istr(evidence);
+	r->review_sfbh.version = version;
+	r->review_sfbh.amend_reason = istr(NULL);
+	return &r->review_sfbh;
+}
+
+Assure__ReviewScoreRequest *harness_ireq_review_score(struct harness_ireq *r, const char *ref,
+						      const char *indicator, const char *value,
+						      const char *not_available,
+						      uint64_t version)
+{
+	IREQ_SET(r, review_score, REVIEW_SCORE,
+		 (Assure__ReviewScoreRequest)ASSURE__REVIEW_SCORE_REQUEST__INIT);
+	r->review_score.ref = istr(ref);
+	r->review_score.indicator = istr(indicator);
+	r->review_score.value = istr(value);
+	r->review_score.not_available = istr(not_available);
+	r->review_score.version = version;
+	r->review_score.amend_reason = istr(NULL);
+	return &r->review_score;
+}
+
+Assure__ReviewNarrativeRequest *
+harness_ireq_review_narrative(struct harness_ireq *r, const char *ref, const char *achievements,
+			      const char *developments, const char *challenges,
+			      uint64_t version)
+{
+	IREQ_SET(r, review_narrative, REVIEW_NARRATIVE,
+		 (Assure__ReviewNarrativeRequest)ASSURE__REVIEW_NARRATIVE_REQUEST__INIT);
+	r->review_narrative.ref = istr(ref);
+	r->review_narrative.achievements = istr(achievements);
+	r->review_narrative.developments = istr(developments);
+	r->review_narrative.challenges = istr(challenges);
+	r->review_narrative.version = version;
+	r->review_narrative.amend_reason = istr(NULL);
+	return &r->review_narrative;
+}
+
+Assure__ReviewActionAddRequest *
+harness_ireq_review_action_add(struct harness_ireq *r, const char *ref, const char *text,
+			       const char *owner, const char *due, const char *for_item,
+			       uint64_t version)
+{
+	IREQ_SET(r, review_action_add, REVIEW_ACTION_ADD,
+		 (Assure__ReviewActionAddRequest)ASSURE__REVIEW_ACTION_ADD_REQUEST__INIT);
+	r->review_action_add.ref = istr(ref);
+	r->review_action_add.text = istr(text);
+	r->review_action_add.owner = istr(owner);
+	r->review_action_add.due = istr(due);
+	r->review_action_add.for_item = istr(for_item);
+	r->review_action_add.version = version;
+	r->review_action_add.amend_reason = istr(NULL);
+	return &r->review_action_add;
+}
+
+Assure__ReviewActionDoneRequest *harness_ireq_review_action_done(struct harness_ireq *r,
+								 const char *ref, uint32_t number,
+								 const char *date,
+								 uint64_t version)
+{
+	IREQ_SET(r, review_action_done, REVIEW_ACTION_DONE,
+		 (Assure__ReviewActionDoneRequest)ASSURE__REVIEW_ACTION_DONE_REQUEST__INIT);
+	r->review_action_done.ref = istr(ref);
+	r->review_action_done.number = number;
+	r->review_action_done.date = istr(date);
+	r->review_action_done.version = version;
+	r->review_action_done.amend_reason = istr(NULL);
+	return &r->review_action_done;
+}
+
+Assure__ReviewOverrideRequest *harness_ireq_review_override(struct harness_ireq *r,
+							    const char *ref, const char *rag,
+							    const char *reason, uint64_t version)
+{
+	IREQ_SET(r, review_override, REVIEW_OVERRIDE,
+		 (Assure__ReviewOverrideRequest)ASSURE__REVIEW_OVERRIDE_REQUEST__INIT);
+	r->review_override.ref = istr(ref);
+	r->review_override.rag = istr(rag);
+	r->review_override.reason = istr(reason);
+	r->review_override.version = version;
+	r->review_override.amend_reason = istr(NULL);
+	return &r->review_override;
+}
+
+void harness_ireq_review_finalise(struct harness_ireq *r, const char *ref, uint64_t version)
+{
+	IREQ_SET(r, review_finalise, REVIEW_FINALISE,
+		 (Assure__ReviewFinaliseRequest)ASSURE__REVIEW_FINALISE_REQUEST__INIT);
+	r->review_finalise.ref = istr(ref);
+	r->review_finalise.version = version;
+}
+
+void harness_ireq_review_show(struct harness_ireq *r, const char *ref)
+{
+	IREQ_SET(r, review_show, REVIEW_SHOW,
+		 (Assure__ReviewShowRequest)ASSURE__REVIEW_SHOW_REQUEST__INIT);
+	r->review_show.ref = istr(ref);
+}
+
+Assure__ReviewListRequest *harness_ireq_review_list(struct harness_ireq *r, const char *year,
+						    const char *rag, const char *state,
+						    const char *ods, const char *site,
+						    int overdue_actions, uint32_t page_size,
+						    const char *page_token)
+{
+	IREQ_SET(r, review_list, REVIEW_LIST,
+		 (Assure__ReviewListRequest)ASSURE__REVIEW_LIST_REQUEST__INIT);
+	r->review_list.year = istr(year);
+	r->review_list.rag = istr(rag);
+	r->review_list.state = istr(state);
+	r->review_list.ods = istr(ods);
+	r->review_list.site = istr(site);
+	r->review_list.overdue_actions = overdue_actions != 0;
+	r->review_list.page_size = page_size;
+	r->review_list.page_token = istr(page_token);
+	return &r->review_list;
+}
+
+void harness_ireq_review_due(struct harness_ireq *r, const char *within, uint32_t page_size,
+			     const char *page_token)
+{
+	IREQ_SET(r, review_due, REVIEW_DUE,
+		 (Assure__ReviewDueRequest)ASSURE__REVIEW_DUE_REQUEST__INIT);
+	r->review_due.within = istr(within);
+	r->review_due.page_size = page_size;
+	r->review_due.page_token = istr(page_token);
+}
+
 /* scorecard */
 
 void harness_ireq_scorecard(struct harness_ireq *r, const char *year, const char *site,

@@ -273,6 +273,20 @@ struct harness_ireq {
 	Assure__RequirementsRetireRequest requirements_retire;
 
 	/* reviews */
+	Assure__ReviewScheduleRequest review_schedule;
+	Assure__ReviewVisitRequest review_visit;
+	Assure__ReviewQofRequest review_qof;
+	Assure__ReviewCheckRequest review_check;
+	Assure__ReviewSfbhRequest review_sfbh;
+	Assure__ReviewScoreRequest review_score;
+	Assure__ReviewNarrativeRequest review_narrative;
+	Assure__ReviewActionAddRequest review_action_add;
+	Assure__ReviewActionDoneRequest review_action_done;
+	Assure__ReviewOverrideRequest review_override;
+	Assure__ReviewFinaliseRequest review_finalise;
+	Assure__ReviewShowRequest review_show;
+	Assure__ReviewListRequest review_list;
+	Assure__ReviewDueRequest review_due;
 
 	/* scorecard */
 	Assure__ScorecardRequest scorecard;
@@ -410,6 +424,56 @@ void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
 				      const char *reason);
 
 /* reviews */
+/* Reviews (DOMAIN.md "Annual contract review"; test_int_review). NULL
+ * strings become ""; version 0: none given. The builders return the
+ * sub-message so a test can set amend_reason (a string that must outlive
+ * the call). */
+Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r,
+							    const char *ods, const char *year,
+							    const char *kind,
+							    const char *visit_type,
+							    const char *date);
+Assure__ReviewVisitRequest *harness_ireq_review_visit(struct harness_ireq *r, const char *ref,
+						      const char *date, uint64_t version);
+Assure__ReviewQofRequest *harness_ireq_review_qof(struct harness_ireq *r, const char *ref,
+						  const char *clinical, const char *organisational,
+						  const char *patient_experience,
+						  const char *additional,
+						  const char *exception_rate, uint64_t version);
+Assure__ReviewCheckRequest *harness_ireq_review_check(struct harness_ireq *r, const char *ref,
+						      const char *item, const char *result,
+						      const char *evidence, uint64_t version);
+Assure__ReviewSfbhRequest *harness_ireq_review_sfbh(struct harness_ireq *r, const char *ref,
+						    const char *domain, const char *result,
+						    const char *evidence, uint64_t version);
+Assure__ReviewScoreRequest *harness_ireq_review_score(struct harness_ireq *r, const char *ref,
+						      const char *indicator, const char *value,
+						      const char *not_available,
+						      uint64_t version);
+Assure__ReviewNarrativeRequest *
+harness_ireq_review_narrative(struct harness_ireq *r, const char *ref, const char *achievements,
+			      const char *developments, const char *challenges,
+			      uint64_t version);
+Assure__ReviewActionAddRequest *
+harness_ireq_review_action_add(struct harness_ireq *r, const char *ref, const char *text,
+			       const char *owner, const char *due, const char *for_item,
+			       uint64_t version);
+Assure__ReviewActionDoneRequest *harness_ireq_review_action_done(struct harness_ireq *r,
+								 const char *ref, uint32_t number,
+								 const char *date,
+								 uint64_t version);
+Assure__ReviewOverrideRequest *harness_ireq_review_override(struct harness_ireq *r,
+							    const char *ref, const char *rag,
+							    const char *reason, uint64_t version);
+void harness_ireq_review_finalise(struct harness_ireq *r, const char *ref, uint64_t version);
+void harness_ireq_review_show(struct harness_ireq *r, const char *ref);
+Assure__ReviewListRequest *harness_ireq_review_list(struct harness_ireq *r, const char *year,
+						    const char *rag, const char *state,
+						    const char *ods, const char *site,
+						    int overdue_actions, uint32_t page_size,
+						    const char *page_token);
+void harness_ireq_review_due(struct harness_ireq *r, const char *within, uint32_t page_size,
+			     const char *page_token);
 
 /* scorecard */
 /* Scorecard for a year; site, type and page_token NULL or "" for none;

@@ -590,6 +590,95 @@ static void b_requirements_retire(struct harness_ireq *r, struct role_ctx *x)
 
 /* reviews */
 
+/* Reviews: a reference and a practice that do not exist, so an admitted
+ * write changes nothing (NOT_FOUND). */
+#define NO_SUCH_REVIEW "REV-2000-9999"
+
+static void b_review_schedule(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_schedule(r, "Z99999", "2009/10", NULL, NULL, NULL);
+}
+
+static void b_review_visit(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_visit(r, NO_SUCH_REVIEW, "2001-01-01", 1);
+}
+
+static void b_review_qof(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_qof(r, NO_SUCH_REVIEW, "1", "1", "1", "1", NULL, 1);
+}
+
+static void b_review_check(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_check(r, NO_SUCH_REVIEW, "PREMISES", "met", "authz probe", 1);
+}
+
+static void b_review_sfbh(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_sfbh(r, NO_SUCH_REVIEW, "safety", "compliant", "authz probe", 1);
+}
+
+static void b_review_score(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_score(r, NO_SUCH_REVIEW, "AUTHZ01", "1", NULL, 1);
+}
+
+static void b_review_narrative(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_narrative(r, NO_SUCH_REVIEW, "authz probe", NULL, NULL, 1);
+}
+
+static void b_review_action_add(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_action_add(r, NO_SUCH_REVIEW, "authz probe", "nobody",
+					     "2001-01-01", NULL, 1);
+}
+
+static void b_review_action_done(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_action_done(r, NO_SUCH_REVIEW, 1, NULL, 1);
+}
+
+static void b_review_override(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_override(r, NO_SUCH_REVIEW, "amber", "authz probe", 1);
+}
+
+static void b_review_finalise(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_review_finalise(r, NO_SUCH_REVIEW, 1);
+}
+
+static void b_review_show(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_review_show(r, NO_SUCH_REVIEW);
+}
+
+static void b_review_list(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	(void)harness_ireq_review_list(r, NULL, NULL, NULL, NULL, NULL, 0, 1, NULL);
+}
+
+static void b_review_due(struct harness_ireq *r, struct role_ctx *x)
+{
+	(void)x;
+	harness_ireq_review_due(r, "14d", 1, NULL);
+}
+
 /* scorecard */
 
 static void b_scorecard(struct harness_ireq *r, struct role_ctx *x)
@@ -752,6 +841,31 @@ static const struct row matrix[] = {
      "DDDDDADDD", b_requirements_retire},
 
     /* reviews */
+    /* Annual contract reviews (docs/REVIEWS.md): contract managers and
+     * reviewers write; they and viewers read. */
+    {ASSURE__REQUEST__OP_REVIEW_SCHEDULE, "ReviewSchedule", "review.write", "DDDDDAADD",
+     b_review_schedule},
+    {ASSURE__REQUEST__OP_REVIEW_VISIT, "ReviewVisit", "review.write", "DDDDDAADD",
+     b_review_visit},
+    {ASSURE__REQUEST__OP_REVIEW_QOF, "ReviewQof", "review.write", "DDDDDAADD", b_review_qof},
+    {ASSURE__REQUEST__OP_REVIEW_CHECK, "ReviewCheck", "review.write", "DDDDDAADD",
+     b_review_check},
+    {ASSURE__REQUEST__OP_REVIEW_SFBH, "ReviewSfbh", "review.write", "DDDDDAADD", b_review_sfbh},
+    {ASSURE__REQUEST__OP_REVIEW_SCORE, "ReviewScore", "review.write", "DDDDDAADD",
+     b_review_score},
+    {ASSURE__REQUEST__OP_REVIEW_NARRATIVE, "ReviewNarrative", "review.write", "DDDDDAADD",
+     b_review_narrative},
+    {ASSURE__REQUEST__OP_REVIEW_ACTION_ADD, "ReviewActionAdd", "review.write", "DDDDDAADD",
+     b_review_action_add},
+    {ASSURE__REQUEST__OP_REVIEW_ACTION_DONE, "ReviewActionDone", "review.write", "DDDDDAADD",
+     b_review_action_done},
+    {ASSURE__REQUEST__OP_REVIEW_OVERRIDE, "ReviewOverride", "review.write", "DDDDDAADD",
+     b_review_override},
+    {ASSURE__REQUEST__OP_REVIEW_FINALISE, "ReviewFinalise", "review.write", "DDDDDAADD",
+     b_review_finalise},
+    {ASSURE__REQUEST__OP_REVIEW_SHOW, "ReviewShow", "review.read", "DDDDDAADA", b_review_show},
+    {ASSURE__REQUEST__OP_REVIEW_LIST, "ReviewList", "review.read", "DDDDDAADA", b_review_list},
+    {ASSURE__REQUEST__OP_REVIEW_DUE, "ReviewDue", "review.read", "DDDDDAADA", b_review_due},
 
     /* scorecard */
     /* The Scorecard report (DOMAIN.md "Scorecard report"): with no set
