@@ -765,6 +765,79 @@ static void test_red_critical(void **state)
 	assure__response__free_unpacked(resp, NULL);
 }
 
+/* ---- 5b. the scorecard of the three cycles, in every format ------------------------- */
+
+static void test_scorecard_of_cycles(void **state)
+{
+	(void)state;
+	char *dir = harness_tempdir("cli-scorecard");
+	struct harness_run run;
+	char stdin_text[128];
+	snprintf(stdin_text, sizeof stdin_text, "%s\n", PW);
+	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", "viewer",
+		    "--password-stdin", NULL);
+	assert_int_equal(run.status, 0);
+	harness_run_free(&run);
+
+	/* JSON: the three practices reviewed through the RPCs, with the RAG
+	 * each cycle ended in and the visit it decided. */
+	harness_cli(server.addr, dir, NULL, &run, "scorecard", "--year", YEAR, "--format", "json",
+		    NULL);
+	if (run.status != 0)
+		fail_msg("scorecard --format json: exit %d\n%s%s", run.status, run.out, run.err);
+	const char *argv[] = {
+	    PYTHON3, "-c",
+	    "import json,sys\n"
+	    "d=json.load(sys.stdin)\n"
+	    "rows={r['ods']:r for r in d['rows']}\n"
+	    "print(' '.join(rows[o]['rag']+'/'+rows[o]['next_visit_type'] for o in "
+	    "('E84001','E84002','E84003')))\n",
+	    NULL};
+	struct harness_run py;
+	assert_int_equal(harness_run_argv(argv, NULL, run.out, 10000, &py), 0);
+	if (py.status != 0)
+		fail_msg("scorecard JSON: %s\n%s", py.err, run.out);
+	assert_string_equal(py.out, "green/desktop amber/standard red/full\n");
+	harness_run_free(&py);
+	harness_run_free(&run);
+
+	/* CSV: a header and one line per contract of the year. */
+	harness_cli(server.addr, dir, NULL, &run, "scorecard", "--year", YEAR, "--format", "csv",
+		    NULL);
+	assert_int_equal(run.status, 0);
+	size_t lines = 0;
+	for (const char *p = run.out; *p; p++)
+		lines += *p == '\n';
+	assert_true(lines >= 4);
+	assert_non_null(strstr(run.out, "E84001,"));
+	assert_non_null(strstr(run.out, ",red,"));
+	harness_run_free(&run);
+
+	/* Table and HTML. */
+	harness_cli(server.addr, dir, NULL, &run, "scorecard", "--year", YEAR, NULL);
+	assert_int_equal(run.status, 0);
+	assert_non_null(strstr(run.out, "E84003"));
+	assert_non_null(strstr(run.out, "full"));
+	harness_run_free(&run);
+	char html[512];
+	snprintf(html, sizeof html, "%s/scorecard.html", dir);
+	harness_cli(server.addr, dir, NULL, &run, "scorecard", "--year", YEAR, "--format", "html",
+		    "--output", html, NULL);
+	assert_int_equal(run.status, 0);
+	harness_run_free(&run);
+	FILE *f = fopen(html, "r");
+	assert_non_null(f);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "<html"));
+	assert_non_null(strstr(buf, "E84002"));
+	assert_null(strstr(buf, "http://"));
+	assert_null(strstr(buf, "https://"));
+	free(dir);
+}
+
 /* ---- 6. read-only and amendments ---------------------------------------------------- */
 
 static void test_read_only_and_amendments(void **state)
@@ -1102,6 +1175,7 @@ int main(void)
 	    cmocka_unit_test(test_green_with_override),
 	    cmocka_unit_test(test_amber_action_plan),
 	    cmocka_unit_test(test_red_critical),
+	    cmocka_unit_test(test_scorecard_of_cycles),
 	    cmocka_unit_test(test_read_only_and_amendments),
 	    cmocka_unit_test(test_next_year),
 	    cmocka_unit_test(test_overdue_and_due),
