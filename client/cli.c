@@ -194,6 +194,35 @@ const char *cli_str(const char *s)
 	return s != NULL ? s : "";
 }
 
+const char *cli_or_dash(const char *s)
+{
+	s = cli_str(s);
+	return *s != '\0' ? s : "-";
+}
+
+const char *cli_or_none(const char *s)
+{
+	s = cli_str(s);
+	return *s != '\0' ? s : "none";
+}
+
+void cli_say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *shown = cli_printable(msg);
+	printf("%s\n", shown);
+	free(shown);
+	free(msg);
+}
+
+char *cli_flag_str(const struct cli *cli, const char *name)
+{
+	return (char *)cli_str(cli_flag(cli, name));
+}
+
 void cli_format_time(int64_t unix_s, char *buf, size_t size)
 {
 	if (unix_s <= 0)

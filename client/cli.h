@@ -257,6 +257,15 @@ char *cli_join(char *const *items, size_t n, const char *sep);
 /* s, or "" for NULL: proto3 strings are never NULL once unpacked, but a
  * hand-built message may leave them so. */
 const char *cli_str(const char *s);
+/* s, or "-" / "none" when empty (NULL included), for tables. */
+const char *cli_or_dash(const char *s);
+const char *cli_or_none(const char *s);
+/* Prints one line on stdout, formatted, with control characters shown as
+ * '?' so no server-supplied text can drive the terminal. */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An optional flag's value, "" when absent (proto3 string fields take no
+ * NULL); the cast is for those fields' char * type. */
+char *cli_flag_str(const struct cli *cli, const char *name);
 
 /* --- sessions (cmd_session.c) ---------------------------------------- */
 

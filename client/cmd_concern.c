@@ -59,39 +59,6 @@ static const Assure__Performer *performer_of(const Assure__Performer *p)
 	return p != NULL ? p : &none;
 }
 
-/* s, or dash when it is empty: a table cell that has nothing to say. */
-static const char *or_dash(const char *s)
-{
-	s = cli_str(s);
-	return *s != '\0' ? s : "-";
-}
-
-static const char *or_none(const char *s)
-{
-	s = cli_str(s);
-	return *s != '\0' ? s : "none";
-}
-
-/* Prints one line on stdout, formatted, with control characters shown as
- * '?' so no server-supplied text can drive the terminal. */
-static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *shown = cli_printable(msg);
-	printf("%s\n", shown);
-	free(shown);
-	free(msg);
-}
-
-/* "" for an absent optional flag, for proto3 string fields. */
-static char *flag_str(const struct cli *cli, const char *name)
-{
-	return (char *)cli_str(cli_flag(cli, name));
-}
-
 static void free_strings(char **items, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -541,7 +508,7 @@ static char *grade_text(const Assure__Grade *g)
 static void print_deadlines_started(Assure__Deadline *const *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		say("Deadline %s due %s%s%s%s.", or_dash(d[i]->kind), or_dash(d[i]->due),
+		cli_say("Deadline %s due %s%s%s%s.", cli_or_dash(d[i]->kind), cli_or_dash(d[i]->due),
 		    *cli_str(d[i]->basis) != '\0' ? " (" : "", cli_str(d[i]->basis),
 		    *cli_str(d[i]->basis) != '\0' ? ")" : "");
 }
@@ -561,12 +528,12 @@ static int cmd_concern_open_exec(struct cli *cli)
 	if (cli_parse_number(cli_flag(cli, "performer"), "--performer", INT64_MAX, &id) != 0)
 		return EXIT_CODE_USAGE;
 	open.performer_id = (int64_t)id;
-	open.source = flag_str(cli, "source");
-	open.category = flag_str(cli, "category");
-	open.summary = flag_str(cli, "summary");
-	open.received = flag_str(cli, "received");
-	open.reporter = flag_str(cli, "reporter");
-	open.linked_ref = flag_str(cli, "linked");
+	open.source = cli_flag_str(cli, "source");
+	open.category = cli_flag_str(cli, "category");
+	open.summary = cli_flag_str(cli, "summary");
+	open.received = cli_flag_str(cli, "received");
+	open.reporter = cli_flag_str(cli, "reporter");
+	open.linked_ref = cli_flag_str(cli, "linked");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_OPEN, &open, &resp);
 	if (rc != 0)
@@ -578,7 +545,7 @@ static int cmd_concern_open_exec(struct cli *cli)
 		cli_json_init(&j, stdout);
 		json_concern(&j, c);
 	} else {
-		say("%s", cli_str(c->ref));
+		cli_say("%s", cli_str(c->ref));
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
@@ -638,7 +605,7 @@ static int cmd_concern_grade_exec(struct cli *cli)
 	grade.ref = (char *)cli->arg;
 	grade.consequence = (int32_t)consequence;
 	grade.likelihood = (int32_t)likelihood;
-	grade.reason = flag_str(cli, "reason");
+	grade.reason = cli_flag_str(cli, "reason");
 	int rc = concern_version(cli, cli->arg, &grade.version);
 	if (rc != 0)
 		return rc;
@@ -653,8 +620,8 @@ static int cmd_concern_grade_exec(struct cli *cli)
 		print_update_json(c, 0, NULL, 1, r->deadlines, r->n_deadlines);
 	} else {
 		char *g = grade_text(c->grade);
-		say("%s graded %s; state %s, version %" PRIu64 ".", cli_str(c->ref), g,
-		    or_dash(c->state), c->version);
+		cli_say("%s graded %s; state %s, version %" PRIu64 ".", cli_str(c->ref), g,
+		    cli_or_dash(c->state), c->version);
 		free(g);
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
@@ -706,8 +673,8 @@ static int cmd_concern_assign_exec(struct cli *cli)
 {
 	Assure__ConcernAssignRequest assign = ASSURE__CONCERN_ASSIGN_REQUEST__INIT;
 	assign.ref = (char *)cli->arg;
-	assign.case_manager = flag_str(cli, "case-manager");
-	assign.investigator = flag_str(cli, "investigator");
+	assign.case_manager = cli_flag_str(cli, "case-manager");
+	assign.investigator = cli_flag_str(cli, "investigator");
 	int rc = concern_version(cli, cli->arg, &assign.version);
 	if (rc != 0)
 		return rc;
@@ -721,8 +688,8 @@ static int cmd_concern_assign_exec(struct cli *cli)
 	if (cli->json) {
 		print_update_json(c, 0, NULL, 1, r->deadlines, r->n_deadlines);
 	} else {
-		say("%s: case manager %s, investigator %s; version %" PRIu64 ".", cli_str(c->ref),
-		    or_none(c->case_manager), or_none(c->investigator), c->version);
+		cli_say("%s: case manager %s, investigator %s; version %" PRIu64 ".", cli_str(c->ref),
+		    cli_or_none(c->case_manager), cli_or_none(c->investigator), c->version);
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
 	assure__response__free_unpacked(resp, NULL);
@@ -828,27 +795,27 @@ static int cmd_concern_move_exec(struct cli *cli)
 {
 	Assure__ConcernMoveRequest move = ASSURE__CONCERN_MOVE_REQUEST__INIT;
 	move.ref = (char *)cli->arg;
-	move.to = flag_str(cli, "to");
-	move.rationale = flag_str(cli, "rationale");
-	move.date = flag_str(cli, "date");
-	move.terms_of_reference = flag_str(cli, "terms-of-reference");
-	move.investigator = flag_str(cli, "investigator");
-	move.report_ref = flag_str(cli, "report-ref");
-	move.grounds = flag_str(cli, "grounds");
-	move.breach = flag_str(cli, "breach");
-	move.allegation = flag_str(cli, "allegation");
-	move.proposed_action = flag_str(cli, "proposed-action");
-	move.notice_sent = flag_str(cli, "notice-sent");
-	move.hearing = flag_str(cli, "hearing");
-	move.hearing_requested = flag_str(cli, "hearing-requested");
-	move.body = flag_str(cli, "body");
-	move.their_ref = flag_str(cli, "their-ref");
-	move.appeal_ref = flag_str(cli, "appeal-ref");
-	move.outcome = flag_str(cli, "outcome");
-	move.agreed_action = flag_str(cli, "agreed-action");
-	move.review_date = flag_str(cli, "review-date");
-	move.closure = flag_str(cli, "closure");
-	move.decision_notice_sent = flag_str(cli, "decision-notice-sent");
+	move.to = cli_flag_str(cli, "to");
+	move.rationale = cli_flag_str(cli, "rationale");
+	move.date = cli_flag_str(cli, "date");
+	move.terms_of_reference = cli_flag_str(cli, "terms-of-reference");
+	move.investigator = cli_flag_str(cli, "investigator");
+	move.report_ref = cli_flag_str(cli, "report-ref");
+	move.grounds = cli_flag_str(cli, "grounds");
+	move.breach = cli_flag_str(cli, "breach");
+	move.allegation = cli_flag_str(cli, "allegation");
+	move.proposed_action = cli_flag_str(cli, "proposed-action");
+	move.notice_sent = cli_flag_str(cli, "notice-sent");
+	move.hearing = cli_flag_str(cli, "hearing");
+	move.hearing_requested = cli_flag_str(cli, "hearing-requested");
+	move.body = cli_flag_str(cli, "body");
+	move.their_ref = cli_flag_str(cli, "their-ref");
+	move.appeal_ref = cli_flag_str(cli, "appeal-ref");
+	move.outcome = cli_flag_str(cli, "outcome");
+	move.agreed_action = cli_flag_str(cli, "agreed-action");
+	move.review_date = cli_flag_str(cli, "review-date");
+	move.closure = cli_flag_str(cli, "closure");
+	move.decision_notice_sent = cli_flag_str(cli, "decision-notice-sent");
 	move.representations_received = cli_flag(cli, "representations-received") != NULL;
 	if (parse_actions(cli, &move.actions, &move.n_actions) != 0)
 		return EXIT_CODE_USAGE;
@@ -865,7 +832,7 @@ static int cmd_concern_move_exec(struct cli *cli)
 	if (cli->json) {
 		print_update_json(c, 0, NULL, 1, r->deadlines, r->n_deadlines);
 	} else {
-		say("%s moved to %s; version %" PRIu64 ".", cli_str(c->ref), or_dash(c->state),
+		cli_say("%s moved to %s; version %" PRIu64 ".", cli_str(c->ref), cli_or_dash(c->state),
 		    c->version);
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
@@ -947,13 +914,13 @@ static int cmd_concern_decide_exec(struct cli *cli)
 {
 	Assure__ConcernDecideRequest decide = ASSURE__CONCERN_DECIDE_REQUEST__INIT;
 	decide.ref = (char *)cli->arg;
-	decide.outcome = flag_str(cli, "outcome");
-	decide.rationale = flag_str(cli, "rationale");
-	decide.conditions = flag_str(cli, "conditions");
-	decide.representations_considered = flag_str(cli, "representations-considered");
+	decide.outcome = cli_flag_str(cli, "outcome");
+	decide.rationale = cli_flag_str(cli, "rationale");
+	decide.conditions = cli_flag_str(cli, "conditions");
+	decide.representations_considered = cli_flag_str(cli, "representations-considered");
 	decide.representations_received = cli_flag(cli, "representations-received") != NULL;
-	decide.facts_relied_on = flag_str(cli, "facts");
-	decide.date = flag_str(cli, "date");
+	decide.facts_relied_on = cli_flag_str(cli, "facts");
+	decide.date = cli_flag_str(cli, "date");
 	if (panel_names(cli, &decide.panel, &decide.n_panel) != 0)
 		return EXIT_CODE_USAGE;
 	if (split_flag(cli, "grounds", GROUNDS_SPEC, &decide.grounds, &decide.n_grounds) != 0) {
@@ -975,11 +942,11 @@ static int cmd_concern_decide_exec(struct cli *cli)
 		print_update_json(c, 1, r->performer, 1, r->deadlines, r->n_deadlines);
 	} else {
 		const Assure__Performer *p = performer_of(r->performer);
-		say("%s decided: %s; state %s, version %" PRIu64 ".", cli_str(c->ref),
-		    cli_str(decide.outcome), or_dash(c->state), c->version);
+		cli_say("%s decided: %s; state %s, version %" PRIu64 ".", cli_str(c->ref),
+		    cli_str(decide.outcome), cli_or_dash(c->state), c->version);
 		if (r->performer != NULL)
-			say("Performer %" PRId64 " (%s): list status %s%s.", p->id,
-			    cli_str(p->name), or_dash(p->list_status),
+			cli_say("Performer %" PRId64 " (%s): list status %s%s.", p->id,
+			    cli_str(p->name), cli_or_dash(p->list_status),
 			    p->suspended ? ", suspended" : "");
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
@@ -1041,26 +1008,26 @@ static void print_suspension_result(const struct cli *cli, const Assure__Concern
 		return;
 	}
 	const Assure__Performer *p = performer_of(performer);
-	say("%s: performer %" PRId64 " (%s) %s; version %" PRIu64 ".", cli_str(c->ref), p->id,
+	cli_say("%s: performer %" PRId64 " (%s) %s; version %" PRIu64 ".", cli_str(c->ref), p->id,
 	    cli_str(p->name), what, c->version);
 	const Assure__Suspension *s = p->suspension;
 	if (p->suspended && s != NULL)
-		say("Suspended from %s until %s (basis %s), review %s.", or_dash(s->start),
+		cli_say("Suspended from %s until %s (basis %s), review %s.", cli_or_dash(s->start),
 		    *cli_str(s->period_end) != '\0' ? s->period_end : "open-ended",
-		    or_dash(s->basis), or_dash(s->review_date));
+		    cli_or_dash(s->basis), cli_or_dash(s->review_date));
 }
 
 static int cmd_concern_suspend_exec(struct cli *cli)
 {
 	Assure__ConcernSuspendRequest suspend = ASSURE__CONCERN_SUSPEND_REQUEST__INIT;
 	suspend.ref = (char *)cli->arg;
-	suspend.basis = flag_str(cli, "basis");
-	suspend.reason = flag_str(cli, "reason");
-	suspend.hearing_offered = flag_str(cli, "hearing-offered");
-	suspend.notice_sent = flag_str(cli, "notice-sent");
-	suspend.until = flag_str(cli, "until");
-	suspend.start = flag_str(cli, "start");
-	suspend.review_date = flag_str(cli, "review-date");
+	suspend.basis = cli_flag_str(cli, "basis");
+	suspend.reason = cli_flag_str(cli, "reason");
+	suspend.hearing_offered = cli_flag_str(cli, "hearing-offered");
+	suspend.notice_sent = cli_flag_str(cli, "notice-sent");
+	suspend.until = cli_flag_str(cli, "until");
+	suspend.start = cli_flag_str(cli, "start");
+	suspend.review_date = cli_flag_str(cli, "review-date");
 	suspend.extension = cli_flag(cli, "extension") != NULL;
 	if (panel_names(cli, &suspend.panel, &suspend.n_panel) != 0)
 		return EXIT_CODE_USAGE;
@@ -1119,8 +1086,8 @@ static int cmd_concern_reinstate_exec(struct cli *cli)
 {
 	Assure__ConcernReinstateRequest reinstate = ASSURE__CONCERN_REINSTATE_REQUEST__INIT;
 	reinstate.ref = (char *)cli->arg;
-	reinstate.rationale = flag_str(cli, "rationale");
-	reinstate.date = flag_str(cli, "date");
+	reinstate.rationale = cli_flag_str(cli, "rationale");
+	reinstate.date = cli_flag_str(cli, "date");
 	if (panel_names(cli, &reinstate.panel, &reinstate.n_panel) != 0)
 		return EXIT_CODE_USAGE;
 	int rc = concern_version(cli, cli->arg, &reinstate.version);
@@ -1195,10 +1162,10 @@ static int cmd_concern_refer_exec(struct cli *cli)
 {
 	Assure__ConcernReferRequest refer = ASSURE__CONCERN_REFER_REQUEST__INIT;
 	refer.ref = (char *)cli->arg;
-	refer.to = flag_str(cli, "to");
-	refer.rationale = flag_str(cli, "rationale");
-	refer.their_ref = flag_str(cli, "their-ref");
-	refer.date = flag_str(cli, "date");
+	refer.to = cli_flag_str(cli, "to");
+	refer.rationale = cli_flag_str(cli, "rationale");
+	refer.their_ref = cli_flag_str(cli, "their-ref");
+	refer.date = cli_flag_str(cli, "date");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_REFER, &refer, &resp);
 	if (rc != 0)
@@ -1211,8 +1178,8 @@ static int cmd_concern_refer_exec(struct cli *cli)
 		cli_json_init(&j, stdout);
 		json_referral(&j, ref);
 	} else {
-		say("Referral %" PRId64 " of %s to %s recorded, dated %s.", ref->id, cli->arg,
-		    or_dash(ref->body), or_dash(ref->date));
+		cli_say("Referral %" PRId64 " of %s to %s recorded, dated %s.", ref->id, cli->arg,
+		    cli_or_dash(ref->body), cli_or_dash(ref->date));
 	}
 	assure__response__free_unpacked(resp, NULL);
 	refer_refresh_seen(cli, cli->arg);
@@ -1247,7 +1214,7 @@ static int cmd_concern_note_exec(struct cli *cli)
 {
 	Assure__ConcernNoteRequest note = ASSURE__CONCERN_NOTE_REQUEST__INIT;
 	note.ref = (char *)cli->arg;
-	note.text = flag_str(cli, "text");
+	note.text = cli_flag_str(cli, "text");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_NOTE, &note, &resp);
 	if (rc != 0)
@@ -1259,7 +1226,7 @@ static int cmd_concern_note_exec(struct cli *cli)
 		cli_json_init(&j, stdout);
 		json_note(&j, n);
 	} else {
-		say("Note %" PRId64 " added to %s.", n->id, cli->arg);
+		cli_say("Note %" PRId64 " added to %s.", n->id, cli->arg);
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
@@ -1288,9 +1255,9 @@ static int cmd_concern_evidence_exec(struct cli *cli)
 {
 	Assure__ConcernEvidenceRequest ev = ASSURE__CONCERN_EVIDENCE_REQUEST__INIT;
 	ev.ref = (char *)cli->arg;
-	ev.title = flag_str(cli, "title");
-	ev.location = flag_str(cli, "location");
-	ev.sha256 = flag_str(cli, "sha256");
+	ev.title = cli_flag_str(cli, "title");
+	ev.location = cli_flag_str(cli, "location");
+	ev.sha256 = cli_flag_str(cli, "sha256");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_EVIDENCE, &ev, &resp);
 	if (rc != 0)
@@ -1303,7 +1270,7 @@ static int cmd_concern_evidence_exec(struct cli *cli)
 		cli_json_init(&j, stdout);
 		json_evidence(&j, e);
 	} else {
-		say("Evidence %" PRId64 " recorded on %s.", e->id, cli->arg);
+		cli_say("Evidence %" PRId64 " recorded on %s.", e->id, cli->arg);
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
@@ -1340,10 +1307,10 @@ static void print_action_result(const struct cli *cli, const Assure__ConcernActi
 		cli_json_init(&j, stdout);
 		json_action(&j, a);
 	} else if (done) {
-		say("Action %" PRIu32 " of %s done %s.", a->number, cli->arg, or_dash(a->done));
+		cli_say("Action %" PRIu32 " of %s done %s.", a->number, cli->arg, cli_or_dash(a->done));
 	} else {
-		say("Action %" PRIu32 " added to %s: owner %s, due %s.", a->number, cli->arg,
-		    or_dash(a->owner), or_dash(a->due));
+		cli_say("Action %" PRIu32 " added to %s: owner %s, due %s.", a->number, cli->arg,
+		    cli_or_dash(a->owner), cli_or_dash(a->due));
 	}
 }
 
@@ -1351,9 +1318,9 @@ static int cmd_concern_action_add_exec(struct cli *cli)
 {
 	Assure__ConcernActionAddRequest add = ASSURE__CONCERN_ACTION_ADD_REQUEST__INIT;
 	add.ref = (char *)cli->arg;
-	add.text = flag_str(cli, "text");
-	add.owner = flag_str(cli, "owner");
-	add.due = flag_str(cli, "due");
+	add.text = cli_flag_str(cli, "text");
+	add.owner = cli_flag_str(cli, "owner");
+	add.due = cli_flag_str(cli, "due");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_ACTION_ADD, &add, &resp);
 	if (rc != 0)
@@ -1397,7 +1364,7 @@ static int cmd_concern_action_done_exec(struct cli *cli)
 		return EXIT_CODE_USAGE;
 	done.ref = (char *)cli->arg;
 	done.number = (uint32_t)n;
-	done.date = flag_str(cli, "date");
+	done.date = cli_flag_str(cli, "date");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONCERN_ACTION_DONE, &done, &resp);
 	if (rc != 0)
@@ -1435,7 +1402,7 @@ static void print_concern_rows(const Assure__Concern *c)
 	cli_format_time(c->updated_at, updated, sizeof updated);
 	snprintf(version, sizeof version, "%" PRIu64, c->version);
 	char *performer = xasprintf("%s (%s, id %" PRId64 ")", cli_str(c->performer_name),
-				    or_dash(c->profession), c->performer_id);
+				    cli_or_dash(c->profession), c->performer_id);
 	char *grade = grade_text(c->grade);
 	char *upd = *cli_str(c->updated_by) != '\0' ? xasprintf("%s by %s", updated, c->updated_by)
 						    : xstrdup(updated);
@@ -1455,8 +1422,8 @@ static void print_concern_rows(const Assure__Concern *c)
 	if (strcmp(band, "high") == 0 || strcmp(band, "extreme") == 0)
 		rows[n++] = (struct cli_row){
 		    "Interim suspension", c->interim_answered ? "considered" : "to be considered"};
-	rows[n++] = (struct cli_row){"Case manager", or_none(c->case_manager)};
-	rows[n++] = (struct cli_row){"Investigator", or_none(c->investigator)};
+	rows[n++] = (struct cli_row){"Case manager", cli_or_none(c->case_manager)};
+	rows[n++] = (struct cli_row){"Investigator", cli_or_none(c->investigator)};
 	if (*cli_str(c->linked_ref) != '\0')
 		rows[n++] = (struct cli_row){"Follows", c->linked_ref};
 	rows[n++] = (struct cli_row){"Created", created};
@@ -1539,9 +1506,9 @@ static void print_timeline(const Assure__ConcernShowResponse *r)
 		const char *cells[7] = {when,
 					cli_str(e->by),
 					cli_str(e->kind),
-					or_dash(e->from_state),
-					or_dash(e->to_state),
-					or_dash(e->date),
+					cli_or_dash(e->from_state),
+					cli_or_dash(e->to_state),
+					cli_or_dash(e->date),
 					text};
 		cli_columns_add(t, cells);
 		free(text);
@@ -1553,7 +1520,7 @@ static void print_timeline(const Assure__ConcernShowResponse *r)
 /* "2026-12-01", "2026-12-01 (overdue)". */
 static char *due_text(const char *due, int overdue)
 {
-	return xasprintf("%s%s", or_dash(due), overdue ? " (overdue)" : "");
+	return xasprintf("%s%s", cli_or_dash(due), overdue ? " (overdue)" : "");
 }
 
 static void print_deadlines(const Assure__ConcernShowResponse *r)
@@ -1565,8 +1532,8 @@ static void print_deadlines(const Assure__ConcernShowResponse *r)
 	for (size_t i = 0; i < r->n_deadlines; i++) {
 		const Assure__Deadline *d = r->deadlines[i];
 		char *due = due_text(d->due, d->overdue);
-		const char *cells[5] = {cli_str(d->kind), or_dash(d->start), due, or_dash(d->basis),
-					or_dash(d->met)};
+		const char *cells[5] = {cli_str(d->kind), cli_or_dash(d->start), due, cli_or_dash(d->basis),
+					cli_or_dash(d->met)};
 		cli_columns_add(t, cells);
 		free(due);
 	}
@@ -1586,16 +1553,16 @@ static void print_decisions(const Assure__ConcernShowResponse *r)
 		char *panel = cli_join(d->panel, d->n_panel, ", ");
 		char *grounds = cli_join(d->grounds, d->n_grounds, ", ");
 		char *status =
-		    xasprintf("%s -> %s", or_dash(d->status_before), or_dash(d->status_after));
+		    xasprintf("%s -> %s", cli_or_dash(d->status_before), cli_or_dash(d->status_after));
 		struct cli_row rows[] = {
 		    {"Outcome", cli_str(d->outcome)},
 		    {"Date", cli_str(d->date)},
 		    {"Panel", panel},
-		    {"Grounds", or_none(grounds)},
-		    {"Conditions", or_none(d->conditions)},
+		    {"Grounds", cli_or_none(grounds)},
+		    {"Conditions", cli_or_none(d->conditions)},
 		    {"Rationale", cli_str(d->rationale)},
-		    {"Facts relied on", or_none(d->facts_relied_on)},
-		    {"Representations", or_none(d->representations_considered)},
+		    {"Facts relied on", cli_or_none(d->facts_relied_on)},
+		    {"Representations", cli_or_none(d->representations_considered)},
 		    {"List status", status},
 		    {"Recorded", recorded},
 		};
@@ -1623,9 +1590,9 @@ static void print_referrals(const Assure__ConcernShowResponse *r)
 		cli_format_time(f->at, when, sizeof when);
 		const char *cells[8] = {id,
 					cli_str(f->body),
-					or_dash(f->date),
-					or_dash(f->their_ref),
-					or_dash(f->response),
+					cli_or_dash(f->date),
+					cli_or_dash(f->their_ref),
+					cli_or_dash(f->response),
 					cli_str(f->rationale),
 					when,
 					cli_str(f->by)};
@@ -1665,7 +1632,7 @@ static void print_evidence(const Assure__ConcernShowResponse *r)
 		snprintf(id, sizeof id, "%" PRId64, e->id);
 		cli_format_time(e->at, when, sizeof when);
 		const char *cells[6] = {
-		    id,	  cli_str(e->title), cli_str(e->location), or_dash(e->sha256),
+		    id,	  cli_str(e->title), cli_str(e->location), cli_or_dash(e->sha256),
 		    when, cli_str(e->by)};
 		cli_columns_add(t, cells);
 	}
@@ -1684,7 +1651,7 @@ static void print_actions(const Assure__ConcernShowResponse *r)
 		char num[16];
 		snprintf(num, sizeof num, "%" PRIu32, a->number);
 		char *due = due_text(a->due, a->overdue);
-		const char *cells[5] = {num, due, cli_str(a->owner), or_dash(a->done),
+		const char *cells[5] = {num, due, cli_str(a->owner), cli_or_dash(a->done),
 					cli_str(a->text)};
 		cli_columns_add(t, cells);
 		free(due);
@@ -1793,8 +1760,8 @@ static void summary_cells(const void *item, char **cells)
 	cells[2] = xstrdup(cli_str(c->state));
 	cells[3] =
 	    *cli_str(c->band) != '\0' ? xasprintf("%s (%d)", c->band, c->score) : xstrdup("-");
-	cells[4] = xstrdup(or_dash(c->received));
-	cells[5] = xstrdup(or_dash(c->case_manager));
+	cells[4] = xstrdup(cli_or_dash(c->received));
+	cells[5] = xstrdup(cli_or_dash(c->case_manager));
 	cells[6] = due_text(c->next_due, c->overdue);
 }
 
@@ -1820,8 +1787,8 @@ static int cmd_concern_list_exec(struct cli *cli)
 			return EXIT_CODE_USAGE;
 		list.performer_id = (int64_t)id;
 	}
-	list.state = flag_str(cli, "state");
-	list.band = flag_str(cli, "grade");
+	list.state = cli_flag_str(cli, "state");
+	list.band = cli_flag_str(cli, "grade");
 	list.mine = cli_flag(cli, "mine") != NULL;
 	list.overdue = cli_flag(cli, "overdue") != NULL;
 
@@ -1860,8 +1827,8 @@ static void due_cells(const void *item, char **cells)
 	cells[0] = due_text(d->due, d->overdue);
 	cells[1] = xstrdup(cli_str(d->kind));
 	cells[2] = xstrdup(cli_str(d->concern_ref));
-	cells[3] = xstrdup(or_dash(d->performer_name));
-	cells[4] = xstrdup(or_dash(d->state));
+	cells[3] = xstrdup(cli_or_dash(d->performer_name));
+	cells[4] = xstrdup(cli_or_dash(d->state));
 }
 
 static const char *const due_headers[] = {"DUE", "KIND", "CONCERN", "PERFORMER", "STATE"};
@@ -1870,7 +1837,7 @@ static const struct cli_list due_list = {due_headers, 5, due_cells, json_deadlin
 static int cmd_concern_due_exec(struct cli *cli)
 {
 	Assure__ConcernDueRequest due = ASSURE__CONCERN_DUE_REQUEST__INIT;
-	due.within = flag_str(cli, "within");
+	due.within = cli_flag_str(cli, "within");
 	due.mine = cli_flag(cli, "mine") != NULL;
 	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_CONCERN_DUE, &due, "deadlines", &due_list);
 }

@@ -21,11 +21,6 @@
 #include "status.h"
 #include "xmalloc.h"
 
-static const char *or_dash(const char *s)
-{
-	return s != NULL && *s != '\0' ? s : "-";
-}
-
 /* --- output ----------------------------------------------------------- */
 
 static void json_setting_fields(struct cli_json *j, const void *item)
@@ -265,9 +260,9 @@ static void holiday_cells(const void *item, char **cells)
 	cells[0] = xstrdup(cli_str(h->date));
 	cells[1] = xstrdup(weekday_of(h->date));
 	cells[2] = xstrdup(cli_str(h->name));
-	cells[3] = xstrdup(or_dash(h->source));
-	cells[4] = xstrdup(or_dash(h->changed_by));
-	cells[5] = xstrdup(or_dash(h->reason));
+	cells[3] = xstrdup(cli_or_dash(h->source));
+	cells[4] = xstrdup(cli_or_dash(h->changed_by));
+	cells[5] = xstrdup(cli_or_dash(h->reason));
 }
 
 static const char *const holiday_headers[] = {"DATE", "DAY", "NAME", "SOURCE", "BY", "REASON"};

@@ -43,30 +43,6 @@ static const Assure__ContractNotice *notice_of(const Assure__ContractNotice *n)
 	return n != NULL ? n : &none;
 }
 
-static const char *or_dash(const char *s)
-{
-	s = cli_str(s);
-	return *s != '\0' ? s : "-";
-}
-
-/* Prints one line on stdout with control characters shown as '?'. */
-static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *shown = cli_printable(msg);
-	printf("%s\n", shown);
-	free(shown);
-	free(msg);
-}
-
-static char *flag_str(const struct cli *cli, const char *name)
-{
-	return (char *)cli_str(cli_flag(cli, name));
-}
-
 /* An ODS code as the user typed it, upper-cased (caller frees). */
 static char *ods_upper(const char *s)
 {
@@ -207,12 +183,12 @@ static int cmd_contract_add_exec(struct cli *cli)
 		return EXIT_CODE_USAGE;
 	char *ods = ods_upper(cli_flag(cli, "ods"));
 	add.ods = ods;
-	add.name = flag_str(cli, "name");
-	add.type = flag_str(cli, "type");
+	add.name = cli_flag_str(cli, "name");
+	add.type = cli_flag_str(cli, "type");
 	add.list_size = (uint32_t)size;
-	add.site = flag_str(cli, "site");
-	add.start = flag_str(cli, "start");
-	add.end = flag_str(cli, "end");
+	add.site = cli_flag_str(cli, "site");
+	add.start = cli_flag_str(cli, "start");
+	add.end = cli_flag_str(cli, "end");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONTRACT_ADD, &add, &resp);
 	free(ods);
@@ -222,7 +198,7 @@ static int cmd_contract_add_exec(struct cli *cli)
 	if (cli->json)
 		print_contract_json(c);
 	else
-		say("Added contract %s (%s): %s, list size %u, site %s; version %" PRIu64 ".",
+		cli_say("Added contract %s (%s): %s, list size %u, site %s; version %" PRIu64 ".",
 		    cli_str(c->ods), cli_str(c->name), cli_str(c->type), c->list_size,
 		    cli_str(c->site), c->version);
 	assure__response__free_unpacked(resp, NULL);
@@ -266,8 +242,8 @@ static void contract_cells(const void *item, char **cells)
 	cells[2] = xstrdup(cli_str(c->type));
 	cells[3] = xasprintf("%u", c->list_size);
 	cells[4] = xstrdup(cli_str(c->site));
-	cells[5] = xstrdup(or_dash(c->start));
-	cells[6] = xstrdup(or_dash(c->end));
+	cells[5] = xstrdup(cli_or_dash(c->start));
+	cells[6] = xstrdup(cli_or_dash(c->end));
 	cells[7] = *cli_str(c->last_rag) != '\0' ? xasprintf("%s (%s)", c->last_rag, c->last_year)
 						  : xstrdup("-");
 }
@@ -280,9 +256,9 @@ static const struct cli_list contract_list = {contract_headers, 8, contract_cell
 static int cmd_contract_list_exec(struct cli *cli)
 {
 	Assure__ContractListRequest list = ASSURE__CONTRACT_LIST_REQUEST__INIT;
-	list.type = flag_str(cli, "type");
-	list.site = flag_str(cli, "site");
-	list.name = flag_str(cli, "name");
+	list.type = cli_flag_str(cli, "type");
+	list.site = cli_flag_str(cli, "site");
+	list.name = cli_flag_str(cli, "name");
 	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_CONTRACT_LIST, &list, "contracts",
 				&contract_list);
 }
@@ -319,9 +295,9 @@ static void print_contract_rows(const Assure__Contract *c)
 	cli_format_time(c->updated_at, updated, sizeof updated);
 	char *last = *cli_str(c->last_rag) != '\0'
 			 ? xasprintf("%s (%s); next visit %s", c->last_rag, cli_str(c->last_year),
-				     or_dash(c->next_visit_type))
+				     cli_or_dash(c->next_visit_type))
 			 : xstrdup("no finalised annual review");
-	char *changed = xasprintf("%s by %s", updated, or_dash(c->updated_by));
+	char *changed = xasprintf("%s by %s", updated, cli_or_dash(c->updated_by));
 	struct cli_row rows[12];
 	size_t n = 0;
 	rows[n++] = (struct cli_row){"Contract", cli_str(c->ods)};
@@ -352,10 +328,10 @@ static void print_reviews(const Assure__ContractShowResponse *r)
 	struct cli_columns *c = cli_columns_new(headers, 7);
 	for (size_t i = 0; i < r->n_reviews; i++) {
 		const Assure__ReviewSummary *v = r->reviews[i];
-		char *rag = xasprintf("%s%s", or_dash(v->rag), v->overridden ? " (override)" : "");
+		char *rag = xasprintf("%s%s", cli_or_dash(v->rag), v->overridden ? " (override)" : "");
 		char *actions = xasprintf("%u open, %u overdue", v->open_actions, v->overdue_actions);
 		const char *cells[7] = {cli_str(v->ref),   cli_str(v->year), cli_str(v->kind),
-					cli_str(v->state), rag,		     or_dash(v->next_visit_type),
+					cli_str(v->state), rag,		     cli_or_dash(v->next_visit_type),
 					actions};
 		cli_columns_add(c, cells);
 		free(actions);
@@ -380,14 +356,14 @@ static void print_notices(const Assure__ContractShowResponse *r)
 		char num[16];
 		snprintf(num, sizeof num, "%u", n->number);
 		char *period = n->period_days ? xasprintf("%u days", n->period_days) : xstrdup("-");
-		char *deadline = xasprintf("%s%s", or_dash(n->deadline),
+		char *deadline = xasprintf("%s%s", cli_or_dash(n->deadline),
 					   n->overdue ? " (overdue)" : "");
 		char *outcome = *cli_str(n->outcome) != '\0'
 				    ? xasprintf("%s %s", n->outcome, cli_str(n->outcome_date))
 				    : xstrdup("open");
 		const char *cells[8] = {num,	  cli_str(n->kind), cli_str(n->date),
 					period,	  deadline,	    outcome,
-					or_dash(n->review_ref), cli_str(n->text)};
+					cli_or_dash(n->review_ref), cli_str(n->text)};
 		cli_columns_add(c, cells);
 		free(outcome);
 		free(deadline);
@@ -414,7 +390,7 @@ static void print_history(const Assure__ContractShowResponse *r)
 		char *detail = xstrdup(cli_str(h->detail));
 		char *save = NULL;
 		char *line = strtok_r(detail, "\n", &save);
-		const char *cells[4] = {when, cli_str(h->by), line ? line : "", or_dash(h->reason)};
+		const char *cells[4] = {when, cli_str(h->by), line ? line : "", cli_or_dash(h->reason)};
 		cli_columns_add(c, cells);
 		while (line != NULL && (line = strtok_r(NULL, "\n", &save)) != NULL) {
 			const char *more[4] = {"", "", line, ""};
@@ -512,14 +488,14 @@ static int cmd_contract_set_exec(struct cli *cli)
 		return EXIT_CODE_USAGE;
 	char *ods = ods_upper(cli->arg);
 	set.ods = ods;
-	set.name = flag_str(cli, "name");
-	set.type = flag_str(cli, "type");
+	set.name = cli_flag_str(cli, "name");
+	set.type = cli_flag_str(cli, "type");
 	set.list_size = (uint32_t)size;
-	set.site = flag_str(cli, "site");
-	set.start = flag_str(cli, "start");
-	set.end = flag_str(cli, "end");
+	set.site = cli_flag_str(cli, "site");
+	set.start = cli_flag_str(cli, "start");
+	set.end = cli_flag_str(cli, "end");
 	set.clear_end = cli_flag(cli, "clear-end") != NULL;
-	set.reason = flag_str(cli, "reason");
+	set.reason = cli_flag_str(cli, "reason");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONTRACT_SET, &set, &resp);
 	free(ods);
@@ -529,7 +505,7 @@ static int cmd_contract_set_exec(struct cli *cli)
 	if (cli->json)
 		print_contract_json(c);
 	else
-		say("Changed contract %s (%s): %s, list size %u, site %s; version %" PRIu64 ".",
+		cli_say("Changed contract %s (%s): %s, list size %u, site %s; version %" PRIu64 ".",
 		    cli_str(c->ods), cli_str(c->name), cli_str(c->type), c->list_size,
 		    cli_str(c->site), c->version);
 	assure__response__free_unpacked(resp, NULL);
@@ -589,13 +565,13 @@ static int cmd_notice_add_exec(struct cli *cli)
 		return EXIT_CODE_USAGE;
 	char *ods = ods_upper(cli->arg);
 	add.ods = ods;
-	add.kind = flag_str(cli, "kind");
-	add.text = flag_str(cli, "text");
-	add.steps = flag_str(cli, "steps");
+	add.kind = cli_flag_str(cli, "kind");
+	add.text = cli_flag_str(cli, "text");
+	add.steps = cli_flag_str(cli, "steps");
 	add.period_days = (uint32_t)period;
-	add.reason = flag_str(cli, "reason");
-	add.date = flag_str(cli, "date");
-	add.review_ref = flag_str(cli, "review");
+	add.reason = cli_flag_str(cli, "reason");
+	add.date = cli_flag_str(cli, "date");
+	add.review_ref = cli_flag_str(cli, "review");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONTRACT_NOTICE_ADD, &add, &resp);
 	free(ods);
@@ -608,12 +584,12 @@ static int cmd_notice_add_exec(struct cli *cli)
 		const Assure__ContractNotice *n = notice_of(r->notice);
 		const Assure__Contract *c = contract_of(r->contract);
 		if (*cli_str(n->deadline) != '\0')
-			say("%s notice %u on %s issued %s: %u days to put it right, deadline %s; "
+			cli_say("%s notice %u on %s issued %s: %u days to put it right, deadline %s; "
 			    "contract version %" PRIu64 ".",
 			    cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->date),
 			    n->period_days, n->deadline, c->version);
 		else
-			say("%s notice %u on %s issued %s; contract version %" PRIu64 ".",
+			cli_say("%s notice %u on %s issued %s; contract version %" PRIu64 ".",
 			    cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->date),
 			    c->version);
 	}
@@ -676,9 +652,9 @@ static int cmd_notice_outcome_exec(struct cli *cli)
 	char *ods = ods_upper(cli->arg);
 	out.ods = ods;
 	out.number = (uint32_t)number;
-	out.outcome = flag_str(cli, "outcome");
-	out.date = flag_str(cli, "date");
-	out.rationale = flag_str(cli, "rationale");
+	out.outcome = cli_flag_str(cli, "outcome");
+	out.date = cli_flag_str(cli, "date");
+	out.rationale = cli_flag_str(cli, "rationale");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_CONTRACT_NOTICE_OUTCOME, &out, &resp);
 	free(ods);
@@ -690,7 +666,7 @@ static int cmd_notice_outcome_exec(struct cli *cli)
 	} else {
 		const Assure__ContractNotice *n = notice_of(r->notice);
 		const Assure__Contract *c = contract_of(r->contract);
-		say("%s notice %u on %s: %s on %s; contract version %" PRIu64 ".",
+		cli_say("%s notice %u on %s: %s on %s; contract version %" PRIu64 ".",
 		    cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->outcome),
 		    cli_str(n->outcome_date), c->version);
 	}

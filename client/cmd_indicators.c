@@ -44,29 +44,6 @@ static const Assure__Requirement *requirement_of(const Assure__Requirement *r)
 	return r != NULL ? r : &none;
 }
 
-static const char *or_dash(const char *s)
-{
-	s = cli_str(s);
-	return *s != '\0' ? s : "-";
-}
-
-static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *shown = cli_printable(msg);
-	printf("%s\n", shown);
-	free(shown);
-	free(msg);
-}
-
-static char *flag_str(const struct cli *cli, const char *name)
-{
-	return (char *)cli_str(cli_flag(cli, name));
-}
-
 /* --version N into *out (0 when absent). 0 or EXIT_CODE_USAGE. */
 static int version_flag(const struct cli *cli, uint64_t *out)
 {
@@ -141,9 +118,9 @@ static void print_set(const Assure__IndicatorSet *s)
 	cli_format_time(s->created_at, created, sizeof created);
 	cli_format_time(s->published_at, published, sizeof published);
 	char *rule = xasprintf("green at a weighted mean of %s or more, red below %s",
-			       or_dash(s->green_mean), or_dash(s->red_mean));
-	char *made = xasprintf("%s by %s", created, or_dash(s->created_by));
-	char *pub = s->published_at ? xasprintf("%s by %s", published, or_dash(s->published_by))
+			       cli_or_dash(s->green_mean), cli_or_dash(s->red_mean));
+	char *made = xasprintf("%s by %s", created, cli_or_dash(s->created_by));
+	char *pub = s->published_at ? xasprintf("%s by %s", published, cli_or_dash(s->published_by))
 				    : xstrdup("not published");
 	struct cli_row rows[10];
 	size_t n = 0;
@@ -151,7 +128,7 @@ static void print_set(const Assure__IndicatorSet *s)
 	rows[n++] = (struct cli_row){"Year", cli_str(s->year)};
 	rows[n++] = (struct cli_row){"State", cli_str(s->state)};
 	rows[n++] = (struct cli_row){"Overall rule", rule};
-	rows[n++] = (struct cli_row){"Copied from", or_dash(s->from_set)};
+	rows[n++] = (struct cli_row){"Copied from", cli_or_dash(s->from_set)};
 	rows[n++] = (struct cli_row){"Created", made};
 	rows[n++] = (struct cli_row){"Published", pub};
 	rows[n++] = (struct cli_row){"Indicators", count};
@@ -178,7 +155,7 @@ static void print_set(const Assure__IndicatorSet *s)
 					 cli_str(d->code),
 					 cli_str(d->name),
 					 cli_str(d->domain),
-					 or_dash(d->unit),
+					 cli_or_dash(d->unit),
 					 cli_str(d->direction),
 					 cli_str(d->green),
 					 cli_str(d->amber),
@@ -198,7 +175,7 @@ static int finish_set(struct cli *cli, Assure__Response *resp, const Assure__Ind
 	if (cli->json)
 		print_set_json(s);
 	else
-		say("Indicator set %s (%s, %s): %s; %u indicators, version %" PRIu64 ".",
+		cli_say("Indicator set %s (%s, %s): %s; %u indicators, version %" PRIu64 ".",
 		    cli_str(s->name), cli_str(s->year), cli_str(s->state), what,
 		    s->indicator_count, s->version);
 	assure__response__free_unpacked(resp, NULL);
@@ -211,8 +188,8 @@ static int cmd_indicators_create_exec(struct cli *cli)
 {
 	Assure__IndicatorsCreateRequest create = ASSURE__INDICATORS_CREATE_REQUEST__INIT;
 	create.name = (char *)cli->arg;
-	create.year = flag_str(cli, "year");
-	create.from_set = flag_str(cli, "from");
+	create.year = cli_flag_str(cli, "year");
+	create.from_set = cli_flag_str(cli, "from");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_INDICATORS_CREATE, &create, &resp);
 	if (rc != 0)
@@ -250,14 +227,14 @@ static int cmd_indicators_add_exec(struct cli *cli)
 	Assure__Indicator ind = ASSURE__INDICATOR__INIT;
 	if (version_flag(cli, &add.version) != 0)
 		return EXIT_CODE_USAGE;
-	ind.code = flag_str(cli, "code");
-	ind.name = flag_str(cli, "name");
-	ind.domain = flag_str(cli, "domain");
-	ind.unit = flag_str(cli, "unit");
-	ind.direction = flag_str(cli, "direction");
-	ind.green = flag_str(cli, "green");
-	ind.amber = flag_str(cli, "amber");
-	ind.weight = flag_str(cli, "weight");
+	ind.code = cli_flag_str(cli, "code");
+	ind.name = cli_flag_str(cli, "name");
+	ind.domain = cli_flag_str(cli, "domain");
+	ind.unit = cli_flag_str(cli, "unit");
+	ind.direction = cli_flag_str(cli, "direction");
+	ind.green = cli_flag_str(cli, "green");
+	ind.amber = cli_flag_str(cli, "amber");
+	ind.weight = cli_flag_str(cli, "weight");
 	ind.critical = cli_flag(cli, "critical") != NULL;
 	add.set = (char *)cli->arg;
 	add.indicator = &ind;
@@ -363,8 +340,8 @@ static int cmd_indicators_rule_exec(struct cli *cli)
 	if (version_flag(cli, &rule.version) != 0)
 		return EXIT_CODE_USAGE;
 	rule.set = (char *)cli->arg;
-	rule.green_mean = flag_str(cli, "green-mean");
-	rule.red_mean = flag_str(cli, "red-mean");
+	rule.green_mean = cli_flag_str(cli, "green-mean");
+	rule.red_mean = cli_flag_str(cli, "red-mean");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_INDICATORS_RULE, &rule, &resp);
 	if (rc != 0)
@@ -409,7 +386,7 @@ static int cmd_indicators_publish_exec(struct cli *cli)
 	if (version_flag(cli, &pub.version) != 0)
 		return EXIT_CODE_USAGE;
 	pub.set = (char *)cli->arg;
-	pub.to = flag_str(cli, "to");
+	pub.to = cli_flag_str(cli, "to");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_INDICATORS_PUBLISH, &pub, &resp);
 	if (rc != 0)
@@ -486,8 +463,8 @@ static void set_cells(const void *item, char **cells)
 	cells[1] = xstrdup(cli_str(s->year));
 	cells[2] = xstrdup(cli_str(s->state));
 	cells[3] = xasprintf("%u", s->indicator_count);
-	cells[4] = xasprintf("%s / %s", or_dash(s->green_mean), or_dash(s->red_mean));
-	cells[5] = xstrdup(or_dash(s->from_set));
+	cells[4] = xasprintf("%s / %s", cli_or_dash(s->green_mean), cli_or_dash(s->red_mean));
+	cells[5] = xstrdup(cli_or_dash(s->from_set));
 }
 
 static const char *const set_headers[] = {"NAME",	"YEAR",	    "STATE",
@@ -497,7 +474,7 @@ static const struct cli_list set_list = {set_headers, 6, set_cells, json_set_fie
 static int cmd_indicators_list_exec(struct cli *cli)
 {
 	Assure__IndicatorsListRequest list = ASSURE__INDICATORS_LIST_REQUEST__INIT;
-	list.year = flag_str(cli, "year");
+	list.year = cli_flag_str(cli, "year");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_INDICATORS_LIST, &list, &resp);
 	if (rc != 0)
@@ -639,7 +616,7 @@ static int print_requirement_change(struct cli *cli, Assure__Response *resp,
 		cli_json_field_uint(&j, "catalogue_version", r->catalogue_version);
 		cli_json_object_end(&j);
 	} else {
-		say("Requirement %s (%s) %s; catalogue version %u.", cli_str(q->code),
+		cli_say("Requirement %s (%s) %s; catalogue version %u.", cli_str(q->code),
 		    cli_str(q->title), what, r->catalogue_version);
 	}
 	assure__response__free_unpacked(resp, NULL);
@@ -649,9 +626,9 @@ static int print_requirement_change(struct cli *cli, Assure__Response *resp,
 static int cmd_requirements_add_exec(struct cli *cli)
 {
 	Assure__RequirementsAddRequest add = ASSURE__REQUIREMENTS_ADD_REQUEST__INIT;
-	add.code = flag_str(cli, "code");
-	add.title = flag_str(cli, "title");
-	add.description = flag_str(cli, "description");
+	add.code = cli_flag_str(cli, "code");
+	add.title = cli_flag_str(cli, "title");
+	add.description = cli_flag_str(cli, "description");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_REQUIREMENTS_ADD, &add, &resp);
 	if (rc != 0)
@@ -682,7 +659,7 @@ static int cmd_requirements_retire_exec(struct cli *cli)
 {
 	Assure__RequirementsRetireRequest retire = ASSURE__REQUIREMENTS_RETIRE_REQUEST__INIT;
 	retire.code = (char *)cli->arg;
-	retire.reason = flag_str(cli, "reason");
+	retire.reason = cli_flag_str(cli, "reason");
 	Assure__Response *resp = NULL;
 	int rc = cli_rpc(cli, ASSURE__REQUEST__OP_REQUIREMENTS_RETIRE, &retire, &resp);
 	if (rc != 0)

@@ -40,36 +40,6 @@
 
 /* --- small helpers ---------------------------------------------------- */
 
-static const char *or_dash(const char *s)
-{
-	s = cli_str(s);
-	return *s != '\0' ? s : "-";
-}
-
-static const char *or_none(const char *s)
-{
-	s = cli_str(s);
-	return *s != '\0' ? s : "none";
-}
-
-/* One line on stdout, with control characters shown as '?'. */
-static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *shown = cli_printable(msg);
-	printf("%s\n", shown);
-	free(shown);
-	free(msg);
-}
-
-static char *flag_str(const struct cli *cli, const char *name)
-{
-	return (char *)cli_str(cli_flag(cli, name));
-}
-
 static int check_version_flag(struct cli *cli)
 {
 	const char *v = cli_flag(cli, "version");
@@ -358,7 +328,7 @@ static char *rag_text(const Assure__ReviewSummary *s)
 {
 	const char *rag = *cli_str(s->rag) ? s->rag : "none yet";
 	if (s->overridden)
-		return xasprintf("%s (override; computed %s)", rag, or_none(s->computed_rag));
+		return xasprintf("%s (override; computed %s)", rag, cli_or_none(s->computed_rag));
 	return xstrdup(rag);
 }
 
@@ -367,17 +337,17 @@ static char *rag_text(const Assure__ReviewSummary *s)
 static void print_write(const char *what, const Assure__ReviewWriteResponse *r)
 {
 	const Assure__ReviewSummary *s = summary_of(r->review);
-	say("%s: %s; state %s, version %" PRIu64 ".", cli_str(s->ref), what, or_dash(s->state),
+	cli_say("%s: %s; state %s, version %" PRIu64 ".", cli_str(s->ref), what, cli_or_dash(s->state),
 	    s->version);
 	char *rag = rag_text(s);
-	say("Overall RAG: %s. %s", rag, cli_str(r->derivation));
+	cli_say("Overall RAG: %s. %s", rag, cli_str(r->derivation));
 	free(rag);
 	if (strcmp(cli_str(s->state), "finalised") == 0)
 		return;
 	if (r->n_missing == 0)
-		say("Ready to finalise.");
+		cli_say("Ready to finalise.");
 	else
-		say("Finalising still needs %zu thing%s (review show lists them).", r->n_missing,
+		cli_say("Finalising still needs %zu thing%s (review show lists them).", r->n_missing,
 		    r->n_missing == 1 ? "" : "s");
 }
 
@@ -397,7 +367,7 @@ static int finish_write(struct cli *cli, Assure__Request__OpCase op, void *msg, 
 	} else if (r->action != NULL && op == ASSURE__REQUEST__OP_REVIEW_ACTION_ADD) {
 		char *w = xasprintf(
 		    "action %" PRIu32 " added (owner %s, due %s%s%s)", r->action->number,
-		    or_dash(r->action->owner), or_dash(r->action->due),
+		    cli_or_dash(r->action->owner), cli_or_dash(r->action->due),
 		    *cli_str(r->action->for_item) ? ", for " : "", cli_str(r->action->for_item));
 		print_write(w, r);
 		free(w);
@@ -420,11 +390,11 @@ static const char amend_help[] =
 static int cmd_review_schedule_exec(struct cli *cli)
 {
 	Assure__ReviewScheduleRequest req = ASSURE__REVIEW_SCHEDULE_REQUEST__INIT;
-	req.ods = flag_str(cli, "contract");
-	req.year = flag_str(cli, "year");
-	req.kind = flag_str(cli, "kind");
-	req.visit_type = flag_str(cli, "visit-type");
-	req.date = flag_str(cli, "date");
+	req.ods = cli_flag_str(cli, "contract");
+	req.year = cli_flag_str(cli, "year");
+	req.kind = cli_flag_str(cli, "kind");
+	req.visit_type = cli_flag_str(cli, "visit-type");
+	req.date = cli_flag_str(cli, "date");
 	Assure__Response *resp = NULL;
 	int rc = review_rpc(cli, ASSURE__REQUEST__OP_REVIEW_SCHEDULE, &req, &resp);
 	if (rc != 0)
@@ -433,7 +403,7 @@ static int cmd_review_schedule_exec(struct cli *cli)
 	if (cli->json)
 		print_write_json(r);
 	else
-		say("%s", cli_str(summary_of(r->review)->ref));
+		cli_say("%s", cli_str(summary_of(r->review)->ref));
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
 }
@@ -470,8 +440,8 @@ static int cmd_review_visit_exec(struct cli *cli)
 {
 	Assure__ReviewVisitRequest req = ASSURE__REVIEW_VISIT_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.date = flag_str(cli, "date");
-	req.amend_reason = flag_str(cli, "amend");
+	req.date = cli_flag_str(cli, "date");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -508,12 +478,12 @@ static int cmd_review_qof_exec(struct cli *cli)
 {
 	Assure__ReviewQofRequest req = ASSURE__REVIEW_QOF_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.clinical = flag_str(cli, "clinical");
-	req.organisational = flag_str(cli, "organisational");
-	req.patient_experience = flag_str(cli, "patient-experience");
-	req.additional = flag_str(cli, "additional");
-	req.exception_rate = flag_str(cli, "exception-rate");
-	req.amend_reason = flag_str(cli, "amend");
+	req.clinical = cli_flag_str(cli, "clinical");
+	req.organisational = cli_flag_str(cli, "organisational");
+	req.patient_experience = cli_flag_str(cli, "patient-experience");
+	req.additional = cli_flag_str(cli, "additional");
+	req.exception_rate = cli_flag_str(cli, "exception-rate");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -551,10 +521,10 @@ static int cmd_review_check_exec(struct cli *cli)
 {
 	Assure__ReviewCheckRequest req = ASSURE__REVIEW_CHECK_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.item = flag_str(cli, "item");
-	req.result = flag_str(cli, "result");
-	req.evidence = flag_str(cli, "evidence");
-	req.amend_reason = flag_str(cli, "amend");
+	req.item = cli_flag_str(cli, "item");
+	req.result = cli_flag_str(cli, "result");
+	req.evidence = cli_flag_str(cli, "evidence");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -593,10 +563,10 @@ static int cmd_review_sfbh_exec(struct cli *cli)
 {
 	Assure__ReviewSfbhRequest req = ASSURE__REVIEW_SFBH_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.domain = flag_str(cli, "domain");
-	req.result = flag_str(cli, "result");
-	req.evidence = flag_str(cli, "evidence");
-	req.amend_reason = flag_str(cli, "amend");
+	req.domain = cli_flag_str(cli, "domain");
+	req.result = cli_flag_str(cli, "result");
+	req.evidence = cli_flag_str(cli, "evidence");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -645,10 +615,10 @@ static int cmd_review_score_exec(struct cli *cli)
 {
 	Assure__ReviewScoreRequest req = ASSURE__REVIEW_SCORE_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.indicator = flag_str(cli, "indicator");
-	req.value = flag_str(cli, "value");
-	req.not_available = flag_str(cli, "not-available");
-	req.amend_reason = flag_str(cli, "amend");
+	req.indicator = cli_flag_str(cli, "indicator");
+	req.value = cli_flag_str(cli, "value");
+	req.not_available = cli_flag_str(cli, "not-available");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -698,10 +668,10 @@ static int cmd_review_narrative_exec(struct cli *cli)
 {
 	Assure__ReviewNarrativeRequest req = ASSURE__REVIEW_NARRATIVE_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.achievements = flag_str(cli, "achievements");
-	req.developments = flag_str(cli, "developments");
-	req.challenges = flag_str(cli, "challenges");
-	req.amend_reason = flag_str(cli, "amend");
+	req.achievements = cli_flag_str(cli, "achievements");
+	req.developments = cli_flag_str(cli, "developments");
+	req.challenges = cli_flag_str(cli, "challenges");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -737,11 +707,11 @@ static int cmd_review_action_add_exec(struct cli *cli)
 {
 	Assure__ReviewActionAddRequest req = ASSURE__REVIEW_ACTION_ADD_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	req.text = flag_str(cli, "text");
-	req.owner = flag_str(cli, "owner");
-	req.due = flag_str(cli, "due");
-	req.for_item = flag_str(cli, "for");
-	req.amend_reason = flag_str(cli, "amend");
+	req.text = cli_flag_str(cli, "text");
+	req.owner = cli_flag_str(cli, "owner");
+	req.due = cli_flag_str(cli, "due");
+	req.for_item = cli_flag_str(cli, "for");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -789,8 +759,8 @@ static int cmd_review_action_done_exec(struct cli *cli)
 		return EXIT_CODE_USAGE;
 	req.ref = (char *)cli->arg;
 	req.number = (uint32_t)n;
-	req.date = flag_str(cli, "date");
-	req.amend_reason = flag_str(cli, "amend");
+	req.date = cli_flag_str(cli, "date");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -828,10 +798,10 @@ static int cmd_review_override_exec(struct cli *cli)
 {
 	Assure__ReviewOverrideRequest req = ASSURE__REVIEW_OVERRIDE_REQUEST__INIT;
 	req.ref = (char *)cli->arg;
-	const char *rag = flag_str(cli, "rag");
+	const char *rag = cli_flag_str(cli, "rag");
 	req.rag = (char *)(strcmp(rag, "none") == 0 ? "" : rag);
-	req.reason = flag_str(cli, "reason");
-	req.amend_reason = flag_str(cli, "amend");
+	req.reason = cli_flag_str(cli, "reason");
+	req.amend_reason = cli_flag_str(cli, "amend");
 	int rc = review_version(cli, cli->arg, &req.version);
 	if (rc != 0)
 		return rc;
@@ -884,9 +854,9 @@ static int cmd_review_finalise_exec(struct cli *cli)
 		print_write_json(r);
 	} else {
 		char *rag = rag_text(s);
-		say("%s finalised: %s; version %" PRIu64 ".", cli_str(s->ref), rag, s->version);
-		say("How derived: %s", cli_str(r->derivation));
-		say("Next visit: %s%s.", or_dash(s->next_visit_type),
+		cli_say("%s finalised: %s; version %" PRIu64 ".", cli_str(s->ref), rag, s->version);
+		cli_say("How derived: %s", cli_str(r->derivation));
+		cli_say("Next visit: %s%s.", cli_or_dash(s->next_visit_type),
 		    s->mid_year_follow_up ? ", with a mid-year follow-up" : "");
 		free(rag);
 	}
@@ -942,10 +912,10 @@ static void print_review_rows(const Assure__Review *r)
 	char version[24];
 	snprintf(version, sizeof version, "%" PRIu64, s->version);
 	char *practice = xasprintf("%s %s (%s, site %s)", cli_str(s->ods), cli_str(s->practice),
-				   or_dash(s->contract_type), or_dash(s->site));
+				   cli_or_dash(s->contract_type), cli_or_dash(s->site));
 	char *year = xasprintf("%s %s", cli_str(s->year), cli_str(s->kind));
-	char *visit = xasprintf("%s; scheduled %s; visited %s", or_dash(s->visit_type),
-				or_dash(s->scheduled), or_dash(s->visited));
+	char *visit = xasprintf("%s; scheduled %s; visited %s", cli_or_dash(s->visit_type),
+				cli_or_dash(s->scheduled), cli_or_dash(s->visited));
 	char *set = *cli_str(s->indicator_set)
 			? xasprintf("%s (green at a weighted mean of %s or more, red below %s)",
 				    s->indicator_set, cli_str(r->green_mean), cli_str(r->red_mean))
@@ -957,16 +927,16 @@ static void print_review_rows(const Assure__Review *r)
 		: xasprintf("%s", *cli_str(s->rag) ? s->rag : "none yet");
 	int finalised = strcmp(cli_str(s->state), "finalised") == 0;
 	char *next = finalised
-			 ? xasprintf("%s%s", or_dash(s->next_visit_type),
+			 ? xasprintf("%s%s", cli_or_dash(s->next_visit_type),
 				     s->mid_year_follow_up ? ", with a mid-year follow-up" : "")
 			 : xasprintf("%s%s (when finalised, from the result in force now)",
-				     or_dash(r->projected_next_visit_type),
+				     cli_or_dash(r->projected_next_visit_type),
 				     r->projected_follow_up ? ", with a mid-year follow-up" : "");
 	char *actions =
 	    xasprintf("%" PRIu32 " open, %" PRIu32 " overdue", s->open_actions, s->overdue_actions);
 	char when[32];
 	cli_format_time(r->finalised_at, when, sizeof when);
-	char *fin = xasprintf("%s by %s", when, or_dash(r->finalised_by));
+	char *fin = xasprintf("%s by %s", when, cli_or_dash(r->finalised_by));
 	struct cli_row rows[16];
 	size_t n = 0;
 	rows[n++] = (struct cli_row){"Reference", cli_str(s->ref)};
@@ -978,7 +948,7 @@ static void print_review_rows(const Assure__Review *r)
 	rows[n++] = (struct cli_row){"Overall RAG", rag};
 	if (*cli_str(r->override_rag))
 		rows[n++] = (struct cli_row){"Override reason", cli_str(r->override_reason)};
-	rows[n++] = (struct cli_row){"How derived", or_dash(r->derivation)};
+	rows[n++] = (struct cli_row){"How derived", cli_or_dash(r->derivation)};
 	rows[n++] = (struct cli_row){"Next visit", next};
 	rows[n++] = (struct cli_row){"Actions", actions};
 	if (finalised)
@@ -1017,9 +987,9 @@ static void print_qof(const Assure__QofResult *q)
 	cli_columns_print(t, stdout);
 	cli_columns_free(t);
 	if (*cli_str(q->exception_rate))
-		say("Exception reporting rate: %s%%", q->exception_rate);
+		cli_say("Exception reporting rate: %s%%", q->exception_rate);
 	else
-		say("Exception reporting rate: not recorded");
+		cli_say("Exception reporting rate: not recorded");
 }
 
 static void print_checks(const Assure__Review *r)
@@ -1032,7 +1002,7 @@ static void print_checks(const Assure__Review *r)
 		const Assure__CheckItem *c = r->checks[i];
 		const char *cells[4] = {cli_str(c->code),
 					*cli_str(c->result) ? c->result : "(not answered)",
-					or_dash(c->evidence), cli_str(c->title)};
+					cli_or_dash(c->evidence), cli_str(c->title)};
 		cli_columns_add(t, cells);
 	}
 	cli_columns_print(t, stdout);
@@ -1049,7 +1019,7 @@ static void print_sfbh(const Assure__Review *r)
 		const Assure__SfbhItem *s = r->sfbh[i];
 		const char *cells[3] = {cli_str(s->domain),
 					*cli_str(s->result) ? s->result : "(not answered)",
-					or_dash(s->evidence)};
+					cli_or_dash(s->evidence)};
 		cli_columns_add(t, cells);
 	}
 	cli_columns_print(t, stdout);
@@ -1074,11 +1044,11 @@ static void print_scores(const Assure__Review *r)
 							   : xstrdup("(no value)");
 		char *name =
 		    xasprintf("%s%s", cli_str(ind->name), ind->critical ? " (critical)" : "");
-		char *direction = xasprintf("%s is better", or_dash(ind->direction));
+		char *direction = xasprintf("%s is better", cli_or_dash(ind->direction));
 		const char *cells[8] = {cli_str(ind->code),
 					name,
 					value,
-					or_dash(s->rag),
+					cli_or_dash(s->rag),
 					cli_str(ind->green),
 					cli_str(ind->amber),
 					direction,
@@ -1096,16 +1066,16 @@ static void print_narrative(const Assure__Review *r)
 {
 	printf("\nNarrative:\n");
 	struct cli_row rows[] = {
-	    {"Achievements", or_dash(r->achievements)},
-	    {"Developments", or_dash(r->developments)},
-	    {"Challenges", or_dash(r->challenges)},
+	    {"Achievements", cli_or_dash(r->achievements)},
+	    {"Developments", cli_or_dash(r->developments)},
+	    {"Challenges", cli_or_dash(r->challenges)},
 	};
 	cli_print_rows(stdout, rows, 3);
 }
 
 static char *due_text(const char *due, int overdue)
 {
-	return xasprintf("%s%s", or_dash(due), overdue ? " (overdue)" : "");
+	return xasprintf("%s%s", cli_or_dash(due), overdue ? " (overdue)" : "");
 }
 
 static void print_actions(const Assure__Review *r)
@@ -1122,8 +1092,8 @@ static void print_actions(const Assure__Review *r)
 		const char *cells[6] = {num,
 					due,
 					cli_str(a->owner),
-					or_dash(a->for_item),
-					or_dash(a->done),
+					cli_or_dash(a->for_item),
+					cli_or_dash(a->done),
 					cli_str(a->text)};
 		cli_columns_add(t, cells);
 		free(due);
@@ -1143,7 +1113,7 @@ static void print_missing(const Assure__Review *r)
 							     ? " once the visit is recorded"
 							     : "");
 	for (size_t i = 0; i < r->n_missing; i++)
-		say("  %s", cli_str(r->missing[i]));
+		cli_say("  %s", cli_str(r->missing[i]));
 }
 
 /* Lines joined with "; ", trailing newlines dropped. Caller frees. */
@@ -1244,9 +1214,9 @@ static void summary_cells(const void *item, char **cells)
 	cells[3] = xasprintf("%s %s", cli_str(s->year), cli_str(s->kind));
 	cells[4] = xstrdup(cli_str(s->state));
 	cells[5] =
-	    s->overridden ? xasprintf("%s (override)", or_dash(s->rag)) : xstrdup(or_dash(s->rag));
-	cells[6] = xstrdup(or_dash(s->visit_type));
-	cells[7] = xasprintf("%s%s", or_dash(s->next_visit_type),
+	    s->overridden ? xasprintf("%s (override)", cli_or_dash(s->rag)) : xstrdup(cli_or_dash(s->rag));
+	cells[6] = xstrdup(cli_or_dash(s->visit_type));
+	cells[7] = xasprintf("%s%s", cli_or_dash(s->next_visit_type),
 			     s->mid_year_follow_up ? " +mid-year" : "");
 	cells[8] = s->overdue_actions ? xasprintf("%" PRIu32 " (%" PRIu32 " overdue)",
 						  s->open_actions, s->overdue_actions)
@@ -1261,11 +1231,11 @@ static const struct cli_list summary_list = {summary_headers, 9, summary_cells,
 static int cmd_review_list_exec(struct cli *cli)
 {
 	Assure__ReviewListRequest req = ASSURE__REVIEW_LIST_REQUEST__INIT;
-	req.year = flag_str(cli, "year");
-	req.rag = flag_str(cli, "rag");
-	req.state = flag_str(cli, "state");
-	req.ods = flag_str(cli, "contract");
-	req.site = flag_str(cli, "site");
+	req.year = cli_flag_str(cli, "year");
+	req.rag = cli_flag_str(cli, "rag");
+	req.state = cli_flag_str(cli, "state");
+	req.ods = cli_flag_str(cli, "contract");
+	req.site = cli_flag_str(cli, "site");
 	req.overdue_actions = cli_flag(cli, "overdue-actions") != NULL;
 	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_REVIEW_LIST, &req, "reviews",
 				&summary_list);
@@ -1318,8 +1288,8 @@ static void due_cells(const void *item, char **cells)
 	cells[1] = d->number ? xasprintf("%s %" PRIu32, cli_str(d->kind), d->number)
 			     : xstrdup(cli_str(d->kind));
 	cells[2] = xasprintf("%s %s", cli_str(d->ods), cli_str(d->practice));
-	cells[3] = xstrdup(or_dash(d->review_ref));
-	cells[4] = xstrdup(or_dash(d->owner));
+	cells[3] = xstrdup(cli_or_dash(d->review_ref));
+	cells[4] = xstrdup(cli_or_dash(d->owner));
 	cells[5] = xstrdup(cli_str(d->text));
 }
 
@@ -1329,7 +1299,7 @@ static const struct cli_list due_list = {due_headers, 6, due_cells, due_json_fie
 static int cmd_review_due_exec(struct cli *cli)
 {
 	Assure__ReviewDueRequest req = ASSURE__REVIEW_DUE_REQUEST__INIT;
-	req.within = flag_str(cli, "within");
+	req.within = cli_flag_str(cli, "within");
 	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_REVIEW_DUE, &req, "items", &due_list);
 }
 
