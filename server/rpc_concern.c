@@ -749,6 +749,22 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 		for (size_t i = 0; st == ASSURE__CODE__OK && i < nd; i++)
 			if (strcmp(dv[i].kind, "decision") == 0 && dv[i].status_before[0])
 				last = &dv[i];
+		/* Another decision (on another concern, say) may have moved the
+		 * performer since this one: restoring this decision's "before"
+		 * would silently undo that one. Refused, naming both; the case
+		 * manager records the outcome as "varied" once the panel has
+		 * settled the status. */
+		if (st == ASSURE__CODE__OK && last && last->status_after[0] &&
+		    strcmp(last->status_after, c->list_status) != 0) {
+			st = fail(message, ASSURE__CODE__FAILED_PRECONDITION,
+				  xasprintf("appeal allowed: this concern's decision left the "
+					    "performer %s, but the list status is now %s (changed "
+					    "since by another decision), so it cannot simply be put "
+					    "back to %s; the panel settles the status, then record "
+					    "the outcome as varied",
+					    last->status_after, c->list_status,
+					    last->status_before));
+		}
 		if (st == ASSURE__CODE__OK && last &&
 		    strcmp(last->status_before, c->list_status) != 0) {
 			const char *restored = arena_strdup(call->arena, last->status_before);

@@ -70,9 +70,10 @@ static const char *const panel123[] = {"panel1", "panel2", "panel3", NULL};
 #define CONDITIONS "supervised practice for 12 months"
 
 /* Performers: one per story. */
-static int64_t gp_early, gp_allowed, gp_dismissed, gp_breach;
+static int64_t gp_early, gp_allowed, gp_dismissed, gp_breach, gp_moved;
 /* Their concerns, all given notice on day 0. */
 static char ref_early[16], ref_allowed[16], ref_dismissed[16], ref_breach[16];
+static char ref_moved_a[16], ref_moved_b[16];
 
 /* ---- the clock ------------------------------------------------------------ */
 
@@ -318,6 +319,9 @@ static int group_setup(void **state)
 	(void)to_notice(gp_allowed, ref_allowed);
 	(void)to_notice(gp_dismissed, ref_dismissed);
 	(void)to_notice(gp_breach, ref_breach);
+	gp_moved = add_performer("7200005", "Dr Two Concerns");
+	(void)to_notice(gp_moved, ref_moved_a);
+	(void)to_notice(gp_moved, ref_moved_b);
 	return 0;
 }
 
@@ -465,6 +469,43 @@ static void test_appeal_allowed(void **state)
 
 /* ---- 3. conditions, appeal dismissed (day 28) ---------------------------------- */
 
+/* ---- 3b. allowed, but another decision has moved the performer since --------- */
+
+/* Concern A imposes conditions and is appealed; meanwhile concern B about
+ * the same performer ends in removal. The tribunal allowing A's appeal may
+ * not put the performer back to A's "before" (included): that would undo
+ * B's removal without a decision. Refused, naming both statuses; recorded
+ * as "varied" it closes with the status left as B set it. */
+static void test_appeal_allowed_after_another_decision(void **state)
+{
+	(void)state;
+	set_day(DAY28);
+	struct harness_ireq r;
+	uint64_t va = decide_and_appeal(ref_moved_a, "conditions", version_of(ref_moved_a),
+					"included-with-conditions");
+	(void)decide_req(&r, ref_moved_b, "removal", version_of(ref_moved_b));
+	Assure__Response *resp = harness_iexpect(PANEL1, &r, OK, "ConcernDecide B removal");
+	assure__response__free_unpacked(resp, NULL);
+	expect_performer(gp_moved, "removed", "");
+	size_t rows = history_count(gp_moved);
+
+	Assure__ConcernMoveRequest *m = harness_ireq_concern_move(
+	    &r, ref_moved_a, "closed", "the tribunal allowed the appeal", NULL, va);
+	m->outcome = (char *)"allowed";
+	harness_iexpect_msg(CM, &r, ASSURE__CODE__FAILED_PRECONDITION, "changed since",
+			    "allowed after another decision moved the performer");
+	expect_state(ref_moved_a, "under-appeal");
+	expect_performer(gp_moved, "removed", "");
+	assert_int_equal(history_count(gp_moved), rows);
+
+	m = harness_ireq_concern_move(&r, ref_moved_a, "closed", "the tribunal varied it", NULL,
+				      va);
+	m->outcome = (char *)"varied: conditions quashed; removal under CON-B stands";
+	(void)moved(harness_iexpect(CM, &r, OK, "under-appeal -> closed, varied"), "closed");
+	expect_performer(gp_moved, "removed", "");
+	assert_int_equal(history_count(gp_moved), rows);
+}
+
 static void test_appeal_dismissed(void **state)
 {
 	(void)state;
@@ -548,6 +589,7 @@ int main(void)
 	    cmocka_unit_test(test_early_decision),
 	    cmocka_unit_test(test_appeal_allowed),
 	    cmocka_unit_test(test_appeal_dismissed),
+	    cmocka_unit_test(test_appeal_allowed_after_another_decision),
 	    cmocka_unit_test(test_appeal_allowed_restores_conditions),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
