@@ -374,14 +374,14 @@ static const char qof_example[] =
 /* Longest "DOMAIN:POINTS" item worth reading; anything longer is not one. */
 #define QOF_ITEM_MAX 64
 
-int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxima *m,
-			      char **cause)
+int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxima *m, char **cause)
 {
 	const char *p = s ? s : "";
 	int seen[QOF_DOMAIN__COUNT] = {0};
 	struct qof_maxima out = {{0}};
 	if (p[0] == '\0') {
-		set_cause(cause, "%s: a value is required: every QOF domain and its maximum, e.g. %s",
+		set_cause(cause,
+			  "%s: a value is required: every QOF domain and its maximum, e.g. %s",
 			  field, qof_example);
 		return -1;
 	}
@@ -431,9 +431,9 @@ int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxim
 	}
 	for (int d = 0; d < QOF_DOMAIN__COUNT; d++) {
 		if (!seen[d]) {
-			set_cause(cause, "%s: %s is missing: every QOF domain needs its maximum, e.g. %s",
-				  field, domain_review_qof_domain_name((enum qof_domain)d),
-				  qof_example);
+			set_cause(
+			    cause, "%s: %s is missing: every QOF domain needs its maximum, e.g. %s",
+			    field, domain_review_qof_domain_name((enum qof_domain)d), qof_example);
 			return -1;
 		}
 	}

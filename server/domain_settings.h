@@ -129,8 +129,8 @@ int settings_score_possible(int score);
  * four decimal places); then domain_review_qof_maxima_check (each above 0,
  * summing to exactly 1,000). 0 or -1 with *cause naming field.
  */
-int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxima *m,
-			      char **cause) __attribute__((warn_unused_result));
+int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxima *m, char **cause)
+    __attribute__((warn_unused_result));
 /* The canonical spelling (the domains in the order above, each value the
  * shortest exact decimal) into buf; returns buf. */
 char *settings_qof_maxima_format(const struct qof_maxima *m, char *buf, size_t size);

@@ -318,8 +318,7 @@ int review_event(struct rpc_call *call, struct db *db, int64_t review_id, const 
 
 /* ---- QOF ---------------------------------------------------------------------------- */
 
-int review_qof_maxima(struct rpc_call *call, struct db *db, struct qof_maxima *out,
-		      char **message)
+int review_qof_maxima(struct rpc_call *call, struct db *db, struct qof_maxima *out, char **message)
 {
 	const struct settings_snapshot *s = NULL;
 	int st = rpc_settings(call, db, &s, message);

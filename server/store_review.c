@@ -153,8 +153,9 @@ void review_update_init(struct review_update *u)
 	" COALESCE(ist.name, ''), COALESCE(ist.green_mean, 15000), COALESCE(ist.red_mean, 7500),"  \
 	" r.catalogue_version, r.qof_recorded, r.qof_clinical, r.qof_organisational,"              \
 	" r.qof_patient_experience, r.qof_additional, r.qof_exception_rate IS NOT NULL,"           \
-	" COALESCE(r.qof_exception_rate, 0), r.qof_max_clinical, r.qof_max_organisational,"       \
-	" r.qof_max_patient_experience, r.qof_max_additional, r.achievements, r.developments, r.challenges,"        \
+	" COALESCE(r.qof_exception_rate, 0), r.qof_max_clinical, r.qof_max_organisational,"        \
+	" r.qof_max_patient_experience, r.qof_max_additional,"                                     \
+	" r.achievements, r.developments, r.challenges,"                                           \
 	" r.computed_rag, r.derivation, r.override_rag, r.override_reason, r.final_rag,"           \
 	" r.next_visit_type, r.follow_up, r.finalised_at, r.finalised_by, r.created_at,"           \
 	" r.created_by, r.updated_at, r.updated_by, r.version,"                                    \

@@ -874,9 +874,9 @@ static void test_cli(void **state)
 				 "additional-services:44 2 2010/11 QOF guidance");
 	free(got);
 	char reason[1024];
-	assert_int_equal(audit_records("setting", "review.qof-maxima", "ConfigSet", OK, reason,
-				       sizeof reason),
-			 1);
+	assert_int_equal(
+	    audit_records("setting", "review.qof-maxima", "ConfigSet", OK, reason, sizeof reason),
+	    1);
 	assert_non_null(strstr(reason, "-> clinical:600,organisational:264.5"));
 	assert_non_null(strstr(reason, "for QOF recorded from now on"));
 	assert_non_null(strstr(reason, "reason: 2010/11 QOF guidance"));

@@ -1169,7 +1169,8 @@ static void test_qof_maxima_change(void **state)
 		if (strcmp(rec->status, "OK") == 0) {
 			found++;
 			expect_contains(rec->reason, QOF_DEFAULT " -> " QOF_NEW, "audit reason");
-			expect_contains(rec->reason, "reason: 2010/11 QOF guidance", "audit reason");
+			expect_contains(rec->reason, "reason: 2010/11 QOF guidance",
+					"audit reason");
 			assert_string_equal(rec->username, HARNESS_ADMIN);
 		}
 		assure__audit_record__free_unpacked(rec, NULL);

@@ -151,9 +151,10 @@ static void test_unknown_key(void **state)
 	expect_bad(NULL, "5wd", "key: required", NULL);
 	expect_bad("review.cycle", "1y", "not a setting", NULL);
 	/* One set for every year: no per-year keys. */
-	expect_bad("review.qof-maxima.2010/11",
-		   "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44",
-		   "not a setting", "review.qof-maxima", NULL);
+	expect_bad(
+	    "review.qof-maxima.2010/11",
+	    "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44",
+	    "not a setting", "review.qof-maxima", NULL);
 }
 
 /* ---- periods ---------------------------------------------------------------- */
@@ -400,11 +401,13 @@ static void test_qof_maxima_good(void **state)
 		  "additional-services:44.0000, Patient-Experience:91.50,ORGANISATIONAL:167.5, "
 		  "clinical:697.0",
 		  dflt);
-	expect_ok(k, "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44",
-		  "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44");
+	expect_ok(
+	    k, "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44",
+	    "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44");
 	/* Four decimal places in every domain: the longest spelling fits. */
-	const char *longest = "clinical:697.1234,organisational:167.4321,patient-experience:91.4321,"
-			      "additional-services:44.0124";
+	const char *longest =
+	    "clinical:697.1234,organisational:167.4321,patient-experience:91.4321,"
+	    "additional-services:44.0124";
 	assert_int_equal(strlen(longest), 96);
 	expect_ok(k, longest, longest);
 	struct settings_values v;
@@ -414,8 +417,9 @@ static void test_qof_maxima_good(void **state)
 	/* Only this key's field changed. */
 	assert_memory_equal(&v.concern, &defaults.concern, sizeof v.concern);
 	/* The smallest positive maximum. */
-	expect_ok(k, "clinical:999.9997,organisational:0.0001,patient-experience:0.0001,"
-		     "additional-services:0.0001",
+	expect_ok(k,
+		  "clinical:999.9997,organisational:0.0001,patient-experience:0.0001,"
+		  "additional-services:0.0001",
 		  "clinical:999.9997,organisational:0.0001,patient-experience:0.0001,"
 		  "additional-services:0.0001");
 }
@@ -425,16 +429,17 @@ static void test_qof_maxima_bad(void **state)
 	(void)state;
 	const char *k = "review.qof-maxima";
 	/* Not summing to 1,000, either way. */
-	expect_bad(k, "clinical:698,organisational:167.5,patient-experience:91.5,additional-services:44",
-		   "review.qof-maxima", "sum to 1001 points where the QOF has 1000", NULL);
+	expect_bad(
+	    k, "clinical:698,organisational:167.5,patient-experience:91.5,additional-services:44",
+	    "review.qof-maxima", "sum to 1001 points where the QOF has 1000", NULL);
 	expect_bad(k,
 		   "clinical:697,organisational:167.5,patient-experience:91.4999,"
 		   "additional-services:44",
 		   "sum to 999.9999 points", NULL);
 	/* Negative, and zero (the sum still 1,000). */
-	expect_bad(k,
-		   "clinical:741,organisational:167.5,patient-experience:91.5,additional-services:-0",
-		   "additional services must be above 0", NULL);
+	expect_bad(
+	    k, "clinical:741,organisational:167.5,patient-experience:91.5,additional-services:-0",
+	    "additional services must be above 0", NULL);
 	expect_bad(k,
 		   "clinical:741,organisational:167.5,patient-experience:135.5,"
 		   "additional-services:-44",
@@ -443,12 +448,11 @@ static void test_qof_maxima_bad(void **state)
 		   "organisational must be above 0", NULL);
 	/* Unknown domain, missing domain, a domain twice. */
 	expect_bad(k, "clinical:697,organisational:167.5,patient-experience:91.5,additional:44",
-		   "review.qof-maxima: 'additional' is not a QOF domain",
-		   "additional-services", NULL);
+		   "review.qof-maxima: 'additional' is not a QOF domain", "additional-services",
+		   NULL);
 	expect_bad(k, "clinical:697,organisational:167.5,patient-experience:135.5",
 		   "additional-services is missing", NULL);
-	expect_bad(k,
-		   "clinical:697,organisational:167.5,Clinical:91.5,additional-services:44",
+	expect_bad(k, "clinical:697,organisational:167.5,Clinical:91.5,additional-services:44",
 		   "clinical is given twice", NULL);
 	/* Five decimal places: refused, not rounded. */
 	expect_bad(k,
@@ -456,20 +460,24 @@ static void test_qof_maxima_bad(void **state)
 		   "additional-services:44",
 		   "review.qof-maxima: clinical: at most 4 decimal places", NULL);
 	/* Not numbers, not items. */
-	expect_bad(k, "clinical:697,organisational:1.675e2,patient-experience:91.5,"
-		      "additional-services:44",
+	expect_bad(k,
+		   "clinical:697,organisational:1.675e2,patient-experience:91.5,"
+		   "additional-services:44",
 		   "organisational: not a number", NULL);
-	expect_bad(k, "clinical:,organisational:167.5,patient-experience:91.5,additional-services:44",
+	expect_bad(k,
+		   "clinical:,organisational:167.5,patient-experience:91.5,additional-services:44",
 		   "clinical: required", NULL);
 	expect_bad(k, "clinical 697,organisational:167.5", "'clinical 697' is not DOMAIN:POINTS",
 		   NULL);
 	expect_bad(k, "clinical:697,,organisational:167.5", "'' is not DOMAIN:POINTS", NULL);
-	expect_bad(k, "clinical:697,organisational:167.5,patient-experience:91.5,"
-		      "additional-services:44,",
+	expect_bad(k,
+		   "clinical:697,organisational:167.5,patient-experience:91.5,"
+		   "additional-services:44,",
 		   "is not DOMAIN:POINTS", NULL);
 	expect_bad(k, "", "a value is required", "clinical:697", NULL);
-	expect_bad(k, "clinical:697 ,organisational:167.5,patient-experience:91.5,"
-		      "additional-services:44",
+	expect_bad(k,
+		   "clinical:697 ,organisational:167.5,patient-experience:91.5,"
+		   "additional-services:44",
 		   "clinical: not a number", NULL);
 	char big[300];
 	memset(big, '9', sizeof big - 1);

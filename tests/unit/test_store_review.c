@@ -410,7 +410,6 @@ static void test_no_set_and_binding(void **state)
 	assert_false(ctx.set_unbound);
 	assert_string_equal(ctx.r->set_name, "BSC 2010/11");
 	review_ctx_clear(&ctx);
-
 }
 
 static void test_due_order_and_paging(void **state)
