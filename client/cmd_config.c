@@ -174,6 +174,19 @@ static int setting_version(struct cli *cli, const char *key, uint64_t *out)
 	return 0;
 }
 
+/* What a change to key applies to, as the server's audit record says. */
+static const char *applies(const char *key)
+{
+	if (strncmp(key, "review.", 7) == 0)
+		return "It applies to QOF recorded from now on; reviews already recorded keep the "
+		       "maxima their QOF was checked against.";
+	if (strcmp(key, "concern.bands") == 0)
+		return "It applies to grades given from now on; grades already given keep their "
+		       "band.";
+	return "It applies to clocks started from now on; deadlines already set keep their "
+	       "dates.";
+}
+
 static int cmd_config_set_exec(struct cli *cli)
 {
 	Assure__ConfigSetRequest set = ASSURE__CONFIG_SET_REQUEST__INIT;
@@ -205,9 +218,8 @@ static int cmd_config_set_exec(struct cli *cli)
 		char *key = cli_printable(cli_str(s->key));
 		char *old = cli_printable(cli_str(r->old_value));
 		char *now = cli_printable(cli_str(s->value));
-		printf("%s: %s -> %s (version %" PRIu64 "). It applies to clocks started from now "
-		       "on; deadlines already set keep their dates.\n",
-		       key, old, now, s->version);
+		printf("%s: %s -> %s (version %" PRIu64 "). %s\n", key, old, now, s->version,
+		       applies(cli_str(s->key)));
 		free(key);
 		free(old);
 		free(now);
@@ -234,13 +246,16 @@ static const struct cli_flag config_set_flags[] = {
 const struct cli_command cli_cmd_config_set = {
     .noun = "config",
     .verb = "set",
-    .summary = "change a period, the panel quorum or the risk bands",
+    .summary = "change a period, the panel quorum, the risk bands or the QOF maxima",
     .help = "Sets KEY to VALUE (needs config.manage). Periods are a number and a unit:\n"
 	    "wd working days, d days, w weeks, m months (5wd, 28d, 12w, 6m); each key\n"
 	    "keeps the unit of its rule, only the number changes. concern.panel-quorum\n"
 	    "is 1 to 15. concern.bands is low:1-3,moderate:4-6,high:8-12,extreme:15-25\n"
-	    "(all four, in order, no gaps). A change applies to clocks started after\n"
-	    "it; deadlines already set keep their dates. The old and new values and\n"
+	    "(all four, in order, no gaps). review.qof-maxima is\n"
+	    "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44\n"
+	    "(all four domains, summing to exactly 1000). A change applies to clocks\n"
+	    "started after it (deadlines already set keep their dates) and to QOF\n"
+	    "recorded after it (recorded reviews keep their maxima). The old and new values and\n"
 	    "the reason go to the audit trail. With --version N the change is made only\n"
 	    "if nobody changed the setting since (else exit 6). --json prints\n"
 	    "{\"setting\", \"old_value\", \"changed\", \"config_version\"}.",

@@ -508,8 +508,10 @@ struct qof_maxima {
  * 167.5, patient experience 91.5 (2008/09's 146.5 less PE2 and PE6, the 55
  * points reallocated in 2009/10), additional services 44. This is our
  * reading of that year's GMS QOF changes, not a copy of the guidance's
- * table: the maxima are configuration per review year, and whoever loads a
- * year's maxima checks them against the published guidance.
+ * table: the maxima are configuration (the setting review.qof-maxima, one
+ * set for every year, each review keeping the set its QOF was checked
+ * against), and whoever sets them checks them against the published
+ * guidance.
  */
 #define QOF_MAXIMA_DEFAULT                                                                         \
 	{                                                                                          \

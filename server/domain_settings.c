@@ -366,6 +366,121 @@ static void format_bands(const struct settings_key *k, const struct settings_val
 	settings_bands_format(&v->concern.bands, buf, SETTINGS_VALUE_BUFSZ);
 }
 
+/* ---- QOF maxima ---------------------------------------------------------------- */
+
+static const char qof_example[] =
+    "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44";
+
+/* Longest "DOMAIN:POINTS" item worth reading; anything longer is not one. */
+#define QOF_ITEM_MAX 64
+
+int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxima *m, char **cause)
+{
+	const char *p = s ? s : "";
+	int seen[QOF_DOMAIN__COUNT] = {0};
+	struct qof_maxima out = {{0}};
+	if (p[0] == '\0') {
+		set_cause(cause,
+			  "%s: a value is required: every QOF domain and its maximum, e.g. %s",
+			  field, qof_example);
+		return -1;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		const char *colon = memchr(p, ':', len);
+		if (colon == NULL || len >= QOF_ITEM_MAX) {
+			set_cause(cause, "%s: '%.*s' is not DOMAIN:POINTS; e.g. %s", field,
+				  (int)(len < QOF_ITEM_MAX ? len : QOF_ITEM_MAX), p, qof_example);
+			return -1;
+		}
+		char name[QOF_ITEM_MAX], num[QOF_ITEM_MAX];
+		size_t nlen = (size_t)(colon - p);
+		memcpy(name, p, nlen);
+		name[nlen] = '\0';
+		memcpy(num, colon + 1, len - nlen - 1);
+		num[len - nlen - 1] = '\0';
+		int d = domain_review_qof_domain_parse(name, NULL);
+		if (d < 0) {
+			set_cause(cause,
+				  "%s: '%s' is not a QOF domain (clinical, organisational, "
+				  "patient-experience, additional-services)",
+				  field, name);
+			return -1;
+		}
+		const char *dn = domain_review_qof_domain_name((enum qof_domain)d);
+		if (seen[d]) {
+			set_cause(cause, "%s: %s is given twice", field, dn);
+			return -1;
+		}
+		seen[d] = 1;
+		char *why = NULL;
+		char *what = xasprintf("%s: %s", field, dn);
+		int rc = domain_review_decimal_parse(what, num, &out.points[d], &why);
+		free(what);
+		if (rc < 0) {
+			set_cause(cause, "%s", why);
+			free(why);
+			return -1;
+		}
+		p += len;
+		if (*p == '\0')
+			break;
+		p++; /* the comma */
+		while (*p == ' ')
+			p++;
+	}
+	for (int d = 0; d < QOF_DOMAIN__COUNT; d++) {
+		if (!seen[d]) {
+			set_cause(
+			    cause, "%s: %s is missing: every QOF domain needs its maximum, e.g. %s",
+			    field, domain_review_qof_domain_name((enum qof_domain)d), qof_example);
+			return -1;
+		}
+	}
+	char *why = NULL;
+	if (domain_review_qof_maxima_check(&out, &why) < 0) {
+		set_cause(cause, "%s: %s", field, why);
+		free(why);
+		return -1;
+	}
+	*m = out;
+	return 0;
+}
+
+char *settings_qof_maxima_format(const struct qof_maxima *m, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int d = 0; d < QOF_DOMAIN__COUNT; d++) {
+		char v[REVIEW_DECIMAL_BUFSZ];
+		int w = snprintf(buf + used, size - used, "%s%s:%s", d ? "," : "",
+				 domain_review_qof_domain_name((enum qof_domain)d),
+				 domain_review_decimal_format(m->points[d], v));
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	return buf;
+}
+
+static int parse_qof_maxima(const struct settings_key *k, const char *text,
+			    struct settings_values *v, char **cause)
+{
+	return settings_qof_maxima_parse(k->name, text, &v->review.qof_maxima, cause);
+}
+
+static void format_qof_maxima(const struct settings_key *k, const struct settings_values *v,
+			      char *buf)
+{
+	(void)k;
+	settings_qof_maxima_format(&v->review.qof_maxima, buf, SETTINGS_VALUE_BUFSZ);
+}
+
+static int check_review(const struct settings_values *v, char **cause)
+{
+	return domain_review_qof_maxima_check(&v->review.qof_maxima, cause);
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 static int check_concern(const struct settings_values *v, char **cause)
@@ -373,16 +488,19 @@ static int check_concern(const struct settings_values *v, char **cause)
 	return domain_concern_config_check(&v->concern, cause);
 }
 
+static const char concern_applies[] =
+    "for clocks started from now on; deadlines already set keep their dates";
+
 #define PERIOD_KEY(key, field, u, m, what)                                                         \
 	{                                                                                          \
-		key, what, parse_period_key, format_period_key, check_concern,                     \
+		key, what, concern_applies, parse_period_key, format_period_key, check_concern,    \
 		    offsetof(struct settings_values, concern.field), u, m                          \
 	}
 
 static const struct settings_key keys[] = {
     {"concern.panel-quorum",
-     "panel members a list or admission decision needs at least (DOMAIN.md: 3)", parse_quorum,
-     format_quorum, check_concern, 0, DOMAIN_PERIOD_DAYS, 0},
+     "panel members a list or admission decision needs at least (DOMAIN.md: 3)", concern_applies,
+     parse_quorum, format_quorum, check_concern, 0, DOMAIN_PERIOD_DAYS, 0},
     PERIOD_KEY("concern.triage", triage, DOMAIN_PERIOD_WORKING_DAYS, 1,
 	       "triage target, from the date the concern was received"),
     PERIOD_KEY("concern.investigation", investigation, DOMAIN_PERIOD_WEEKS, 1,
@@ -401,8 +519,15 @@ static const struct settings_key keys[] = {
 	       "longest suspension pending the PCT's decision without a recorded extension"),
     PERIOD_KEY("concern.suspension-notice", suspension_notice, DOMAIN_PERIOD_WORKING_DAYS, 0,
 	       "notice of an oral hearing before a suspension takes effect"),
-    {"concern.bands", "NPSA risk bands over the score 1-25 (consequence x likelihood)", parse_bands,
+    {"concern.bands", "NPSA risk bands over the score 1-25 (consequence x likelihood)",
+     "for grades given from now on; grades already given keep their band", parse_bands,
      format_bands, check_concern, 0, DOMAIN_PERIOD_DAYS, 0},
+    {"review.qof-maxima",
+     "QOF maxima by domain, summing to 1,000 points, that recorded QOF points are checked "
+     "against (every review year)",
+     "for QOF recorded from now on; reviews already recorded keep the maxima their QOF was "
+     "checked against",
+     parse_qof_maxima, format_qof_maxima, check_review, 0, DOMAIN_PERIOD_DAYS, 0},
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -4,8 +4,8 @@
  * audited); the rules themselves are code"), as a table of key descriptors
  * over struct settings_values: each key has a name ("concern.triage"), a
  * meaning, and its parse, format and check functions. A group of keys
- * (concern.*; later review.*) adds its struct to settings_values and its
- * rows to the table in the .c; nothing else changes.
+ * (concern.*, review.*) adds its struct to settings_values and its rows
+ * to the table in the .c; nothing else changes.
  *
  * Also the effective England and Wales bank-holiday table: the computed
  * default (domain_bank_holidays_england_wales) less the default days an
@@ -24,23 +24,42 @@
 #include "domain_concern.h"
 #include "domain_dates.h"
 #include "domain_grade.h"
+#include "domain_review.h"
+
+/* The review.* keys. */
+struct review_settings {
+	/* review.qof-maxima: the QOF maxima checked when QOF is recorded (one
+	 * set for every review year; each review keeps the set its QOF was
+	 * checked against). */
+	struct qof_maxima qof_maxima;
+};
+
+#define REVIEW_SETTINGS_DEFAULT                                                                    \
+	{                                                                                          \
+		.qof_maxima = QOF_MAXIMA_DEFAULT                                                   \
+	}
 
 /* Every configurable value, one struct per group of keys. */
 struct settings_values {
 	struct concern_config concern;
+	struct review_settings review;
 };
 
 #define SETTINGS_VALUES_DEFAULT                                                                    \
 	{                                                                                          \
-		.concern = CONCERN_CONFIG_DEFAULT                                                  \
+		.concern = CONCERN_CONFIG_DEFAULT, .review = REVIEW_SETTINGS_DEFAULT               \
 	}
 
-/* Longest canonical value, plus its NUL. */
-#define SETTINGS_VALUE_BUFSZ 96
+/* Longest canonical value, plus its NUL (review.qof-maxima with four
+ * decimal places in every domain is 96 characters). */
+#define SETTINGS_VALUE_BUFSZ 128
 
 struct settings_key {
 	const char *name;    /* "concern.triage" */
 	const char *meaning; /* one line */
+	/* What a change applies to, for the audit record: "for clocks started
+	 * from now on; ...". */
+	const char *applies;
 	/* Parses text into this key's field of *v (nothing else changes).
 	 * 0, or -1 with *cause naming the key. */
 	int (*parse)(const struct settings_key *k, const char *text, struct settings_values *v,
@@ -101,6 +120,20 @@ int settings_bands_parse(const char *field, const char *s, struct grade_bands *b
 char *settings_bands_format(const struct grade_bands *b, char *buf, size_t size);
 /* 1 when score is consequence × likelihood for some grades 1-5. */
 int settings_score_possible(int score);
+
+/*
+ * QOF maxima: "clinical:697,organisational:167.5,patient-experience:91.5,
+ * additional-services:44" (spaces after the commas allowed). Every domain
+ * exactly once, in any order; domain names as domain_review_qof_domain_parse
+ * (case-insensitive); points as domain_review_decimal_parse (exact, at most
+ * four decimal places); then domain_review_qof_maxima_check (each above 0,
+ * summing to exactly 1,000). 0 or -1 with *cause naming field.
+ */
+int settings_qof_maxima_parse(const char *field, const char *s, struct qof_maxima *m, char **cause)
+    __attribute__((warn_unused_result));
+/* The canonical spelling (the domains in the order above, each value the
+ * shortest exact decimal) into buf; returns buf. */
+char *settings_qof_maxima_format(const struct qof_maxima *m, char *buf, size_t size);
 
 /* ---- bank holidays --------------------------------------------------------- */
 

@@ -187,6 +187,12 @@ const char migration_10_reviews[] =
 	"  qof_patient_experience INTEGER NOT NULL DEFAULT 0,"
 	"  qof_additional INTEGER NOT NULL DEFAULT 0,"
 	"  qof_exception_rate INTEGER,"
+	/* The maxima the points were checked against (review.qof-maxima when
+	 * recorded), so a later change never re-judges a recorded review. */
+	"  qof_max_clinical INTEGER NOT NULL DEFAULT 0,"
+	"  qof_max_organisational INTEGER NOT NULL DEFAULT 0,"
+	"  qof_max_patient_experience INTEGER NOT NULL DEFAULT 0,"
+	"  qof_max_additional INTEGER NOT NULL DEFAULT 0,"
 	"  achievements TEXT NOT NULL DEFAULT '',"
 	"  developments TEXT NOT NULL DEFAULT '',"
 	"  challenges TEXT NOT NULL DEFAULT '',"
@@ -207,7 +213,12 @@ const char migration_10_reviews[] =
 	"  version INTEGER NOT NULL DEFAULT 1,"
 	"  UNIQUE (ref_year, ref_seq),"
 	"  CHECK (ref = printf('REV-%04d-%04d', ref_year, ref_seq)),"
-	"  CHECK (state <> 'finalised' OR (final_rag <> '' AND next_visit_type <> ''))"
+	"  CHECK (state <> 'finalised' OR (final_rag <> '' AND next_visit_type <> '')),"
+	/* Recorded QOF carries its maxima: each above 0, 1,000 points in all. */
+	"  CHECK (qof_recorded = 0 OR (qof_max_clinical > 0 AND qof_max_organisational > 0"
+	"    AND qof_max_patient_experience > 0 AND qof_max_additional > 0"
+	"    AND qof_max_clinical + qof_max_organisational + qof_max_patient_experience"
+	"      + qof_max_additional = 10000000))"
 	");"
 	/* One annual review per contract per year, and at most one mid-year. */
 	"CREATE UNIQUE INDEX reviews_one_per_year ON reviews(contract_id, year, kind);"

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "domain_dates.h"
+#include "settings.h"
 #include "timeutil.h"
 #include "validate.h"
 #include "xmalloc.h"
@@ -317,17 +318,33 @@ int review_event(struct rpc_call *call, struct db *db, int64_t review_id, const 
 
 /* ---- QOF ---------------------------------------------------------------------------- */
 
-int review_qof_maxima(struct db *db, const char *year, struct qof_maxima *out, char **message)
+int review_qof_maxima(struct rpc_call *call, struct db *db, struct qof_maxima *out, char **message)
 {
-	(void)db;
-	(void)year;
-	static const struct qof_maxima defaults = QOF_MAXIMA_DEFAULT;
+	const struct settings_snapshot *s = NULL;
+	int st = rpc_settings(call, db, &s, message);
+	if (st != ASSURE__CODE__OK)
+		return st;
+	const struct qof_maxima *m = &settings_values_of(s)->review.qof_maxima;
 	char *cause = NULL;
-	if (domain_review_qof_maxima_check(&defaults, &cause) < 0) {
+	/* Every value in a snapshot passed its key's check; this is the
+	 * belt to that brace. */
+	if (domain_review_qof_maxima_check(m, &cause) < 0) {
 		*message = cause;
 		return ASSURE__CODE__INTERNAL;
 	}
-	*out = defaults;
+	*out = *m;
+	return ASSURE__CODE__OK;
+}
+
+int review_qof_maxima_of(struct rpc_call *call, struct db *db, const struct review_record *r,
+			 struct qof_maxima *out, char **message)
+{
+	if (!r->qof_recorded)
+		return review_qof_maxima(call, db, out, message);
+	out->points[QOF_DOMAIN_CLINICAL] = r->qof_max_clinical;
+	out->points[QOF_DOMAIN_ORGANISATIONAL] = r->qof_max_organisational;
+	out->points[QOF_DOMAIN_PATIENT_EXPERIENCE] = r->qof_max_patient_experience;
+	out->points[QOF_DOMAIN_ADDITIONAL_SERVICES] = r->qof_max_additional;
 	return ASSURE__CODE__OK;
 }
 

@@ -3,7 +3,8 @@
  * indicator set, checklist, SfBH answers, scores and action plan, and the
  * same content as the pure rules see it (struct review_content); the
  * overall result and its derivation; the finalise list; the stale-version
- * answer; history events; the QOF maxima seam; request checks; and the
+ * answer; history events; the QOF maxima (review.qof-maxima, or those a
+ * review's QOF was checked against); request checks; and the
  * ReviewSummary / ReviewWriteResponse messages.
  *
  * Loading runs on whichever thread runs the call's rpc_db_fn (a worker or
@@ -97,12 +98,16 @@ int review_event(struct rpc_call *call, struct db *db, int64_t review_id, const 
     __attribute__((warn_unused_result));
 
 /*
- * The year's QOF maxima. Today the compiled defaults (QOF_MAXIMA_DEFAULT,
- * checked with domain_review_qof_maxima_check) for every year: the seam
- * where the configured maxima per review year (admin settings) will be
- * read from db.
+ * The QOF maxima in force for the call: review.qof-maxima from the call's
+ * configuration snapshot (rpc_settings), one set for every review year.
+ * What ReviewQof checks new points against and stores on the review.
  */
-int review_qof_maxima(struct db *db, const char *year, struct qof_maxima *out, char **message)
+int review_qof_maxima(struct rpc_call *call, struct db *db, struct qof_maxima *out, char **message)
+    __attribute__((warn_unused_result));
+/* The maxima a review's QOF was checked against (stored with it), or,
+ * while none is recorded, those in force for the call. */
+int review_qof_maxima_of(struct rpc_call *call, struct db *db, const struct review_record *r,
+			 struct qof_maxima *out, char **message)
     __attribute__((warn_unused_result));
 
 /* Validation on the loop thread; each returns NULL or a sentence in the

@@ -10,6 +10,8 @@
  * audit record (old and new values, and the reason) commit in one
  * transaction. A change applies to every clock started after it commits;
  * deadlines already recorded keep the due dates the parties were given.
+ * review.qof-maxima applies to QOF recorded after it; each review keeps
+ * the maxima its QOF was checked against.
  *
  * Formats are checked on the loop thread (each key's parser, dates,
  * reasons), and again on the writer against the values in force.
@@ -162,10 +164,8 @@ static int config_set_db(struct rpc_call *call, struct db *db, char **message)
 	r->changed = 1;
 	r->setting = setting_msg(call, k, &v, &now_row);
 	r->config_version = (uint64_t)config_version;
-	call->audit_reason = arena_printf(call->arena,
-					  "%s: %s -> %s (for clocks started from now on; deadlines "
-					  "already set keep their dates); reason: %s",
-					  k->name, old_value, new_value, req->reason);
+	call->audit_reason = arena_printf(call->arena, "%s: %s -> %s (%s); reason: %s", k->name,
+					  old_value, new_value, k->applies, req->reason);
 	RPC_RESULT(call, config_set, CONFIG_SET, r);
 	return ASSURE__CODE__OK;
 }

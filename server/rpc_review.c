@@ -32,6 +32,7 @@
 #include "domain_contract.h"
 #include "domain_dates.h"
 #include "domain_review.h"
+#include "domain_settings.h"
 #include "review_common.h"
 #include "rpc.h"
 #include "server.h"
@@ -440,7 +441,9 @@ static int review_qof_db(struct rpc_call *call, struct db *db, char **message)
 	if (st != ASSURE__CODE__OK)
 		goto out;
 	struct qof_maxima max;
-	if ((st = review_qof_maxima(db, w.ctx.r->year, &max, message)) != ASSURE__CODE__OK)
+	/* The maxima in force now (review.qof-maxima), stored with the points
+	 * so the review keeps what they were checked against. */
+	if ((st = review_qof_maxima(call, db, &max, message)) != ASSURE__CODE__OK)
 		goto out;
 	char *cause = NULL;
 	if (domain_review_qof_check(&max, &qs->a, &cause) < 0) {
@@ -456,6 +459,10 @@ static int review_qof_db(struct rpc_call *call, struct db *db, char **message)
 	u.qof_additional = qs->a.points[QOF_DOMAIN_ADDITIONAL_SERVICES];
 	u.has_exception_rate = qs->has_exception_rate;
 	u.qof_exception_rate = qs->a.exception_rate;
+	u.qof_max_clinical = max.points[QOF_DOMAIN_CLINICAL];
+	u.qof_max_organisational = max.points[QOF_DOMAIN_ORGANISATIONAL];
+	u.qof_max_patient_experience = max.points[QOF_DOMAIN_PATIENT_EXPERIENCE];
+	u.qof_max_additional = max.points[QOF_DOMAIN_ADDITIONAL_SERVICES];
 	char total[REVIEW_DECIMAL_BUFSZ], all[REVIEW_DECIMAL_BUFSZ];
 	domain_review_decimal_format(domain_review_qof_total(&qs->a), total);
 	domain_review_decimal_format(QOF_TOTAL_POINTS, all);
@@ -473,6 +480,9 @@ static int review_qof_db(struct rpc_call *call, struct db *db, char **message)
 		    arena_printf(call->arena, "%s%%",
 				 domain_review_decimal_format(qs->a.exception_rate, v)));
 	}
+	char maxima[SETTINGS_VALUE_BUFSZ];
+	detail = review_detail_add(call, detail, "maxima",
+				   settings_qof_maxima_format(&max, maxima, sizeof maxima));
 	Assure__ReviewWriteResponse *r = NULL;
 	st = write_finish(call, db, &w, &u, "qof", text, detail, 0, &r, message);
 	if (st == ASSURE__CODE__OK)

@@ -169,7 +169,7 @@ static int review_show_db(struct rpc_call *call, struct db *db, char **message)
 		m->summary->indicator_set = dup(call, ctx.set->name);
 
 	struct qof_maxima max;
-	if ((st = review_qof_maxima(db, rec->year, &max, message)) != ASSURE__CODE__OK)
+	if ((st = review_qof_maxima_of(call, db, rec, &max, message)) != ASSURE__CODE__OK)
 		goto out;
 	m->qof = qof_msg(call, rec, &max);
 

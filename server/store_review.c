@@ -153,7 +153,9 @@ void review_update_init(struct review_update *u)
 	" COALESCE(ist.name, ''), COALESCE(ist.green_mean, 15000), COALESCE(ist.red_mean, 7500),"  \
 	" r.catalogue_version, r.qof_recorded, r.qof_clinical, r.qof_organisational,"              \
 	" r.qof_patient_experience, r.qof_additional, r.qof_exception_rate IS NOT NULL,"           \
-	" COALESCE(r.qof_exception_rate, 0), r.achievements, r.developments, r.challenges,"        \
+	" COALESCE(r.qof_exception_rate, 0), r.qof_max_clinical, r.qof_max_organisational,"        \
+	" r.qof_max_patient_experience, r.qof_max_additional,"                                     \
+	" r.achievements, r.developments, r.challenges,"                                           \
 	" r.computed_rag, r.derivation, r.override_rag, r.override_reason, r.final_rag,"           \
 	" r.next_visit_type, r.follow_up, r.finalised_at, r.finalised_by, r.created_at,"           \
 	" r.created_by, r.updated_at, r.updated_by, r.version,"                                    \
@@ -193,6 +195,10 @@ static struct review_record *review_from_row(sqlite3_stmt *st)
 	r->qof_additional = sqlite3_column_int64(st, i++);
 	r->has_exception_rate = sqlite3_column_int(st, i++);
 	r->qof_exception_rate = sqlite3_column_int64(st, i++);
+	r->qof_max_clinical = sqlite3_column_int64(st, i++);
+	r->qof_max_organisational = sqlite3_column_int64(st, i++);
+	r->qof_max_patient_experience = sqlite3_column_int64(st, i++);
+	r->qof_max_additional = sqlite3_column_int64(st, i++);
 	r->achievements = db_column_strdup(st, i++);
 	r->developments = db_column_strdup(st, i++);
 	r->challenges = db_column_strdup(st, i++);
@@ -436,7 +442,8 @@ int store_review_bind_set(struct db *db, int64_t review_id, int64_t set_id, char
 }
 
 /* NULL text parameters, negative flags and 0 times leave a column as it
- * is. ?3 writes the QOF columns (and ?8, NULL for no exception rate). */
+ * is. ?3 writes the QOF columns (and ?8, NULL for no exception rate; ?25 to
+ * ?28 the maxima). */
 static const char sql_update[] =
     "UPDATE reviews SET state = COALESCE(?1, state),"
     " visited_date = COALESCE(?2, visited_date),"
@@ -446,6 +453,10 @@ static const char sql_update[] =
     " qof_patient_experience = CASE WHEN ?3 THEN ?6 ELSE qof_patient_experience END,"
     " qof_additional = CASE WHEN ?3 THEN ?7 ELSE qof_additional END,"
     " qof_exception_rate = CASE WHEN ?3 THEN ?8 ELSE qof_exception_rate END,"
+    " qof_max_clinical = CASE WHEN ?3 THEN ?25 ELSE qof_max_clinical END,"
+    " qof_max_organisational = CASE WHEN ?3 THEN ?26 ELSE qof_max_organisational END,"
+    " qof_max_patient_experience = CASE WHEN ?3 THEN ?27 ELSE qof_max_patient_experience END,"
+    " qof_max_additional = CASE WHEN ?3 THEN ?28 ELSE qof_max_additional END,"
     " achievements = COALESCE(?9, achievements),"
     " developments = COALESCE(?10, developments),"
     " challenges = COALESCE(?11, challenges),"
@@ -528,6 +539,10 @@ int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 	sqlite3_bind_text(st, 22, or_empty(by), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 23, id);
 	sqlite3_bind_int64(st, 24, expected_version);
+	sqlite3_bind_int64(st, 25, u->qof_max_clinical);
+	sqlite3_bind_int64(st, 26, u->qof_max_organisational);
+	sqlite3_bind_int64(st, 27, u->qof_max_patient_experience);
+	sqlite3_bind_int64(st, 28, u->qof_max_additional);
 	struct review_stamp s = {0};
 	int status = read_stamp(db, st, &s, cause);
 	if (status == ASSURE__CODE__OK) {

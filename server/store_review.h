@@ -69,6 +69,10 @@ struct review_record {
 	int64_t qof_clinical, qof_organisational, qof_patient_experience, qof_additional;
 	int has_exception_rate;
 	int64_t qof_exception_rate;
+	/* The maxima the points were checked against when recorded (0 while
+	 * none is recorded). */
+	int64_t qof_max_clinical, qof_max_organisational, qof_max_patient_experience,
+	    qof_max_additional;
 	char *achievements, *developments, *challenges;
 	char *computed_rag, *derivation, *override_rag, *override_reason;
 	char *final_rag, *next_visit_type;
@@ -144,10 +148,13 @@ void review_stamp_clear(struct review_stamp *s);
 struct review_update {
 	const char *state;
 	const char *visited_date;
-	int set_qof; /* 1: write the five QOF fields below */
+	int set_qof; /* 1: write the QOF fields below (points, rate, maxima) */
 	int64_t qof_clinical, qof_organisational, qof_patient_experience, qof_additional;
 	int has_exception_rate; /* with set_qof: 0 stores none */
 	int64_t qof_exception_rate;
+	/* with set_qof: the maxima the points were checked against */
+	int64_t qof_max_clinical, qof_max_organisational, qof_max_patient_experience,
+	    qof_max_additional;
 	const char *achievements, *developments, *challenges;
 	const char *computed_rag, *derivation;
 	const char *override_rag, *override_reason;

@@ -383,6 +383,8 @@ static void test_defaults_for_everyone(void **state)
 	    {"concern.suspension-max", "6m"},
 	    {"concern.suspension-notice", "2wd"},
 	    {"concern.bands", "low:1-3,moderate:4-6,high:8-12,extreme:15-25"},
+	    {"review.qof-maxima",
+	     "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44"},
 	};
 	for (int u = 0; u < NUSERS; u++) {
 		Assure__Response *resp = config_show(cl[u]);
@@ -819,7 +821,7 @@ static void test_cli(void **state)
 				     "t=s['concern.triage']; print(t['value'], t['default_value'], "
 				     "t['version'], t['changed_by'], len(d['settings']))");
 	harness_run_free(&run);
-	assert_string_equal(got, "10wd 5wd 2 cfgadmin 11");
+	assert_string_equal(got, "10wd 5wd 2 cfgadmin 12");
 	free(got);
 
 	/* Without --version the CLI sends the version in force. */
@@ -842,6 +844,43 @@ static void test_cli(void **state)
 	CLI_EXIT(8, adm, &run, "config", "set", "concern.investigation", "14x", "--reason", "bad");
 	assert_non_null(strstr(run.err, "concern.investigation: '14x' is not a period"));
 	harness_run_free(&run);
+	/* The QOF maxima: one key, all four domains at once. */
+	CLI_EXIT(0, view, &run, "config", "show");
+	assert_non_null(strstr(run.out, "review.qof-maxima"));
+	harness_run_free(&run);
+	CLI_EXIT(0, adm, &run, "config", "set", "review.qof-maxima",
+		 "clinical:600, organisational:264.5, patient-experience:91.5, "
+		 "additional-services:44",
+		 "--reason", "2010/11 QOF guidance");
+	assert_non_null(strstr(run.out, "review.qof-maxima: clinical:697,organisational:167.5,"
+					"patient-experience:91.5,additional-services:44 -> "
+					"clinical:600,organisational:264.5,patient-experience:91.5,"
+					"additional-services:44 (version 2)"));
+	assert_non_null(strstr(run.out, "reviews already recorded keep the maxima"));
+	harness_run_free(&run);
+	CLI_EXIT(8, adm, &run, "config", "set", "review.qof-maxima",
+		 "clinical:601,organisational:264.5,patient-experience:91.5,additional-services:44",
+		 "--reason", "typo");
+	assert_non_null(strstr(run.err, "review.qof-maxima"));
+	assert_non_null(strstr(run.err, "sum to 1001 points where the QOF has 1000"));
+	harness_run_free(&run);
+	CLI_EXIT(0, view, &run, "config", "show", "--json");
+	got = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
+			       "s={x['key']: x for x in d['settings']}; "
+			       "q=s['review.qof-maxima']; print(q['value'], q['version'], "
+			       "q['reason'])");
+	harness_run_free(&run);
+	assert_string_equal(got, "clinical:600,organisational:264.5,patient-experience:91.5,"
+				 "additional-services:44 2 2010/11 QOF guidance");
+	free(got);
+	char reason[1024];
+	assert_int_equal(
+	    audit_records("setting", "review.qof-maxima", "ConfigSet", OK, reason, sizeof reason),
+	    1);
+	assert_non_null(strstr(reason, "-> clinical:600,organisational:264.5"));
+	assert_non_null(strstr(reason, "for QOF recorded from now on"));
+	assert_non_null(strstr(reason, "reason: 2010/11 QOF guidance"));
+
 	CLI_EXIT(8, adm, &run, "config", "set", "concern.nothing", "1", "--reason", "bad");
 	assert_non_null(strstr(run.err, "known keys"));
 	harness_run_free(&run);

@@ -22,6 +22,10 @@
  *      and a scheduled visit, paged; an action done on a finalised review;
  *   9. the CLI: a short cycle with --json parsed by python3, the finalise
  *      refusal's whole list and exit 7.
+ *  10. the QOF maxima changed by an admin (review.qof-maxima): new QOF is
+ *      checked against them (over the new clinical maximum refused naming
+ *      it, within accepted), the change is in the audit trail, and a review
+ *      recorded before keeps showing the maxima it was checked against.
  *
  * The clock walks forward only, from 1 June 2010 (review year 2009/10 has
  * ended, so its visits are in the past). The expected answers come from
@@ -1164,6 +1168,129 @@ static void test_cli(void **state)
 	free(dir);
 }
 
+/* ---- 10. the QOF maxima change --------------------------------------------------------- */
+
+#define QOF_DEFAULT                                                                                \
+	"clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44"
+#define QOF_NEW "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44"
+
+static Assure__ConfigSetRequest config_set_req;
+
+static void req_config_set(struct harness_ireq *r, const char *key, const char *value,
+			   const char *reason, uint64_t version)
+{
+	memset(r, 0, sizeof *r);
+	r->req = (Assure__Request)ASSURE__REQUEST__INIT;
+	config_set_req = (Assure__ConfigSetRequest)ASSURE__CONFIG_SET_REQUEST__INIT;
+	config_set_req.key = (char *)key;
+	config_set_req.value = (char *)value;
+	config_set_req.reason = (char *)reason;
+	config_set_req.version = version;
+	r->req.op_case = ASSURE__REQUEST__OP_CONFIG_SET;
+	r->req.config_set = &config_set_req;
+}
+
+static void expect_maxima(const Assure__QofResult *q, const char *clinical, const char *org,
+			  const char *pe, const char *add, const char *what)
+{
+	char got[256];
+	snprintf(got, sizeof got, "%s %s %s %s", q->max_clinical, q->max_organisational,
+		 q->max_patient_experience, q->max_additional);
+	char want[256];
+	snprintf(want, sizeof want, "%s %s %s %s", clinical, org, pe, add);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: maxima %s, expected %s", what, got, want);
+}
+
+static void test_qof_maxima_change(void **state)
+{
+	(void)state;
+	struct harness_ireq r;
+	/* ref[0]: QOF recorded (clinical 690) against the defaults, finalised. */
+	Assure__Response *resp = show(VIEWER, ref[0]);
+	expect_maxima(resp->review_show->review->qof, "697", "167.5", "91.5", "44", "before");
+	assure__response__free_unpacked(resp, NULL);
+
+	/* Only config.manage changes it; a bad value is refused naming the key. */
+	req_config_set(&r, "review.qof-maxima", QOF_NEW, "2010/11 QOF guidance", 1);
+	harness_iexpect_code(CM, &r, PD, "ConfigSet as a contract manager");
+	struct client *admin = harness_connect_admin(&server);
+	req_config_set(&r, "review.qof-maxima",
+		       "clinical:600,organisational:264.5,patient-experience:91.5", "short", 1);
+	char *msg = refused(admin, &r, IA, "ConfigSet without additional-services");
+	expect_contains(msg, "review.qof-maxima: additional-services is missing", "missing");
+	free(msg);
+	req_config_set(&r, "review.qof-maxima", QOF_NEW, "2010/11 QOF guidance", 1);
+	resp = harness_iexpect(admin, &r, OK, "ConfigSet review.qof-maxima");
+	assert_true(resp->config_set->changed);
+	assert_string_equal(resp->config_set->old_value, QOF_DEFAULT);
+	assert_string_equal(resp->config_set->setting->value, QOF_NEW);
+	assert_string_equal(resp->config_set->setting->default_value, QOF_DEFAULT);
+	assert_int_equal(resp->config_set->setting->version, 2);
+	assure__response__free_unpacked(resp, NULL);
+	client_free(admin);
+
+	/* In the audit trail: old and new values and the reason. */
+	harness_ireq_audit_query_object(&r, "setting", "review.qof-maxima", NULL, "ConfigSet");
+	resp = harness_iexpect(AUDITOR, &r, OK, "AuditQuery setting");
+	size_t found = 0;
+	for (size_t i = 0; i < resp->audit_query->n_entries; i++) {
+		const Assure__AuditEntry *e = resp->audit_query->entries[i];
+		Assure__AuditRecord *rec =
+		    assure__audit_record__unpack(NULL, e->record.len, e->record.data);
+		assert_non_null(rec);
+		if (strcmp(rec->status, "OK") == 0) {
+			found++;
+			expect_contains(rec->reason, QOF_DEFAULT " -> " QOF_NEW, "audit reason");
+			expect_contains(rec->reason, "reason: 2010/11 QOF guidance",
+					"audit reason");
+			assert_string_equal(rec->username, HARNESS_ADMIN);
+		}
+		assure__audit_record__free_unpacked(rec, NULL);
+	}
+	assure__response__free_unpacked(resp, NULL);
+	assert_int_equal(found, 1);
+
+	/* The review recorded before keeps its maxima. */
+	resp = show(VIEWER, ref[0]);
+	const Assure__QofResult *q = resp->review_show->review->qof;
+	expect_maxima(q, "697", "167.5", "91.5", "44", "recorded before the change");
+	assert_string_equal(q->clinical, "690");
+	assert_string_equal(q->total, "984.5");
+	assure__response__free_unpacked(resp, NULL);
+
+	/* A review with no QOF yet shows the maxima in force; new QOF is
+	 * checked against them. */
+	char next[16];
+	schedule(ods[4], "2010/11", NULL, NULL, next);
+	resp = show(VIEWER, next);
+	assert_false(resp->review_show->review->qof->recorded);
+	expect_maxima(resp->review_show->review->qof, "600", "264.5", "91.5", "44", "not recorded");
+	assure__response__free_unpacked(resp, NULL);
+	uint64_t v = version_of(next);
+	(void)harness_ireq_review_qof(&r, next, "600.5", "150", "90", "40", NULL, v);
+	msg = refused(REV, &r, IA, "clinical over the new maximum");
+	expect_contains(msg, "QOF clinical points: must be 0 to 600", "new maximum");
+	free(msg);
+	/* 690 was within the old maximum, 200 organisational was not: now the
+	 * other way round. */
+	(void)harness_ireq_review_qof(&r, next, "690", "150", "90", "40", NULL, v);
+	harness_iexpect_code(REV, &r, IA, "clinical 690 over the new maximum");
+	(void)harness_ireq_review_qof(&r, next, "600", "200", "91.5", "44", "3.5", v);
+	v = wr(REV, &r, "ReviewQof within the new maxima");
+	resp = show(VIEWER, next);
+	const Assure__Review *rv = resp->review_show->review;
+	assert_true(rv->qof->recorded);
+	assert_string_equal(rv->qof->clinical, "600");
+	assert_string_equal(rv->qof->organisational, "200");
+	assert_string_equal(rv->qof->total, "935.5");
+	expect_maxima(rv->qof, "600", "264.5", "91.5", "44", "recorded after the change");
+	const Assure__ReviewEvent *last = rv->history[rv->n_history - 1];
+	assert_string_equal(last->kind, "qof");
+	expect_contains(last->detail, "maxima: " QOF_NEW, "qof event detail");
+	assure__response__free_unpacked(resp, NULL);
+}
+
 int main(void)
 {
 	harness_guard(280);
@@ -1180,6 +1307,7 @@ int main(void)
 	    cmocka_unit_test(test_next_year),
 	    cmocka_unit_test(test_overdue_and_due),
 	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_qof_maxima_change),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

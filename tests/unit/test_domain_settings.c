@@ -95,12 +95,13 @@ static void test_keys_table(void **state)
 	    "concern.panel-quorum",	 "concern.triage",	    "concern.investigation",
 	    "concern.representations",	 "concern.decision-notice", "concern.appeal",
 	    "concern.review-first",	 "concern.review-every",    "concern.suspension-max",
-	    "concern.suspension-notice", "concern.bands",
+	    "concern.suspension-notice", "concern.bands",	    "review.qof-maxima",
 	};
 	assert_int_equal(n, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(k[i].name, want[i]);
 		assert_true(strlen(k[i].meaning) > 10);
+		assert_true(strlen(k[i].applies) > 10);
 		assert_ptr_equal(settings_key_find(want[i]), &k[i]);
 		/* The default's spelling parses back to the default. */
 		char buf[SETTINGS_VALUE_BUFSZ];
@@ -113,7 +114,7 @@ static void test_keys_table(void **state)
 	assert_null(settings_key_find(NULL));
 	char *names = settings_key_names();
 	assert_non_null(strstr(names, "concern.panel-quorum, concern.triage"));
-	assert_non_null(strstr(names, "concern.bands"));
+	assert_non_null(strstr(names, "concern.bands, review.qof-maxima"));
 	free(names);
 }
 
@@ -134,6 +135,8 @@ static void test_defaults_spelt(void **state)
 	    {"concern.suspension-max", "6m"},
 	    {"concern.suspension-notice", "2wd"},
 	    {"concern.bands", "low:1-3,moderate:4-6,high:8-12,extreme:15-25"},
+	    {"review.qof-maxima",
+	     "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44"},
 	};
 	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
 		assert_string_equal(value_of(&defaults, d[i].key), d[i].value);
@@ -147,6 +150,11 @@ static void test_unknown_key(void **state)
 	expect_bad("", "5wd", "key: required", "concern.triage", NULL);
 	expect_bad(NULL, "5wd", "key: required", NULL);
 	expect_bad("review.cycle", "1y", "not a setting", NULL);
+	/* One set for every year: no per-year keys. */
+	expect_bad(
+	    "review.qof-maxima.2010/11",
+	    "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44",
+	    "not a setting", "review.qof-maxima", NULL);
 }
 
 /* ---- periods ---------------------------------------------------------------- */
@@ -377,6 +385,129 @@ static void test_bands_format(void **state)
 	struct grade_bands odd = {.low_max = 4, .moderate_max = 7, .high_max = 14};
 	assert_string_equal(settings_bands_format(&odd, buf, sizeof buf),
 			    "low:1-4,moderate:5-6,high:8-12,extreme:15-25");
+}
+
+/* ---- QOF maxima --------------------------------------------------------------- */
+
+static void test_qof_maxima_good(void **state)
+{
+	(void)state;
+	const char *k = "review.qof-maxima";
+	const char *dflt =
+	    "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44";
+	expect_ok(k, dflt, dflt);
+	/* Any order, spaces after commas, any case, trailing zeros: one spelling. */
+	expect_ok(k,
+		  "additional-services:44.0000, Patient-Experience:91.50,ORGANISATIONAL:167.5, "
+		  "clinical:697.0",
+		  dflt);
+	expect_ok(
+	    k, "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44",
+	    "clinical:600,organisational:264.5,patient-experience:91.5,additional-services:44");
+	/* Four decimal places in every domain: the longest spelling fits. */
+	const char *longest =
+	    "clinical:697.1234,organisational:167.4321,patient-experience:91.4321,"
+	    "additional-services:44.0124";
+	assert_int_equal(strlen(longest), 96);
+	expect_ok(k, longest, longest);
+	struct settings_values v;
+	assert_int_equal(try_set(k, longest, NULL, &v), 0);
+	assert_int_equal(v.review.qof_maxima.points[QOF_DOMAIN_CLINICAL], 6971234);
+	assert_int_equal(v.review.qof_maxima.points[QOF_DOMAIN_ADDITIONAL_SERVICES], 440124);
+	/* Only this key's field changed. */
+	assert_memory_equal(&v.concern, &defaults.concern, sizeof v.concern);
+	/* The smallest positive maximum. */
+	expect_ok(k,
+		  "clinical:999.9997,organisational:0.0001,patient-experience:0.0001,"
+		  "additional-services:0.0001",
+		  "clinical:999.9997,organisational:0.0001,patient-experience:0.0001,"
+		  "additional-services:0.0001");
+}
+
+static void test_qof_maxima_bad(void **state)
+{
+	(void)state;
+	const char *k = "review.qof-maxima";
+	/* Not summing to 1,000, either way. */
+	expect_bad(
+	    k, "clinical:698,organisational:167.5,patient-experience:91.5,additional-services:44",
+	    "review.qof-maxima", "sum to 1001 points where the QOF has 1000", NULL);
+	expect_bad(k,
+		   "clinical:697,organisational:167.5,patient-experience:91.4999,"
+		   "additional-services:44",
+		   "sum to 999.9999 points", NULL);
+	/* Negative, and zero (the sum still 1,000). */
+	expect_bad(
+	    k, "clinical:741,organisational:167.5,patient-experience:91.5,additional-services:-0",
+	    "additional services must be above 0", NULL);
+	expect_bad(k,
+		   "clinical:741,organisational:167.5,patient-experience:135.5,"
+		   "additional-services:-44",
+		   "review.qof-maxima", "additional services must be above 0", NULL);
+	expect_bad(k, "clinical:1000,organisational:0,patient-experience:0,additional-services:0",
+		   "organisational must be above 0", NULL);
+	/* Unknown domain, missing domain, a domain twice. */
+	expect_bad(k, "clinical:697,organisational:167.5,patient-experience:91.5,additional:44",
+		   "review.qof-maxima: 'additional' is not a QOF domain", "additional-services",
+		   NULL);
+	expect_bad(k, "clinical:697,organisational:167.5,patient-experience:135.5",
+		   "additional-services is missing", NULL);
+	expect_bad(k, "clinical:697,organisational:167.5,Clinical:91.5,additional-services:44",
+		   "clinical is given twice", NULL);
+	/* Five decimal places: refused, not rounded. */
+	expect_bad(k,
+		   "clinical:697.00001,organisational:167.49999,patient-experience:91.5,"
+		   "additional-services:44",
+		   "review.qof-maxima: clinical: at most 4 decimal places", NULL);
+	/* Not numbers, not items. */
+	expect_bad(k,
+		   "clinical:697,organisational:1.675e2,patient-experience:91.5,"
+		   "additional-services:44",
+		   "organisational: not a number", NULL);
+	expect_bad(k,
+		   "clinical:,organisational:167.5,patient-experience:91.5,additional-services:44",
+		   "clinical: required", NULL);
+	expect_bad(k, "clinical 697,organisational:167.5", "'clinical 697' is not DOMAIN:POINTS",
+		   NULL);
+	expect_bad(k, "clinical:697,,organisational:167.5", "'' is not DOMAIN:POINTS", NULL);
+	expect_bad(k,
+		   "clinical:697,organisational:167.5,patient-experience:91.5,"
+		   "additional-services:44,",
+		   "is not DOMAIN:POINTS", NULL);
+	expect_bad(k, "", "a value is required", "clinical:697", NULL);
+	expect_bad(k,
+		   "clinical:697 ,organisational:167.5,patient-experience:91.5,"
+		   "additional-services:44",
+		   "clinical: not a number", NULL);
+	char big[300];
+	memset(big, '9', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	memcpy(big, "clinical:", 9);
+	expect_bad(k, big, "is not DOMAIN:POINTS", NULL);
+	/* A failed set leaves the values as they were. */
+	struct settings_values v = defaults;
+	char *why = NULL;
+	assert_int_equal(settings_set(&v, k, "clinical:1000", &why), -1);
+	free(why);
+	assert_memory_equal(&v, &defaults, sizeof v);
+}
+
+static void test_qof_maxima_format(void **state)
+{
+	(void)state;
+	char buf[SETTINGS_VALUE_BUFSZ];
+	struct qof_maxima m = QOF_MAXIMA_DEFAULT;
+	assert_string_equal(
+	    settings_qof_maxima_format(&m, buf, sizeof buf),
+	    "clinical:697,organisational:167.5,patient-experience:91.5,additional-services:44");
+	struct qof_maxima out;
+	char *why = NULL;
+	assert_int_equal(settings_qof_maxima_parse("f", buf, &out, &why), 0);
+	assert_memory_equal(&out, &m, sizeof m);
+	assert_int_equal(settings_qof_maxima_parse("f", "clinical:1", &out, &why), -1);
+	assert_non_null(strstr(why, "f: organisational is missing"));
+	free(why);
+	assert_memory_equal(&out, &m, sizeof m); /* untouched */
 }
 
 /* ---- holidays --------------------------------------------------------------- */
@@ -722,7 +853,8 @@ int main(void)
 	    cmocka_unit_test(test_score_possible),    cmocka_unit_test(test_bands_good),
 	    cmocka_unit_test(test_bands_bad),	      cmocka_unit_test(test_bands_format),
 	    cmocka_unit_test(test_holiday_names),     cmocka_unit_test(test_holidays_effective),
-	    cmocka_unit_test(test_holiday_check_day),
+	    cmocka_unit_test(test_holiday_check_day), cmocka_unit_test(test_qof_maxima_good),
+	    cmocka_unit_test(test_qof_maxima_bad),    cmocka_unit_test(test_qof_maxima_format),
 	};
 	const struct CMUnitTest with_db[] = {
 	    cmocka_unit_test_setup_teardown(test_cache_defaults_and_sharing, db_setup, db_teardown),
