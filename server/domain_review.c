@@ -66,14 +66,55 @@ static int text_given(const char *s)
 	return 0;
 }
 
-/* The index of s in names (case-insensitive; NULL and "" entries never
- * match), or -1. */
+/*
+ * A name as people write it, reduced to the form of the tables: lower
+ * case, spaces and underscores as hyphens, one hyphen between words, and
+ * "and" left out, so "Clinical and cost effectiveness", "partly met" and
+ * "mid year" find clinical-cost-effectiveness, partly-met and mid-year.
+ * 0, or -1 when s does not fit in out.
+ */
+static int norm_name(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	const char *p = s;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '_' || *p == '-' || *p == '\t')
+			p++;
+		const char *w = p;
+		while (*p != '\0' && *p != ' ' && *p != '_' && *p != '-' && *p != '\t')
+			p++;
+		size_t len = (size_t)(p - w);
+		if (len == 0 || (len == 3 && strncasecmp(w, "and", 3) == 0))
+			continue;
+		if (n + (n > 0) + len + 1 > size)
+			return -1;
+		if (n > 0)
+			out[n++] = '-';
+		for (size_t i = 0; i < len; i++)
+			out[n++] = (char)tolower((unsigned char)w[i]);
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* 1 when a and b are the same name once normalised (norm_name). */
+static int same_name(const char *a, const char *b)
+{
+	char na[80], nb[80];
+	if (a == NULL || b == NULL || norm_name(a, na, sizeof na) < 0 ||
+	    norm_name(b, nb, sizeof nb) < 0)
+		return 0;
+	return na[0] != '\0' && strcmp(na, nb) == 0;
+}
+
+/* The index of s in names (case-insensitive, spelling as norm_name allows;
+ * NULL and "" entries never match), or -1. */
 static int lookup(const char *s, const char *const names[], int n)
 {
 	if (s == NULL)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (names[i] != NULL && names[i][0] != '\0' && strcasecmp(s, names[i]) == 0)
+		if (names[i] != NULL && names[i][0] != '\0' && same_name(s, names[i]))
 			return i;
 	return -1;
 }
@@ -728,9 +769,9 @@ const char *domain_review_requirement_result_words(enum requirement_result r)
 
 int domain_review_requirement_result_parse(const char *s, char **cause)
 {
-	if (s != NULL && strcasecmp(s, "partly-met") == 0)
+	if (same_name(s, "partly-met"))
 		return REQUIREMENT_PARTLY;
-	if (s != NULL && strcasecmp(s, "not-applicable") == 0)
+	if (same_name(s, "not-applicable"))
 		return REQUIREMENT_NOT_APPLICABLE;
 	return PARSE("requirement result", s, requirement_names, cause);
 }
@@ -796,7 +837,7 @@ const char *domain_review_sfbh_result_words(enum sfbh_result r)
 
 int domain_review_sfbh_result_parse(const char *s, char **cause)
 {
-	if (s != NULL && strcasecmp(s, "partly-compliant") == 0)
+	if (same_name(s, "partly-compliant"))
 		return SFBH_PARTLY;
 	return PARSE("SfBH result", s, sfbh_result_names, cause);
 }

@@ -226,6 +226,39 @@ static void test_names(void **state)
 			 REQUIREMENT_NOT_APPLICABLE);
 	assert_int_equal(domain_review_sfbh_result_parse("partly-compliant", NULL), SFBH_PARTLY);
 
+	/* Names as people write them: DOMAIN.md's words, spaces, capitals,
+	 * "and" and underscores all find the table's name. */
+	assert_int_equal(domain_review_sfbh_domain_parse("Clinical and cost effectiveness", NULL),
+			 SFBH_CLINICAL_COST_EFFECTIVENESS);
+	assert_int_equal(domain_review_sfbh_domain_parse("clinical-and-cost-effectiveness", NULL),
+			 SFBH_CLINICAL_COST_EFFECTIVENESS);
+	assert_int_equal(domain_review_sfbh_domain_parse("Accessible and responsive care", NULL),
+			 SFBH_ACCESSIBLE_RESPONSIVE_CARE);
+	assert_int_equal(domain_review_sfbh_domain_parse("care_environment_and_amenities", NULL),
+			 SFBH_CARE_ENVIRONMENT_AMENITIES);
+	assert_int_equal(domain_review_sfbh_domain_parse(" public  health ", NULL),
+			 SFBH_PUBLIC_HEALTH);
+	assert_int_equal(domain_review_requirement_result_parse("not met", NULL),
+			 REQUIREMENT_NOT_MET);
+	assert_int_equal(domain_review_requirement_result_parse("Partly met", NULL),
+			 REQUIREMENT_PARTLY);
+	assert_int_equal(domain_review_requirement_result_parse("N/A", NULL),
+			 REQUIREMENT_NOT_APPLICABLE);
+	assert_int_equal(domain_review_sfbh_result_parse("not compliant", NULL),
+			 SFBH_NOT_COMPLIANT);
+	assert_int_equal(domain_review_kind_parse("mid year", NULL), REVIEW_KIND_MID_YEAR);
+	assert_int_equal(domain_review_indicator_domain_parse("Patient experience", NULL),
+			 INDICATOR_DOMAIN_PATIENT_EXPERIENCE);
+	/* Nothing else: "and" alone, empty, a word too many, too long. */
+	assert_int_equal(domain_review_sfbh_domain_parse("and", NULL), -1);
+	assert_int_equal(domain_review_sfbh_domain_parse("", NULL), -1);
+	assert_int_equal(domain_review_sfbh_domain_parse("public health care", NULL), -1);
+	assert_int_equal(domain_review_sfbh_domain_parse(
+			     "safety safety safety safety safety safety safety safety safety safety "
+			     "safety safety",
+			     NULL),
+			 -1);
+
 	static const char *sfbh[] = {
 	    "safety",	     "clinical-cost-effectiveness", "governance",
 	    "patient-focus", "accessible-responsive-care",  "care-environment-amenities",
