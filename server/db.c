@@ -360,6 +360,30 @@ int db_fail(struct db *db, sqlite3_stmt *st, int rc, char **cause)
 	return db_status_from_sqlite(rc);
 }
 
+int db_read_stamp(struct db *db, sqlite3_stmt *st, struct db_stamp *stamp, char **cause)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return ASSURE__CODE__NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return db_fail(db, st, rc, cause);
+	struct db_stamp s = {
+	    .version = sqlite3_column_int64(st, 0),
+	    .updated_at = sqlite3_column_int64(st, 1),
+	    .updated_by = db_column_strdup(st, 2),
+	};
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		free(s.updated_by);
+		return db_fail(db, st, rc, cause);
+	}
+	sqlite3_reset(st);
+	*stamp = s;
+	return ASSURE__CODE__OK;
+}
+
 int db_step_done(struct db *db, sqlite3_stmt *stmt, char **cause)
 {
 	int rc = sqlite3_step(stmt);

@@ -71,6 +71,17 @@ char *db_column_strdup(struct sqlite3_stmt *st, int i);
  * returns the status code for rc. */
 int db_fail(struct db *db, struct sqlite3_stmt *st, int rc, char **cause);
 
+/* A record's optimistic-concurrency stamp. */
+struct db_stamp {
+	int64_t version;
+	int64_t updated_at;
+	char *updated_by; /* owned by the caller */
+};
+/* Steps st for exactly one row of (version, updated_at, updated_by) and
+ * resets it: OK, NOT_FOUND when there is no row, or the failure with
+ * *cause. */
+int db_read_stamp(struct db *db, struct sqlite3_stmt *st, struct db_stamp *stamp, char **cause);
+
 /* Translates a SQLite result code to a protocol status code (0 OK): a
  * uniqueness failure is ALREADY_EXISTS, a busy database UNAVAILABLE, the
  * rest INTERNAL. */

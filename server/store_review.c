@@ -476,28 +476,14 @@ static const char sql_update[] =
 static const char sql_stamp[] = "SELECT version, updated_at, updated_by FROM reviews WHERE id = ?";
 
 /* One row of (version, updated_at, updated_by); NOT_FOUND for none. */
-static int read_stamp(struct db *db, sqlite3_stmt *st, struct review_stamp *stamp, char **cause)
+static int read_stamp(struct db *db, sqlite3_stmt *st, struct review_stamp *stamp,
+		      char **cause)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return ASSURE__CODE__NOT_FOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return db_fail(db, st, rc, cause);
-	struct review_stamp s = {
-	    .version = sqlite3_column_int64(st, 0),
-	    .updated_at = sqlite3_column_int64(st, 1),
-	    .updated_by = db_column_strdup(st, 2),
-	};
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		free(s.updated_by);
-		return db_fail(db, st, rc, cause);
-	}
-	sqlite3_reset(st);
-	*stamp = s;
-	return ASSURE__CODE__OK;
+	struct db_stamp s;
+	int status = db_read_stamp(db, st, &s, cause);
+	if (status == ASSURE__CODE__OK)
+		*stamp = (struct review_stamp){s.version, s.updated_at, s.updated_by};
+	return status;
 }
 
 int store_review_update(struct db *db, int64_t id, int64_t expected_version,

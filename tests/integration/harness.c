@@ -976,16 +976,33 @@ void harness_req_password_change(struct harness_req *r, const char *old_pw, cons
 	r->req.password_change = &r->password_change;
 }
 
-Assure__Response *harness_call(struct client *c, struct harness_req *r)
+/* The one way both request builders (harness_req, harness_ireq) are sent. */
+static Assure__Response *call_request(struct client *c, Assure__Request *req)
 {
 	Assure__Response *resp = NULL;
 	char *cause = NULL;
-	r->req.id = 0;
-	if (client_call(c, &r->req, &resp, &cause) != 0)
-		fail_msg("client_call (op %d) failed: %s", (int)r->req.op_case,
+	req->id = 0;
+	if (client_call(c, req, &resp, &cause) != 0)
+		fail_msg("client_call (op %d) failed: %s", (int)req->op_case,
 			 cause ? cause : "(no cause)");
 	assert_non_null(resp);
 	return resp;
+}
+
+static int try_request_code(struct client *c, Assure__Request *req, char **cause)
+{
+	Assure__Response *resp = NULL;
+	req->id = 0;
+	if (client_call(c, req, &resp, cause) != 0)
+		return -1;
+	int code = client_status_code(resp);
+	assure__response__free_unpacked(resp, NULL);
+	return code;
+}
+
+Assure__Response *harness_call(struct client *c, struct harness_req *r)
+{
+	return call_request(c, &r->req);
 }
 
 int harness_call_code(struct client *c, struct harness_req *r)
@@ -998,13 +1015,7 @@ int harness_call_code(struct client *c, struct harness_req *r)
 
 int harness_try_call_code(struct client *c, struct harness_req *r, char **cause)
 {
-	Assure__Response *resp = NULL;
-	r->req.id = 0;
-	if (client_call(c, &r->req, &resp, cause) != 0)
-		return -1;
-	int code = client_status_code(resp);
-	assure__response__free_unpacked(resp, NULL);
-	return code;
+	return try_request_code(c, &r->req, cause);
 }
 
 int harness_status_code(struct client *c)
@@ -1928,14 +1939,7 @@ const char *harness_code_name(int code)
 
 Assure__Response *harness_icall(struct client *c, struct harness_ireq *r)
 {
-	Assure__Response *resp = NULL;
-	char *cause = NULL;
-	r->req.id = 0;
-	if (client_call(c, &r->req, &resp, &cause) != 0)
-		fail_msg("client_call (op %d) failed: %s", (int)r->req.op_case,
-			 cause ? cause : "(no cause)");
-	assert_non_null(resp);
-	return resp;
+	return call_request(c, &r->req);
 }
 
 int harness_icall_code(struct client *c, struct harness_ireq *r)
@@ -1948,13 +1952,7 @@ int harness_icall_code(struct client *c, struct harness_ireq *r)
 
 int harness_try_icall_code(struct client *c, struct harness_ireq *r, char **cause)
 {
-	Assure__Response *resp = NULL;
-	r->req.id = 0;
-	if (client_call(c, &r->req, &resp, cause) != 0)
-		return -1;
-	int code = client_status_code(resp);
-	assure__response__free_unpacked(resp, NULL);
-	return code;
+	return try_request_code(c, &r->req, cause);
 }
 
 Assure__Response *harness_iexpect(struct client *c, struct harness_ireq *r, int code,

@@ -70,10 +70,10 @@ static const char *const panel123[] = {"panel1", "panel2", "panel3", NULL};
 #define CONDITIONS "supervised practice for 12 months"
 
 /* Performers: one per story. */
-static int64_t gp_early, gp_allowed, gp_dismissed, gp_breach, gp_moved;
+static int64_t gp_early, gp_allowed, gp_dismissed, gp_breach, gp_moved, gp_recond;
 /* Their concerns, all given notice on day 0. */
 static char ref_early[16], ref_allowed[16], ref_dismissed[16], ref_breach[16];
-static char ref_moved_a[16], ref_moved_b[16];
+static char ref_moved_a[16], ref_moved_b[16], ref_recond_a[16], ref_recond_b[16];
 
 /* ---- the clock ------------------------------------------------------------ */
 
@@ -322,6 +322,9 @@ static int group_setup(void **state)
 	gp_moved = add_performer("7200005", "Dr Two Concerns");
 	(void)to_notice(gp_moved, ref_moved_a);
 	(void)to_notice(gp_moved, ref_moved_b);
+	gp_recond = add_performer("7200006", "Dr New Conditions");
+	(void)to_notice(gp_recond, ref_recond_a);
+	(void)to_notice(gp_recond, ref_recond_b);
 	return 0;
 }
 
@@ -506,6 +509,30 @@ static void test_appeal_allowed_after_another_decision(void **state)
 	assert_int_equal(history_count(gp_moved), rows);
 }
 
+/* ---- 3c. conditions on a performer already under conditions ------------------- */
+
+/* The second panel's conditions replace the first's on the performer's
+ * record, with a list-history row, though the status stays the same. */
+static void test_conditions_replace_conditions(void **state)
+{
+	(void)state;
+	set_day(DAY28);
+	struct harness_ireq r;
+	(void)decide_req(&r, ref_recond_a, "conditions", version_of(ref_recond_a));
+	Assure__Response *resp = harness_iexpect(PANEL1, &r, OK, "ConcernDecide A conditions");
+	assure__response__free_unpacked(resp, NULL);
+	expect_performer(gp_recond, "included-with-conditions", CONDITIONS);
+	size_t rows = history_count(gp_recond);
+
+	Assure__ConcernDecideRequest *d =
+	    decide_req(&r, ref_recond_b, "conditions", version_of(ref_recond_b));
+	d->conditions = (char *)"no out-of-hours work";
+	resp = harness_iexpect(PANEL1, &r, OK, "ConcernDecide B new conditions");
+	assure__response__free_unpacked(resp, NULL);
+	expect_performer(gp_recond, "included-with-conditions", "no out-of-hours work");
+	assert_int_equal(history_count(gp_recond), rows + 1);
+}
+
 static void test_appeal_dismissed(void **state)
 {
 	(void)state;
@@ -590,6 +617,7 @@ int main(void)
 	    cmocka_unit_test(test_appeal_allowed),
 	    cmocka_unit_test(test_appeal_dismissed),
 	    cmocka_unit_test(test_appeal_allowed_after_another_decision),
+	    cmocka_unit_test(test_conditions_replace_conditions),
 	    cmocka_unit_test(test_appeal_allowed_restores_conditions),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
