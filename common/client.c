@@ -19,6 +19,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -67,15 +68,53 @@ static char *addr_string(const struct sockaddr *sa, socklen_t len)
 	return xasprintf("%s:%s", host, port);
 }
 
+/* Binds fd (of family) to the numeric address source, any port. */
+static int bind_source(int fd, int family, const char *source, const char *where, char **cause)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	socklen_t len = 0;
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		if (inet_pton(AF_INET, source, &in->sin_addr) == 1)
+			len = sizeof *in;
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		in6->sin6_family = AF_INET6;
+		if (inet_pton(AF_INET6, source, &in6->sin6_addr) == 1)
+			len = sizeof *in6;
+	}
+	if (len == 0) {
+		*cause =
+		    xasprintf("cannot connect to %s from %s: not a numeric address of the same "
+			      "family",
+			      where, source);
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		*cause = xasprintf("cannot connect to %s from %s: bind: %s", where, source,
+				   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* One non-blocking connect with a deadline. Returns the connected fd, or
  * -1 with *cause naming the address. */
-static int tcp_connect_one(const struct addrinfo *ai, int timeout_ms, char **cause)
+static int tcp_connect_one(const struct addrinfo *ai, const char *source, int timeout_ms,
+			   char **cause)
 {
 	char *where = addr_string(ai->ai_addr, ai->ai_addrlen);
 	int fd =
 	    socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0) {
 		*cause = xasprintf("cannot connect to %s: socket: %s", where, strerror(errno));
+		free(where);
+		return -1;
+	}
+	if (source != NULL && bind_source(fd, ai->ai_family, source, where, cause) < 0) {
+		close(fd);
 		free(where);
 		return -1;
 	}
@@ -128,7 +167,8 @@ static int tcp_connect_one(const struct addrinfo *ai, int timeout_ms, char **cau
 
 /* Every address of host in turn; the first that answers wins. When all
  * fail, the cause lists each address's failure. */
-static int tcp_connect(const char *host, const char *port, int timeout_ms, char **cause)
+static int tcp_connect(const char *host, const char *port, const char *source, int timeout_ms,
+		       char **cause)
 {
 	struct addrinfo hints = {0}, *res = NULL;
 	hints.ai_family = AF_UNSPEC;
@@ -144,7 +184,7 @@ static int tcp_connect(const char *host, const char *port, int timeout_ms, char 
 	int fd = -1;
 	for (const struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
 		char *one = NULL;
-		fd = tcp_connect_one(ai, timeout_ms, &one);
+		fd = tcp_connect_one(ai, source, timeout_ms, &one);
 		if (fd >= 0)
 			break;
 		if (all == NULL) {
@@ -191,7 +231,7 @@ int client_connect(const struct client_config *cfg, struct client **out, char **
 		free(port);
 		return -1;
 	}
-	int fd = tcp_connect(host, port, connect_timeout, cause);
+	int fd = tcp_connect(host, port, cfg->source_addr, connect_timeout, cause);
 	if (fd < 0) {
 		tls_client_ctx_free(ctx);
 		free(host);

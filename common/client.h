@@ -25,6 +25,10 @@ struct client_config {
 	int connect_timeout_ms; /* 0: 10000 */
 	int io_timeout_ms;      /* 0: 30000; -1: wait for ever (streams) */
 	uint32_t max_frame;     /* 0: FRAME_DEFAULT_MAX */
+	/* Local address to connect from (a numeric IP), or NULL for any. For
+	 * a host with several addresses, and for tests that play a second
+	 * client address (127.0.0.2) against a server on 127.0.0.1. */
+	const char *source_addr;
 };
 
 struct client;

@@ -31,10 +31,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "arena.h"
 #include "audit_stream.h"
 #include "frame.h"
 #include "log.h"
-#include "rpc.h"
 #include "server.h"
 #include "status.h"
 #include "timeutil.h"
@@ -48,6 +48,7 @@
 
 static void conn_process(struct conn *c);
 static void conn_update_reading(struct conn *c);
+static bool slot_free(struct server *srv);
 
 static void conn_free(struct conn *c)
 {
@@ -62,8 +63,7 @@ static void conn_free(struct conn *c)
 	if (c->sub)
 		audit_sub_detach(c->sub);
 	log_info("conn %s: closed (%s) after %llu requests", c->peer,
-		 c->close_reason ? c->close_reason : "closed",
-		 (unsigned long long)c->requests);
+		 c->close_reason ? c->close_reason : "closed", (unsigned long long)c->requests);
 	if (c->bev) {
 		if (c->state != CONN_HANDSHAKE)
 			tls_close_notify(c->bev);
@@ -131,11 +131,12 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	case CONN_OPEN:
 		if (c->inflight > 0) {
 			/* Busy, not idle: look again later. */
-			struct timeval tv = { (time_t)c->srv->cfg->idle_timeout_s, 0 };
+			struct timeval tv = {(time_t)c->srv->cfg->idle_timeout_s, 0};
 			evtimer_add(c->timer, &tv);
 			break;
 		}
-		conn_mark_for_close(c, "idle for %llus", (unsigned long long)c->srv->cfg->idle_timeout_s);
+		conn_mark_for_close(c, "idle for %llus",
+				    (unsigned long long)c->srv->cfg->idle_timeout_s);
 		break;
 	case CONN_DRAINING:
 		close_now(c, "%s; replies not read by the peer within %ds",
@@ -148,7 +149,7 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 
 static void reset_idle_timer(struct conn *c)
 {
-	struct timeval tv = { (time_t)c->srv->cfg->idle_timeout_s, 0 };
+	struct timeval tv = {(time_t)c->srv->cfg->idle_timeout_s, 0};
 	evtimer_add(c->timer, &tv);
 }
 
@@ -181,17 +182,18 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		snprintf(c->cert_subject, sizeof c->cert_subject, "%s", peer.subject);
 		snprintf(c->cert_fingerprint, sizeof c->cert_fingerprint, "%s", peer.fingerprint);
 		c->state = CONN_OPEN;
-		log_debug("conn %s: TLS established (%s, %s%s%s)", c->peer, peer.version, peer.cipher,
-			  peer.subject[0] ? ", client " : "", peer.subject);
+		log_debug("conn %s: TLS established (%s, %s%s%s)", c->peer, peer.version,
+			  peer.cipher, peer.subject[0] ? ", client " : "", peer.subject);
 		if (c->srv->stopping) {
 			conn_mark_for_close(c, "server shutting down");
 			return;
 		}
 		if (c->refusing) {
-			conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
-				  "server busy: it serves at most %llu connections (max-connections); "
-				  "try again shortly",
-				  (unsigned long long)c->srv->cfg->max_connections);
+			conn_fail(
+			    c, ASSURE__CODE__RESOURCE_EXHAUSTED,
+			    "server busy: it serves at most %llu connections (max-connections); "
+			    "try again shortly",
+			    (unsigned long long)c->srv->cfg->max_connections);
 			return;
 		}
 		reset_idle_timer(c);
@@ -241,10 +243,7 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
 		}
 		refusing = true;
 	}
-	uint32_t slot = 0;
-	while (slot < srv->nslots && srv->slots[slot] != NULL)
-		slot++;
-	if (slot == srv->nslots) {
+	if (!slot_free(srv)) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -255,7 +254,25 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
 	struct bufferevent *bev = tls_server_bufferevent(srv->tls, srv->base, fd);
 	if (bev == NULL)
 		return; /* fd already closed */
+	struct conn *c = conn_attach(srv, bev, peer, false);
+	c->refusing = refusing;
+	if (refusing)
+		srv->nrefusing++;
+}
 
+/* Whether a slot is free for one more connection. */
+static bool slot_free(struct server *srv)
+{
+	return srv->nconns < srv->nslots;
+}
+
+struct conn *conn_attach(struct server *srv, struct bufferevent *bev, const char *peer, bool open)
+{
+	uint32_t slot = 0;
+	while (slot < srv->nslots && srv->slots[slot] != NULL)
+		slot++;
+	if (slot == srv->nslots)
+		abort(); /* callers check slot_free first */
 	struct conn *c = xcalloc(1, sizeof *c);
 	c->srv = srv;
 	c->id = (++srv->generation << CONN_SLOT_BITS) | slot;
@@ -267,20 +284,24 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
 	c->deferred = event_new(srv->base, -1, 0, deferred_cb, c);
 	srv->slots[slot] = c;
 	srv->nconns++;
-	c->refusing = refusing;
-	if (refusing)
-		srv->nrefusing++;
 
 	bufferevent_setcb(bev, read_cb, write_cb, event_cb, c);
 	bufferevent_setwatermark(bev, EV_READ, 0, FRAME_HEADER_SIZE + srv->max_frame);
-	/* Our own handshake timer: libevent's read timeouts may not fire
-	 * while OpenSSL is mid-handshake (STYLE.md point 11). */
-	struct timeval tv = { (time_t)srv->cfg->handshake_timeout_s, 0 };
-	evtimer_add(c->timer, &tv);
+	if (open) {
+		/* Already connected (a plain pair in tests and fuzzing). */
+		c->state = CONN_OPEN;
+		reset_idle_timer(c);
+	} else {
+		/* Our own handshake timer: libevent's read timeouts may not
+		 * fire while OpenSSL is mid-handshake (STYLE.md point 11). */
+		struct timeval tv = {(time_t)srv->cfg->handshake_timeout_s, 0};
+		evtimer_add(c->timer, &tv);
+	}
 	/* Reading is enabled for the handshake by libevent; frames are only
 	 * parsed once BEV_EVENT_CONNECTED has set CONN_OPEN. */
 	bufferevent_enable(bev, EV_READ);
 	log_debug("conn %s: accepted", c->peer);
+	return c;
 }
 
 struct conn *conn_find(struct server *srv, uint64_t id)
@@ -308,7 +329,7 @@ void conn_mark_for_close(struct conn *c, const char *fmt, ...)
 	}
 	c->state = CONN_DRAINING;
 	bufferevent_disable(c->bev, EV_READ);
-	struct timeval tv = { CONN_DRAIN_TIMEOUT_S, 0 };
+	struct timeval tv = {CONN_DRAIN_TIMEOUT_S, 0};
 	evtimer_add(c->timer, &tv);
 	if (c->inflight == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		schedule_free(c);
@@ -368,15 +389,29 @@ static bool can_read(const struct conn *c)
 	       evbuffer_get_length(bufferevent_get_output(c->bev)) < CONN_OUTPUT_MAX;
 }
 
+/* The read callback fires once at least n bytes are buffered (the high
+ * watermark stays one whole frame). */
+static void set_read_low(struct conn *c, size_t n)
+{
+	if (c->read_low != n) {
+		c->read_low = n;
+		bufferevent_setwatermark(c->bev, EV_READ, n, FRAME_HEADER_SIZE + c->srv->max_frame);
+	}
+}
+
 static void conn_update_reading(struct conn *c)
 {
 	if (c->state != CONN_OPEN)
 		return;
 	if (can_read(c)) {
 		bufferevent_enable(c->bev, EV_READ);
-		/* Frames may already be buffered: their read event will not
-		 * fire again, so process them from a deferred event. */
-		if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 && !c->resume_pending) {
+		/* Reading stopped (back-pressure) with bytes still buffered:
+		 * their read event will not fire again, so look at them from a
+		 * deferred event. Only then: an incomplete frame simply waits
+		 * for its next bytes, which fire the read callback themselves
+		 * (re-arming here for it spun the loop forever). */
+		if (c->paused && !c->resume_pending) {
+			c->paused = false;
 			c->resume_pending = true;
 			event_active(c->deferred, 0, 0);
 		}
@@ -389,10 +424,18 @@ static void conn_process(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
 	const uint32_t max = c->srv->max_frame;
-	while (can_read(c)) {
+	c->paused = false;
+	for (;;) {
 		size_t avail = evbuffer_get_length(in);
-		if (avail < FRAME_HEADER_SIZE)
+		if (!can_read(c)) {
+			c->paused = avail > 0;
 			break;
+		}
+		if (avail < FRAME_HEADER_SIZE) {
+			/* Any byte wakes us: a frame's first byte starts its clock. */
+			set_read_low(c, 0);
+			break;
+		}
 		uint8_t hdr[FRAME_HEADER_SIZE];
 		evbuffer_copyout(in, hdr, sizeof hdr);
 		uint32_t len;
@@ -403,11 +446,16 @@ static void conn_process(struct conn *c)
 		}
 		if (r == FRAME_TOO_LARGE) {
 			conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
-				  "frame too large: %u bytes (limit %u bytes)", frame_get_header(hdr), max);
+				  "frame too large: %u bytes (limit %u bytes)",
+				  frame_get_header(hdr), max);
 			return;
 		}
-		if (avail - FRAME_HEADER_SIZE < len)
-			break; /* the rest of the body is still on its way */
+		if (avail - FRAME_HEADER_SIZE < len) {
+			/* The rest of the body is on its way: wake when it is all
+			 * here, not for every TLS record of it. */
+			set_read_low(c, FRAME_HEADER_SIZE + len);
+			break;
+		}
 		evbuffer_drain(in, FRAME_HEADER_SIZE);
 		struct arena *arena = arena_new();
 		uint8_t *body = arena_alloc(arena, len);
@@ -421,7 +469,7 @@ static void conn_process(struct conn *c)
 		}
 		c->requests++;
 		reset_idle_timer(c);
-		rpc_dispatch(c, arena, req);
+		c->srv->on_request(c, arena, req);
 	}
 	conn_update_reading(c);
 }

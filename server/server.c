@@ -407,6 +407,7 @@ int server_run(struct server_config *cfg)
 	srv->session_idle_ms = (int64_t)cfg->session_idle_s * 1000;
 	srv->session_absolute_ms = (int64_t)cfg->session_absolute_s * 1000;
 	srv->started_ms = time_mono_ms();
+	srv->on_request = rpc_dispatch;
 	uint8_t rnd[16];
 	crypto_random(rnd, sizeof rnd);
 	crypto_hex(rnd, sizeof rnd, srv->instance);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conn.h"
 #include "server_config.h"
 
 struct event_base;
@@ -28,6 +29,10 @@ struct server {
 	struct throttle *throttle_user; /* login failures per account name */
 	struct throttle *throttle_addr; /* login failures per client address */
 	struct settings_cache *settings; /* configuration snapshots; any thread (settings.h) */
+	/* What a connection does with each request it reads (rpc_dispatch in
+	 * the daemon): the connection layer knows frames, not RPCs. Owns
+	 * arena, which owns req. */
+	void (*on_request)(struct conn *c, struct arena *arena, Assure__Request *req);
 
 	/* Connections by slot; a conn id is (generation << 20 | slot) so a
 	 * late job result for a closed connection finds nothing. */

@@ -18,6 +18,7 @@
 #include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -883,6 +884,15 @@ int harness_try_connect_hello(const char *addr, struct client **out, char **caus
 		return -1;
 	}
 	return 0;
+}
+
+int harness_try_connect_from(const char *addr, const char *source, struct client **out,
+			     char **cause)
+{
+	struct client_config cfg = harness_client_config(addr, HARNESS_CA);
+	cfg.source_addr = source;
+	*out = NULL;
+	return client_connect(&cfg, out, cause);
 }
 
 struct client *harness_connect(const struct harness_server *s)
@@ -2215,4 +2225,161 @@ int harness_stop_pid(pid_t pid, int sig, int timeout_ms)
 		waitpid(pid, NULL, 0);
 	}
 	return rc;
+}
+
+/* ---- a good client beside an attack ------------------------------------ */
+
+#define PROBE_MAX_SAMPLES 200000
+
+struct harness_probe {
+	pthread_t thread;
+	char addr[128];
+	char user[64];
+	char password[256];
+	int interval_ms;
+	volatile int stop; /* set by the main thread, read by the probe */
+	pthread_mutex_t lock;
+	pthread_cond_t ready_cond;
+	int ready;
+	unsigned failures;
+	char first_error[256];
+	int64_t *samples;
+	size_t nsamples;
+};
+
+static void probe_fail(struct harness_probe *p, const char *what, const char *cause)
+{
+	if (p->failures++ == 0)
+		snprintf(p->first_error, sizeof p->first_error, "%s: %s", what,
+			 cause ? cause : "(no cause)");
+}
+
+/* Connects, says Hello and logs in; NULL (failure counted) when it cannot. */
+static struct client *probe_connect(struct harness_probe *p)
+{
+	struct client *c = NULL;
+	char *cause = NULL;
+	if (harness_try_connect_hello(p->addr, &c, &cause) != 0) {
+		probe_fail(p, "connect", cause);
+		free(cause);
+		return NULL;
+	}
+	if (p->user[0] != '\0') {
+		uint8_t token[HARNESS_TOKEN_LEN];
+		int code = harness_try_login(c, p->user, p->password, token, &cause);
+		if (code != ASSURE__CODE__OK) {
+			char why[64];
+			snprintf(why, sizeof why, "status %d", code);
+			probe_fail(p, "login", code < 0 ? cause : why);
+			free(cause);
+			client_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static void probe_signal_ready(struct harness_probe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->ready = 1;
+	pthread_cond_signal(&p->ready_cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *probe_main(void *arg)
+{
+	struct harness_probe *p = arg;
+	struct client *c = probe_connect(p);
+	probe_signal_ready(p);
+	while (!p->stop) {
+		if (c == NULL) {
+			harness_sleep_ms(p->interval_ms);
+			c = probe_connect(p);
+			continue;
+		}
+		struct harness_req r;
+		harness_req_status(&r);
+		char *cause = NULL;
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		int code = harness_try_call_code(c, &r, &cause);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		int64_t us = (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+		if (code != ASSURE__CODE__OK) {
+			char why[64];
+			snprintf(why, sizeof why, "status %d", code);
+			probe_fail(p, "Status", code < 0 ? cause : why);
+			free(cause);
+			client_free(c);
+			c = NULL;
+			continue;
+		}
+		pthread_mutex_lock(&p->lock);
+		if (p->nsamples < PROBE_MAX_SAMPLES)
+			p->samples[p->nsamples++] = us;
+		pthread_mutex_unlock(&p->lock);
+		harness_sleep_ms(p->interval_ms);
+	}
+	client_free(c);
+	return NULL;
+}
+
+struct harness_probe *harness_probe_start(const char *addr, const char *user, const char *password,
+					  int interval_ms)
+{
+	struct harness_probe *p = calloc(1, sizeof *p);
+	if (p == NULL)
+		abort();
+	snprintf(p->addr, sizeof p->addr, "%s", addr);
+	snprintf(p->user, sizeof p->user, "%s", user ? user : "");
+	snprintf(p->password, sizeof p->password, "%s", password ? password : "");
+	p->interval_ms = interval_ms > 0 ? interval_ms : 10;
+	p->samples = calloc(PROBE_MAX_SAMPLES, sizeof *p->samples);
+	if (p->samples == NULL)
+		abort();
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->ready_cond, NULL);
+	if (pthread_create(&p->thread, NULL, probe_main, p) != 0)
+		abort();
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&p->lock);
+	while (!p->ready)
+		if (pthread_cond_timedwait(&p->ready_cond, &p->lock, &until) != 0)
+			break;
+	pthread_mutex_unlock(&p->lock);
+	return p;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void harness_probe_stop(struct harness_probe *p, const char *what, struct harness_probe_result *out)
+{
+	p->stop = 1;
+	pthread_join(p->thread, NULL);
+	memset(out, 0, sizeof *out);
+	out->calls = (unsigned)p->nsamples;
+	out->failures = p->failures;
+	snprintf(out->first_error, sizeof out->first_error, "%s", p->first_error);
+	if (p->nsamples > 0) {
+		qsort(p->samples, p->nsamples, sizeof *p->samples, cmp_i64);
+		out->p50_us = p->samples[p->nsamples / 2];
+		out->p99_us = p->samples[(p->nsamples * 99) / 100];
+		out->max_us = p->samples[p->nsamples - 1];
+	}
+	fprintf(stderr,
+		"probe [%s]: %u Status calls, %u failures, p50 %.2f ms, p99 %.2f ms, max %.2f ms%s%s\n",
+		what, out->calls, out->failures, (double)out->p50_us / 1000.0,
+		(double)out->p99_us / 1000.0, (double)out->max_us / 1000.0,
+		out->failures ? "; first failure: " : "", out->first_error);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->ready_cond);
+	free(p->samples);
+	free(p);
 }

@@ -123,6 +123,10 @@ struct client_config harness_client_config(const char *addr, const char *ca_file
 /* Connect (and for _hello, Hello). Thread-safe; 0 or -1 with *cause. */
 int harness_try_connect(const char *addr, struct client **out, char **cause);
 int harness_try_connect_hello(const char *addr, struct client **out, char **cause);
+/* Connect from the local address source (for example "127.0.0.2", to play
+ * a second client address against a server on 127.0.0.1). Thread-safe. */
+int harness_try_connect_from(const char *addr, const char *source, struct client **out,
+			     char **cause);
 /* Asserting variants for the main thread. */
 struct client *harness_connect(const struct harness_server *s);
 struct client *harness_connect_hello(const struct harness_server *s);
@@ -165,6 +169,25 @@ int harness_try_login(struct client *c, const char *user, const char *password,
 		      uint8_t token[HARNESS_TOKEN_LEN], char **cause);
 /* Thread-safe call: the status code, or -1 on a transport error. */
 int harness_try_call_code(struct client *c, struct harness_req *r, char **cause);
+
+/* --- a good client beside an attack ----------------------------------
+ * A thread that logs in (when user is set) and then asks Status every
+ * interval_ms until stopped, timing each answer; a transport error is
+ * counted and the probe reconnects. The hostile-peer tests require the
+ * good client's p99 to stay low while they attack. */
+struct harness_probe;
+struct harness_probe_result {
+	unsigned calls;    /* answered OK */
+	unsigned failures; /* transport errors or non-OK answers */
+	int64_t p50_us, p99_us, max_us;
+	char first_error[256];
+};
+/* Starts the probe thread (and returns once it has logged in, or after 10 s
+ * with the failure counted). Thread-safe start, main-thread stop. */
+struct harness_probe *harness_probe_start(const char *addr, const char *user, const char *password,
+					  int interval_ms);
+/* Stops the thread, fills out, prints one line with the figures, frees. */
+void harness_probe_stop(struct harness_probe *p, const char *what, struct harness_probe_result *out);
 
 /* --- subprocesses ---------------------------------------------------- */
 

@@ -1278,6 +1278,53 @@ static char *py_json(const char *json, const char *prog)
 	return out;
 }
 
+/* A request of about 24 KB, within every field limit: a summary of 4,000
+ * four-byte characters and a reporter of 2,000. It crosses TLS record
+ * boundaries (16 KiB each), so the server must put the frame together from
+ * several reads; it once waited for ever on such frames. */
+static void test_cli_request_over_one_tls_record(void **state)
+{
+	(void)state;
+	char *dir = harness_tempdir("cli-24k");
+	cli_login(dir, "cm", "case-manager");
+	static const char emoji[] = "\xF0\x9F\x98\x80"; /* U+1F600 */
+	size_t n_summary = 4000, n_reporter = 2000;
+	char *summary = malloc(n_summary * 4 + 1);
+	char *reporter = malloc(n_reporter * 4 + 1);
+	assert_non_null(summary);
+	assert_non_null(reporter);
+	for (size_t i = 0; i < n_summary; i++)
+		memcpy(summary + 4 * i, emoji, 4);
+	summary[n_summary * 4] = '\0';
+	for (size_t i = 0; i < n_reporter; i++)
+		memcpy(reporter + 4 * i, emoji, 4);
+	reporter[n_reporter * 4] = '\0';
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)gp3);
+	struct harness_run run;
+	int64_t t0 = harness_now_ms();
+	CLI_OK(dir, &run, "concern", "open", "--performer", id, "--source", "colleague",
+	       "--category", "conduct", "--summary", summary, "--reporter", reporter, "--json");
+	int64_t took = harness_now_ms() - t0;
+	print_message("24 KB concern open answered in %lld ms\n", (long long)took);
+	char *ref = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
+				     "d=d.get('concern',d); print(d['ref'])");
+	harness_run_free(&run);
+	/* What was stored is what was sent, every character. */
+	CLI_OK(dir, &run, "concern", "show", ref, "--json");
+	char *got = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
+				     "d=d.get('concern',d); "
+				     "print(len(d['summary']), len(d['summary'].encode()), "
+				     "d['summary'] == '\\U0001F600' * 4000)");
+	assert_string_equal(got, "4000 16000 True");
+	harness_run_free(&run);
+	free(got);
+	free(ref);
+	free(summary);
+	free(reporter);
+	free(dir);
+}
+
 static void test_cli(void **state)
 {
 	(void)state;
@@ -1341,6 +1388,7 @@ int main(void)
 	    cmocka_unit_test(test_story_to_hearing),
 	    cmocka_unit_test(test_due_list),
 	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_cli_request_over_one_tls_record),
 	    cmocka_unit_test(test_panel_setup),
 	    cmocka_unit_test(test_due_overdue_after),
 	    cmocka_unit_test(test_early_decision_and_panel),

@@ -18,6 +18,7 @@
 
 #include "frame.h"
 #include "harness.h"
+#include "version.h"
 
 #define PIPELINED 1000
 /* A connection-level error and the close must come well before the
@@ -159,10 +160,204 @@ static void test_garbage_body(void **state)
 	client_free(bystander);
 }
 
+/* --- frames that arrive in pieces ----------------------------------------
+ * Each test runs a good client (logged in, Status every 10 ms) beside it:
+ * a peer that sends part of a frame must cost the others nothing. */
+
+#define GOOD_CLIENT_MS 250
+
+static struct harness_probe *probe_begin(const struct harness_server *s)
+{
+	return harness_probe_start(s->addr, HARNESS_ADMIN, s->password, 10);
+}
+
+static void probe_end(struct harness_probe *p, const char *what)
+{
+	struct harness_probe_result res;
+	harness_probe_stop(p, what, &res);
+	if (res.failures > 0)
+		fail_msg("%s: the good client failed %u times: %s", what, res.failures,
+			 res.first_error);
+	assert_true(res.calls > 0);
+	if (res.max_us > GOOD_CLIENT_MS * 1000)
+		fail_msg("%s: the good client waited %.1f ms (limit %d ms)", what,
+			 (double)res.max_us / 1000.0, GOOD_CLIENT_MS);
+}
+
+/* Appends req as a frame (header and body) to buf at *len. */
+static void put_frame(uint8_t *buf, size_t cap, size_t *len, const Assure__Request *req)
+{
+	size_t n = assure__request__get_packed_size(req);
+	assert_true(*len + FRAME_HEADER_SIZE + n <= cap);
+	frame_put_header(buf + *len, (uint32_t)n);
+	assure__request__pack(req, buf + *len + FRAME_HEADER_SIZE);
+	*len += FRAME_HEADER_SIZE + n;
+}
+
+/* Hello (id 1) then Status (id 2), as one byte string. */
+static size_t hello_status_bytes(uint8_t *buf, size_t cap)
+{
+	size_t len = 0;
+	struct harness_req r;
+	harness_req_hello(&r, ASSURE_PROTOCOL_VERSION);
+	r.req.id = 1;
+	put_frame(buf, cap, &len, &r.req);
+	harness_req_status(&r);
+	r.req.id = 2;
+	put_frame(buf, cap, &len, &r.req);
+	return len;
+}
+
+/* Reads the answers to hello_status_bytes. */
+static void expect_hello_status(struct client *c, const char *what)
+{
+	for (uint64_t id = 1; id <= 2; id++) {
+		Assure__Response *resp = NULL;
+		char *cause = NULL;
+		if (client_recv(c, &resp, &cause) != 0)
+			fail_msg("%s: no answer to request %llu: %s", what, (unsigned long long)id,
+				 cause ? cause : "");
+		if (resp->id != id || client_status_code(resp) != ASSURE__CODE__OK)
+			fail_msg("%s: answer id %llu status %d (%s), expected id %llu OK", what,
+				 (unsigned long long)resp->id, client_status_code(resp),
+				 client_status_message(resp), (unsigned long long)id);
+		assure__response__free_unpacked(resp, NULL);
+	}
+}
+
+static void test_split_at_every_byte(void **state)
+{
+	struct harness_server *s = *state;
+	struct harness_probe *p = probe_begin(s);
+	uint8_t buf[256];
+	size_t len = hello_status_bytes(buf, sizeof buf);
+	for (size_t cut = 1; cut < len; cut++) {
+		struct client *c = harness_connect(s);
+		send_raw(c, buf, cut);
+		/* Long enough for the first piece to be read on its own. */
+		harness_sleep_ms(3);
+		send_raw(c, buf + cut, len - cut);
+		char what[64];
+		snprintf(what, sizeof what, "split at byte %zu of %zu", cut, len);
+		expect_hello_status(c, what);
+		client_free(c);
+	}
+	probe_end(p, "frames split at every byte");
+}
+
+static void test_one_byte_every_20ms(void **state)
+{
+	struct harness_server *s = *state;
+	struct harness_probe *p = probe_begin(s);
+	uint8_t buf[256];
+	size_t len = hello_status_bytes(buf, sizeof buf);
+	struct client *c = harness_connect(s);
+	for (size_t i = 0; i < len; i++) {
+		send_raw(c, buf + i, 1);
+		harness_sleep_ms(20);
+	}
+	expect_hello_status(c, "one byte every 20 ms");
+	client_free(c);
+	probe_end(p, "one byte every 20 ms");
+}
+
+/* A Whoami request whose frame body is exactly body_len bytes: the rest is
+ * an unknown length-delimited field (number 2000), which a decoder keeps
+ * aside and the server ignores. Caller frees. */
+static uint8_t *padded_whoami_frame(uint64_t id, size_t body_len)
+{
+	Assure__WhoamiRequest w = ASSURE__WHOAMI_REQUEST__INIT;
+	Assure__Request req = ASSURE__REQUEST__INIT;
+	req.id = id;
+	req.op_case = ASSURE__REQUEST__OP_WHOAMI;
+	req.whoami = &w;
+	size_t base = assure__request__get_packed_size(&req);
+	uint8_t *frame = malloc(FRAME_HEADER_SIZE + body_len);
+	assert_non_null(frame);
+	frame_put_header(frame, (uint32_t)body_len);
+	uint8_t *body = frame + FRAME_HEADER_SIZE;
+	assure__request__pack(&req, body);
+	/* tag (2000 << 3 | 2) is two varint bytes; then the payload length. */
+	size_t room = body_len - base - 2;
+	size_t payload = room - 1;
+	while (payload > 0) {
+		size_t lenbytes = 1;
+		for (size_t v = payload; v >= 0x80; v >>= 7)
+			lenbytes++;
+		if (lenbytes + payload == room)
+			break;
+		payload--;
+	}
+	uint8_t *q = body + base;
+	uint32_t tag = (2000u << 3) | 2u;
+	*q++ = (uint8_t)(tag | 0x80);
+	*q++ = (uint8_t)(tag >> 7);
+	for (size_t v = payload;; v >>= 7) {
+		if (v < 0x80) {
+			*q++ = (uint8_t)v;
+			break;
+		}
+		*q++ = (uint8_t)(v | 0x80);
+	}
+	memset(q, 'x', payload);
+	assert_int_equal((size_t)(q + payload - body), body_len);
+	return frame;
+}
+
+/* Sends a padded Whoami of body_len bytes on a logged-in connection and
+ * expects it answered OK. */
+static void expect_big_frame_answered(struct harness_server *s, size_t body_len, const char *what)
+{
+	struct harness_probe *p = probe_begin(s);
+	struct client *c = harness_connect_admin(s);
+	uint8_t *frame = padded_whoami_frame(99, body_len);
+	send_raw(c, frame, FRAME_HEADER_SIZE + body_len);
+	free(frame);
+	Assure__Response *resp = NULL;
+	char *cause = NULL;
+	if (client_recv(c, &resp, &cause) != 0)
+		fail_msg("%s: no answer: %s", what, cause ? cause : "");
+	if (resp->id != 99 || client_status_code(resp) != ASSURE__CODE__OK)
+		fail_msg("%s: id %llu status %d: %s", what, (unsigned long long)resp->id,
+			 client_status_code(resp), client_status_message(resp));
+	assure__response__free_unpacked(resp, NULL);
+	/* The connection goes on. */
+	assert_int_equal(harness_whoami_code(c), ASSURE__CODE__OK);
+	client_free(c);
+	probe_end(p, what);
+}
+
+static void test_frame_of_20k(void **state)
+{
+	expect_big_frame_answered(*state, 20 * 1024, "a 20 KiB frame");
+}
+
+static void test_frame_of_exactly_max(void **state)
+{
+	expect_big_frame_answered(*state, 1048576, "a frame of exactly max-frame");
+}
+
+static void test_frame_over_max_refused(void **state)
+{
+	struct harness_server *s = *state;
+	struct harness_probe *p = probe_begin(s);
+	struct client *c = harness_connect_admin(s);
+	size_t body_len = 1048576 + 1;
+	uint8_t *frame = padded_whoami_frame(98, body_len);
+	/* Only the header is needed for the refusal; the server closes
+	 * without reading the body, so sending all of it could block. */
+	send_raw(c, frame, FRAME_HEADER_SIZE + 1024);
+	free(frame);
+	expect_connection_error(c, ASSURE__CODE__RESOURCE_EXHAUSTED, "frame too large");
+	client_free(c);
+	probe_end(p, "a frame of max-frame + 1");
+}
+
 static void test_pipelined_status(void **state)
 {
 	struct harness_server *s = *state;
-	struct client *c = harness_connect_hello(s);
+	/* Logged in: before login only a few requests a second are served. */
+	struct client *c = harness_connect_admin(s);
 	struct harness_req r;
 	harness_req_status(&r);
 	char *cause = NULL;
@@ -227,6 +422,11 @@ int main(void)
 	harness_guard(240);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_oversized_header_refused_at_once),
+	    cmocka_unit_test(test_split_at_every_byte),
+	    cmocka_unit_test(test_one_byte_every_20ms),
+	    cmocka_unit_test(test_frame_of_20k),
+	    cmocka_unit_test(test_frame_of_exactly_max),
+	    cmocka_unit_test(test_frame_over_max_refused),
 	    cmocka_unit_test(test_zero_length_frame),
 	    cmocka_unit_test(test_garbage_body),
 	    cmocka_unit_test(test_pipelined_status),
