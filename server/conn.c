@@ -1,17 +1,34 @@
 /*
- * Connections: accept, TLS handshake, framing, timeouts, back-pressure and
- * teardown. All on the loop thread.
+ * Connections: accept, TLS handshake, framing, timeouts, budgets,
+ * back-pressure and teardown. All on the loop thread.
  *
  * Reading: the bufferevent's read high-watermark is one whole frame (4 +
- * max_frame), so a peer can never make us buffer more. A frame header is
+ * the frame limit, which is CONN_PREAUTH_MAX_FRAME until the connection
+ * logs in), so a peer can never make us buffer more. A frame header is
  * judged before its body is awaited: length 0 or over the limit gets an
- * error (id 0) and the connection closes. Complete frames are unpacked into
- * a fresh arena and dispatched in order.
+ * error (id 0) and the connection closes. While a frame is incomplete the
+ * read low-watermark is set to the bytes it still needs, so the read
+ * callback fires once it is all here and never in between; nothing re-arms
+ * itself while no new byte has arrived. Complete frames are unpacked into a
+ * fresh arena and handed to srv->on_request in order.
+ *
+ * Deadlines (one timer, re-armed to the next deadline when it fires): the
+ * TLS handshake (handshake-timeout), then login (login-timeout from
+ * accept), then, once logged in, idleness (idle-timeout since the last
+ * complete frame). A second timer runs while a frame is begun and not
+ * finished (frame-timeout), so a peer that sends slowly is closed too.
+ *
+ * Budgets: max-connections in all and max-connections-per-address from one
+ * client address (peers.h); requests before login are rate-limited per
+ * connection and per address (token buckets, then RESOURCE_EXHAUSTED and
+ * close). Refusals are logged at most once a minute per address.
  *
  * Back-pressure: reading pauses while a barrier call (login, logout) is in
- * flight, while the connection has max_inflight calls in progress, or while
- * its unsent output exceeds CONN_OUTPUT_MAX; it resumes from a deferred
- * event, never recursively.
+ * flight, while the connection has max-inflight calls in progress, while
+ * its unsent output exceeds its limit, or while the writer's queue is full
+ * (writer_congested; conn_resume_all starts everyone again). A paused
+ * connection that still holds bytes resumes from a deferred event, never
+ * recursively.
  *
  * Teardown: conn_mark_for_close stops reading, lets queued replies flush,
  * then frees from a deferred event. Jobs in flight keep only the conn id;
@@ -32,9 +49,10 @@
 #include <sys/socket.h>
 
 #include "arena.h"
-#include "audit_stream.h"
 #include "frame.h"
+#include "job.h"
 #include "log.h"
+#include "peers.h"
 #include "server.h"
 #include "status.h"
 #include "timeutil.h"
@@ -42,26 +60,45 @@
 #include "xmalloc.h"
 
 #define CONN_OUTPUT_MAX (4u * 1024 * 1024)
+/* Before login the replies are small; a peer that does not read them is
+ * paused much sooner. */
+#define CONN_PREAUTH_OUTPUT_MAX (64u * 1024)
 #define CONN_DRAIN_TIMEOUT_S 5
+/* How soon a deadline that found a call in flight looks again. */
+#define CONN_RECHECK_MS 1000
 #define CONN_SLOT_BITS 20
 #define CONN_SLOT_MASK ((1u << CONN_SLOT_BITS) - 1)
+/* A token bucket holds this many seconds of its rate. */
+#define CONN_BURST_SECONDS 2
 
 static void conn_process(struct conn *c);
 static void conn_update_reading(struct conn *c);
-static bool slot_free(struct server *srv);
+static void arm_timer(struct conn *c, int64_t ms);
+
+static uint32_t burst_of(uint64_t rate)
+{
+	uint64_t b = rate * CONN_BURST_SECONDS;
+	return b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
+}
 
 static void conn_free(struct conn *c)
 {
 	struct server *srv = c->srv;
 	uint32_t slot = (uint32_t)(c->id & CONN_SLOT_MASK);
+	if (srv->on_close)
+		srv->on_close(c);
 	if (srv->slots[slot] == c) {
 		srv->slots[slot] = NULL;
 		srv->nconns--;
 		if (c->refusing)
 			srv->nrefusing--;
+		srv->closed_since_trim++;
 	}
-	if (c->sub)
-		audit_sub_detach(c->sub);
+	if (c->from) {
+		c->from->nconns--;
+		if (c->refusing)
+			c->from->nrefusing--;
+	}
 	log_info("conn %s: closed (%s) after %llu requests", c->peer,
 		 c->close_reason ? c->close_reason : "closed", (unsigned long long)c->requests);
 	if (c->bev) {
@@ -71,6 +108,8 @@ static void conn_free(struct conn *c)
 	}
 	if (c->timer)
 		event_free(c->timer);
+	if (c->frame_timer)
+		event_free(c->frame_timer);
 	if (c->deferred)
 		event_free(c->deferred);
 	free(c->close_reason);
@@ -118,6 +157,48 @@ static void close_now(struct conn *c, const char *fmt, ...)
 	schedule_free(c);
 }
 
+static void arm_timer(struct conn *c, int64_t ms)
+{
+	if (ms < 1)
+		ms = 1;
+	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)((ms % 1000) * 1000)};
+	evtimer_add(c->timer, &tv);
+}
+
+/* The open connection's next deadline: login until it has a session, then
+ * idleness. A deadline that finds a call in flight (a Login still being
+ * hashed, a long read) or a stream running looks again later. */
+static void open_deadline(struct conn *c)
+{
+	const struct server_config *cfg = c->srv->cfg;
+	int64_t now = time_mono_ms();
+	if (!c->has_session) {
+		int64_t due = c->opened_mono_ms + (int64_t)cfg->login_timeout_s * 1000;
+		int64_t idle = (int64_t)cfg->idle_timeout_s * 1000;
+		if (now < due) {
+			/* A login may come before the deadline: look no later than
+			 * one idle period from now, so that idleness after it is
+			 * judged on time (there is no hook on login itself). */
+			arm_timer(c, due - now < idle ? due - now : idle);
+		} else if (c->inflight > 0) {
+			arm_timer(c, CONN_RECHECK_MS);
+		} else {
+			conn_fail(c, ASSURE__CODE__UNAUTHENTICATED,
+				  "not logged in within %llus of connecting (login-timeout); "
+				  "connect again and log in",
+				  (unsigned long long)cfg->login_timeout_s);
+		}
+		return;
+	}
+	int64_t due = c->active_mono_ms + (int64_t)cfg->idle_timeout_s * 1000;
+	if (now < due)
+		arm_timer(c, due - now);
+	else if (c->inflight > 0 || c->sub != NULL)
+		arm_timer(c, (int64_t)cfg->idle_timeout_s * 1000); /* busy, not idle */
+	else
+		conn_mark_for_close(c, "idle for %llus", (unsigned long long)cfg->idle_timeout_s);
+}
+
 static void timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -129,14 +210,7 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 			  (unsigned long long)c->srv->cfg->handshake_timeout_s);
 		break;
 	case CONN_OPEN:
-		if (c->inflight > 0) {
-			/* Busy, not idle: look again later. */
-			struct timeval tv = {(time_t)c->srv->cfg->idle_timeout_s, 0};
-			evtimer_add(c->timer, &tv);
-			break;
-		}
-		conn_mark_for_close(c, "idle for %llus",
-				    (unsigned long long)c->srv->cfg->idle_timeout_s);
+		open_deadline(c);
 		break;
 	case CONN_DRAINING:
 		close_now(c, "%s; replies not read by the peer within %ds",
@@ -147,10 +221,18 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static void reset_idle_timer(struct conn *c)
+static void frame_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct timeval tv = {(time_t)c->srv->cfg->idle_timeout_s, 0};
-	evtimer_add(c->timer, &tv);
+	(void)fd;
+	(void)what;
+	struct conn *c = arg;
+	if (c->state != CONN_OPEN)
+		return;
+	size_t have = evbuffer_get_length(bufferevent_get_input(c->bev));
+	conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
+		  "frame not finished within %llus of its first byte (frame-timeout); %zu bytes "
+		  "arrived",
+		  (unsigned long long)c->srv->cfg->frame_timeout_s, have);
 }
 
 static void write_cb(struct bufferevent *bev, void *arg)
@@ -172,6 +254,22 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	conn_process(arg);
 }
 
+static void tell_refusal(struct conn *c)
+{
+	const struct server_config *cfg = c->srv->cfg;
+	if (c->refusing == CONN_REFUSE_PER_ADDRESS)
+		conn_fail(
+		    c, ASSURE__CODE__RESOURCE_EXHAUSTED,
+		    "too many connections from your address: the server takes at most %llu "
+		    "from one address (max-connections-per-address); close some and try again",
+		    (unsigned long long)cfg->max_connections_per_address);
+	else
+		conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
+			  "server busy: it serves at most %llu connections (max-connections); "
+			  "try again shortly",
+			  (unsigned long long)cfg->max_connections);
+}
+
 static void event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -189,14 +287,10 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 			return;
 		}
 		if (c->refusing) {
-			conn_fail(
-			    c, ASSURE__CODE__RESOURCE_EXHAUSTED,
-			    "server busy: it serves at most %llu connections (max-connections); "
-			    "try again shortly",
-			    (unsigned long long)c->srv->cfg->max_connections);
+			tell_refusal(c);
 			return;
 		}
-		reset_idle_timer(c);
+		open_deadline(c);
 		bufferevent_enable(c->bev, EV_READ);
 		return;
 	}
@@ -215,35 +309,93 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *sa, int socklen)
+/* "ip:port" and "ip" of a socket address. */
+static void describe_addr(const struct sockaddr *sa, char *peer, size_t peer_size, char *host,
+			  size_t host_size)
 {
-	char peer[64] = "?";
-	char host[INET6_ADDRSTRLEN] = "?";
-	(void)socklen;
+	snprintf(peer, peer_size, "?");
+	snprintf(host, host_size, "?");
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		snprintf(peer, sizeof peer, "%s:%u", host, ntohs(in->sin_port));
+		inet_ntop(AF_INET, &in->sin_addr, host, (socklen_t)host_size);
+		snprintf(peer, peer_size, "%s:%u", host, ntohs(in->sin_port));
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		snprintf(peer, sizeof peer, "[%s]:%u", host, ntohs(in6->sin6_port));
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, (socklen_t)host_size);
+		snprintf(peer, peer_size, "[%s]:%u", host, ntohs(in6->sin6_port));
 	}
+}
+
+/* One WARN line per address per minute, however many are refused. */
+static void log_refusal(struct peer *from, const char *peer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void log_refusal(struct peer *from, const char *peer, const char *fmt, ...)
+{
+	uint64_t unlogged = 0;
+	if (from != NULL && !peers_should_log_refusal(from, time_mono_ms(), &unlogged))
+		return;
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	if (unlogged > 0)
+		log_warn(
+		    "conn %s: refused: %s (and %llu more from this address in the last minute, "
+		    "not logged one by one)",
+		    peer, why, (unsigned long long)unlogged);
+	else
+		log_warn("conn %s: refused: %s", peer, why);
+}
+
+/* Whether the address may send one more request before login (a
+ * connection is not let in while its address has none left). */
+static bool address_has_preauth(struct server *srv, struct peer *from)
+{
+	uint64_t rate = srv->cfg->preauth_rate_address;
+	struct rate_bucket probe = from->preauth;
+	return rate_take(&probe, (uint32_t)rate, burst_of(rate), time_mono_ms());
+}
+
+void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *sa, int socklen)
+{
+	char peer[64], host[INET6_ADDRSTRLEN];
+	(void)socklen;
+	describe_addr(sa, peer, sizeof peer, host, sizeof host);
 	if (srv->stopping) {
 		evutil_closesocket(fd);
 		return;
 	}
-	bool refusing = false;
-	if (srv->nconns - srv->nrefusing >= srv->cfg->max_connections) {
-		log_warn("conn %s: refused: %u connections already (max-connections)", peer,
-			 srv->nconns - srv->nrefusing);
-		if (srv->nrefusing >= CONN_REFUSAL_SLOTS) {
-			evutil_closesocket(fd);
-			return;
-		}
-		refusing = true;
+	const struct server_config *cfg = srv->cfg;
+	struct peer *from = peers_get(srv->peers, host);
+	enum conn_refusal refusing = CONN_REFUSE_NONE;
+	if (from->nconns - from->nrefusing >= cfg->max_connections_per_address) {
+		log_refusal(
+		    from, peer,
+		    "%u connections from this address already (max-connections-per-address)",
+		    from->nconns - from->nrefusing);
+		refusing = CONN_REFUSE_PER_ADDRESS;
+	} else if (srv->nconns - srv->nrefusing >= cfg->max_connections) {
+		log_refusal(from, peer, "%u connections already (max-connections)",
+			    srv->nconns - srv->nrefusing);
+		refusing = CONN_REFUSE_FULL;
+	} else if (!address_has_preauth(srv, from)) {
+		/* Refused before the handshake: a flood of new connections
+		 * costs no TLS work once its address is over its rate. */
+		log_refusal(from, peer,
+			    "the address is over its rate of %llu requests/s before login "
+			    "(preauth-rate-per-address)",
+			    (unsigned long long)cfg->preauth_rate_address);
+		evutil_closesocket(fd);
+		return;
 	}
-	if (!slot_free(srv)) {
+	if (refusing != CONN_REFUSE_NONE &&
+	    (srv->nrefusing >= CONN_REFUSAL_SLOTS ||
+	     from->nrefusing >= CONN_REFUSAL_SLOTS_PER_ADDRESS || srv->nconns >= srv->nslots)) {
+		evutil_closesocket(fd);
+		return;
+	}
+	if (srv->nconns >= srv->nslots) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -255,15 +407,36 @@ void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *
 	if (bev == NULL)
 		return; /* fd already closed */
 	struct conn *c = conn_attach(srv, bev, peer, false);
+	c->from = from;
+	from->nconns++;
 	c->refusing = refusing;
-	if (refusing)
+	if (refusing) {
 		srv->nrefusing++;
+		from->nrefusing++;
+	}
 }
 
-/* Whether a slot is free for one more connection. */
-static bool slot_free(struct server *srv)
+/* The largest frame c takes now. */
+static uint32_t frame_limit(const struct conn *c)
 {
-	return srv->nconns < srv->nslots;
+	uint32_t max = c->srv->max_frame;
+	if (!c->has_session && max > CONN_PREAUTH_MAX_FRAME)
+		max = CONN_PREAUTH_MAX_FRAME;
+	return max;
+}
+
+/* The read callback fires once at least low bytes are buffered; reading
+ * stops at one whole frame of the current limit. */
+static void set_watermarks(struct conn *c, size_t low)
+{
+	size_t high = FRAME_HEADER_SIZE + frame_limit(c);
+	if (low > high)
+		low = high;
+	if (c->read_low != low || c->read_high != high) {
+		c->read_low = low;
+		c->read_high = high;
+		bufferevent_setwatermark(c->bev, EV_READ, low, high);
+	}
 }
 
 struct conn *conn_attach(struct server *srv, struct bufferevent *bev, const char *peer, bool open)
@@ -272,30 +445,32 @@ struct conn *conn_attach(struct server *srv, struct bufferevent *bev, const char
 	while (slot < srv->nslots && srv->slots[slot] != NULL)
 		slot++;
 	if (slot == srv->nslots)
-		abort(); /* callers check slot_free first */
+		abort(); /* callers check that a slot is free first */
 	struct conn *c = xcalloc(1, sizeof *c);
 	c->srv = srv;
 	c->id = (++srv->generation << CONN_SLOT_BITS) | slot;
 	c->bev = bev;
 	c->state = CONN_HANDSHAKE;
 	c->opened_ms = time_now_ms();
+	c->opened_mono_ms = time_mono_ms();
+	c->active_mono_ms = c->opened_mono_ms;
 	snprintf(c->peer, sizeof c->peer, "%s", peer);
 	c->timer = evtimer_new(srv->base, timer_cb, c);
+	c->frame_timer = evtimer_new(srv->base, frame_timer_cb, c);
 	c->deferred = event_new(srv->base, -1, 0, deferred_cb, c);
 	srv->slots[slot] = c;
 	srv->nconns++;
 
 	bufferevent_setcb(bev, read_cb, write_cb, event_cb, c);
-	bufferevent_setwatermark(bev, EV_READ, 0, FRAME_HEADER_SIZE + srv->max_frame);
+	set_watermarks(c, 0);
 	if (open) {
 		/* Already connected (a plain pair in tests and fuzzing). */
 		c->state = CONN_OPEN;
-		reset_idle_timer(c);
+		open_deadline(c);
 	} else {
 		/* Our own handshake timer: libevent's read timeouts may not
 		 * fire while OpenSSL is mid-handshake (STYLE.md point 11). */
-		struct timeval tv = {(time_t)srv->cfg->handshake_timeout_s, 0};
-		evtimer_add(c->timer, &tv);
+		arm_timer(c, (int64_t)srv->cfg->handshake_timeout_s * 1000);
 	}
 	/* Reading is enabled for the handshake by libevent; frames are only
 	 * parsed once BEV_EVENT_CONNECTED has set CONN_OPEN. */
@@ -329,8 +504,8 @@ void conn_mark_for_close(struct conn *c, const char *fmt, ...)
 	}
 	c->state = CONN_DRAINING;
 	bufferevent_disable(c->bev, EV_READ);
-	struct timeval tv = {CONN_DRAIN_TIMEOUT_S, 0};
-	evtimer_add(c->timer, &tv);
+	evtimer_del(c->frame_timer);
+	arm_timer(c, CONN_DRAIN_TIMEOUT_S * 1000);
 	if (c->inflight == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		schedule_free(c);
 }
@@ -383,20 +558,25 @@ void conn_fail(struct conn *c, int code, const char *fmt, ...)
 	conn_mark_for_close(c, "%s: %s", status_code_name(code), msg);
 }
 
-static bool can_read(const struct conn *c)
+static bool writer_full(struct server *srv)
 {
-	return c->state == CONN_OPEN && !c->barrier && c->inflight < c->srv->cfg->max_inflight &&
-	       evbuffer_get_length(bufferevent_get_output(c->bev)) < CONN_OUTPUT_MAX;
+	if (srv->writer == NULL || !writer_congested(srv->writer))
+		return false;
+	if (!srv->write_paused) {
+		srv->write_paused = true;
+		log_warn("writer: %u jobs queued (max-write-queue %llu); reading requests paused "
+			 "until it catches up",
+			 writer_queued(srv->writer), (unsigned long long)srv->cfg->max_write_queue);
+	}
+	return true;
 }
 
-/* The read callback fires once at least n bytes are buffered (the high
- * watermark stays one whole frame). */
-static void set_read_low(struct conn *c, size_t n)
+static bool can_read(struct conn *c)
 {
-	if (c->read_low != n) {
-		c->read_low = n;
-		bufferevent_setwatermark(c->bev, EV_READ, n, FRAME_HEADER_SIZE + c->srv->max_frame);
-	}
+	size_t out_max = c->has_session ? CONN_OUTPUT_MAX : CONN_PREAUTH_OUTPUT_MAX;
+	return c->state == CONN_OPEN && !c->barrier && c->inflight < c->srv->cfg->max_inflight &&
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) < out_max &&
+	       !writer_full(c->srv);
 }
 
 static void conn_update_reading(struct conn *c)
@@ -420,11 +600,48 @@ static void conn_update_reading(struct conn *c)
 	}
 }
 
+/* Whether one more request before login is within the connection's and
+ * its address's rate; otherwise the peer is told and the connection
+ * closes. */
+static bool preauth_allowed(struct conn *c)
+{
+	const struct server_config *cfg = c->srv->cfg;
+	int64_t now = time_mono_ms();
+	bool ok =
+	    rate_take(&c->preauth, (uint32_t)cfg->preauth_rate, burst_of(cfg->preauth_rate), now);
+	uint64_t rate = cfg->preauth_rate;
+	if (ok && c->from != NULL) {
+		ok = rate_take(&c->from->preauth, (uint32_t)cfg->preauth_rate_address,
+			       burst_of(cfg->preauth_rate_address), now);
+		rate = cfg->preauth_rate_address;
+	}
+	if (!ok)
+		conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
+			  "rate limited: %llu requests/s before login (%s); log in, or slow down",
+			  (unsigned long long)rate,
+			  rate == cfg->preauth_rate ? "preauth-rate" : "preauth-rate-per-address");
+	return ok;
+}
+
+/* Keeps the frame timer running while a begun frame waits for its bytes
+ * (and reading is on, so the wait is the peer's doing). */
+static void frame_clock(struct conn *c, bool waiting)
+{
+	if (waiting && c->state == CONN_OPEN) {
+		if (!evtimer_pending(c->frame_timer, NULL)) {
+			struct timeval tv = {(time_t)c->srv->cfg->frame_timeout_s, 0};
+			evtimer_add(c->frame_timer, &tv);
+		}
+	} else {
+		evtimer_del(c->frame_timer);
+	}
+}
+
 static void conn_process(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
-	const uint32_t max = c->srv->max_frame;
 	c->paused = false;
+	bool waiting = false;
 	for (;;) {
 		size_t avail = evbuffer_get_length(in);
 		if (!can_read(c)) {
@@ -433,29 +650,35 @@ static void conn_process(struct conn *c)
 		}
 		if (avail < FRAME_HEADER_SIZE) {
 			/* Any byte wakes us: a frame's first byte starts its clock. */
-			set_read_low(c, 0);
+			set_watermarks(c, 0);
+			waiting = avail > 0;
 			break;
 		}
 		uint8_t hdr[FRAME_HEADER_SIZE];
 		evbuffer_copyout(in, hdr, sizeof hdr);
+		const uint32_t max = frame_limit(c);
 		uint32_t len;
 		enum frame_result r = frame_peek(hdr, sizeof hdr, max, &len);
 		if (r == FRAME_EMPTY) {
 			conn_fail(c, ASSURE__CODE__INVALID_ARGUMENT, "empty frame (length 0)");
-			return;
+			break;
 		}
 		if (r == FRAME_TOO_LARGE) {
 			conn_fail(c, ASSURE__CODE__RESOURCE_EXHAUSTED,
-				  "frame too large: %u bytes (limit %u bytes)",
-				  frame_get_header(hdr), max);
-			return;
+				  "frame too large: %u bytes (limit %u bytes%s)",
+				  frame_get_header(hdr), max,
+				  c->has_session ? "" : " before login");
+			break;
 		}
 		if (avail - FRAME_HEADER_SIZE < len) {
 			/* The rest of the body is on its way: wake when it is all
 			 * here, not for every TLS record of it. */
-			set_read_low(c, FRAME_HEADER_SIZE + len);
+			set_watermarks(c, FRAME_HEADER_SIZE + len);
+			waiting = true;
 			break;
 		}
+		if (!c->has_session && !preauth_allowed(c))
+			break;
 		evbuffer_drain(in, FRAME_HEADER_SIZE);
 		struct arena *arena = arena_new();
 		uint8_t *body = arena_alloc(arena, len);
@@ -465,12 +688,13 @@ static void conn_process(struct conn *c)
 			arena_free(arena);
 			conn_fail(c, ASSURE__CODE__INVALID_ARGUMENT,
 				  "malformed request: the frame is not a valid assure Request");
-			return;
+			break;
 		}
 		c->requests++;
-		reset_idle_timer(c);
+		c->active_mono_ms = time_mono_ms();
 		c->srv->on_request(c, arena, req);
 	}
+	frame_clock(c, waiting);
 	conn_update_reading(c);
 }
 
@@ -491,6 +715,18 @@ void conn_call_finished(struct conn *c, bool was_barrier)
 size_t conn_output_pending(struct conn *c)
 {
 	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+void conn_resume_all(struct server *srv)
+{
+	srv->write_paused = false;
+	log_info("writer: queue down to %u jobs; reading requests again",
+		 srv->writer ? writer_queued(srv->writer) : 0);
+	for (uint32_t i = 0; i < srv->nslots; i++) {
+		struct conn *c = srv->slots[i];
+		if (c != NULL && c->state == CONN_OPEN)
+			conn_update_reading(c);
+	}
 }
 
 void conn_stop_all(struct server *srv)

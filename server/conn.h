@@ -1,7 +1,11 @@
 /*
- * One client connection: its TLS bufferevent, framing, timers and the
- * session it is bound to. Owned by the loop thread; never freed inside its
- * own callbacks (conn_mark_for_close defers the free, STYLE.md point 9).
+ * One client connection: its TLS bufferevent, framing, timers, limits and
+ * the session it is bound to. Owned by the loop thread; never freed inside
+ * its own callbacks (conn_mark_for_close defers the free, STYLE.md point 9).
+ *
+ * The connection layer knows frames, peers and time, not RPCs: each request
+ * read goes to srv->on_request, and srv->on_close runs once as a connection
+ * ends (the RPC layer hangs its per-connection state there).
  */
 #ifndef ASSURE_CONN_H
 #define ASSURE_CONN_H
@@ -12,14 +16,23 @@
 
 #include "assure.pb-c.h"
 #include "crypto.h"
+#include "rate.h"
 
-/* Connections over max-connections that are still accepted, to be told
- * RESOURCE_EXHAUSTED rather than cut off without a word. */
+/* Connections over a limit that are still accepted, to be told
+ * RESOURCE_EXHAUSTED rather than cut off without a word: at most this many
+ * at once in all, and at most CONN_REFUSAL_SLOTS_PER_ADDRESS from one
+ * address, so one address cannot use them all up. */
 #define CONN_REFUSAL_SLOTS 16
+#define CONN_REFUSAL_SLOTS_PER_ADDRESS 2
+/* The largest frame taken before login: Hello, Status, Login and Resume
+ * are small, and an unauthenticated peer must not make us hold a
+ * megabyte. */
+#define CONN_PREAUTH_MAX_FRAME (64u * 1024)
 
 struct server;
 struct audit_sub;
 struct arena;
+struct peer;
 struct bufferevent;
 struct event;
 
@@ -30,14 +43,30 @@ enum conn_state {
 	CONN_CLOSED,	/* free scheduled */
 };
 
+/* Why a connection was accepted only to be refused. */
+enum conn_refusal {
+	CONN_REFUSE_NONE,
+	CONN_REFUSE_FULL,	 /* max-connections */
+	CONN_REFUSE_PER_ADDRESS, /* max-connections-per-address */
+};
+
+/* Hello and Status calls before login: audited as one record per
+ * connection when it closes, not one per call (rpc.c). */
+struct conn_tally {
+	uint32_t hello, status, refused; /* refused: of those, answered non-OK */
+	int64_t first_ms, last_ms;	 /* server clock */
+};
+
 struct conn {
 	uint64_t id;
 	struct server *srv;
 	struct bufferevent *bev;
-	struct event *timer;	/* handshake timeout, then idle timeout */
-	struct event *deferred; /* free, or resume reading, outside callbacks */
+	struct event *timer;	   /* handshake, login, idle or drain deadline */
+	struct event *frame_timer; /* a frame begun and not yet finished */
+	struct event *deferred;	   /* free, or resume reading, outside callbacks */
 	enum conn_state state;
-	char peer[64]; /* "ip:port" */
+	char peer[64];	   /* "ip:port" */
+	struct peer *from; /* the client address's entry (peers.h); NULL in tests */
 	char tls_version[16];
 	char cert_subject[256];
 	char cert_fingerprint[65];
@@ -48,19 +77,25 @@ struct conn {
 	bool barrier;	   /* a call that must finish before the next is read */
 	bool resume_pending;
 	bool paused;	 /* reading stopped by back-pressure with bytes buffered */
-	size_t read_low; /* the read low watermark now set */
+	size_t read_low; /* the read watermarks now set */
+	size_t read_high;
 	char *close_reason;
-	int64_t opened_ms;
+	int64_t opened_ms;	/* wall clock, for logs */
+	int64_t opened_mono_ms; /* for the login deadline */
+	int64_t active_mono_ms; /* last complete frame, for the idle deadline */
 	uint64_t requests;
-	bool refusing;	       /* over max-connections: told so, then closed */
+	enum conn_refusal refusing; /* over a limit: told so, then closed */
+	struct rate_bucket preauth; /* requests before login */
+	struct conn_tally tally;
 	struct audit_sub *sub; /* an AuditSubscribe stream, if any */
 };
 
 /* Bytes queued for the peer and not yet sent. */
 size_t conn_output_pending(struct conn *c);
 
-/* Takes a newly accepted socket. Closes it (and logs) if the server is
- * full or stopping. */
+/* Takes a newly accepted socket. Closes it (logging at most once a minute
+ * per address) if the server is stopping, or the address is over its
+ * connection or pre-login rate budget; over max-connections it is told so. */
 void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *sa, int socklen);
 /* Takes bev (TLS, or for tests and fuzzing a plain bufferevent; open says
  * it is already connected, so no handshake is awaited) as a connection in
@@ -81,6 +116,9 @@ void conn_fail(struct conn *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Called when a call on c has been answered: lets reading resume. */
 void conn_call_finished(struct conn *c, bool was_barrier);
+/* The writer's queue fell back under its limit: every connection paused
+ * for it reads again. */
+void conn_resume_all(struct server *srv);
 /* For shutdown: stop reading everywhere; close idle connections. */
 void conn_stop_all(struct server *srv);
 /* For shutdown: free every connection now. */

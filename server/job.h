@@ -9,8 +9,12 @@
 #ifndef ASSURE_JOB_H
 #define ASSURE_JOB_H
 
+#include <stdbool.h>
+
 struct db;
 struct event_base;
+
+#define WRITER_DEFAULT_LIMIT 4096
 
 struct job {
 	struct job *next;
@@ -38,6 +42,10 @@ struct completion;
 struct completion *completion_new(struct event_base *base);
 /* Thread-safe. */
 void completion_push(struct completion *c, struct job *job);
+/* after(arg) runs on the loop thread after each round of done()s: the
+ * place to look at state the finished jobs changed (the writer's queue
+ * falling below its limit). */
+void completion_set_after(struct completion *c, void (*after)(void *arg), void *arg);
 /* Runs every queued done() now (for shutdown). Loop thread. */
 void completion_drain(struct completion *c);
 void completion_free(struct completion *c);
@@ -69,8 +77,20 @@ struct writer_stats {
  * database (the audit log's next number and Merkle frontier) can
  * resynchronise. */
 struct writer *writer_new(const char *db_path, unsigned batch_max, struct completion *done,
-			  void (*on_abort)(void *arg, struct db *db), void *abort_arg, char **cause);
+			  void (*on_abort)(void *arg, struct db *db), void *abort_arg,
+			  char **cause);
+/* Queues job; never refuses (a change already accepted must be written),
+ * so the bound is kept by the loop, which stops reading requests while
+ * writer_congested. Any thread. */
 void writer_submit(struct writer *w, struct job *job);
+/* The queue's limit (default WRITER_DEFAULT_LIMIT). */
+void writer_set_limit(struct writer *w, unsigned limit);
+/* Jobs queued and not yet taken by the writer thread. Any thread. */
+unsigned writer_queued(const struct writer *w);
+/* At or over the limit: the loop should stop reading new requests. */
+bool writer_congested(const struct writer *w);
+/* At or under half the limit: reading may resume. */
+bool writer_relieved(const struct writer *w);
 /* Commits everything queued, then stops the thread and closes the handle. */
 void writer_free(struct writer *w);
 void writer_get_stats(struct writer *w, struct writer_stats *st);

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "audit.h"
+#include "audit_stream.h"
 #include "conn.h"
 #include "db.h"
 #include "log.h"
@@ -24,6 +25,7 @@
 #include "settings.h"
 #include "status.h"
 #include "timeutil.h"
+#include "version.h"
 #include "xmalloc.h"
 
 #define RPC_MAX_OP 1024
@@ -71,7 +73,6 @@ static void build_index(void)
 
 	/* scorecard */
 	add_table(rpc_scorecard_table, rpc_scorecard_count);
-
 }
 
 const struct rpc_entry *rpc_lookup(int op)
@@ -136,14 +137,58 @@ static void log_call(const struct rpc_call *call)
 	else
 		log_info("rpc %s %s id=%llu user=%s %s: %s (%lldus)", call->peer, call->entry->name,
 			 (unsigned long long)call->resp->id,
-			 call->actor.username ? call->actor.username : "-",
-			 status_code_name(code), call->resp->status->message, us);
+			 call->actor.username ? call->actor.username : "-", status_code_name(code),
+			 call->resp->status->message, us);
 }
 
 void rpc_audit_object(struct rpc_call *call, const char *type, const char *id)
 {
 	call->audit_object_type = type;
 	call->audit_object_id = arena_strdup(call->arena, id ? id : "");
+}
+
+/* Counts a pre-login Hello or Status on its connection (RPC_TALLY). */
+static void tally(struct conn *c, const struct rpc_call *call)
+{
+	struct conn_tally *t = &c->tally;
+	int64_t now = clock_now_ms();
+	if (t->hello + t->status == 0)
+		t->first_ms = now;
+	t->last_ms = now;
+	if (call->entry->op == ASSURE__REQUEST__OP_HELLO)
+		t->hello++;
+	else
+		t->status++;
+	if (call->resp->status->code != ASSURE__CODE__OK)
+		t->refused++;
+}
+
+void rpc_conn_closed(struct conn *c)
+{
+	if (c->sub)
+		audit_sub_detach(c->sub);
+	const struct conn_tally *t = &c->tally;
+	if (t->hello + t->status == 0 || c->srv->writer == NULL)
+		return;
+	/* One record for the connection's calls before login: who (address,
+	 * certificate), how many of each, and when. */
+	static const struct rpc_entry entry = {0, "PreLoginCalls", PERM_NONE, 0, NULL, 'E'};
+	struct rpc_call call;
+	memset(&call, 0, sizeof call);
+	call.srv = c->srv;
+	call.entry = &entry;
+	snprintf(call.peer, sizeof call.peer, "%s", c->peer);
+	snprintf(call.cert_fingerprint, sizeof call.cert_fingerprint, "%s", c->cert_fingerprint);
+	call.audit_object_type = "connection";
+	char first[40], last[40];
+	time_format_rfc3339_ms(t->first_ms, first, sizeof first);
+	time_format_rfc3339_ms(t->last_ms, last, sizeof last);
+	char reason[256];
+	snprintf(reason, sizeof reason,
+		 "before login: %u Hello, %u Status (%u refused) from %s to %s; connection %s",
+		 t->hello, t->status, t->refused, first, last,
+		 c->close_reason ? c->close_reason : "closed");
+	audit_submit(c->srv, &call, ASSURE__CODE__OK, reason);
 }
 
 static void finish(struct rpc_call *call, struct conn *c, bool async)
@@ -159,13 +204,18 @@ static void finish(struct rpc_call *call, struct conn *c, bool async)
 	}
 	struct server *srv = call->srv;
 	log_call(call);
+	if (c != NULL && !call->audited && (call->entry->flags & RPC_TALLY) &&
+	    !call->actor.has_session) {
+		tally(c, call);
+		call->audited = true;
+	}
 	/* Every call leaves one record. A write's is already in its own
 	 * transaction; the rest go to the writer now, before the reply. */
 	if (!call->audited && srv->writer != NULL)
 		audit_submit(srv, call, call->resp->status->code,
 			     call->audit_reason && call->resp->status->code == ASSURE__CODE__OK
-				     ? call->audit_reason
-				     : call->resp->status->message);
+				 ? call->audit_reason
+				 : call->resp->status->message);
 	bool barrier = async && (call->entry->flags & RPC_BARRIER);
 	if (c != NULL) {
 		conn_send_response(c, call->resp);
@@ -183,7 +233,8 @@ void rpc_complete(struct rpc_call *call)
 		call->audited = false; /* its transaction, record included, was lost */
 	struct conn *c = conn_find(call->srv, call->conn_id);
 	if (c == NULL)
-		log_info("rpc %s %s: connection gone; result dropped", call->peer, call->entry->name);
+		log_info("rpc %s %s: connection gone; result dropped", call->peer,
+			 call->entry->name);
 	finish(call, c, true);
 }
 
@@ -285,13 +336,15 @@ static void db_job_done(struct job *job)
 	} else if (st == ASSURE__CODE__INTERNAL || st == ASSURE__CODE__UNKNOWN) {
 		log_error("rpc %s %s: %s", call->peer, call->entry->name,
 			  call->db_message ? call->db_message : "internal error");
-		rpc_error(call, ASSURE__CODE__INTERNAL,
-			  "%s failed on an internal error (logged on the server); nothing was changed",
-			  call->entry->name);
+		rpc_error(
+		    call, ASSURE__CODE__INTERNAL,
+		    "%s failed on an internal error (logged on the server); nothing was changed",
+		    call->entry->name);
 	} else if (st == ASSURE__CODE__UNAVAILABLE) {
 		rpc_error(call, st, "the database is busy; try again");
 	} else {
-		rpc_error(call, st, "%s", call->db_message ? call->db_message : status_code_name(st));
+		rpc_error(call, st, "%s",
+			  call->db_message ? call->db_message : status_code_name(st));
 	}
 	rpc_complete(call);
 }
@@ -314,7 +367,7 @@ enum rpc_result rpc_write(struct rpc_call *call, rpc_db_fn fn, rpc_after_fn afte
 static const ProtobufCMessage *op_message(const Assure__Request *req)
 {
 	const ProtobufCFieldDescriptor *f =
-		protobuf_c_message_descriptor_get_field(req->base.descriptor, (unsigned)req->op_case);
+	    protobuf_c_message_descriptor_get_field(req->base.descriptor, (unsigned)req->op_case);
 	if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
 		return NULL;
 	return *(const ProtobufCMessage *const *)((const char *)req + f->offset);
@@ -344,13 +397,14 @@ static bool admit(struct rpc_call *call, struct conn *c)
 
 	if (!c->hello_done && !(e->flags & RPC_NO_HELLO)) {
 		rpc_error(call, ASSURE__CODE__FAILED_PRECONDITION,
-			  "send Hello first: the protocol version must be agreed before %s", e->name);
+			  "send Hello first: the protocol version must be agreed before %s",
+			  e->name);
 		return false;
 	}
 	const ProtobufCMessage *m = op_message(req);
 	if (m == NULL || !protobuf_c_message_check(m)) {
-		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s: the request message is incomplete",
-			  e->name);
+		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
+			  "%s: the request message is incomplete", e->name);
 		return false;
 	}
 	if (c->has_session) {
@@ -360,9 +414,19 @@ static bool admit(struct rpc_call *call, struct conn *c)
 		if (st == SESSION_VALID) {
 			s->last_seen_at = now;
 			rpc_fill_actor(call, s);
+			uint64_t rate = srv->cfg->session_rate;
+			if (!rate_take(&s->rate, (uint32_t)rate, (uint32_t)(rate * 2),
+				       time_mono_ms())) {
+				rpc_error(call, ASSURE__CODE__RESOURCE_EXHAUSTED,
+					  "rate limited: more than %llu requests/s in this session "
+					  "(session-rate); slow down and try again",
+					  (unsigned long long)rate);
+				return false;
+			}
 		} else if (!(e->flags & RPC_PREAUTH)) {
 			c->has_session = false;
-			rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s", session_state_message(st));
+			rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s",
+				  session_state_message(st));
 			return false;
 		} else {
 			c->has_session = false;
@@ -383,9 +447,10 @@ static bool admit(struct rpc_call *call, struct conn *c)
 		return false;
 	}
 	if (e->perm != PERM_NONE && !(call->actor.perms & PERM_BIT(e->perm))) {
-		rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
-			  "permission denied: %s needs permission '%s', which role '%s' does not have",
-			  e->name, perm_name(e->perm), call->actor.role);
+		rpc_error(
+		    call, ASSURE__CODE__PERMISSION_DENIED,
+		    "permission denied: %s needs permission '%s', which role '%s' does not have",
+		    e->name, perm_name(e->perm), call->actor.role);
 		return false;
 	}
 	return true;
@@ -408,20 +473,21 @@ void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req)
 	call->resp->status = arena_alloc(arena, sizeof *call->resp->status);
 	assure__status__init(call->resp->status);
 
-	static const struct rpc_entry unknown = { 0, "Unknown", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, NULL, 'E' };
+	static const struct rpc_entry unknown = {
+	    0, "Unknown", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, NULL, 'E'};
 	call->entry = rpc_lookup((int)req->op_case);
 	if (req->op_case == ASSURE__REQUEST__OP__NOT_SET) {
 		call->entry = &unknown;
-		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-			  "request %llu has no operation set", (unsigned long long)req->id);
+		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "request %llu has no operation set",
+			  (unsigned long long)req->id);
 		finish(call, c, false);
 		return;
 	}
 	if (call->entry == NULL) {
 		call->entry = &unknown;
 		rpc_error(call, ASSURE__CODE__UNIMPLEMENTED,
-			  "operation %d is not known to this server (protocol %d)", (int)req->op_case,
-			  1);
+			  "operation %d is not known to this server (protocol %d)",
+			  (int)req->op_case, ASSURE_PROTOCOL_VERSION);
 		finish(call, c, false);
 		return;
 	}

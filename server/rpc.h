@@ -27,12 +27,16 @@ struct server;
 struct conn;
 
 enum rpc_flags {
-	RPC_PREAUTH = 1 << 0,     /* allowed without a session */
-	RPC_WRITE = 1 << 1,       /* changes the database (goes through the writer) */
-	RPC_BARRIER = 1 << 2,     /* later requests on the connection wait for it */
-	RPC_WIPE = 1 << 3,        /* carries secrets: the call's memory is wiped */
+	RPC_PREAUTH = 1 << 0,	  /* allowed without a session */
+	RPC_WRITE = 1 << 1,	  /* changes the database (goes through the writer) */
+	RPC_BARRIER = 1 << 2,	  /* later requests on the connection wait for it */
+	RPC_WIPE = 1 << 3,	  /* carries secrets: the call's memory is wiped */
 	RPC_PWCHANGE_OK = 1 << 4, /* allowed while a password change is pending */
-	RPC_NO_HELLO = 1 << 5,    /* allowed before Hello (only Hello itself) */
+	RPC_NO_HELLO = 1 << 5,	  /* allowed before Hello (only Hello itself) */
+	/* Before login, counted per connection and audited as one record when
+	 * it closes (Hello, Status), so a peer that only asks cannot make the
+	 * audit trail grow by a record a request. */
+	RPC_TALLY = 1 << 6,
 };
 
 /* RPC_STREAM: the handler started a stream that answers later under the
@@ -65,12 +69,12 @@ typedef int (*rpc_db_fn)(struct rpc_call *call, struct db *db, char **message);
 typedef void (*rpc_after_fn)(struct rpc_call *call);
 
 struct rpc_entry {
-	int op;            /* ASSURE__REQUEST__OP_* */
-	const char *name;  /* "Login": logs and the audit trail */
-	enum perm perm;    /* needed unless RPC_PREAUTH */
+	int op;		  /* ASSURE__REQUEST__OP_* */
+	const char *name; /* "Login": logs and the audit trail */
+	enum perm perm;	  /* needed unless RPC_PREAUTH */
 	unsigned flags;
 	rpc_handler handler;
-	char action;       /* audit action: 'C', 'R', 'U', 'D' or 'E' (0: 'E') */
+	char action; /* audit action: 'C', 'R', 'U', 'D' or 'E' (0: 'E') */
 };
 
 struct rpc_call {
@@ -79,15 +83,15 @@ struct rpc_call {
 	uint64_t conn_id;
 	char peer[64];
 	const struct rpc_entry *entry;
-	struct arena *arena;  /* owns req, resp and everything they point to */
+	struct arena *arena; /* owns req, resp and everything they point to */
 	Assure__Request *req;
 	Assure__Response *resp;
 	struct rpc_actor actor;
-	void *state;          /* handler-private, usually in the arena */
+	void *state; /* handler-private, usually in the arena */
 	int64_t started_ns;
 	rpc_db_fn db_fn;
 	rpc_after_fn after_fn;
-	char *db_message;     /* heap, from db_fn */
+	char *db_message; /* heap, from db_fn */
 	/* Frees heap state the handler hung on the call; runs once, whatever
 	 * the outcome, just before the call is freed. */
 	void (*cleanup_fn)(struct rpc_call *call);
@@ -98,9 +102,9 @@ struct rpc_call {
 	const char *audit_object_id;
 	const char *audit_query;
 	const char *audit_claimed_user; /* a failed login's username */
-	const char *audit_reason;       /* what was done, when not the status message */
-	bool audited;                   /* its record is in (or queued with) a write */
-	bool streaming;                 /* RPC_STREAM: no reply of its own */
+	const char *audit_reason;	/* what was done, when not the status message */
+	bool audited;			/* its record is in (or queued with) a write */
+	bool streaming;			/* RPC_STREAM: no reply of its own */
 	void (*writer_run)(struct job *job, struct db *db); /* the call's own write */
 	/* The configuration this call reads (rpc_settings), released when the
 	 * call is freed. */
@@ -116,9 +120,12 @@ void rpc_audit_object(struct rpc_call *call, const char *type, const char *id);
 
 /* Takes ownership of arena (and req, which lives in it). */
 void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req);
+/* The connection is ending (srv->on_close): audits its pre-login tally and
+ * ends its audit stream, if any. */
+void rpc_conn_closed(struct conn *c);
 /* Sets an error status on the call's response; returns RPC_DONE. */
 enum rpc_result rpc_error(struct rpc_call *call, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Finishes an async call on the loop thread: sends the response if the
  * connection is still there, frees the call. */
 void rpc_complete(struct rpc_call *call);
@@ -142,10 +149,10 @@ int rpc_settings(struct rpc_call *call, struct db *db, const struct settings_sna
 		 char **message) __attribute__((warn_unused_result));
 
 /* Marks the response's result (sets result_case and the pointer). */
-#define RPC_RESULT(call, field, CASE, value)                                                      \
-	do {                                                                                      \
-		(call)->resp->result_case = ASSURE__RESPONSE__RESULT_##CASE;                      \
-		(call)->resp->field = (value);                                                    \
+#define RPC_RESULT(call, field, CASE, value)                                                       \
+	do {                                                                                       \
+		(call)->resp->result_case = ASSURE__RESPONSE__RESULT_##CASE;                       \
+		(call)->resp->field = (value);                                                     \
 	} while (0)
 
 /* The call that embeds job. */
@@ -193,6 +200,5 @@ extern const size_t rpc_review_read_count;
 /* scorecard */
 extern const struct rpc_entry rpc_scorecard_table[];
 extern const size_t rpc_scorecard_count;
-
 
 #endif

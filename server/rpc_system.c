@@ -16,9 +16,10 @@ static enum rpc_result rpc_system_hello(struct rpc_call *call)
 	const Assure__HelloRequest *h = call->req->hello;
 	struct conn *c = conn_find(call->srv, call->conn_id);
 	if (h->protocol_version != ASSURE_PROTOCOL_VERSION)
-		return rpc_error(call, ASSURE__CODE__FAILED_PRECONDITION,
-				 "incompatible protocol version: client speaks %u, server speaks %d",
-				 h->protocol_version, ASSURE_PROTOCOL_VERSION);
+		return rpc_error(
+		    call, ASSURE__CODE__FAILED_PRECONDITION,
+		    "incompatible protocol version: client speaks %u, server speaks %d",
+		    h->protocol_version, ASSURE_PROTOCOL_VERSION);
 	if (c != NULL)
 		c->hello_done = true;
 	Assure__HelloResponse *r = arena_alloc(call->arena, sizeof *r);
@@ -48,8 +49,10 @@ static enum rpc_result rpc_system_status(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_system_table[] = {
-	{ ASSURE__REQUEST__OP_HELLO, "Hello", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, rpc_system_hello, 'E' },
-	{ ASSURE__REQUEST__OP_STATUS, "Status", PERM_NONE, RPC_PREAUTH, rpc_system_status, 'R' },
+    {ASSURE__REQUEST__OP_HELLO, "Hello", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO | RPC_TALLY,
+     rpc_system_hello, 'E'},
+    {ASSURE__REQUEST__OP_STATUS, "Status", PERM_NONE, RPC_PREAUTH | RPC_TALLY, rpc_system_status,
+     'R'},
 };
 
 const size_t rpc_system_count = sizeof rpc_system_table / sizeof rpc_system_table[0];

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include "log.h"
 #include "rpc.h"
 #include "password.h"
+#include "peers.h"
 #include "sessions.h"
 #include "settings.h"
 #include "throttle.h"
@@ -45,6 +47,8 @@
 #include "xmalloc.h"
 
 #define HOUSEKEEPING_INTERVAL_S 30
+/* Connections closed between two trims of the heap. */
+#define TRIM_AFTER_CLOSED 256
 
 /* --- session activity persistence ----------------------------------------- */
 
@@ -144,6 +148,8 @@ static void concern_timer_cb(evutil_socket_t fd, short what, void *arg)
 	concern_system_tick(arg);
 }
 
+static void trim_memory(struct server *srv);
+
 static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -156,6 +162,23 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	throttle_prune(srv->throttle_addr, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
+	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
+		    (uint32_t)(srv->cfg->preauth_rate_address * 2), time_mono_ms());
+	trim_memory(srv);
+}
+
+/* Memory freed by a burst of connections (TLS buffers, bufferevents,
+ * per-call arenas, on the loop and on every worker's malloc arena) stays
+ * with the process unless it is given back: glibc returns only the top of
+ * each heap by itself. After many connections have come and gone, hand the
+ * free pages back so RSS follows the load down (docs/BENCHMARKS.md,
+ * "Memory across connection cycles"). */
+static void trim_memory(struct server *srv)
+{
+	if (srv->closed_since_trim < TRIM_AFTER_CLOSED)
+		return;
+	srv->closed_since_trim = 0;
+	malloc_trim(0);
 }
 
 /* The writer rolled a transaction back: numbers it handed out to audit
@@ -166,6 +189,15 @@ static void writer_aborted(void *arg, struct db *db)
 	audit_log_resync(srv->audit, db);
 	/* A snapshot read inside the lost work may have been cached. */
 	settings_cache_forget(srv->settings);
+}
+
+/* Loop thread, after finished jobs were handed back: once the writer has
+ * caught up, connections paused for it read again. */
+static void after_completions(void *arg)
+{
+	struct server *srv = arg;
+	if (srv->write_paused && writer_relieved(srv->writer))
+		conn_resume_all(srv);
 }
 
 /* --- loading sessions at start ------------------------------------------- */
@@ -246,12 +278,13 @@ static int prepare_database(struct server *srv, char **cause)
 		db_close(db);
 		return -1;
 	}
-	struct load_ctx lc = { srv, db, 0 };
+	struct load_ctx lc = {srv, db, 0};
 	if (store_session_each_live(db, clock_now_ms(), load_session, &lc, cause) != 0) {
 		db_close(db);
 		return -1;
 	}
-	log_info("db: %s schema version %d, %zu live sessions", srv->cfg->db_path, version, lc.loaded);
+	log_info("db: %s schema version %d, %zu live sessions", srv->cfg->db_path, version,
+		 lc.loaded);
 	db_close(db);
 	return 0;
 }
@@ -271,7 +304,7 @@ static void stop_check_cb(evutil_socket_t fd, short what, void *arg)
 		event_base_loopbreak(srv->base);
 		return;
 	}
-	struct timeval tv = { 0, 20 * 1000 };
+	struct timeval tv = {0, 20 * 1000};
 	evtimer_add(srv->stop_check, &tv);
 }
 
@@ -288,7 +321,7 @@ static void begin_stop(struct server *srv, const char *why)
 	}
 	conn_stop_all(srv);
 	srv->stop_deadline_ms = time_mono_ms() + (int64_t)srv->cfg->shutdown_timeout_s * 1000;
-	struct timeval tv = { 0, 0 };
+	struct timeval tv = {0, 0};
 	evtimer_add(srv->stop_check, &tv);
 }
 
@@ -299,7 +332,8 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	if (sig == SIGHUP) {
 		char *cause = NULL;
 		if (tls_server_reload(srv->tls, &cause) < 0) {
-			log_error("SIGHUP: certificates not reloaded, keeping the old ones: %s", cause);
+			log_error("SIGHUP: certificates not reloaded, keeping the old ones: %s",
+				  cause);
 			free(cause);
 		} else {
 			log_info("SIGHUP: certificate and key reloaded");
@@ -365,15 +399,16 @@ static int start_listener(struct server *srv, char **cause)
 		in6->sin6_port = htons((uint16_t)pnum);
 		sslen = sizeof *in6;
 	} else {
-		*cause = xasprintf("listen: '%s' is not an IP address and port (for example 127.0.0.1:7443)",
-				   srv->cfg->listen);
+		*cause = xasprintf(
+		    "listen: '%s' is not an IP address and port (for example 127.0.0.1:7443)",
+		    srv->cfg->listen);
 		free(host);
 		free(port);
 		return -1;
 	}
 	srv->listener = evconnlistener_new_bind(srv->base, accept_cb, srv,
 						LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-							LEV_OPT_CLOSE_ON_EXEC,
+						    LEV_OPT_CLOSE_ON_EXEC,
 						512, (struct sockaddr *)&ss, sslen);
 	if (srv->listener == NULL) {
 		*cause = xasprintf("cannot listen on %s: %s", srv->cfg->listen,
@@ -386,8 +421,9 @@ static int start_listener(struct server *srv, char **cause)
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof bound;
 	getsockname(evconnlistener_get_fd(srv->listener), (struct sockaddr *)&bound, &blen);
-	unsigned bport = bound.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&bound)->sin6_port)
-						     : ntohs(((struct sockaddr_in *)&bound)->sin_port);
+	unsigned bport = bound.ss_family == AF_INET6
+			     ? ntohs(((struct sockaddr_in6 *)&bound)->sin6_port)
+			     : ntohs(((struct sockaddr_in *)&bound)->sin_port);
 	if (strchr(host, ':'))
 		snprintf(srv->listen_addr, sizeof srv->listen_addr, "[%s]:%u", host, bport);
 	else
@@ -408,6 +444,8 @@ int server_run(struct server_config *cfg)
 	srv->session_absolute_ms = (int64_t)cfg->session_absolute_s * 1000;
 	srv->started_ms = time_mono_ms();
 	srv->on_request = rpc_dispatch;
+	srv->on_close = rpc_conn_closed;
+	srv->peers = peers_new();
 	uint8_t rnd[16];
 	crypto_random(rnd, sizeof rnd);
 	crypto_hex(rnd, sizeof rnd, srv->instance);
@@ -423,8 +461,8 @@ int server_run(struct server_config *cfg)
 	/* DOMAIN/issue rules: 5 free failures per account, then 30 s doubling
 	 * to 15 min, at most 100 attempts an hour; an address may fail more
 	 * (several staff share a site's NAT address) before it is slowed. */
-	const struct throttle_rules user_rules = { 5, 30 * 1000, 15 * 60 * 1000, 100 };
-	const struct throttle_rules addr_rules = { 50, 30 * 1000, 15 * 60 * 1000, 2000 };
+	const struct throttle_rules user_rules = {5, 30 * 1000, 15 * 60 * 1000, 100};
+	const struct throttle_rules addr_rules = {50, 30 * 1000, 15 * 60 * 1000, 2000};
 	srv->throttle_user = throttle_new(&user_rules);
 	srv->throttle_addr = throttle_new(&addr_rules);
 	if (prepare_database(srv, &cause) < 0)
@@ -438,13 +476,16 @@ int server_run(struct server_config *cfg)
 		goto out;
 	}
 	srv->completion = completion_new(srv->base);
-	srv->workers = worker_pool_new((unsigned)cfg->workers, cfg->db_path, srv->completion, &cause);
+	srv->workers =
+	    worker_pool_new((unsigned)cfg->workers, cfg->db_path, srv->completion, &cause);
 	if (srv->workers == NULL)
 		goto out;
 	srv->writer = writer_new(cfg->db_path, (unsigned)cfg->write_batch, srv->completion,
 				 writer_aborted, srv, &cause);
 	if (srv->writer == NULL)
 		goto out;
+	writer_set_limit(srv->writer, (unsigned)cfg->max_write_queue);
+	completion_set_after(srv->completion, after_completions, srv);
 	srv->nslots = (uint32_t)cfg->max_connections + CONN_REFUSAL_SLOTS;
 	srv->slots = xcalloc(srv->nslots, sizeof *srv->slots);
 
@@ -456,13 +497,13 @@ int server_run(struct server_config *cfg)
 	evsignal_add(srv->sig_hup, NULL);
 	srv->stop_check = evtimer_new(srv->base, stop_check_cb, srv);
 	srv->housekeeping = event_new(srv->base, -1, EV_PERSIST, housekeeping_cb, srv);
-	struct timeval hk = { HOUSEKEEPING_INTERVAL_S, 0 };
+	struct timeval hk = {HOUSEKEEPING_INTERVAL_S, 0};
 	event_add(srv->housekeeping, &hk);
 	srv->checkpoint_timer = event_new(srv->base, -1, EV_PERSIST, checkpoint_cb, srv);
-	struct timeval ck = { (time_t)cfg->checkpoint_interval_s, 0 };
+	struct timeval ck = {(time_t)cfg->checkpoint_interval_s, 0};
 	event_add(srv->checkpoint_timer, &ck);
 	srv->concern_timer = event_new(srv->base, -1, EV_PERSIST, concern_timer_cb, srv);
-	struct timeval ct = { CONCERN_SYSTEM_INTERVAL_S, 0 };
+	struct timeval ct = {CONCERN_SYSTEM_INTERVAL_S, 0};
 	event_add(srv->concern_timer, &ct);
 	concern_system_tick(srv); /* once at start: deadlines that passed while we were down */
 
@@ -525,6 +566,7 @@ out:
 	throttle_free(srv->throttle_user);
 	throttle_free(srv->throttle_addr);
 	tls_server_free(srv->tls);
+	peers_free(srv->peers);
 	if (srv->base)
 		event_base_free(srv->base);
 	return rc;

@@ -25,14 +25,20 @@ struct server {
 	struct writer *writer;
 	struct completion *completion;
 	struct session_table *sessions;
-	struct audit_log *audit; /* used by the writer thread only, once running */
-	struct throttle *throttle_user; /* login failures per account name */
-	struct throttle *throttle_addr; /* login failures per client address */
+	struct audit_log *audit;	 /* used by the writer thread only, once running */
+	struct throttle *throttle_user;	 /* login failures per account name */
+	struct throttle *throttle_addr;	 /* login failures per client address */
 	struct settings_cache *settings; /* configuration snapshots; any thread (settings.h) */
 	/* What a connection does with each request it reads (rpc_dispatch in
 	 * the daemon): the connection layer knows frames, not RPCs. Owns
 	 * arena, which owns req. */
 	void (*on_request)(struct conn *c, struct arena *arena, Assure__Request *req);
+	/* Runs once as a connection ends, before it is freed (rpc_conn_closed:
+	 * the pre-login tally's audit record, an audit stream's end). */
+	void (*on_close)(struct conn *c);
+	struct peers *peers;	    /* per client address: connections, pre-login rate */
+	bool write_paused;	    /* reading stopped because the writer's queue is full */
+	uint64_t closed_since_trim; /* connections freed since memory was last trimmed */
 
 	/* Connections by slot; a conn id is (generation << 20 | slot) so a
 	 * late job result for a closed connection finds nothing. */

@@ -28,48 +28,80 @@ struct opt {
 #define OFF(f) offsetof(struct server_config, f)
 
 static const struct opt opts[] = {
-	{ "listen", OPT_HOSTPORT, OFF(listen), "127.0.0.1:7443", 0, 0, "address and port to listen on (port 0: any free port)" },
-	{ "db", OPT_PATH, OFF(db_path), "var/assure.db", 0, 0, "SQLite database file" },
-	{ "cert", OPT_PATH, OFF(cert_file), "certs/dev/server.crt", 0, 0, "server certificate chain (PEM)" },
-	{ "key", OPT_PATH, OFF(key_file), "certs/dev/server.key", 0, 0, "server private key (PEM)" },
-	{ "client-ca", OPT_PATH, OFF(client_ca_file), NULL, 0, 0, "require client certificates signed by this CA (mutual TLS)" },
-	{ "ready-file", OPT_PATH, OFF(ready_file), NULL, 0, 0, "write HOST:PORT here once listening" },
-	{ "max-frame", OPT_SIZE, OFF(max_frame), "1M", 64, 64 * 1024 * 1024, "largest accepted frame in bytes" },
-	{ "max-connections", OPT_COUNT, OFF(max_connections), "1024", 1, 60000, "concurrent connections" },
-	{ "handshake-timeout", OPT_DURATION, OFF(handshake_timeout_s), "10s", 1, 600, "time allowed for the TLS handshake" },
-	{ "idle-timeout", OPT_DURATION, OFF(idle_timeout_s), "30m", 1, 86400, "close a connection idle this long" },
-	{ "session-idle", OPT_DURATION, OFF(session_idle_s), "30m", 60, 86400, "a session expires after this long unused" },
-	{ "session-max", OPT_DURATION, OFF(session_absolute_s), "12h", 60, 7 * 86400, "a session expires this long after login" },
-	{ "workers", OPT_COUNT, OFF(workers), "2", 1, 64, "worker threads (password hashing, reads)" },
-	{ "write-batch", OPT_COUNT, OFF(write_batch), "256", 1, 10000, "most requests committed in one transaction" },
-	{ "max-inflight", OPT_COUNT, OFF(max_inflight), "256", 1, 100000, "requests in progress per connection before reading pauses" },
-	{ "shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_s), "15s", 1, 600, "longest wait for in-flight requests at shutdown" },
-	{ "audit-key", OPT_PATH, OFF(audit_key_file), NULL, 0, 0, "Ed25519 key signing audit checkpoints (default: audit-key.pem beside the database)" },
-	{ "checkpoint-every", OPT_COUNT, OFF(checkpoint_every), "1000", 1, 1000000, "audit records between signed checkpoints" },
-	{ "checkpoint-interval", OPT_DURATION, OFF(checkpoint_interval_s), "60s", 1, 86400, "sign a checkpoint at least this often while records arrive" },
-	{ "clock-file", OPT_PATH, OFF(clock_file), NULL, 0, 0, "tests only: read the time (Unix ms) from FILE" },
-	{ "log-level", OPT_LEVEL, OFF(log_level), "info", 0, 0, "debug, info, warn or error" },
+    {"listen", OPT_HOSTPORT, OFF(listen), "127.0.0.1:7443", 0, 0,
+     "address and port to listen on (port 0: any free port)"},
+    {"db", OPT_PATH, OFF(db_path), "var/assure.db", 0, 0, "SQLite database file"},
+    {"cert", OPT_PATH, OFF(cert_file), "certs/dev/server.crt", 0, 0,
+     "server certificate chain (PEM)"},
+    {"key", OPT_PATH, OFF(key_file), "certs/dev/server.key", 0, 0, "server private key (PEM)"},
+    {"client-ca", OPT_PATH, OFF(client_ca_file), NULL, 0, 0,
+     "require client certificates signed by this CA (mutual TLS)"},
+    {"ready-file", OPT_PATH, OFF(ready_file), NULL, 0, 0, "write HOST:PORT here once listening"},
+    {"max-frame", OPT_SIZE, OFF(max_frame), "1M", 64, 64 * 1024 * 1024,
+     "largest accepted frame in bytes"},
+    {"max-connections", OPT_COUNT, OFF(max_connections), "1024", 1, 60000,
+     "concurrent connections"},
+    {"max-connections-per-address", OPT_COUNT, OFF(max_connections_per_address), "64", 1, 60000,
+     "concurrent connections from one client address"},
+    {"login-timeout", OPT_DURATION, OFF(login_timeout_s), "30s", 1, 3600,
+     "close a connection that has not logged in within this"},
+    {"frame-timeout", OPT_DURATION, OFF(frame_timeout_s), "15s", 1, 600,
+     "close a connection whose frame, once begun, is not finished within this"},
+    {"preauth-rate", OPT_COUNT, OFF(preauth_rate), "10", 1, 100000,
+     "requests a second before login, per connection (then closed)"},
+    {"preauth-rate-per-address", OPT_COUNT, OFF(preauth_rate_address), "100", 1, 1000000,
+     "requests a second before login from one client address"},
+    {"session-rate", OPT_COUNT, OFF(session_rate), "200", 1, 1000000,
+     "requests a second per session (more are refused RESOURCE_EXHAUSTED)"},
+    {"max-write-queue", OPT_COUNT, OFF(max_write_queue), "4096", 16, 1000000,
+     "writes and audit records queued before the server stops reading requests"},
+    {"handshake-timeout", OPT_DURATION, OFF(handshake_timeout_s), "10s", 1, 600,
+     "time allowed for the TLS handshake"},
+    {"idle-timeout", OPT_DURATION, OFF(idle_timeout_s), "30m", 1, 86400,
+     "close a logged-in connection idle this long"},
+    {"session-idle", OPT_DURATION, OFF(session_idle_s), "30m", 60, 86400,
+     "a session expires after this long unused"},
+    {"session-max", OPT_DURATION, OFF(session_absolute_s), "12h", 60, 7 * 86400,
+     "a session expires this long after login"},
+    {"workers", OPT_COUNT, OFF(workers), "2", 1, 64, "worker threads (password hashing, reads)"},
+    {"write-batch", OPT_COUNT, OFF(write_batch), "256", 1, 10000,
+     "most requests committed in one transaction"},
+    {"max-inflight", OPT_COUNT, OFF(max_inflight), "256", 1, 100000,
+     "requests in progress per connection before reading pauses"},
+    {"shutdown-timeout", OPT_DURATION, OFF(shutdown_timeout_s), "15s", 1, 600,
+     "longest wait for in-flight requests at shutdown"},
+    {"audit-key", OPT_PATH, OFF(audit_key_file), NULL, 0, 0,
+     "Ed25519 key signing audit checkpoints (default: audit-key.pem beside the database)"},
+    {"checkpoint-every", OPT_COUNT, OFF(checkpoint_every), "1000", 1, 1000000,
+     "audit records between signed checkpoints"},
+    {"checkpoint-interval", OPT_DURATION, OFF(checkpoint_interval_s), "60s", 1, 86400,
+     "sign a checkpoint at least this often while records arrive"},
+    {"clock-file", OPT_PATH, OFF(clock_file), NULL, 0, 0,
+     "tests only: read the time (Unix ms) from FILE"},
+    {"log-level", OPT_LEVEL, OFF(log_level), "info", 0, 0, "debug, info, warn or error"},
 };
 
 #define NOPTS (sizeof opts / sizeof opts[0])
 
 void server_config_usage(FILE *out)
 {
-	fprintf(out, "usage: assured [options]\n"
-		     "       assured init --db PATH --admin NAME [--display-name TEXT] [--password-stdin]\n"
-		     "                    [--audit-key FILE]\n"
-		     "       assured audit-verify --db PATH --pubkey FILE [--trusted-checkpoint FILE]\n"
-		     "\n"
-		     "The assure daemon: serves the assure protocol over TLS and owns the database.\n"
-		     "\n"
-		     "options (also accepted as 'name = value' lines in the --config file;\n"
-		     "flags override the file):\n"
-		     "  --config FILE                 read settings from FILE\n");
+	fprintf(
+	    out,
+	    "usage: assured [options]\n"
+	    "       assured init --db PATH --admin NAME [--display-name TEXT] [--password-stdin]\n"
+	    "                    [--audit-key FILE]\n"
+	    "       assured audit-verify --db PATH --pubkey FILE [--trusted-checkpoint FILE]\n"
+	    "\n"
+	    "The assure daemon: serves the assure protocol over TLS and owns the database.\n"
+	    "\n"
+	    "options (also accepted as 'name = value' lines in the --config file;\n"
+	    "flags override the file):\n"
+	    "  --config FILE                 read settings from FILE\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s %s", opts[i].name,
-			 opts[i].kind == OPT_PATH		? "FILE"
-			 : opts[i].kind == OPT_HOSTPORT	? "ADDR:PORT"
+			 opts[i].kind == OPT_PATH	? "FILE"
+			 : opts[i].kind == OPT_HOSTPORT ? "ADDR:PORT"
 			 : opts[i].kind == OPT_DURATION ? "DUR"
 			 : opts[i].kind == OPT_SIZE	? "BYTES"
 			 : opts[i].kind == OPT_LEVEL	? "LEVEL"
@@ -126,7 +158,8 @@ static int set_opt(struct server_config *cfg, const struct opt *o, const char *v
 	}
 	case OPT_LEVEL: {
 		if (log_level_parse(value) < 0) {
-			*cause = xasprintf("%s: '%s' is not one of debug, info, warn, error", o->name, value);
+			*cause = xasprintf("%s: '%s' is not one of debug, info, warn, error",
+					   o->name, value);
 			return -1;
 		}
 		char **slot = (char **)(base + o->offset);
@@ -206,11 +239,13 @@ int server_config_load(struct server_config *cfg, int argc, char **argv, FILE *o
 			return 1;
 		}
 		if (strcmp(argv[i], "--version") == 0) {
-			fprintf(out, "assured %s (protocol %d)\n", ASSURE_VERSION, ASSURE_PROTOCOL_VERSION);
+			fprintf(out, "assured %s (protocol %d)\n", ASSURE_VERSION,
+				ASSURE_PROTOCOL_VERSION);
 			return 1;
 		}
 		if (strncmp(argv[i], "--", 2) != 0) {
-			*cause = xasprintf("unexpected argument '%s' (see assured --help)", argv[i]);
+			*cause =
+			    xasprintf("unexpected argument '%s' (see assured --help)", argv[i]);
 			return -1;
 		}
 		char name[64];
@@ -245,13 +280,14 @@ int server_config_load(struct server_config *cfg, int argc, char **argv, FILE *o
 			const struct config_entry *e = &file->entries[i];
 			const struct opt *o = find_opt(e->key);
 			if (o == NULL) {
-				*cause = xasprintf("%s: line %d: unknown setting '%s'", cfg->config_file,
-						   e->line, e->key);
+				*cause = xasprintf("%s: line %d: unknown setting '%s'",
+						   cfg->config_file, e->line, e->key);
 				config_free(file);
 				return -1;
 			}
 			if (set_opt(cfg, o, e->value, &why) < 0) {
-				*cause = xasprintf("%s: line %d: %s", cfg->config_file, e->line, why);
+				*cause =
+				    xasprintf("%s: line %d: %s", cfg->config_file, e->line, why);
 				free(why);
 				config_free(file);
 				return -1;

@@ -14,6 +14,7 @@
 
 #include "crypto.h"
 #include "permissions.h"
+#include "rate.h"
 
 struct session {
 	int64_t id;
@@ -34,7 +35,8 @@ struct session {
 	int64_t expires_at;
 	bool must_change_password;
 	bool revoked;
-	struct session *next; /* hash chain */
+	struct rate_bucket rate; /* session-rate, over every connection using it */
+	struct session *next;	 /* hash chain */
 };
 
 enum session_state {
@@ -61,7 +63,8 @@ void session_table_revoke_user(struct session_table *t, int64_t user_id, int64_t
 /* Removes and frees sessions that are revoked or expired at now_ms. */
 size_t session_table_prune(struct session_table *t, int64_t now_ms, int64_t idle_ms);
 /* Calls fn for each session. fn must not add or remove sessions. */
-void session_table_foreach(struct session_table *t, void (*fn)(struct session *, void *), void *arg);
+void session_table_foreach(struct session_table *t, void (*fn)(struct session *, void *),
+			   void *arg);
 size_t session_table_count(const struct session_table *t);
 void session_free(struct session *s);
 

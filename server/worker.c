@@ -54,6 +54,8 @@ struct completion {
 	pthread_mutex_t lock;
 	struct job_fifo fifo;
 	struct event *ev;
+	void (*after)(void *arg); /* loop thread, after each round of done()s */
+	void *after_arg;
 };
 
 static void completion_cb(evutil_socket_t fd, short what, void *arg)
@@ -90,6 +92,14 @@ void completion_drain(struct completion *c)
 	struct job *job;
 	while ((job = fifo_pop(&batch)) != NULL)
 		job->done(job);
+	if (c->after)
+		c->after(c->after_arg);
+}
+
+void completion_set_after(struct completion *c, void (*after)(void *arg), void *arg)
+{
+	c->after = after;
+	c->after_arg = arg;
 }
 
 void completion_free(struct completion *c)

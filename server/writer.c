@@ -10,6 +10,7 @@
  * durable. If COMMIT fails, every job in the batch is answered INTERNAL.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -31,6 +32,9 @@ struct writer {
 	struct writer_stats stats;
 	void (*on_abort)(void *arg, struct db *db);
 	void *abort_arg;
+	/* Queue length, read without the lock by the loop on every frame. */
+	atomic_uint queued;
+	unsigned limit;
 };
 
 /* Jobs from `from` up to (not including) `to` that succeeded lose their
@@ -154,6 +158,7 @@ static void *writer_main(void *arg)
 		if (w->head == NULL)
 			w->tail = NULL;
 		last->next = NULL;
+		atomic_fetch_sub(&w->queued, n);
 		pthread_mutex_unlock(&w->lock);
 
 		run_batch(w, batch);
@@ -182,6 +187,8 @@ struct writer *writer_new(const char *db_path, unsigned batch_max, struct comple
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	w->batch_max = batch_max ? batch_max : 1;
+	w->limit = WRITER_DEFAULT_LIMIT;
+	atomic_init(&w->queued, 0);
 	w->done = done;
 	w->on_abort = on_abort;
 	w->abort_arg = abort_arg;
@@ -201,8 +208,29 @@ void writer_submit(struct writer *w, struct job *job)
 	else
 		w->head = job;
 	w->tail = job;
+	atomic_fetch_add(&w->queued, 1);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_set_limit(struct writer *w, unsigned limit)
+{
+	w->limit = limit ? limit : WRITER_DEFAULT_LIMIT;
+}
+
+unsigned writer_queued(const struct writer *w)
+{
+	return atomic_load_explicit(&((struct writer *)w)->queued, memory_order_relaxed);
+}
+
+bool writer_congested(const struct writer *w)
+{
+	return writer_queued(w) >= w->limit;
+}
+
+bool writer_relieved(const struct writer *w)
+{
+	return writer_queued(w) <= w->limit / 2;
 }
 
 void writer_get_stats(struct writer *w, struct writer_stats *st)

@@ -91,7 +91,8 @@ static void test_every_proto_op_has_one_entry(void **state)
 			}
 		}
 		if (rows != 1)
-			fprintf(stderr, "Request.%s (%u) has %zu table rows\n", f->name, f->id, rows);
+			fprintf(stderr, "Request.%s (%u) has %zu table rows\n", f->name, f->id,
+				rows);
 		assert_int_equal(rows, 1);
 		assert_ptr_equal(rpc_lookup((int)f->id), row);
 
@@ -120,7 +121,7 @@ static void test_entries_well_formed(void **state)
 	const struct rpc_entry **all;
 	size_t n = entries(&all);
 	const unsigned known_flags = RPC_PREAUTH | RPC_WRITE | RPC_BARRIER | RPC_WIPE |
-				     RPC_PWCHANGE_OK | RPC_NO_HELLO;
+				     RPC_PWCHANGE_OK | RPC_NO_HELLO | RPC_TALLY;
 	for (size_t k = 0; k < n; k++) {
 		const struct rpc_entry *e = all[k];
 		assert_non_null(e->name);
@@ -143,14 +144,15 @@ static void test_entries_well_formed(void **state)
 static void test_preauth_allow_list(void **state)
 {
 	(void)state;
-	static const char *const allowed[] = { "Hello", "Status", "Login", "Resume", NULL };
+	static const char *const allowed[] = {"Hello", "Status", "Login", "Resume", NULL};
 	const struct rpc_entry **all;
 	size_t n = entries(&all);
 	size_t found = 0;
 	for (size_t k = 0; k < n; k++) {
 		bool pre = all[k]->flags & RPC_PREAUTH;
 		if (pre != name_in(all[k]->name, allowed))
-			fprintf(stderr, "%s: RPC_PREAUTH is %s\n", all[k]->name, pre ? "set" : "unset");
+			fprintf(stderr, "%s: RPC_PREAUTH is %s\n", all[k]->name,
+				pre ? "set" : "unset");
 		assert_int_equal(pre, name_in(all[k]->name, allowed));
 		found += pre;
 	}
@@ -181,8 +183,8 @@ static void test_no_hello_only_hello(void **state)
 static void test_wipe_flags(void **state)
 {
 	(void)state;
-	static const char *const secret[] = { "Login", "Resume", "PasswordChange", "UserAdd",
-					       "UserResetPassword", NULL };
+	static const char *const secret[] = {
+	    "Login", "Resume", "PasswordChange", "UserAdd", "UserResetPassword", NULL};
 	const struct rpc_entry **all;
 	size_t n = entries(&all);
 	for (size_t k = 0; k < n; k++) {
@@ -199,7 +201,7 @@ static void test_wipe_flags(void **state)
 static void test_pwchange_allow_list(void **state)
 {
 	(void)state;
-	static const char *const allowed[] = { "Whoami", "Logout", "PasswordChange", NULL };
+	static const char *const allowed[] = {"Whoami", "Logout", "PasswordChange", NULL};
 	const struct rpc_entry **all;
 	size_t n = entries(&all);
 	for (size_t k = 0; k < n; k++) {
@@ -231,26 +233,26 @@ static void test_permission_catalogue(void **state)
 {
 	(void)state;
 	static const char *const names[PERM__COUNT] = {
-		[PERM_NONE] = "",
-		[PERM_USER_READ] = "user.read",
-		[PERM_USER_MANAGE] = "user.manage",
-		[PERM_ROLE_MANAGE] = "role.manage",
-		[PERM_SITE_MANAGE] = "site.manage",
-		[PERM_SESSION_MANAGE] = "session.manage",
-		[PERM_AUDIT_READ] = "audit.read",
-		[PERM_PERFORMER_READ] = "performer.read",
-		[PERM_PERFORMER_WRITE] = "performer.write",
-		[PERM_CONCERN_READ] = "concern.read",
-		[PERM_CONCERN_WRITE] = "concern.write",
-		[PERM_CONCERN_PAG] = "concern.pag",
-		[PERM_CONCERN_INVESTIGATE] = "concern.investigate",
-		[PERM_CONCERN_DECIDE] = "concern.decide",
-		[PERM_CONTRACT_READ] = "contract.read",
-		[PERM_CONTRACT_WRITE] = "contract.write",
-		[PERM_INDICATORS_MANAGE] = "indicators.manage",
-		[PERM_REVIEW_READ] = "review.read",
-		[PERM_REVIEW_WRITE] = "review.write",
-		[PERM_CONFIG_MANAGE] = "config.manage",
+	    [PERM_NONE] = "",
+	    [PERM_USER_READ] = "user.read",
+	    [PERM_USER_MANAGE] = "user.manage",
+	    [PERM_ROLE_MANAGE] = "role.manage",
+	    [PERM_SITE_MANAGE] = "site.manage",
+	    [PERM_SESSION_MANAGE] = "session.manage",
+	    [PERM_AUDIT_READ] = "audit.read",
+	    [PERM_PERFORMER_READ] = "performer.read",
+	    [PERM_PERFORMER_WRITE] = "performer.write",
+	    [PERM_CONCERN_READ] = "concern.read",
+	    [PERM_CONCERN_WRITE] = "concern.write",
+	    [PERM_CONCERN_PAG] = "concern.pag",
+	    [PERM_CONCERN_INVESTIGATE] = "concern.investigate",
+	    [PERM_CONCERN_DECIDE] = "concern.decide",
+	    [PERM_CONTRACT_READ] = "contract.read",
+	    [PERM_CONTRACT_WRITE] = "contract.write",
+	    [PERM_INDICATORS_MANAGE] = "indicators.manage",
+	    [PERM_REVIEW_READ] = "review.read",
+	    [PERM_REVIEW_WRITE] = "review.write",
+	    [PERM_CONFIG_MANAGE] = "config.manage",
 	};
 	/* A mask bit per permission. */
 	assert_true(PERM__COUNT <= 64);
@@ -287,7 +289,7 @@ static void test_permission_catalogue(void **state)
 	assert_int_equal(perm_parse("nonexistent.perm"), -1);
 	/* Out of range is harmless. */
 	assert_string_equal(perm_name(PERM__COUNT), "?");
-	assert_string_equal(perm_name((enum perm)-1), "?");
+	assert_string_equal(perm_name((enum perm) - 1), "?");
 	assert_string_equal(perm_meaning(PERM__COUNT), "?");
 }
 
@@ -308,15 +310,15 @@ static void test_entry_permissions_named(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_proto_op_has_one_entry),
-		cmocka_unit_test(test_entries_well_formed),
-		cmocka_unit_test(test_preauth_allow_list),
-		cmocka_unit_test(test_no_hello_only_hello),
-		cmocka_unit_test(test_wipe_flags),
-		cmocka_unit_test(test_pwchange_allow_list),
-		cmocka_unit_test(test_lookup_misses),
-		cmocka_unit_test(test_permission_catalogue),
-		cmocka_unit_test(test_entry_permissions_named),
+	    cmocka_unit_test(test_every_proto_op_has_one_entry),
+	    cmocka_unit_test(test_entries_well_formed),
+	    cmocka_unit_test(test_preauth_allow_list),
+	    cmocka_unit_test(test_no_hello_only_hello),
+	    cmocka_unit_test(test_wipe_flags),
+	    cmocka_unit_test(test_pwchange_allow_list),
+	    cmocka_unit_test(test_lookup_misses),
+	    cmocka_unit_test(test_permission_catalogue),
+	    cmocka_unit_test(test_entry_permissions_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,27 +28,34 @@ static const struct {
 	const char *name;
 	const char *value;
 } known[] = {
-	{ "listen", "127.0.0.1:1" },
-	{ "db", "x.db" },
-	{ "cert", "c.pem" },
-	{ "key", "k.pem" },
-	{ "client-ca", "ca.pem" },
-	{ "ready-file", "ready" },
-	{ "max-frame", "4096" },
-	{ "max-connections", "10" },
-	{ "handshake-timeout", "5s" },
-	{ "idle-timeout", "60" },
-	{ "session-idle", "5m" },
-	{ "session-max", "1h" },
-	{ "workers", "3" },
-	{ "write-batch", "10" },
-	{ "max-inflight", "10" },
-	{ "shutdown-timeout", "5s" },
-	{ "log-level", "debug" },
-	{ "clock-file", "/tmp/assure-test-clock" },
-	{ "audit-key", "/tmp/assure-test-key.pem" },
-	{ "checkpoint-every", "10" },
-	{ "checkpoint-interval", "5s" },
+    {"listen", "127.0.0.1:1"},
+    {"db", "x.db"},
+    {"cert", "c.pem"},
+    {"key", "k.pem"},
+    {"client-ca", "ca.pem"},
+    {"ready-file", "ready"},
+    {"max-frame", "4096"},
+    {"max-connections", "10"},
+    {"max-connections-per-address", "8"},
+    {"login-timeout", "20s"},
+    {"frame-timeout", "5s"},
+    {"preauth-rate", "5"},
+    {"preauth-rate-per-address", "50"},
+    {"session-rate", "100"},
+    {"max-write-queue", "1000"},
+    {"handshake-timeout", "5s"},
+    {"idle-timeout", "60"},
+    {"session-idle", "5m"},
+    {"session-max", "1h"},
+    {"workers", "3"},
+    {"write-batch", "10"},
+    {"max-inflight", "10"},
+    {"shutdown-timeout", "5s"},
+    {"log-level", "debug"},
+    {"clock-file", "/tmp/assure-test-clock"},
+    {"audit-key", "/tmp/assure-test-key.pem"},
+    {"checkpoint-every", "10"},
+    {"checkpoint-interval", "5s"},
 };
 #define NKNOWN (sizeof known / sizeof known[0])
 
@@ -116,7 +123,7 @@ static void write_file(struct tmpfile *t, const char *text)
 static void test_defaults(void **state)
 {
 	(void)state;
-	char *argv[] = { "assured" };
+	char *argv[] = {"assured"};
 	struct server_config cfg;
 	char *cause = NULL;
 	assert_int_equal(load(&cfg, ARGC(argv), argv, &cause), 0);
@@ -146,9 +153,20 @@ static void test_defaults(void **state)
 static void test_flags_override(void **state)
 {
 	(void)state;
-	char *argv[] = { "assured", "--max-frame", "64K", "--listen=127.0.0.1:0",
-			 "--session-idle", "15m", "--session-max=1d", "--handshake-timeout", "30",
-			 "--client-ca", "ca.pem", "--log-level=warn", "--db", "/srv/a.db" };
+	char *argv[] = {"assured",
+			"--max-frame",
+			"64K",
+			"--listen=127.0.0.1:0",
+			"--session-idle",
+			"15m",
+			"--session-max=1d",
+			"--handshake-timeout",
+			"30",
+			"--client-ca",
+			"ca.pem",
+			"--log-level=warn",
+			"--db",
+			"/srv/a.db"};
 	struct server_config cfg;
 	char *cause = NULL;
 	assert_int_equal(load(&cfg, ARGC(argv), argv, &cause), 0);
@@ -170,7 +188,7 @@ static void test_flags_override(void **state)
 static void test_flag_repeated(void **state)
 {
 	(void)state;
-	char *argv[] = { "assured", "--db", "one.db", "--db=two.db" };
+	char *argv[] = {"assured", "--db", "one.db", "--db=two.db"};
 	struct server_config cfg;
 	char *cause = NULL;
 	assert_int_equal(load(&cfg, ARGC(argv), argv, &cause), 0);
@@ -189,11 +207,11 @@ static void test_file_then_flags(void **state)
 		       "\n"
 		       "workers = 4\n"
 		       "session-max = 2h\n");
-	char *argv1[] = { "assured", "--config", t.path, "--workers", "3" };
-	char *argv2[] = { "assured", "--workers=3", "--config=x" };
+	char *argv1[] = {"assured", "--config", t.path, "--workers", "3"};
+	char *argv2[] = {"assured", "--workers=3", "--config=x"};
 	argv2[2] = xasprintf("--config=%s", t.path);
-	char **argvs[] = { argv1, argv2 };
-	int argcs[] = { ARGC(argv1), ARGC(argv2) };
+	char **argvs[] = {argv1, argv2};
+	int argcs[] = {ARGC(argv1), ARGC(argv2)};
 	for (int i = 0; i < 2; i++) {
 		struct server_config cfg;
 		char *cause = NULL;
@@ -215,15 +233,15 @@ static void test_file_then_flags(void **state)
 static void test_unknown_flag(void **state)
 {
 	(void)state;
-	char *argv1[] = { "assured", "--bogus", "1" };
+	char *argv1[] = {"assured", "--bogus", "1"};
 	expect_error(ARGC(argv1), argv1, "--bogus", NULL);
-	char *argv2[] = { "assured", "--workers", "2", "--frobnicate=yes" };
+	char *argv2[] = {"assured", "--workers", "2", "--frobnicate=yes"};
 	expect_error(ARGC(argv2), argv2, "--frobnicate", NULL);
 	/* A bare word is not silently ignored. */
-	char *argv3[] = { "assured", "serve" };
+	char *argv3[] = {"assured", "serve"};
 	expect_error(ARGC(argv3), argv3, "serve", NULL);
 	/* Nor a single-dash spelling of a long option. */
-	char *argv4[] = { "assured", "-workers", "3" };
+	char *argv4[] = {"assured", "-workers", "3"};
 	expect_error(ARGC(argv4), argv4, "-workers", NULL);
 }
 
@@ -234,13 +252,13 @@ static void test_unknown_key_in_file(void **state)
 	write_file(&t, "listen = 127.0.0.1:9999\n"
 		       "# comment\n"
 		       "frobnicate = 1\n");
-	char *argv[] = { "assured", "--config", t.path };
+	char *argv[] = {"assured", "--config", t.path};
 	expect_error(ARGC(argv), argv, t.path, "line 3", "frobnicate", NULL);
 	unlink(t.path);
 
 	/* "config" is a flag only: a file cannot point at another file. */
 	write_file(&t, "config = /etc/other.conf\n");
-	char *argv2[] = { "assured", "--config", t.path };
+	char *argv2[] = {"assured", "--config", t.path};
 	expect_error(ARGC(argv2), argv2, "line 1", "config", NULL);
 	unlink(t.path);
 }
@@ -250,12 +268,12 @@ static void test_bad_value_in_file(void **state)
 	(void)state;
 	struct tmpfile t;
 	write_file(&t, "listen = 127.0.0.1:9999\nworkers = 0\n");
-	char *argv[] = { "assured", "--config", t.path };
+	char *argv[] = {"assured", "--config", t.path};
 	expect_error(ARGC(argv), argv, "line 2", "workers", NULL);
 	unlink(t.path);
 	/* A file error is an error even if a flag would have replaced it. */
 	write_file(&t, "max-frame = 1G\n");
-	char *argv2[] = { "assured", "--config", t.path, "--max-frame", "1M" };
+	char *argv2[] = {"assured", "--config", t.path, "--max-frame", "1M"};
 	expect_error(ARGC(argv2), argv2, "line 1", "max-frame", NULL);
 	unlink(t.path);
 }
@@ -265,11 +283,11 @@ static void test_file_syntax_and_missing(void **state)
 	(void)state;
 	struct tmpfile t;
 	write_file(&t, "workers = 3\nlisten 127.0.0.1:1\n");
-	char *argv[] = { "assured", "--config", t.path };
+	char *argv[] = {"assured", "--config", t.path};
 	expect_error(ARGC(argv), argv, t.path, "line 2", NULL);
 	unlink(t.path);
 
-	char *argv2[] = { "assured", "--config", "/nonexistent-dir/assured.conf" };
+	char *argv2[] = {"assured", "--config", "/nonexistent-dir/assured.conf"};
 	expect_error(ARGC(argv2), argv2, "/nonexistent-dir/assured.conf", NULL);
 }
 
@@ -281,28 +299,28 @@ static void test_ranges(void **state)
 		const char *flag;
 		const char *low_bad, *low_ok, *high_ok, *high_bad;
 	} cases[] = {
-		{ "max-frame", "63", "64", "64M", "1G" },
-		{ "max-frame", "63", "64", "67108864", "67108865" },
-		{ "max-connections", "0", "1", "60000", "60001" },
-		{ "handshake-timeout", "0", "1s", "10m", "601" },
-		{ "idle-timeout", "0s", "1", "1d", "86401" },
-		{ "session-idle", "59s", "1m", "24h", "86401s" },
-		{ "session-max", "59", "60", "7d", "604801" },
-		{ "workers", "0", "1", "64", "65" },
-		{ "write-batch", "0", "1", "10000", "10001" },
-		{ "max-inflight", "0", "1", "100000", "100001" },
-		{ "shutdown-timeout", "0", "1", "600", "601" },
+	    {"max-frame", "63", "64", "64M", "1G"},
+	    {"max-frame", "63", "64", "67108864", "67108865"},
+	    {"max-connections", "0", "1", "60000", "60001"},
+	    {"handshake-timeout", "0", "1s", "10m", "601"},
+	    {"idle-timeout", "0s", "1", "1d", "86401"},
+	    {"session-idle", "59s", "1m", "24h", "86401s"},
+	    {"session-max", "59", "60", "7d", "604801"},
+	    {"workers", "0", "1", "64", "65"},
+	    {"write-batch", "0", "1", "10000", "10001"},
+	    {"max-inflight", "0", "1", "100000", "100001"},
+	    {"shutdown-timeout", "0", "1", "600", "601"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s", cases[i].flag);
-		char *bad1[] = { "assured", flag, (char *)cases[i].low_bad };
+		char *bad1[] = {"assured", flag, (char *)cases[i].low_bad};
 		expect_error(ARGC(bad1), bad1, flag, NULL);
-		char *bad2[] = { "assured", flag, (char *)cases[i].high_bad };
+		char *bad2[] = {"assured", flag, (char *)cases[i].high_bad};
 		expect_error(ARGC(bad2), bad2, flag, NULL);
-		char *ok1[] = { "assured", flag, (char *)cases[i].low_ok };
+		char *ok1[] = {"assured", flag, (char *)cases[i].low_ok};
 		expect_ok(ARGC(ok1), ok1);
-		char *ok2[] = { "assured", flag, (char *)cases[i].high_ok };
+		char *ok2[] = {"assured", flag, (char *)cases[i].high_ok};
 		expect_ok(ARGC(ok2), ok2);
 	}
 }
@@ -311,31 +329,36 @@ static void test_malformed_values(void **state)
 {
 	(void)state;
 	static const char *const bad[][2] = {
-		{ "--workers", "two" },      { "--workers", "-1" },
-		{ "--workers", "3 " },       { "--max-frame", "1X" },
-		{ "--idle-timeout", "5w" },  { "--listen", "127.0.0.1" },
-		{ "--listen", "127.0.0.1:65536" }, { "--listen", "::1:7443" },
-		{ "--log-level", "loud" },   { "--db", "" },
-		{ "--cert", "" },
+	    {"--workers", "two"},
+	    {"--workers", "-1"},
+	    {"--workers", "3 "},
+	    {"--max-frame", "1X"},
+	    {"--idle-timeout", "5w"},
+	    {"--listen", "127.0.0.1"},
+	    {"--listen", "127.0.0.1:65536"},
+	    {"--listen", "::1:7443"},
+	    {"--log-level", "loud"},
+	    {"--db", ""},
+	    {"--cert", ""},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char *argv[] = { "assured", (char *)bad[i][0], (char *)bad[i][1] };
+		char *argv[] = {"assured", (char *)bad[i][0], (char *)bad[i][1]};
 		expect_error(ARGC(argv), argv, bad[i][0], NULL);
 	}
-	char *v6[] = { "assured", "--listen", "[::1]:7443" };
+	char *v6[] = {"assured", "--listen", "[::1]:7443"};
 	expect_ok(ARGC(v6), v6);
 }
 
 static void test_missing_value(void **state)
 {
 	(void)state;
-	char *argv1[] = { "assured", "--db" };
+	char *argv1[] = {"assured", "--db"};
 	expect_error(ARGC(argv1), argv1, "--db", "value", NULL);
-	char *argv2[] = { "assured", "--workers", "3", "--config" };
+	char *argv2[] = {"assured", "--workers", "3", "--config"};
 	expect_error(ARGC(argv2), argv2, "--config", "value", NULL);
 	/* An unknown flag at the end is reported as unknown, not as short
 	 * of a value. */
-	char *argv3[] = { "assured", "--bogus" };
+	char *argv3[] = {"assured", "--bogus"};
 	expect_error(ARGC(argv3), argv3, "unknown option --bogus", NULL);
 }
 
@@ -359,7 +382,7 @@ static char *capture(int argc, char **argv, int *result)
 static void test_help_lists_every_option(void **state)
 {
 	(void)state;
-	char *argv[] = { "assured", "--workers", "3", "--help" };
+	char *argv[] = {"assured", "--workers", "3", "--help"};
 	int r;
 	char *text = capture(ARGC(argv), argv, &r);
 	assert_int_equal(r, 1);
@@ -372,7 +395,7 @@ static void test_help_lists_every_option(void **state)
 		assert_non_null(strstr(text, flag));
 		/* ... and it is accepted with a sensible value. */
 		char *arg = xasprintf("--%s=%s", known[i].name, known[i].value);
-		char *ok[] = { "assured", arg };
+		char *ok[] = {"assured", arg};
 		expect_ok(ARGC(ok), ok);
 		free(arg);
 	}
@@ -391,15 +414,15 @@ static void test_help_lists_every_option(void **state)
 		for (size_t i = 0; i < NKNOWN && !found; i++)
 			found = strlen(known[i].name) == n && strncmp(known[i].name, name, n) == 0;
 		if (!found)
-			fprintf(stderr, "--help lists --%.*s, which this test does not know\n", (int)n,
-				name);
+			fprintf(stderr, "--help lists --%.*s, which this test does not know\n",
+				(int)n, name);
 		assert_true(found);
 		nflags++;
 	}
 	assert_int_equal(nflags, NKNOWN + 3);
 	free(text);
 
-	char *argv2[] = { "assured", "-h" };
+	char *argv2[] = {"assured", "-h"};
 	text = capture(ARGC(argv2), argv2, &r);
 	assert_int_equal(r, 1);
 	assert_non_null(strstr(text, "usage: assured"));
@@ -409,7 +432,7 @@ static void test_help_lists_every_option(void **state)
 static void test_version(void **state)
 {
 	(void)state;
-	char *argv[] = { "assured", "--version" };
+	char *argv[] = {"assured", "--version"};
 	int r;
 	char *text = capture(ARGC(argv), argv, &r);
 	assert_int_equal(r, 1);
@@ -421,19 +444,19 @@ static void test_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_flags_override),
-		cmocka_unit_test(test_flag_repeated),
-		cmocka_unit_test(test_file_then_flags),
-		cmocka_unit_test(test_unknown_flag),
-		cmocka_unit_test(test_unknown_key_in_file),
-		cmocka_unit_test(test_bad_value_in_file),
-		cmocka_unit_test(test_file_syntax_and_missing),
-		cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_malformed_values),
-		cmocka_unit_test(test_missing_value),
-		cmocka_unit_test(test_help_lists_every_option),
-		cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_flags_override),
+	    cmocka_unit_test(test_flag_repeated),
+	    cmocka_unit_test(test_file_then_flags),
+	    cmocka_unit_test(test_unknown_flag),
+	    cmocka_unit_test(test_unknown_key_in_file),
+	    cmocka_unit_test(test_bad_value_in_file),
+	    cmocka_unit_test(test_file_syntax_and_missing),
+	    cmocka_unit_test(test_ranges),
+	    cmocka_unit_test(test_malformed_values),
+	    cmocka_unit_test(test_missing_value),
+	    cmocka_unit_test(test_help_lists_every_option),
+	    cmocka_unit_test(test_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
