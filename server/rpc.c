@@ -163,15 +163,14 @@ static void tally(struct conn *c, const struct rpc_call *call)
 		t->refused++;
 }
 
-void rpc_conn_closed(struct conn *c)
+/* One record for a connection's calls before login: who (address,
+ * certificate), how many of each, and when. Written when the connection
+ * logs in or closes, whichever is first, and the tally starts again. */
+static void flush_tally(struct conn *c, const char *then)
 {
-	if (c->sub)
-		audit_sub_detach(c->sub);
-	const struct conn_tally *t = &c->tally;
+	struct conn_tally *t = &c->tally;
 	if (t->hello + t->status == 0 || c->srv->writer == NULL)
 		return;
-	/* One record for the connection's calls before login: who (address,
-	 * certificate), how many of each, and when. */
 	static const struct rpc_entry entry = {0, "PreLoginCalls", PERM_NONE, 0, NULL, 'E'};
 	struct rpc_call call;
 	memset(&call, 0, sizeof call);
@@ -185,10 +184,19 @@ void rpc_conn_closed(struct conn *c)
 	time_format_rfc3339_ms(t->last_ms, last, sizeof last);
 	char reason[256];
 	snprintf(reason, sizeof reason,
-		 "before login: %u Hello, %u Status (%u refused) from %s to %s; connection %s",
-		 t->hello, t->status, t->refused, first, last,
-		 c->close_reason ? c->close_reason : "closed");
+		 "before login: %u Hello, %u Status (%u refused) from %s to %s; then %s", t->hello,
+		 t->status, t->refused, first, last, then);
 	audit_submit(c->srv, &call, ASSURE__CODE__OK, reason);
+	memset(t, 0, sizeof *t);
+}
+
+void rpc_conn_closed(struct conn *c)
+{
+	if (c->sub)
+		audit_sub_detach(c->sub);
+	char then[96];
+	snprintf(then, sizeof then, "connection %s", c->close_reason ? c->close_reason : "closed");
+	flush_tally(c, then);
 }
 
 static void finish(struct rpc_call *call, struct conn *c, bool async)
@@ -216,6 +224,10 @@ static void finish(struct rpc_call *call, struct conn *c, bool async)
 			     call->audit_reason && call->resp->status->code == ASSURE__CODE__OK
 				 ? call->audit_reason
 				 : call->resp->status->message);
+	/* A login ends the pre-login phase: its tally is written now, after
+	 * the Login record, so the trail reads in order. */
+	if (c != NULL && c->has_session)
+		flush_tally(c, "logged in");
 	bool barrier = async && (call->entry->flags & RPC_BARRIER);
 	if (c != NULL) {
 		conn_send_response(c, call->resp);

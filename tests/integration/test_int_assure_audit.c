@@ -69,13 +69,16 @@
 #define BURST_MS 2000
 #define KILLS 6
 #define SYSLOG_STATUS_CALLS 1500 /* records for the rsyslog export */
-#define TEST1_BUDGET_MS 150000 /* traffic + kills + catch-up, all bounded */
+#define TEST1_BUDGET_MS 150000	 /* traffic + kills + catch-up, all bounded */
 #define AUD_USER "sentinel"
 #define AUD_PW "tamper evident passphrase 7"
 #define CHK_USER "verifier1"
 #define CHK_PW "second opinion passphrase 3"
 
-static const char *const server_args[] = {"--checkpoint-every", "100", NULL};
+/* The traffic is logged-in Status calls (each one audit record) far faster
+ * than the per-session rate limit a member of staff gets. */
+static const char *const server_args[] = {"--checkpoint-every", "100", "--session-rate", "1000000",
+					  NULL};
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -523,7 +526,7 @@ static struct client *start_server(struct harness_server *s)
 	return admin;
 }
 
-/* ---- traffic: pipelined Status on one connection (thread-safe) ---------------- */
+/* ---- traffic: pipelined Status on one logged-in connection (thread-safe) ------- */
 
 struct traffic {
 	pthread_t thread;
@@ -545,6 +548,16 @@ static void *traffic_main(void *arg)
 	if (harness_try_connect_hello(t->addr, &c, &cause) < 0) {
 		snprintf(t->error, sizeof t->error, "connect: %s", cause ? cause : "?");
 		free(cause);
+		atomic_fetch_sub(t->running, 1);
+		return NULL;
+	}
+	/* Logged in, because Status before login is tallied into one record
+	 * per connection, not one per call. */
+	uint8_t token[HARNESS_TOKEN_LEN];
+	if (harness_try_login(c, AUD_USER, AUD_PW, token, &cause) != ASSURE__CODE__OK) {
+		snprintf(t->error, sizeof t->error, "login: %s", cause ? cause : "refused");
+		free(cause);
+		client_free(c);
 		atomic_fetch_sub(t->running, 1);
 		return NULL;
 	}
@@ -616,26 +629,14 @@ struct follower {
 
 static void follower_start(struct follower *f)
 {
-	const char *argv[] = {ASSURE_AUDIT_BIN,
-			      "--state-dir",
-			      f->state_dir,
-			      "--user",
-			      AUD_USER,
-			      "--password-file",
-			      f->pw_file,
-			      "--jsonl",
-			      f->jsonl_dir,
-			      "--follow",
-			      "--server",
-			      f->addr,
-			      "--ca",
-			      HARNESS_CA,
-			      NULL};
+	const char *argv[] = {ASSURE_AUDIT_BIN, "--state-dir",	   f->state_dir, "--user",
+			      AUD_USER,		"--password-file", f->pw_file,	 "--jsonl",
+			      f->jsonl_dir,	"--follow",	   "--server",	 f->addr,
+			      "--ca",		HARNESS_CA,	   NULL};
 	const char *env[] = {"ASSURE_SERVER", "ASSURE_CA",	"ASSURE_CERT", "ASSURE_KEY",
 			     f->cfg_env,      "JOURNAL_STREAM", NULL};
 	char banner[256];
-	snprintf(banner, sizeof banner, "=== test: start #%d of assure-audit ===\n",
-		 f->starts + 1);
+	snprintf(banner, sizeof banner, "=== test: start #%d of assure-audit ===\n", f->starts + 1);
 	int fd = open(f->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		ssize_t w = write(fd, banner, strlen(banner));
@@ -702,7 +703,8 @@ static void jsonl_scan(const char *dir, struct jsonl_summary *s)
 				fail_msg("%s line %" PRIu64 " is not valid JSON: '%.300s'", path,
 					 lineno, buf + off);
 			if (!j.has_seq || j.seq <= 0)
-				fail_msg("%s line %" PRIu64 " has no positive integer seq: '%.300s'",
+				fail_msg("%s line %" PRIu64
+					 " has no positive integer seq: '%.300s'",
 					 path, lineno, buf + off);
 			uint64_t seq = (uint64_t)j.seq;
 			if (seq >= s->cap) {
@@ -746,8 +748,9 @@ static void test_sigkill_resilience(void **state)
 			    ? strtoull(seed_env, NULL, 10)
 			    : (uint64_t)t0 ^ ((uint64_t)getpid() << 32);
 	rng_state = seed != 0 ? seed : 1;
-	fprintf(stderr, "test_sigkill_resilience: seed %" PRIu64 " (ASSURE_TEST_SEED), %ld records"
-			" wanted, %d kills\n",
+	fprintf(stderr,
+		"test_sigkill_resilience: seed %" PRIu64 " (ASSURE_TEST_SEED), %ld records"
+		" wanted, %d kills\n",
 		seed, records, KILLS);
 
 	struct harness_server s;
@@ -847,8 +850,9 @@ static void test_sigkill_resilience(void **state)
 		harness_sleep_ms(100);
 		end = log_end(chk);
 	}
-	fprintf(stderr, "test_sigkill_resilience: the log ends at record %" PRIu64
-			" after %ld Status calls (%" PRId64 " ms after the traffic)\n",
+	fprintf(stderr,
+		"test_sigkill_resilience: the log ends at record %" PRIu64
+		" after %ld Status calls (%" PRId64 " ms after the traffic)\n",
 		end, total, harness_now_ms() - t0 - traffic_ms);
 	if (end < (uint64_t)total)
 		fail_msg("the log holds %" PRIu64 " records after %ld Status calls (each must "
@@ -1055,12 +1059,12 @@ static int expected_severity(int64_t outcome)
  * record's seq into *seq. Fails the test, quoting the line, otherwise. */
 static void check_syslog_line(const char *line, size_t len, uint64_t lineno, uint64_t *seq)
 {
-#define BAD(...)                                                                               \
-	do {                                                                                   \
-		char why_[256];                                                                \
-		snprintf(why_, sizeof why_, __VA_ARGS__);                                      \
-		fail_msg("rsyslog line %" PRIu64 ": %s: '%.*s'", lineno, why_,                \
-			 (int)(len > 600 ? 600 : len), line);                                  \
+#define BAD(...)                                                                                   \
+	do {                                                                                       \
+		char why_[256];                                                                    \
+		snprintf(why_, sizeof why_, __VA_ARGS__);                                          \
+		fail_msg("rsyslog line %" PRIu64 ": %s: '%.*s'", lineno, why_,                     \
+			 (int)(len > 600 ? 600 : len), line);                                      \
 	} while (0)
 	const char *p = line, *end = line + len;
 	/* PRI VERSION */
@@ -1125,7 +1129,8 @@ static void check_syslog_line(const char *line, size_t len, uint64_t lineno, uin
 		char value[256];
 		size_t vn = 0;
 		while (p < end && *p != '"') {
-			if (*p == '\\' && p + 1 < end && (p[1] == '"' || p[1] == '\\' || p[1] == ']'))
+			if (*p == '\\' && p + 1 < end &&
+			    (p[1] == '"' || p[1] == '\\' || p[1] == ']'))
 				p++;
 			else if (*p == ']')
 				BAD("unescaped ']' inside an SD-PARAM value");
@@ -1258,8 +1263,7 @@ static void test_rsyslog_tls(void **state)
 		if (rc != -1) {
 			dump_file("rsyslogd config", conf);
 			dump_file("rsyslogd output", rlog);
-			fail_msg("rsyslogd exited with %d before it listened on port %d", rc,
-				 port);
+			fail_msg("rsyslogd exited with %d before it listened on port %d", rc, port);
 		}
 		if (harness_now_ms() > until) {
 			harness_stop_pid(rpid, SIGKILL, 5000);
@@ -1278,10 +1282,22 @@ static void test_rsyslog_tls(void **state)
 	snprintf(url, sizeof url, "tls://127.0.0.1:%d", port);
 	assert_int_equal(mkdir(cfg, 0700), 0);
 	write_file_mode(pw_file, AUD_PW "\n", 0600);
-	const char *argv[] = {ASSURE_AUDIT_BIN, "--state-dir", state_dir,  "--user",
-			      AUD_USER,		"--password-file", pw_file, "--syslog",
-			      url,		"--syslog-ca",	   HARNESS_CA, "--server",
-			      s.addr,		"--ca",		   HARNESS_CA, NULL};
+	const char *argv[] = {ASSURE_AUDIT_BIN,
+			      "--state-dir",
+			      state_dir,
+			      "--user",
+			      AUD_USER,
+			      "--password-file",
+			      pw_file,
+			      "--syslog",
+			      url,
+			      "--syslog-ca",
+			      HARNESS_CA,
+			      "--server",
+			      s.addr,
+			      "--ca",
+			      HARNESS_CA,
+			      NULL};
 	const char *env[] = {"ASSURE_SERVER", "ASSURE_CA",	"ASSURE_CERT", "ASSURE_KEY",
 			     cfg_env,	      "JOURNAL_STREAM", NULL};
 	struct harness_run run;
@@ -1294,8 +1310,9 @@ static void test_rsyslog_tls(void **state)
 			 run.timed_out ? " (timed out)" : "");
 	}
 	uint64_t n = state_seq(state_dir);
-	fprintf(stderr, "test_rsyslog_tls: %" PRIu64 " records in the log before the export; "
-			"assure-audit's cursor at %" PRIu64 "\n",
+	fprintf(stderr,
+		"test_rsyslog_tls: %" PRIu64 " records in the log before the export; "
+		"assure-audit's cursor at %" PRIu64 "\n",
 		produced, n);
 	if (n < produced) {
 		fprintf(stderr, "assure-audit stderr:\n%s\n", run.err);
@@ -1347,7 +1364,8 @@ static void test_rsyslog_tls(void **state)
 		uint64_t seq = 0;
 		check_syslog_line(text + off, ll, lines, &seq);
 		if (seq == 0 || seq > n)
-			fail_msg("rsyslog line %" PRIu64 ": record %" PRIu64 " is outside 1..%" PRIu64,
+			fail_msg("rsyslog line %" PRIu64 ": record %" PRIu64
+				 " is outside 1..%" PRIu64,
 				 lines, seq, n);
 		if (seen[seq])
 			fail_msg("record %" PRIu64 " arrived twice", seq);
@@ -1367,8 +1385,9 @@ static void test_rsyslog_tls(void **state)
 			uint64_t last = seq;
 			while (last + 1 <= n && !seen[last + 1])
 				last++;
-			ml += (size_t)snprintf(missing + ml, sizeof missing - ml, "%s%" PRIu64 "..%" PRIu64,
-					       ml ? ", " : "", seq, last);
+			ml +=
+			    (size_t)snprintf(missing + ml, sizeof missing - ml,
+					     "%s%" PRIu64 "..%" PRIu64, ml ? ", " : "", seq, last);
 			seq = last;
 		}
 		char *rtext = read_file(rlog, NULL);

@@ -214,7 +214,8 @@ static void fetch_new(int64_t marker)
 	for (int pages = 0; pages < 100; pages++) {
 		struct areq a;
 		areq_query(&a, nrecs + 1, marker, token);
-		Assure__Response *resp = acall(sync_c, &a.req, ASSURE__CODE__OK, "AuditQuery (sync)");
+		Assure__Response *resp =
+		    acall(sync_c, &a.req, ASSURE__CODE__OK, "AuditQuery (sync)");
 		assert_int_equal(resp->result_case, ASSURE__RESPONSE__RESULT_AUDIT_QUERY);
 		Assure__AuditQueryResponse *q = resp->audit_query;
 		for (size_t i = 0; i < q->n_entries; i++)
@@ -297,8 +298,8 @@ static void check_time(const Assure__AuditRecord *r)
 			 (unsigned long long)r->seq, r->time, (long long)r->time_ms, want);
 	int64_t now = (int64_t)time(NULL) * 1000;
 	if (r->time_ms < test_start_ms - 2000 || r->time_ms > now + 2000)
-		fail_msg("record %llu: time_ms %lld is not during the test", (unsigned long long)r->seq,
-			 (long long)r->time_ms);
+		fail_msg("record %llu: time_ms %lld is not during the test",
+			 (unsigned long long)r->seq, (long long)r->time_ms);
 }
 
 static void check_client_addr(const Assure__AuditRecord *r)
@@ -319,8 +320,8 @@ static void check_mandatory(const Assure__AuditRecord *r, uint64_t seq)
 	check_uuid4(r->uuid, seq);
 	check_time(r);
 	if (strlen(r->action) != 1 || strchr("CRUDE", r->action[0]) == NULL)
-		fail_msg("record %llu: action '%s' is not one of C R U D E", (unsigned long long)seq,
-			 r->action);
+		fail_msg("record %llu: action '%s' is not one of C R U D E",
+			 (unsigned long long)seq, r->action);
 	if (r->event[0] == '\0' || r->status[0] == '\0' || r->instance[0] == '\0')
 		fail_msg("record %llu: event '%s', status '%s', instance '%s': none may be empty",
 			 (unsigned long long)seq, r->event, r->status, r->instance);
@@ -370,8 +371,13 @@ struct expect {
 	const char *object_id;
 };
 
-/* After one request: exactly one new record (besides auditor2's), with
- * the expected fields. Returns its seq. */
+/* The latest PreLoginCalls record seen by expect_one: a connection's
+ * Hello and Status before login are one record, written when it logs in
+ * or closes, so it is set aside from the one-record-per-call count. */
+static uint64_t prelogin_seq;
+
+/* After one request: exactly one new record (besides auditor2's and
+ * PreLoginCalls), with the expected fields. Returns its seq. */
 static uint64_t expect_one(const struct expect *e)
 {
 	uint64_t before = sync_log();
@@ -383,6 +389,10 @@ static uint64_t expect_one(const struct expect *e)
 		check_mandatory(r, s);
 		if (is_sync_record(r))
 			continue;
+		if (strcmp(r->event, "PreLoginCalls") == 0) {
+			prelogin_seq = s;
+			continue;
+		}
 		count++;
 		found = s;
 		size_t l = strlen(list);
@@ -453,6 +463,26 @@ static int group_teardown(void **state)
 	return 0;
 }
 
+/* Waits (bounded) for a PreLoginCalls record after seq `after` whose
+ * reason holds `want` and says the connection closed. */
+static void wait_prelogin(uint64_t after, const char *want)
+{
+	int64_t deadline = harness_now_ms() + 5000;
+	for (;;) {
+		sync_log();
+		for (uint64_t s = after + 1; s <= nrecs; s++) {
+			const Assure__AuditRecord *r = rec_at(s);
+			if (strcmp(r->event, "PreLoginCalls") == 0 && strstr(r->reason, want) &&
+			    strstr(r->reason, "then connection"))
+				return;
+		}
+		if (harness_now_ms() > deadline)
+			fail_msg("no PreLoginCalls record with '%s' after a connection closed",
+				 want);
+		harness_sleep_ms(20);
+	}
+}
+
 /* ---- every operation leaves one record ------------------------------------------------ */
 
 static void test_every_rpc_one_record(void **state)
@@ -465,22 +495,38 @@ static void test_every_rpc_one_record(void **state)
 	struct harness_req q;
 	struct harness_ireq r;
 
-	/* Pre-auth: Hello, Status, Resume on a fresh connection. */
+	/* Pre-auth: Hello and Status on a fresh connection leave no record
+	 * each; the Login that follows is one, then one PreLoginCalls for
+	 * the connection's calls before it. */
 	struct client *c = harness_connect(&S);
 	harness_req_hello(&q, 1);
 	assert_int_equal(harness_call_code(c, &q), ASSURE__CODE__OK);
-	expect_one(&(struct expect){"Hello", 'E', "OK", 0, NULL, 0, NULL, NULL});
-	done++;
 	harness_req_status(&q);
 	assert_int_equal(harness_call_code(c, &q), ASSURE__CODE__OK);
-	expect_one(&(struct expect){"Status", 'R', "OK", 0, NULL, 0, NULL, NULL});
-	done++;
+	assert_int_equal(harness_call_code(c, &q), ASSURE__CODE__OK);
+	uint64_t before = sync_log();
+	for (uint64_t s = before + 1; s <= nrecs; s++)
+		if (!is_sync_record(rec_at(s)))
+			fail_msg("a pre-login call left its own record %s", rec_at(s)->event);
 	/* Login (a write: its record is in its own transaction). */
 	uint8_t token[HARNESS_TOKEN_LEN];
+	prelogin_seq = 0;
 	assert_int_equal(harness_login_role_code(c, "admin", S.password, NULL, token),
 			 ASSURE__CODE__OK);
-	login_seq = expect_one(&(struct expect){"Login", 'E', "OK", 0, "admin", 1, "user", "admin"});
+	login_seq =
+	    expect_one(&(struct expect){"Login", 'E', "OK", 0, "admin", 1, "user", "admin"});
 	done++;
+	if (prelogin_seq <= login_seq)
+		fail_msg("no PreLoginCalls record after the Login of a connection that said Hello "
+			 "and Status");
+	const Assure__AuditRecord *pl = rec_at(prelogin_seq);
+	check_mandatory(pl, prelogin_seq);
+	if (strstr(pl->reason, "1 Hello, 2 Status (0 refused)") == NULL ||
+	    strstr(pl->reason, "then logged in") == NULL || pl->user_id != 0 ||
+	    strcmp(pl->object_type, "connection") != 0 || pl->action[0] != 'E')
+		fail_msg("PreLoginCalls record: reason '%s' user_id %lld object '%s' action '%s'",
+			 pl->reason, (long long)pl->user_id, pl->object_type, pl->action);
+	done += 2; /* Hello and Status */
 	client_free(c);
 	c = harness_connect_hello(&S);
 	sync_log(); /* the Hello */
@@ -569,11 +615,13 @@ static void test_every_rpc_one_record(void **state)
 	const char *perms2[] = {"contract.read", NULL};
 	harness_ireq_role_add(&r, "audit-test-role", "for the audit test", perms);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "RoleAdd");
-	expect_one(&(struct expect){"RoleAdd", 'C', "OK", 0, "admin", 1, "role", "audit-test-role"});
+	expect_one(
+	    &(struct expect){"RoleAdd", 'C', "OK", 0, "admin", 1, "role", "audit-test-role"});
 	done++;
 	harness_ireq_role_set(&r, "audit-test-role", NULL, perms2, NULL);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "RoleSet");
-	expect_one(&(struct expect){"RoleSet", 'U', "OK", 0, "admin", 1, "role", "audit-test-role"});
+	expect_one(
+	    &(struct expect){"RoleSet", 'U', "OK", 0, "admin", 1, "role", "audit-test-role"});
 	done++;
 	harness_ireq_role_remove(&r, "audit-test-role");
 	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "RoleRemove");
@@ -610,7 +658,8 @@ static void test_every_rpc_one_record(void **state)
 		assert_string_equal(rec_at(en->seq)->event, "UserAdd");
 	}
 	assure__response__free_unpacked(resp, NULL);
-	uint64_t qs = expect_one(&(struct expect){"AuditQuery", 'R', "OK", 0, "auditor", 1, NULL, NULL});
+	uint64_t qs =
+	    expect_one(&(struct expect){"AuditQuery", 'R', "OK", 0, "auditor", 1, NULL, NULL});
 	if (strstr(rec_at(qs)->query, "event=UserAdd") == NULL)
 		fail_msg("AuditQuery record: the query '%s' does not hold the predicate",
 			 rec_at(qs)->query);
@@ -680,8 +729,8 @@ static void test_refusals_recorded(void **state)
 	sync_log();
 	assert_int_equal(harness_login_role_code(c, "nosuchuser", "whatever it is 1", NULL, NULL),
 			 ASSURE__CODE__UNAUTHENTICATED);
-	uint64_t s = expect_one(&(struct expect){"Login", 'E', "UNAUTHENTICATED", 8, "nosuchuser", 0,
-						 "user", "nosuchuser"});
+	uint64_t s = expect_one(&(struct expect){"Login", 'E', "UNAUTHENTICATED", 8, "nosuchuser",
+						 0, "user", "nosuchuser"});
 	assert_true(rec_at(s)->user_id == 0);
 	assert_string_equal(rec_at(s)->session_hash, "");
 	assert_int_equal(harness_login_role_code(c, "bob", "not bob's password 1", NULL, NULL),
@@ -695,33 +744,38 @@ static void test_refusals_recorded(void **state)
 	assert_int_equal(harness_login_role_code(c, evil, "whatever it is 2", NULL, NULL),
 			 ASSURE__CODE__UNAUTHENTICATED);
 	expect_one(&(struct expect){"Login", 'E', "UNAUTHENTICATED", 8, evil, 0, "user", evil});
+	/* Never logged in: its Hello is recorded when it closes. */
+	uint64_t mark = nrecs;
 	client_free(c);
+	wait_prelogin(mark, "1 Hello, 0 Status (0 refused)");
 
 	/* A permission denial: the auditor may not list users. */
 	harness_ireq_user_list(&r, NULL, NULL, ASSURE__USER_STATE_FILTER__USERS_ALL, 0, NULL);
 	harness_iexpect_code(aud, &r, ASSURE__CODE__PERMISSION_DENIED, "UserList as auditor");
-	expect_one(&(struct expect){"UserList", 'R', "PERMISSION_DENIED", 8, "auditor", 1, NULL,
-				    NULL});
+	expect_one(
+	    &(struct expect){"UserList", 'R', "PERMISSION_DENIED", 8, "auditor", 1, NULL, NULL});
 	/* An invalid argument. */
 	struct areq a;
 	areq_query(&a, 1, 0, NULL);
 	a.query.action = (char *)"X";
 	Assure__Response *resp = acall(aud, &a.req, ASSURE__CODE__INVALID_ARGUMENT, "AuditQuery X");
 	assure__response__free_unpacked(resp, NULL);
-	expect_one(&(struct expect){"AuditQuery", 'R', "INVALID_ARGUMENT", 4, "auditor", 1, NULL,
-				    NULL});
+	expect_one(
+	    &(struct expect){"AuditQuery", 'R', "INVALID_ARGUMENT", 4, "auditor", 1, NULL, NULL});
 
 	/* UserAdd with a hostile display name: refused (a newline), one
 	 * record naming the object; then accepted without the newline. */
 	const char *viewer[] = {"viewer", NULL};
-	const char *dn_bad = "Eve \"the\" ]\nO'Brien \xe2\x80\x94 Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac";
+	const char *dn_bad =
+	    "Eve \"the\" ]\nO'Brien \xe2\x80\x94 Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac";
 	harness_ireq_user_add(&r, "eve", dn_bad, "HQ", viewer, BOB_PW);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__INVALID_ARGUMENT, "UserAdd (newline)");
-	s = expect_one(&(struct expect){"UserAdd", 'C', "INVALID_ARGUMENT", 4, "admin", 1, "user",
-					"eve"});
+	s = expect_one(
+	    &(struct expect){"UserAdd", 'C', "INVALID_ARGUMENT", 4, "admin", 1, "user", "eve"});
 	if (strstr(rec_at(s)->reason, "display_name") == NULL)
 		fail_msg("UserAdd refusal: the reason '%s' does not say why", rec_at(s)->reason);
-	const char *dn_ok = "Eve \"the\" ] O'Brien \xe2\x80\x94 Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac";
+	const char *dn_ok =
+	    "Eve \"the\" ] O'Brien \xe2\x80\x94 Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac";
 	harness_ireq_user_add(&r, "eve", dn_ok, "HQ", viewer, BOB_PW);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__OK, "UserAdd (hostile display name)");
 	expect_one(&(struct expect){"UserAdd", 'C', "OK", 0, "admin", 1, "user", "eve"});
@@ -729,8 +783,8 @@ static void test_refusals_recorded(void **state)
 	const char *uname = "ev\"il]\n{\"seq\":1} \xe6\x97\xa5";
 	harness_ireq_user_add(&r, uname, dn_ok, "HQ", viewer, BOB_PW);
 	harness_iexpect_code(admin, &r, ASSURE__CODE__INVALID_ARGUMENT, "UserAdd (hostile name)");
-	expect_one(&(struct expect){"UserAdd", 'C', "INVALID_ARGUMENT", 4, "admin", 1, "user",
-				    uname});
+	expect_one(
+	    &(struct expect){"UserAdd", 'C', "INVALID_ARGUMENT", 4, "admin", 1, "user", uname});
 }
 
 static void test_non_auditor_denied(void **state)
@@ -756,7 +810,8 @@ static void test_non_auditor_denied(void **state)
 		default:
 			areq_verify(&a);
 		}
-		Assure__Response *resp = acall(admin, &a.req, ASSURE__CODE__PERMISSION_DENIED, names[i]);
+		Assure__Response *resp =
+		    acall(admin, &a.req, ASSURE__CODE__PERMISSION_DENIED, names[i]);
 		assert_int_equal(resp->result_case, ASSURE__RESPONSE__RESULT__NOT_SET);
 		assure__response__free_unpacked(resp, NULL);
 		expect_one(&(struct expect){names[i], i == 4 ? 'E' : 'R', "PERMISSION_DENIED", 8,
@@ -973,7 +1028,8 @@ static void test_verify_and_consistency(void **state)
 	assure__response__free_unpacked(h4, NULL);
 }
 
-/* ---- offline -------------------------------------------------------------------------------------- */
+/* ---- offline
+ * -------------------------------------------------------------------------------------- */
 
 static void test_offline_verify(void **state)
 {
@@ -1007,7 +1063,8 @@ static void test_offline_verify(void **state)
 	assert_int_equal(harness_server_stop(&S), 0);
 
 	struct harness_run r;
-	const char *argv1[] = {ASSURED_BIN, "audit-verify", "--db", S.db, "--pubkey", pubpath, NULL};
+	const char *argv1[] = {ASSURED_BIN, "audit-verify", "--db", S.db,
+			       "--pubkey",  pubpath,	    NULL};
 	assert_int_equal(harness_run_argv(argv1, NULL, NULL, 60000, &r), 0);
 	if (r.status != 0)
 		fail_msg("assured audit-verify exited %d\nstdout: %s\nstderr: %s", r.status, r.out,
@@ -1016,16 +1073,17 @@ static void test_offline_verify(void **state)
 	print_message("assured audit-verify: %s", r.out);
 	harness_run_free(&r);
 
-	const char *argv2[] = {ASSURED_BIN, "audit-verify", "--db", S.db, "--pubkey", pubpath,
-			       "--trusted-checkpoint", trusted, NULL};
+	const char *argv2[] = {ASSURED_BIN, "audit-verify",	    "--db",  S.db, "--pubkey",
+			       pubpath,	    "--trusted-checkpoint", trusted, NULL};
 	assert_int_equal(harness_run_argv(argv2, NULL, NULL, 60000, &r), 0);
 	if (r.status != 0)
-		fail_msg("assured audit-verify --trusted-checkpoint exited %d\nstdout: %s\nstderr: %s",
-			 r.status, r.out, r.err);
+		fail_msg(
+		    "assured audit-verify --trusted-checkpoint exited %d\nstdout: %s\nstderr: %s",
+		    r.status, r.out, r.err);
 	harness_run_free(&r);
 
-	const char *argv3[] = {ASSURED_BIN, "audit-verify", "--db", S.db, "--pubkey", pubpath,
-			       "--trusted-checkpoint", forked, NULL};
+	const char *argv3[] = {ASSURED_BIN, "audit-verify",	    "--db", S.db, "--pubkey",
+			       pubpath,	    "--trusted-checkpoint", forked, NULL};
 	assert_int_equal(harness_run_argv(argv3, NULL, NULL, 60000, &r), 0);
 	if (r.status != 3 || !harness_contains_ci(r.out, "NOT INTACT"))
 		fail_msg("audit-verify against a forked checkpoint exited %d (expected 3)\n"

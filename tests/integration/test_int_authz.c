@@ -61,7 +61,8 @@ static const char *const role_perms[NROLES] = {
     [R_INVESTIGATOR] = "performer.read concern.read concern.investigate",
     [R_PAG_MEMBER] = "performer.read concern.read concern.write concern.pag",
     [R_PANEL_MEMBER] = "performer.read concern.read concern.decide",
-    [R_CONTRACT_MANAGER] = "contract.read contract.write indicators.manage review.read review.write",
+    [R_CONTRACT_MANAGER] =
+	"contract.read contract.write indicators.manage review.read review.write",
     [R_REVIEWER] = "contract.read review.read review.write",
     [R_AUDITOR] = "audit.read",
     [R_VIEWER] = "performer.read contract.read review.read",
@@ -763,14 +764,12 @@ static const struct row matrix[] = {
      b_performer_admit},
     /* Concerns (DOMAIN.md "Concerns"): the dispatch table's permission;
      * the data-level rules are test_int_concern's. */
-    {ASSURE__REQUEST__OP_CONCERN_OPEN, "ConcernOpen", "concern.write", "DADADDDDD",
-     b_concern_open},
+    {ASSURE__REQUEST__OP_CONCERN_OPEN, "ConcernOpen", "concern.write", "DADADDDDD", b_concern_open},
     {ASSURE__REQUEST__OP_CONCERN_GRADE, "ConcernGrade", "concern.write", "DADADDDDD",
      b_concern_grade},
     {ASSURE__REQUEST__OP_CONCERN_ASSIGN, "ConcernAssign", "concern.write", "DADADDDDD",
      b_concern_assign},
-    {ASSURE__REQUEST__OP_CONCERN_MOVE, "ConcernMove", "concern.read", "DAAAADDDD",
-     b_concern_move},
+    {ASSURE__REQUEST__OP_CONCERN_MOVE, "ConcernMove", "concern.read", "DAAAADDDD", b_concern_move},
     {ASSURE__REQUEST__OP_CONCERN_DECIDE, "ConcernDecide", "concern.decide", "DDDDADDDD",
      b_concern_decide},
     {ASSURE__REQUEST__OP_CONCERN_SUSPEND, "ConcernSuspend", "concern.decide", "DDDDADDDD",
@@ -779,27 +778,22 @@ static const struct row matrix[] = {
      b_concern_reinstate},
     {ASSURE__REQUEST__OP_CONCERN_REFER, "ConcernRefer", "concern.write", "DADADDDDD",
      b_concern_refer},
-    {ASSURE__REQUEST__OP_CONCERN_NOTE, "ConcernNote", "concern.read", "DAAAADDDD",
-     b_concern_note},
+    {ASSURE__REQUEST__OP_CONCERN_NOTE, "ConcernNote", "concern.read", "DAAAADDDD", b_concern_note},
     {ASSURE__REQUEST__OP_CONCERN_EVIDENCE, "ConcernEvidence", "concern.read", "DAAAADDDD",
      b_concern_evidence},
     {ASSURE__REQUEST__OP_CONCERN_ACTION_ADD, "ConcernActionAdd", "concern.write", "DADADDDDD",
      b_concern_action_add},
     {ASSURE__REQUEST__OP_CONCERN_ACTION_DONE, "ConcernActionDone", "concern.write", "DADADDDDD",
      b_concern_action_done},
-    {ASSURE__REQUEST__OP_CONCERN_SHOW, "ConcernShow", "concern.read", "DAAAADDDD",
-     b_concern_show},
-    {ASSURE__REQUEST__OP_CONCERN_LIST, "ConcernList", "concern.read", "DAAAADDDD",
-     b_concern_list},
-    {ASSURE__REQUEST__OP_CONCERN_DUE, "ConcernDue", "concern.read", "DAAAADDDD",
-     b_concern_due},
+    {ASSURE__REQUEST__OP_CONCERN_SHOW, "ConcernShow", "concern.read", "DAAAADDDD", b_concern_show},
+    {ASSURE__REQUEST__OP_CONCERN_LIST, "ConcernList", "concern.read", "DAAAADDDD", b_concern_list},
+    {ASSURE__REQUEST__OP_CONCERN_DUE, "ConcernDue", "concern.read", "DAAAADDDD", b_concern_due},
     /* Configuration (DOMAIN.md: periods and thresholds an admin may
      * change): anyone logged in reads it; config.manage changes it. */
     {ASSURE__REQUEST__OP_CONFIG_SHOW, "ConfigShow", "session", "AAAAAAAAA", b_config_show},
     {ASSURE__REQUEST__OP_CONFIG_SET, "ConfigSet", "config.manage", "ADDDDDDDD", b_config_set},
     {ASSURE__REQUEST__OP_HOLIDAY_LIST, "HolidayList", "session", "AAAAAAAAA", b_holiday_list},
-    {ASSURE__REQUEST__OP_HOLIDAY_ADD, "HolidayAdd", "config.manage", "ADDDDDDDD",
-     b_holiday_add},
+    {ASSURE__REQUEST__OP_HOLIDAY_ADD, "HolidayAdd", "config.manage", "ADDDDDDDD", b_holiday_add},
     {ASSURE__REQUEST__OP_HOLIDAY_REMOVE, "HolidayRemove", "config.manage", "ADDDDDDDD",
      b_holiday_remove},
     /* config */
@@ -815,28 +809,28 @@ static const struct row matrix[] = {
      b_contract_show},
     {ASSURE__REQUEST__OP_CONTRACT_SET, "ContractSet", "contract.write", "DDDDDADDD",
      b_contract_set},
-    {ASSURE__REQUEST__OP_CONTRACT_NOTICE_ADD, "ContractNoticeAdd", "contract.write",
-     "DDDDDADDD", b_contract_notice_add},
+    {ASSURE__REQUEST__OP_CONTRACT_NOTICE_ADD, "ContractNoticeAdd", "contract.write", "DDDDDADDD",
+     b_contract_notice_add},
     {ASSURE__REQUEST__OP_CONTRACT_NOTICE_OUTCOME, "ContractNoticeOutcome", "contract.write",
      "DDDDDADDD", b_contract_notice_outcome},
-    {ASSURE__REQUEST__OP_INDICATORS_CREATE, "IndicatorsCreate", "indicators.manage",
-     "DDDDDADDD", b_indicators_create},
+    {ASSURE__REQUEST__OP_INDICATORS_CREATE, "IndicatorsCreate", "indicators.manage", "DDDDDADDD",
+     b_indicators_create},
     {ASSURE__REQUEST__OP_INDICATORS_ADD, "IndicatorsAdd", "indicators.manage", "DDDDDADDD",
      b_indicators_add},
-    {ASSURE__REQUEST__OP_INDICATORS_REMOVE, "IndicatorsRemove", "indicators.manage",
-     "DDDDDADDD", b_indicators_remove},
+    {ASSURE__REQUEST__OP_INDICATORS_REMOVE, "IndicatorsRemove", "indicators.manage", "DDDDDADDD",
+     b_indicators_remove},
     {ASSURE__REQUEST__OP_INDICATORS_RULE, "IndicatorsRule", "indicators.manage", "DDDDDADDD",
      b_indicators_rule},
-    {ASSURE__REQUEST__OP_INDICATORS_PUBLISH, "IndicatorsPublish", "indicators.manage",
-     "DDDDDADDD", b_indicators_publish},
+    {ASSURE__REQUEST__OP_INDICATORS_PUBLISH, "IndicatorsPublish", "indicators.manage", "DDDDDADDD",
+     b_indicators_publish},
     {ASSURE__REQUEST__OP_INDICATORS_SHOW, "IndicatorsShow", "contract.read", "DDDDDAADA",
      b_indicators_show},
     {ASSURE__REQUEST__OP_INDICATORS_LIST, "IndicatorsList", "contract.read", "DDDDDAADA",
      b_indicators_list},
     {ASSURE__REQUEST__OP_REQUIREMENTS_LIST, "RequirementsList", "contract.read", "DDDDDAADA",
      b_requirements_list},
-    {ASSURE__REQUEST__OP_REQUIREMENTS_ADD, "RequirementsAdd", "indicators.manage",
-     "DDDDDADDD", b_requirements_add},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_ADD, "RequirementsAdd", "indicators.manage", "DDDDDADDD",
+     b_requirements_add},
     {ASSURE__REQUEST__OP_REQUIREMENTS_RETIRE, "RequirementsRetire", "indicators.manage",
      "DDDDDADDD", b_requirements_retire},
 
@@ -845,14 +839,11 @@ static const struct row matrix[] = {
      * reviewers write; they and viewers read. */
     {ASSURE__REQUEST__OP_REVIEW_SCHEDULE, "ReviewSchedule", "review.write", "DDDDDAADD",
      b_review_schedule},
-    {ASSURE__REQUEST__OP_REVIEW_VISIT, "ReviewVisit", "review.write", "DDDDDAADD",
-     b_review_visit},
+    {ASSURE__REQUEST__OP_REVIEW_VISIT, "ReviewVisit", "review.write", "DDDDDAADD", b_review_visit},
     {ASSURE__REQUEST__OP_REVIEW_QOF, "ReviewQof", "review.write", "DDDDDAADD", b_review_qof},
-    {ASSURE__REQUEST__OP_REVIEW_CHECK, "ReviewCheck", "review.write", "DDDDDAADD",
-     b_review_check},
+    {ASSURE__REQUEST__OP_REVIEW_CHECK, "ReviewCheck", "review.write", "DDDDDAADD", b_review_check},
     {ASSURE__REQUEST__OP_REVIEW_SFBH, "ReviewSfbh", "review.write", "DDDDDAADD", b_review_sfbh},
-    {ASSURE__REQUEST__OP_REVIEW_SCORE, "ReviewScore", "review.write", "DDDDDAADD",
-     b_review_score},
+    {ASSURE__REQUEST__OP_REVIEW_SCORE, "ReviewScore", "review.write", "DDDDDAADD", b_review_score},
     {ASSURE__REQUEST__OP_REVIEW_NARRATIVE, "ReviewNarrative", "review.write", "DDDDDAADD",
      b_review_narrative},
     {ASSURE__REQUEST__OP_REVIEW_ACTION_ADD, "ReviewActionAdd", "review.write", "DDDDDAADD",
@@ -887,7 +878,11 @@ static struct role_ctx roles[NROLES];
 static int group_setup(void **state)
 {
 	(void)state;
-	harness_server_start(&server, NULL);
+	/* The no-session test sends every operation before login, faster
+	 * than the pre-login rate limit allows (test_int_hostile tests it). */
+	static const char *const args[] = {"--preauth-rate", "1000", NULL};
+	struct harness_server_opts opts = {.extra_args = args};
+	harness_server_start(&server, &opts);
 	struct client *admin = harness_connect_admin(&server);
 	struct harness_ireq r;
 	harness_ireq_site_add(&r, AUTHZ_SITE, "Authz probe site");

@@ -58,8 +58,11 @@ static int clock_setup_args(void **state, const char *const *args)
 	return 0;
 }
 
-/* The throttling tests keep an admin session open across hours of clock. */
-static const char *const long_sessions[] = {"--session-idle", "12h", "--session-max", "48h", NULL};
+/* The throttling tests keep an admin session open across hours of clock,
+ * and make dozens of login attempts a second on one connection (above the
+ * pre-login rate limit, which test_int_hostile tests). */
+static const char *const long_sessions[] = {
+    "--session-idle", "12h", "--session-max", "48h", "--preauth-rate", "1000", NULL};
 
 static int throttle_setup(void **state)
 {
