@@ -37,6 +37,7 @@
 #include "conn.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -64,6 +65,9 @@
  * paused much sooner. */
 #define CONN_PREAUTH_OUTPUT_MAX (64u * 1024)
 #define CONN_DRAIN_TIMEOUT_S 5
+/* After the last reply and our close_notify, how long the peer's bytes
+ * are read and discarded before the socket is closed (see linger_start). */
+#define CONN_LINGER_MS 2000
 /* How soon a deadline that found a call in flight looks again. */
 #define CONN_RECHECK_MS 1000
 #define CONN_SLOT_BITS 20
@@ -101,8 +105,10 @@ static void conn_free(struct conn *c)
 	}
 	log_info("conn %s: closed (%s) after %llu requests", c->peer,
 		 c->close_reason ? c->close_reason : "closed", (unsigned long long)c->requests);
+	if (c->linger)
+		event_free(c->linger);
 	if (c->bev) {
-		if (c->state != CONN_HANDSHAKE)
+		if (c->state != CONN_HANDSHAKE && c->linger == NULL)
 			tls_close_notify(c->bev);
 		bufferevent_free(c->bev);
 	}
@@ -137,6 +143,48 @@ static void schedule_free(struct conn *c)
 	c->state = CONN_CLOSED;
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	event_active(c->deferred, 0, 0);
+}
+
+static void linger_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	struct conn *c = arg;
+	char buf[4096];
+	for (int i = 0; i < 16; i++) {
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		if (n > 0)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return;
+		schedule_free(c); /* the peer's EOF, or an error: done */
+		return;
+	}
+}
+
+/*
+ * The last reply is written: say close_notify, send our FIN, then read and
+ * discard what the peer still sends until its EOF or CONN_LINGER_MS.
+ * Closing a socket with unread input makes the kernel send a reset, which
+ * can reach a pipelining client before it has read our last reply (the
+ * very message saying why it was closed) and makes its next write fail.
+ */
+static void linger_start(struct conn *c)
+{
+	/* A write callback can come late (deferred) for bytes written
+	 * earlier, while the last reply is still queued: wait for that. */
+	if (c->linger != NULL || evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		return;
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+	if (fd < 0 || c->srv->stopping) {
+		schedule_free(c); /* a shutdown does not wait on peers */
+		return;
+	}
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	tls_close_notify(c->bev);
+	(void)shutdown(fd, SHUT_WR);
+	c->linger = event_new(c->srv->base, fd, EV_READ | EV_PERSIST, linger_cb, c);
+	event_add(c->linger, NULL);
+	arm_timer(c, CONN_LINGER_MS);
 }
 
 static void set_reason(struct conn *c, const char *fmt, va_list ap)
@@ -213,8 +261,12 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 		open_deadline(c);
 		break;
 	case CONN_DRAINING:
-		close_now(c, "%s; replies not read by the peer within %ds",
-			  c->close_reason ? c->close_reason : "closing", CONN_DRAIN_TIMEOUT_S);
+		if (c->linger != NULL)
+			schedule_free(c); /* the peer had its last reply */
+		else
+			close_now(c, "%s; replies not read by the peer within %ds",
+				  c->close_reason ? c->close_reason : "closing",
+				  CONN_DRAIN_TIMEOUT_S);
 		break;
 	case CONN_CLOSED:
 		break;
@@ -240,7 +292,7 @@ static void write_cb(struct bufferevent *bev, void *arg)
 	(void)bev;
 	struct conn *c = arg;
 	if (c->state == CONN_DRAINING && c->inflight == 0) {
-		schedule_free(c);
+		linger_start(c);
 		return;
 	}
 	/* Output drained below the limit: maybe reading can resume. */
@@ -348,13 +400,13 @@ static void log_refusal(struct peer *from, const char *peer, const char *fmt, ..
 		log_warn("conn %s: refused: %s", peer, why);
 }
 
-/* Whether the address may send one more request before login (a
- * connection is not let in while its address has none left). */
+/* A new connection costs its address one request before login: the TLS
+ * handshake is the dearest thing an unauthenticated peer can ask for, so a
+ * flood of connections is held to the same rate as a flood of requests. */
 static bool address_has_preauth(struct server *srv, struct peer *from)
 {
 	uint64_t rate = srv->cfg->preauth_rate_address;
-	struct rate_bucket probe = from->preauth;
-	return rate_take(&probe, (uint32_t)rate, burst_of(rate), time_mono_ms());
+	return rate_take(&from->preauth, (uint32_t)rate, burst_of(rate), time_mono_ms());
 }
 
 void conn_accept(struct server *srv, evutil_socket_t fd, const struct sockaddr *sa, int socklen)
@@ -507,7 +559,7 @@ void conn_mark_for_close(struct conn *c, const char *fmt, ...)
 	evtimer_del(c->frame_timer);
 	arm_timer(c, CONN_DRAIN_TIMEOUT_S * 1000);
 	if (c->inflight == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-		schedule_free(c);
+		linger_start(c);
 }
 
 void conn_send_response(struct conn *c, const Assure__Response *resp)
@@ -564,9 +616,21 @@ static bool writer_full(struct server *srv)
 		return false;
 	if (!srv->write_paused) {
 		srv->write_paused = true;
-		log_warn("writer: %u jobs queued (max-write-queue %llu); reading requests paused "
-			 "until it catches up",
-			 writer_queued(srv->writer), (unsigned long long)srv->cfg->max_write_queue);
+		/* Under a sustained write load this happens many times a
+		 * second: one WARN a minute says so, with the count. */
+		srv->write_pauses++;
+		int64_t now = time_mono_ms();
+		if (srv->write_pause_logged_ms == 0 || now - srv->write_pause_logged_ms >= 60000) {
+			log_warn("writer: %u jobs queued (max-write-queue %llu); reading requests "
+				 "paused until it catches up (%llu pauses since the last report)",
+				 writer_queued(srv->writer),
+				 (unsigned long long)srv->cfg->max_write_queue,
+				 (unsigned long long)srv->write_pauses);
+			srv->write_pauses = 0;
+			srv->write_pause_logged_ms = now;
+		} else {
+			log_debug("writer: queue full; reading paused");
+		}
 	}
 	return true;
 }
@@ -706,7 +770,7 @@ void conn_call_finished(struct conn *c, bool was_barrier)
 		c->barrier = false;
 	if (c->state == CONN_DRAINING) {
 		if (c->inflight == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-			schedule_free(c);
+			linger_start(c);
 		return;
 	}
 	conn_update_reading(c);
@@ -720,8 +784,8 @@ size_t conn_output_pending(struct conn *c)
 void conn_resume_all(struct server *srv)
 {
 	srv->write_paused = false;
-	log_info("writer: queue down to %u jobs; reading requests again",
-		 srv->writer ? writer_queued(srv->writer) : 0);
+	log_debug("writer: queue down to %u jobs; reading requests again",
+		  srv->writer ? writer_queued(srv->writer) : 0);
 	for (uint32_t i = 0; i < srv->nslots; i++) {
 		struct conn *c = srv->slots[i];
 		if (c != NULL && c->state == CONN_OPEN)

@@ -64,6 +64,7 @@ struct conn {
 	struct event *timer;	   /* handshake, login, idle or drain deadline */
 	struct event *frame_timer; /* a frame begun and not yet finished */
 	struct event *deferred;	   /* free, or resume reading, outside callbacks */
+	struct event *linger;	   /* after the last reply: the peer's bytes, discarded */
 	enum conn_state state;
 	char peer[64];	   /* "ip:port" */
 	struct peer *from; /* the client address's entry (peers.h); NULL in tests */

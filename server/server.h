@@ -36,9 +36,11 @@ struct server {
 	/* Runs once as a connection ends, before it is freed (rpc_conn_closed:
 	 * the pre-login tally's audit record, an audit stream's end). */
 	void (*on_close)(struct conn *c);
-	struct peers *peers;	    /* per client address: connections, pre-login rate */
-	bool write_paused;	    /* reading stopped because the writer's queue is full */
-	uint64_t closed_since_trim; /* connections freed since memory was last trimmed */
+	struct peers *peers;	       /* per client address: connections, pre-login rate */
+	uint64_t write_pauses;	       /* since the last WARN about them */
+	int64_t write_pause_logged_ms; /* monotonic; 0: never */
+	bool write_paused;	       /* reading stopped because the writer's queue is full */
+	uint64_t closed_since_trim;    /* connections freed since memory was last trimmed */
 
 	/* Connections by slot; a conn id is (generation << 20 | slot) so a
 	 * late job result for a closed connection finds nothing. */
