@@ -96,7 +96,7 @@ static void conn_free(struct conn *c)
 		srv->nconns--;
 		if (c->refusing)
 			srv->nrefusing--;
-		srv->closed_since_trim++;
+		server_conn_closed(srv);
 	}
 	if (c->from) {
 		c->from->nconns--;

@@ -47,8 +47,10 @@
 #include "xmalloc.h"
 
 #define HOUSEKEEPING_INTERVAL_S 30
-/* Connections closed between two trims of the heap. */
+/* Connections closed between two trims of the heap, and how long after
+ * the last of them the trim waits (a burst of closes is one trim). */
 #define TRIM_AFTER_CLOSED 256
+#define TRIM_DELAY_MS 1000
 
 /* --- session activity persistence ----------------------------------------- */
 
@@ -148,8 +150,6 @@ static void concern_timer_cb(evutil_socket_t fd, short what, void *arg)
 	concern_system_tick(arg);
 }
 
-static void trim_memory(struct server *srv);
-
 static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -164,7 +164,6 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
 		    (uint32_t)(srv->cfg->preauth_rate_address * 2), time_mono_ms());
-	trim_memory(srv);
 }
 
 /* Memory freed by a burst of connections (TLS buffers, bufferevents,
@@ -175,10 +174,32 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
  * "Memory across connection cycles"). */
 static void trim_memory(struct server *srv)
 {
-	if (srv->closed_since_trim < TRIM_AFTER_CLOSED)
-		return;
 	srv->closed_since_trim = 0;
+	/* In use versus held: a leak grows the first, fragmentation only
+	 * the second (docs/BENCHMARKS.md measures both). */
+	struct mallinfo2 before = mallinfo2();
 	malloc_trim(0);
+	struct mallinfo2 after = mallinfo2();
+	log_debug("memory: %zu KiB in use; %zu KiB free in the heaps before the trim, %zu KiB "
+		  "after",
+		  (before.uordblks + before.hblkhd) / 1024, before.fordblks / 1024,
+		  after.fordblks / 1024);
+}
+
+static void trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	trim_memory(arg);
+}
+
+void server_conn_closed(struct server *srv)
+{
+	if (++srv->closed_since_trim < TRIM_AFTER_CLOSED || srv->trim_timer == NULL)
+		return;
+	/* Re-armed by each close: the trim comes once the burst is over. */
+	struct timeval tv = {TRIM_DELAY_MS / 1000, (TRIM_DELAY_MS % 1000) * 1000};
+	evtimer_add(srv->trim_timer, &tv);
 }
 
 /* The writer rolled a transaction back: numbers it handed out to audit
@@ -496,6 +517,7 @@ int server_run(struct server_config *cfg)
 	evsignal_add(srv->sig_int, NULL);
 	evsignal_add(srv->sig_hup, NULL);
 	srv->stop_check = evtimer_new(srv->base, stop_check_cb, srv);
+	srv->trim_timer = evtimer_new(srv->base, trim_cb, srv);
 	srv->housekeeping = event_new(srv->base, -1, EV_PERSIST, housekeeping_cb, srv);
 	struct timeval hk = {HOUSEKEEPING_INTERVAL_S, 0};
 	event_add(srv->housekeeping, &hk);
@@ -555,6 +577,9 @@ out:
 		event_free(srv->stop_check);
 	if (srv->housekeeping)
 		event_free(srv->housekeeping);
+	if (srv->trim_timer)
+		event_free(srv->trim_timer);
+	srv->trim_timer = NULL;
 	if (srv->checkpoint_timer)
 		event_free(srv->checkpoint_timer);
 	if (srv->concern_timer)

@@ -52,6 +52,7 @@ struct server {
 
 	struct event *sig_term, *sig_int, *sig_hup;
 	struct event *housekeeping;
+	struct event *trim_timer; /* gives freed heap back after a burst of closes */
 	struct event *checkpoint_timer;
 	struct event *concern_timer; /* the server's own concern moves (concern_system.c) */
 	struct event *stop_check;
@@ -71,5 +72,8 @@ struct server {
 
 /* Runs the daemon until SIGTERM/SIGINT. Returns the process exit code. */
 int server_run(struct server_config *cfg);
+/* conn.c, as each connection is freed: after a burst of closes the heap's
+ * free pages are given back (malloc_trim) a moment later. */
+void server_conn_closed(struct server *srv);
 
 #endif
