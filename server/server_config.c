@@ -49,7 +49,7 @@ static const struct opt opts[] = {
      "close a connection whose frame, once begun, is not finished within this"},
     {"preauth-rate", OPT_COUNT, OFF(preauth_rate), "10", 1, 100000,
      "requests a second before login, per connection (then closed)"},
-    {"preauth-rate-per-address", OPT_COUNT, OFF(preauth_rate_address), "100", 1, 1000000,
+    {"preauth-rate-per-address", OPT_COUNT, OFF(preauth_rate_address), "200", 1, 1000000,
      "requests a second before login from one client address"},
     {"session-rate", OPT_COUNT, OFF(session_rate), "200", 1, 1000000,
      "requests a second per session (more are refused RESOURCE_EXHAUSTED)"},
