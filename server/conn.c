@@ -562,6 +562,8 @@ void conn_mark_for_close(struct conn *c, const char *fmt, ...)
 		linger_start(c);
 }
 
+static const char too_large[] = "response too large for one frame; narrow the request";
+
 void conn_send_response(struct conn *c, const Assure__Response *resp)
 {
 	if (c->state == CONN_CLOSED)
@@ -570,9 +572,17 @@ void conn_send_response(struct conn *c, const Assure__Response *resp)
 	if (len > c->srv->max_frame) {
 		log_error("conn %s: response to request %llu is %zu bytes, over the frame limit",
 			  c->peer, (unsigned long long)resp->id, len);
+		/* Even the replacement can be too large: a long request id
+		 * under the smallest max-frame (64). Sending it again would
+		 * recurse until the stack overflows (found by fuzz_conn). */
+		if (resp->status != NULL && resp->status->message == too_large) {
+			conn_mark_for_close(c, "a reply to request %llu does not fit in max-frame",
+					    (unsigned long long)resp->id);
+			return;
+		}
 		Assure__Status st = ASSURE__STATUS__INIT;
 		st.code = ASSURE__CODE__INTERNAL;
-		st.message = (char *)"response too large for one frame; narrow the request";
+		st.message = (char *)too_large;
 		Assure__Response small = ASSURE__RESPONSE__INIT;
 		small.id = resp->id;
 		small.status = &st;

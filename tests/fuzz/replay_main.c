@@ -1,14 +1,21 @@
 /*
  * Driver for builds without libFuzzer, so every ordinary build and ctest run
- * exercises the frame fuzz target. It replays each file of the corpus
- * directory, then a fixed batch of inputs mutated from those seeds by a
- * seeded xorshift generator: bit flips, truncations, rewritten length
- * headers, spliced and repeated frames. The batch is the same on every run,
- * so a failure here reproduces by running the test again.
+ * exercises each fuzz target (linked with it as fuzz_<target>_replay). It
+ * replays each file of the corpus directory, then a fixed batch of inputs
+ * mutated from those seeds by a seeded xorshift generator: bit flips,
+ * truncations, rewritten length headers, spliced and repeated frames. The
+ * batch is the same on every run, so a failure here reproduces by running
+ * the test again.
  *
- * Exit status: 0 all inputs ran; 1 the corpus is missing, empty or holds no
- * frame that decodes (a corpus that rotted after a .proto change would
- * otherwise pass while testing nothing); a crash aborts.
+ * Each target defines fuzz_replay_reached(): how many inputs so far got
+ * past its first parse into the code under test (a request decoded, a
+ * handler ran, a renderer printed). Zero after the seeds means the corpus
+ * rotted (a .proto change, a new input format) and would otherwise pass
+ * while testing nothing.
+ *
+ * usage: fuzz_<target>_replay CORPUS-DIR [GENERATED]   (default 20000)
+ * Exit status: 0 all inputs ran; 1 the corpus is missing, empty or reaches
+ * nothing; 2 usage; a crash aborts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,11 +25,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "assure.pb-c.h"
 #include "frame.h"
 #include "xmalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+size_t fuzz_replay_reached(void);
 
 #define REPLAY_GENERATED 20000
 #define REPLAY_SEED 0x9e3779b97f4a7c15ull
@@ -71,22 +78,6 @@ static int read_file(const char *path, struct seed *out)
 	out->data = buf;
 	out->len = len;
 	return 0;
-}
-
-/* Complete frames in a seed that decode as a Request at the default limit. */
-static size_t decodable_frames(const struct seed *s)
-{
-	size_t off = 0, count = 0;
-	uint32_t body_len;
-	while (frame_peek(s->data + off, s->len - off, FRAME_DEFAULT_MAX, &body_len) == FRAME_OK) {
-		Assure__Request *req =
-		    assure__request__unpack(NULL, body_len, s->data + off + FRAME_HEADER_SIZE);
-		if (req != NULL)
-			count++;
-		assure__request__free_unpacked(req, NULL);
-		off += FRAME_HEADER_SIZE + body_len;
-	}
-	return count;
 }
 
 static const uint32_t interesting_lengths[] = {
@@ -170,14 +161,19 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s CORPUS-DIR\n", argv[0]);
+	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	long generated = REPLAY_GENERATED;
+	char *end = NULL;
+	if (argc == 3)
+		generated = strtol(argv[2], &end, 10);
+	if ((argc != 2 && argc != 3) || (argc == 3 && (*end != '\0' || generated < 0))) {
+		fprintf(stderr, "usage: %s CORPUS-DIR [GENERATED]\n", prog);
 		return 2;
 	}
 	const char *dir = argv[1];
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		fprintf(stderr, "fuzz_frame_replay: cannot open %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, dir, strerror(errno));
 		return 1;
 	}
 	/* Sorted, so the generated batch does not depend on readdir order. */
@@ -194,35 +190,35 @@ int main(int argc, char **argv)
 	qsort(names, nnames, sizeof *names, by_name);
 
 	struct seed *seeds = xcalloc(nnames ? nnames : 1, sizeof *seeds);
-	size_t nseeds = 0, frames = 0;
+	size_t nseeds = 0;
 	for (size_t i = 0; i < nnames; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (read_file(path, &seeds[nseeds]) != 0) {
-				fprintf(stderr, "fuzz_frame_replay: cannot read %s: %s\n", path,
+				fprintf(stderr, "%s: cannot read %s: %s\n", prog, path,
 					strerror(errno));
 				return 1;
 			}
 			LLVMFuzzerTestOneInput(seeds[nseeds].data, seeds[nseeds].len);
-			frames += decodable_frames(&seeds[nseeds]);
 			nseeds++;
 		}
 		free(path);
 		free(names[i]);
 	}
 	free(names);
-	if (nseeds == 0 || frames == 0) {
+	size_t reached = fuzz_replay_reached();
+	if (nseeds == 0 || reached == 0) {
 		fprintf(stderr,
-			"fuzz_frame_replay: %s has %zu seed files and %zu decodable frames; "
-			"the corpus must hold valid frames\n",
-			dir, nseeds, frames);
+			"%s: %s has %zu seed files and %zu of them reach the code under test; "
+			"the corpus must hold valid inputs\n",
+			prog, dir, nseeds, reached);
 		return 1;
 	}
 
 	uint8_t *buf = xmalloc(REPLAY_MAX_INPUT);
 	size_t bytes = 0;
-	for (int i = 0; i < REPLAY_GENERATED; i++) {
+	for (long i = 0; i < generated; i++) {
 		size_t len = mutate(seeds, nseeds, buf);
 		/* An exact-size heap copy, so ASan catches a read one past the end. */
 		uint8_t *input = xmalloc(len);
@@ -232,9 +228,9 @@ int main(int argc, char **argv)
 		bytes += len;
 	}
 	free(buf);
-	printf("fuzz_frame_replay: %zu seed files (%zu decodable frames), %d generated inputs "
-	       "(%zu bytes), no crashes\n",
-	       nseeds, frames, REPLAY_GENERATED, bytes);
+	printf("%s: %zu seed files (%zu reached the code under test), %ld generated inputs "
+	       "(%zu bytes, %zu reached it in all), no crashes\n",
+	       prog, nseeds, reached, generated, bytes, fuzz_replay_reached());
 	for (size_t i = 0; i < nseeds; i++)
 		free(seeds[i].data);
 	free(seeds);
