@@ -807,7 +807,9 @@ void conn_stop_all(struct server *srv)
 {
 	for (uint32_t i = 0; i < srv->nslots; i++) {
 		struct conn *c = srv->slots[i];
-		if (c != NULL)
+		if (c != NULL && c->linger != NULL)
+			schedule_free(c); /* its last reply is out: a shutdown does not linger */
+		else if (c != NULL)
 			conn_mark_for_close(c, "server shutting down");
 	}
 }

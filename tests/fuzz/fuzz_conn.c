@@ -401,13 +401,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The end: the peer's EOF, or the server shutting down. */
 	if (knobs & 0x40)
 		shutdown(sv[1], SHUT_WR);
-	else if (conn_find(&srv, id) != NULL)
+	else if (conn_find(&srv, id) != NULL) {
+		srv.stopping = true; /* as server.c does: no lingering close */
 		conn_stop_all(&srv);
+	}
 	for (int k = 0; k < FUZZ_SETTLE_ITERATIONS && srv.nconns > 0; k++) {
 		complete_all();
 		peer_read(sv[1]);
 		step();
 	}
+	srv.stopping = false;
 	if (srv.nconns > 0) {
 		fprintf(stderr, "fuzz_conn: the connection outlived %s\n",
 			knobs & 0x40 ? "the peer's EOF" : "the shutdown");
