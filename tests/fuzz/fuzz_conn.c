@@ -21,7 +21,8 @@
  * bounded number of iterations after each, so the same frames are seen cut
  * at different places.
  *
- * on_request is a stub standing in for rpc.c with its effects on a
+ * on_request is a scripted RPC layer (by design: this target is about
+ * conn.c, not the handlers) that plays rpc.c's effects on a
  * connection: Hello, Login and Resume (barriers, answered later, then the
  * connection has a session and larger limits), Logout, and other calls
  * answered at once or later (in progress, counted against max-inflight),
@@ -69,7 +70,7 @@ size_t fuzz_replay_reached(void);
 #define FUZZ_SETTLE_ITERATIONS 256
 #define FUZZ_MAX_PENDING 512
 #define FUZZ_MAX_SPLITS 16
-/* Longest reply the stub sends: past the 64 KiB pre-login output limit. */
+/* Longest reply the scripted layer sends: past the 64 KiB pre-login output limit. */
 #define FUZZ_REPLY_MAX 70000
 
 struct pending {
@@ -182,7 +183,7 @@ static void complete_all(void)
 		complete(0);
 }
 
-static void stub_request(struct conn *c, struct arena *arena, Assure__Request *req)
+static void scripted_request(struct conn *c, struct arena *arena, Assure__Request *req)
 {
 	/* conn.c's promise: nothing is read while it must wait. */
 	if (c->state != CONN_OPEN || c->barrier || c->inflight >= srv.cfg->max_inflight) {
@@ -229,7 +230,7 @@ static void stub_request(struct conn *c, struct arena *arena, Assure__Request *r
 	arena_free(arena);
 }
 
-static void stub_close(struct conn *c)
+static void scripted_close(struct conn *c)
 {
 	(void)c;
 	closes++;
@@ -348,8 +349,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	srv.cfg = &cfg;
 	srv.base = fz.base;
 	srv.max_frame = (uint32_t)cfg.max_frame;
-	srv.on_request = stub_request;
-	srv.on_close = stub_close;
+	srv.on_request = scripted_request;
+	srv.on_close = scripted_close;
 	srv.peers = peers_new();
 	srv.nslots = 2;
 	srv.slots = xcalloc(srv.nslots, sizeof *srv.slots);

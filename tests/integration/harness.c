@@ -1281,9 +1281,9 @@ void harness_ireq_performer_add(struct harness_ireq *r, const char *profession, 
 	r->performer_add.national_code = istr(national_code);
 }
 
-void harness_ireq_performer_list(struct harness_ireq *r, const char *profession,
-				 const char *status, int suspended, const char *name,
-				 uint32_t page_size, const char *page_token)
+void harness_ireq_performer_list(struct harness_ireq *r, const char *profession, const char *status,
+				 int suspended, const char *name, uint32_t page_size,
+				 const char *page_token)
 {
 	IREQ_SET(r, performer_list, PERFORMER_LIST,
 		 (Assure__PerformerListRequest)ASSURE__PERFORMER_LIST_REQUEST__INIT);
@@ -1388,11 +1388,12 @@ Assure__ConcernDecideRequest *harness_ireq_concern_decide(struct harness_ireq *r
 	return &r->concern_decide;
 }
 
-Assure__ConcernSuspendRequest *
-harness_ireq_concern_suspend(struct harness_ireq *r, const char *ref, const char *basis,
-			     const char *reason, const char *const *panel,
-			     const char *hearing_offered, const char *start, const char *until,
-			     uint64_t version)
+Assure__ConcernSuspendRequest *harness_ireq_concern_suspend(struct harness_ireq *r, const char *ref,
+							    const char *basis, const char *reason,
+							    const char *const *panel,
+							    const char *hearing_offered,
+							    const char *start, const char *until,
+							    uint64_t version)
 {
 	IREQ_SET(r, concern_suspend, CONCERN_SUSPEND,
 		 (Assure__ConcernSuspendRequest)ASSURE__CONCERN_SUSPEND_REQUEST__INIT);
@@ -1557,12 +1558,9 @@ Assure__ContractSetRequest *harness_ireq_contract_set(struct harness_ireq *r, co
 	return &r->contract_set;
 }
 
-Assure__ContractNoticeAddRequest *harness_ireq_contract_notice_add(struct harness_ireq *r,
-								   const char *ods,
-								   const char *kind,
-								   const char *text,
-								   const char *steps,
-								   uint64_t version)
+Assure__ContractNoticeAddRequest *
+harness_ireq_contract_notice_add(struct harness_ireq *r, const char *ods, const char *kind,
+				 const char *text, const char *steps, uint64_t version)
 {
 	IREQ_SET(r, contract_notice_add, CONTRACT_NOTICE_ADD,
 		 (Assure__ContractNoticeAddRequest)ASSURE__CONTRACT_NOTICE_ADD_REQUEST__INIT);
@@ -1581,8 +1579,9 @@ void harness_ireq_contract_notice_outcome(struct harness_ireq *r, const char *od
 					  const char *outcome, const char *date,
 					  const char *rationale, uint64_t version)
 {
-	IREQ_SET(r, contract_notice_outcome, CONTRACT_NOTICE_OUTCOME,
-		 (Assure__ContractNoticeOutcomeRequest)ASSURE__CONTRACT_NOTICE_OUTCOME_REQUEST__INIT);
+	IREQ_SET(
+	    r, contract_notice_outcome, CONTRACT_NOTICE_OUTCOME,
+	    (Assure__ContractNoticeOutcomeRequest)ASSURE__CONTRACT_NOTICE_OUTCOME_REQUEST__INIT);
 	r->contract_notice_outcome.ods = istr(ods);
 	r->contract_notice_outcome.number = number;
 	r->contract_notice_outcome.outcome = istr(outcome);
@@ -1686,8 +1685,7 @@ void harness_ireq_requirements_add(struct harness_ireq *r, const char *code, con
 	r->requirements_add.description = istr(description);
 }
 
-void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
-				      const char *reason)
+void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code, const char *reason)
 {
 	IREQ_SET(r, requirements_retire, REQUIREMENTS_RETIRE,
 		 (Assure__RequirementsRetireRequest)ASSURE__REQUIREMENTS_RETIRE_REQUEST__INIT);
@@ -1697,9 +1695,8 @@ void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
 
 /* reviews */
 
-Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r,
-							    const char *ods, const char *year,
-							    const char *kind,
+Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r, const char *ods,
+							    const char *year, const char *kind,
 							    const char *visit_type,
 							    const char *date)
 {
@@ -1776,8 +1773,7 @@ Assure__ReviewSfbhRequest *harness_ireq_review_sfbh(struct harness_ireq *r, cons
 
 Assure__ReviewScoreRequest *harness_ireq_review_score(struct harness_ireq *r, const char *ref,
 						      const char *indicator, const char *value,
-						      const char *not_available,
-						      uint64_t version)
+						      const char *not_available, uint64_t version)
 {
 	IREQ_SET(r, review_score, REVIEW_SCORE,
 		 (Assure__ReviewScoreRequest)ASSURE__REVIEW_SCORE_REQUEST__INIT);
@@ -1792,8 +1788,7 @@ Assure__ReviewScoreRequest *harness_ireq_review_score(struct harness_ireq *r, co
 
 Assure__ReviewNarrativeRequest *
 harness_ireq_review_narrative(struct harness_ireq *r, const char *ref, const char *achievements,
-			      const char *developments, const char *challenges,
-			      uint64_t version)
+			      const char *developments, const char *challenges, uint64_t version)
 {
 	IREQ_SET(r, review_narrative, REVIEW_NARRATIVE,
 		 (Assure__ReviewNarrativeRequest)ASSURE__REVIEW_NARRATIVE_REQUEST__INIT);
@@ -1806,10 +1801,11 @@ harness_ireq_review_narrative(struct harness_ireq *r, const char *ref, const cha
 	return &r->review_narrative;
 }
 
-Assure__ReviewActionAddRequest *
-harness_ireq_review_action_add(struct harness_ireq *r, const char *ref, const char *text,
-			       const char *owner, const char *due, const char *for_item,
-			       uint64_t version)
+Assure__ReviewActionAddRequest *harness_ireq_review_action_add(struct harness_ireq *r,
+							       const char *ref, const char *text,
+							       const char *owner, const char *due,
+							       const char *for_item,
+							       uint64_t version)
 {
 	IREQ_SET(r, review_action_add, REVIEW_ACTION_ADD,
 		 (Assure__ReviewActionAddRequest)ASSURE__REVIEW_ACTION_ADD_REQUEST__INIT);
@@ -1825,8 +1821,7 @@ harness_ireq_review_action_add(struct harness_ireq *r, const char *ref, const ch
 
 Assure__ReviewActionDoneRequest *harness_ireq_review_action_done(struct harness_ireq *r,
 								 const char *ref, uint32_t number,
-								 const char *date,
-								 uint64_t version)
+								 const char *date, uint64_t version)
 {
 	IREQ_SET(r, review_action_done, REVIEW_ACTION_DONE,
 		 (Assure__ReviewActionDoneRequest)ASSURE__REVIEW_ACTION_DONE_REQUEST__INIT);
@@ -1838,9 +1833,9 @@ Assure__ReviewActionDoneRequest *harness_ireq_review_action_done(struct harness_
 	return &r->review_action_done;
 }
 
-Assure__ReviewOverrideRequest *harness_ireq_review_override(struct harness_ireq *r,
-							    const char *ref, const char *rag,
-							    const char *reason, uint64_t version)
+Assure__ReviewOverrideRequest *harness_ireq_review_override(struct harness_ireq *r, const char *ref,
+							    const char *rag, const char *reason,
+							    uint64_t version)
 {
 	IREQ_SET(r, review_override, REVIEW_OVERRIDE,
 		 (Assure__ReviewOverrideRequest)ASSURE__REVIEW_OVERRIDE_REQUEST__INIT);
@@ -1901,7 +1896,8 @@ void harness_ireq_review_due(struct harness_ireq *r, const char *within, uint32_
 void harness_ireq_scorecard(struct harness_ireq *r, const char *year, const char *site,
 			    const char *type, uint32_t page_size, const char *page_token)
 {
-	IREQ_SET(r, scorecard, SCORECARD, (Assure__ScorecardRequest)ASSURE__SCORECARD_REQUEST__INIT);
+	IREQ_SET(r, scorecard, SCORECARD,
+		 (Assure__ScorecardRequest)ASSURE__SCORECARD_REQUEST__INIT);
 	r->scorecard.year = istr(year);
 	r->scorecard.site = istr(site);
 	r->scorecard.type = istr(type);
@@ -1910,8 +1906,7 @@ void harness_ireq_scorecard(struct harness_ireq *r, const char *year, const char
 }
 
 void harness_ireq_audit_query_object(struct harness_ireq *r, const char *object_type,
-				     const char *object_id, const char *username,
-				     const char *event)
+				     const char *object_id, const char *username, const char *event)
 {
 	IREQ_SET(r, audit_query, AUDIT_QUERY,
 		 (Assure__AuditQueryRequest)ASSURE__AUDIT_QUERY_REQUEST__INIT);
@@ -2305,7 +2300,8 @@ static void *probe_main(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		int code = harness_try_call_code(c, &r, &cause);
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		int64_t us = (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+		int64_t us =
+		    (int64_t)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
 		if (code != ASSURE__CODE__OK) {
 			char why[64];
 			snprintf(why, sizeof why, "status %d", code);
@@ -2373,13 +2369,33 @@ void harness_probe_stop(struct harness_probe *p, const char *what, struct harnes
 		out->p99_us = p->samples[(p->nsamples * 99) / 100];
 		out->max_us = p->samples[p->nsamples - 1];
 	}
-	fprintf(stderr,
-		"probe [%s]: %u Status calls, %u failures, p50 %.2f ms, p99 %.2f ms, max %.2f ms%s%s\n",
-		what, out->calls, out->failures, (double)out->p50_us / 1000.0,
-		(double)out->p99_us / 1000.0, (double)out->max_us / 1000.0,
-		out->failures ? "; first failure: " : "", out->first_error);
+	fprintf(
+	    stderr,
+	    "probe [%s]: %u Status calls, %u failures, p50 %.2f ms, p99 %.2f ms, max %.2f ms%s%s\n",
+	    what, out->calls, out->failures, (double)out->p50_us / 1000.0,
+	    (double)out->p99_us / 1000.0, (double)out->max_us / 1000.0,
+	    out->failures ? "; first failure: " : "", out->first_error);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->ready_cond);
 	free(p->samples);
 	free(p);
+}
+
+struct harness_probe *harness_probe_admin(const struct harness_server *s)
+{
+	return harness_probe_start(s->addr, HARNESS_ADMIN, s->password, 10);
+}
+
+void harness_probe_hold(struct harness_probe *p, const char *what, int limit_ms, int whole)
+{
+	struct harness_probe_result res;
+	harness_probe_stop(p, what, &res);
+	if (res.failures > 0)
+		fail_msg("%s: the good client failed %u times: %s", what, res.failures,
+			 res.first_error);
+	assert_true(res.calls > 0);
+	int64_t us = whole ? res.max_us : res.p99_us;
+	if (us > (int64_t)limit_ms * 1000)
+		fail_msg("%s: the good client's %s was %.1f ms (limit %d ms)", what,
+			 whole ? "slowest answer" : "p99", (double)us / 1000.0, limit_ms);
 }

@@ -177,7 +177,7 @@ int harness_try_call_code(struct client *c, struct harness_req *r, char **cause)
  * good client's p99 to stay low while they attack. */
 struct harness_probe;
 struct harness_probe_result {
-	unsigned calls;    /* answered OK */
+	unsigned calls;	   /* answered OK */
 	unsigned failures; /* transport errors or non-OK answers */
 	int64_t p50_us, p99_us, max_us;
 	char first_error[256];
@@ -187,7 +187,13 @@ struct harness_probe_result {
 struct harness_probe *harness_probe_start(const char *addr, const char *user, const char *password,
 					  int interval_ms);
 /* Stops the thread, fills out, prints one line with the figures, frees. */
-void harness_probe_stop(struct harness_probe *p, const char *what, struct harness_probe_result *out);
+void harness_probe_stop(struct harness_probe *p, const char *what,
+			struct harness_probe_result *out);
+/* The hostile-peer tests' good client: the admin of s, Status every 10 ms. */
+struct harness_probe *harness_probe_admin(const struct harness_server *s);
+/* Stops it and fails the test when it failed at all, answered nothing, or
+ * its p99 (or, with whole set, its slowest answer) passed limit_ms. */
+void harness_probe_hold(struct harness_probe *p, const char *what, int limit_ms, int whole);
 
 /* --- subprocesses ---------------------------------------------------- */
 
@@ -351,9 +357,9 @@ void harness_ireq_session_revoke(struct harness_ireq *r, int64_t id, const char 
  * (NULL: none); version 0: unchecked. */
 void harness_ireq_performer_add(struct harness_ireq *r, const char *profession, const char *reg,
 				const char *name, const char *national_code);
-void harness_ireq_performer_list(struct harness_ireq *r, const char *profession,
-				 const char *status, int suspended, const char *name,
-				 uint32_t page_size, const char *page_token);
+void harness_ireq_performer_list(struct harness_ireq *r, const char *profession, const char *status,
+				 int suspended, const char *name, uint32_t page_size,
+				 const char *page_token);
 void harness_ireq_performer_show(struct harness_ireq *r, const char *performer);
 void harness_ireq_performer_admit(struct harness_ireq *r, int64_t id, const char *decision,
 				  const char *rationale, const char *conditions,
@@ -378,11 +384,12 @@ Assure__ConcernDecideRequest *harness_ireq_concern_decide(struct harness_ireq *r
 							  const char *rationale,
 							  const char *const *panel,
 							  const char *date, uint64_t version);
-Assure__ConcernSuspendRequest *
-harness_ireq_concern_suspend(struct harness_ireq *r, const char *ref, const char *basis,
-			     const char *reason, const char *const *panel,
-			     const char *hearing_offered, const char *start, const char *until,
-			     uint64_t version);
+Assure__ConcernSuspendRequest *harness_ireq_concern_suspend(struct harness_ireq *r, const char *ref,
+							    const char *basis, const char *reason,
+							    const char *const *panel,
+							    const char *hearing_offered,
+							    const char *start, const char *until,
+							    uint64_t version);
 void harness_ireq_concern_reinstate(struct harness_ireq *r, const char *ref, const char *rationale,
 				    const char *const *panel, const char *date, uint64_t version);
 void harness_ireq_concern_refer(struct harness_ireq *r, const char *ref, const char *to,
@@ -414,12 +421,9 @@ void harness_ireq_contract_list(struct harness_ireq *r, const char *type, const 
 void harness_ireq_contract_show(struct harness_ireq *r, const char *ods);
 Assure__ContractSetRequest *harness_ireq_contract_set(struct harness_ireq *r, const char *ods,
 						      const char *reason, uint64_t version);
-Assure__ContractNoticeAddRequest *harness_ireq_contract_notice_add(struct harness_ireq *r,
-								   const char *ods,
-								   const char *kind,
-								   const char *text,
-								   const char *steps,
-								   uint64_t version);
+Assure__ContractNoticeAddRequest *
+harness_ireq_contract_notice_add(struct harness_ireq *r, const char *ods, const char *kind,
+				 const char *text, const char *steps, uint64_t version);
 void harness_ireq_contract_notice_outcome(struct harness_ireq *r, const char *ods, uint32_t number,
 					  const char *outcome, const char *date,
 					  const char *rationale, uint64_t version);
@@ -443,17 +447,15 @@ void harness_ireq_indicators_list(struct harness_ireq *r, const char *year);
 void harness_ireq_requirements_list(struct harness_ireq *r, int include_retired);
 void harness_ireq_requirements_add(struct harness_ireq *r, const char *code, const char *title,
 				   const char *description);
-void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code,
-				      const char *reason);
+void harness_ireq_requirements_retire(struct harness_ireq *r, const char *code, const char *reason);
 
 /* reviews */
 /* Reviews (DOMAIN.md "Annual contract review"; test_int_review). NULL
  * strings become ""; version 0: none given. The builders return the
  * sub-message so a test can set amend_reason (a string that must outlive
  * the call). */
-Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r,
-							    const char *ods, const char *year,
-							    const char *kind,
+Assure__ReviewScheduleRequest *harness_ireq_review_schedule(struct harness_ireq *r, const char *ods,
+							    const char *year, const char *kind,
 							    const char *visit_type,
 							    const char *date);
 Assure__ReviewVisitRequest *harness_ireq_review_visit(struct harness_ireq *r, const char *ref,
@@ -471,23 +473,22 @@ Assure__ReviewSfbhRequest *harness_ireq_review_sfbh(struct harness_ireq *r, cons
 						    const char *evidence, uint64_t version);
 Assure__ReviewScoreRequest *harness_ireq_review_score(struct harness_ireq *r, const char *ref,
 						      const char *indicator, const char *value,
-						      const char *not_available,
-						      uint64_t version);
+						      const char *not_available, uint64_t version);
 Assure__ReviewNarrativeRequest *
 harness_ireq_review_narrative(struct harness_ireq *r, const char *ref, const char *achievements,
-			      const char *developments, const char *challenges,
-			      uint64_t version);
-Assure__ReviewActionAddRequest *
-harness_ireq_review_action_add(struct harness_ireq *r, const char *ref, const char *text,
-			       const char *owner, const char *due, const char *for_item,
-			       uint64_t version);
+			      const char *developments, const char *challenges, uint64_t version);
+Assure__ReviewActionAddRequest *harness_ireq_review_action_add(struct harness_ireq *r,
+							       const char *ref, const char *text,
+							       const char *owner, const char *due,
+							       const char *for_item,
+							       uint64_t version);
 Assure__ReviewActionDoneRequest *harness_ireq_review_action_done(struct harness_ireq *r,
 								 const char *ref, uint32_t number,
 								 const char *date,
 								 uint64_t version);
-Assure__ReviewOverrideRequest *harness_ireq_review_override(struct harness_ireq *r,
-							    const char *ref, const char *rag,
-							    const char *reason, uint64_t version);
+Assure__ReviewOverrideRequest *harness_ireq_review_override(struct harness_ireq *r, const char *ref,
+							    const char *rag, const char *reason,
+							    uint64_t version);
 void harness_ireq_review_finalise(struct harness_ireq *r, const char *ref, uint64_t version);
 void harness_ireq_review_show(struct harness_ireq *r, const char *ref);
 Assure__ReviewListRequest *harness_ireq_review_list(struct harness_ireq *r, const char *year,
