@@ -158,8 +158,7 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	persist_session_activity(srv);
 	int64_t now = clock_now_ms();
 	size_t n = session_table_prune(srv->sessions, now, srv->session_idle_ms);
-	throttle_prune(srv->throttle_user, now);
-	throttle_prune(srv->throttle_addr, now);
+	throttle_prune(srv->throttle, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
@@ -458,13 +457,17 @@ int server_run(struct server_config *cfg)
 	password_prepare();
 	srv->sessions = session_table_new();
 	srv->settings = settings_cache_new();
-	/* DOMAIN/issue rules: 5 free failures per account, then 30 s doubling
-	 * to 15 min, at most 100 attempts an hour; an address may fail more
-	 * (several staff share a site's NAT address) before it is slowed. */
-	const struct throttle_rules user_rules = {5, 30 * 1000, 15 * 60 * 1000, 100};
-	const struct throttle_rules addr_rules = {50, 30 * 1000, 15 * 60 * 1000, 2000};
-	srv->throttle_user = throttle_new(&user_rules);
-	srv->throttle_addr = throttle_new(&addr_rules);
+	/* Per (account, address): 5 free failures, then 30 s doubling to
+	 * 15 min. Per account from everywhere: 100 failures an hour, far more
+	 * than one address's back-off allows, so only a spread-out attack
+	 * delays the owner. Per address over any accounts: high, since a
+	 * site's staff share one NAT address. See throttle.h. */
+	const struct throttle_rules rules = {
+	    .pair = {5, 30 * 1000, 15 * 60 * 1000, 0},
+	    .account = {0, 0, 0, 100},
+	    .address = {50, 30 * 1000, 15 * 60 * 1000, 2000},
+	};
+	srv->throttle = throttle_new(&rules);
 	if (prepare_database(srv, &cause) < 0)
 		goto out;
 	srv->tls = tls_server_new(cfg->cert_file, cfg->key_file, cfg->client_ca_file, &cause);
@@ -563,8 +566,7 @@ out:
 	session_table_free(srv->sessions);
 	settings_cache_free(srv->settings);
 	audit_log_free(srv->audit);
-	throttle_free(srv->throttle_user);
-	throttle_free(srv->throttle_addr);
+	throttle_free(srv->throttle);
 	tls_server_free(srv->tls);
 	peers_free(srv->peers);
 	if (srv->base)

@@ -3,16 +3,22 @@
  * the test drives (assured --clock-file, see harness_server_start_clock):
  * minutes and hours pass in an instant.
  *
- * Throttling (docs/ROLES.md, the identity issue): after 5 consecutive
- * failures for an account its logins are delayed with exponential back-off
+ * Throttling (server/throttle.h, docs/ARCHITECTURE.md "Identity and
+ * access"): per (account, client address) 5 failures are free, then
+ * logins from that address are delayed 30 s, doubling per further failure,
  * capped at 15 minutes; during the back-off even the right password gets
- * "login failed"; afterwards it works again. Unknown, wrong, disabled and
- * throttled all answer UNAUTHENTICATED "login failed" (no enumeration).
- * A client address that fails too often is slowed too.
+ * "login failed" from that address, while the owner logs in from any
+ * other. Per account, 100 failures within an hour from all addresses
+ * together delay it everywhere (audited), until the hour ends or an
+ * admin resets the password. An address failing for many accounts is
+ * slowed too. Unknown, wrong, disabled and throttled all answer
+ * UNAUTHENTICATED "login failed" (no enumeration).
  *
+ * Other client addresses are 127.0.0.2 and up (client_config.source_addr).
  * The back-off is measured without disturbing it: User.throttled (UserShow,
- * as an admin) says whether the account is delayed at the server's "now",
- * so the test binary-searches the end of each delay by moving the clock.
+ * as an admin) says whether the account is delayed from some address at
+ * the server's "now", so the test binary-searches the end of each delay by
+ * moving the clock.
  *
  * Sessions: idle expiry (30 min) and absolute expiry (12 h), both
  * configurable; both survive a restart.
@@ -36,6 +42,7 @@
 #define HOUR (60 * MIN)
 #define CAP_MS (15 * MIN)
 #define FREE_FAILURES 5
+#define OTHER_ADDR "127.0.0.2"
 
 struct clock_server {
 	struct harness_server s;
@@ -58,8 +65,18 @@ static int clock_setup_args(void **state, const char *const *args)
 	return 0;
 }
 
-/* The throttling tests keep an admin session open across hours of clock. */
-static const char *const long_sessions[] = {"--session-idle", "12h", "--session-max", "48h", NULL};
+/* The throttling tests keep an admin session open across hours of clock,
+ * and make failed logins faster than the pre-login request rate allows a
+ * person (that limit is not what they test). */
+static const char *const long_sessions[] = {"--session-idle",
+					    "12h",
+					    "--session-max",
+					    "48h",
+					    "--preauth-rate",
+					    "1000",
+					    "--preauth-rate-per-address",
+					    "10000",
+					    NULL};
 
 static int throttle_setup(void **state)
 {
@@ -114,14 +131,35 @@ static void login_ok(struct client *c, const char *user, const char *password, c
 	harness_iexpect_code(c, &r, ASSURE__CODE__OK, what);
 }
 
-/* User.throttled as the server sees it now. */
-static int throttled(struct client *admin, const char *user)
+/* A client with Hello done, connected from the local address source. */
+static struct client *connect_from(const struct harness_server *s, const char *source)
+{
+	struct client *c = NULL;
+	char *cause = NULL;
+	if (harness_try_connect_from(s->addr, source, &c, &cause) != 0)
+		fail_msg("connect from %s: %s", source, cause ? cause : "?");
+	if (client_hello(c, "assure-int-test", &cause) != 0) {
+		client_free(c);
+		fail_msg("Hello from %s: %s", source, cause ? cause : "?");
+	}
+	return c;
+}
+
+/* The user as the server sees it now (caller frees the response). */
+static Assure__Response *user_show(struct client *admin, const char *user)
 {
 	struct harness_ireq r;
 	harness_ireq_user_show(&r, user);
 	Assure__Response *resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserShow");
 	assert_non_null(resp->user_show);
 	assert_non_null(resp->user_show->user);
+	return resp;
+}
+
+/* User.throttled as the server sees it now. */
+static int throttled(struct client *admin, const char *user)
+{
+	Assure__Response *resp = user_show(admin, user);
 	int t = resp->user_show->user->throttled;
 	assure__response__free_unpacked(resp, NULL);
 	return t;
@@ -155,7 +193,7 @@ static int64_t measure_backoff(struct client *admin, struct harness_clock *clk, 
 
 /* ---- throttling ---------------------------------------------------------- */
 
-/* Four failures are free; a success clears the count; the fifth starts the
+/* Five failures are free; a success clears the count; the sixth starts the
  * back-off, during which the right password is refused too. */
 static void test_five_failures_then_backoff(void **state)
 {
@@ -166,20 +204,20 @@ static void test_five_failures_then_backoff(void **state)
 	struct client *c = harness_connect_hello(s);
 	char what[128];
 
-	for (int i = 1; i < FREE_FAILURES; i++) {
+	for (int i = 1; i <= FREE_FAILURES; i++) {
 		snprintf(what, sizeof what, "failure %d", i);
 		login_failed(c, "thr-a", WRONG, what);
 		if (throttled(admin, "thr-a"))
 			fail_msg("thr-a throttled after only %d failures", i);
 	}
-	login_ok(c, "thr-a", PW, "right password after 4 failures");
-	/* The success cleared the count: four more are free again. */
-	for (int i = 1; i < FREE_FAILURES; i++) {
+	login_ok(c, "thr-a", PW, "right password after 5 failures");
+	/* The success cleared the count: five more are free again. */
+	for (int i = 1; i <= FREE_FAILURES; i++) {
 		snprintf(what, sizeof what, "failure %d after a success", i);
 		login_failed(c, "thr-a", WRONG, what);
 	}
 	assert_false(throttled(admin, "thr-a"));
-	login_failed(c, "thr-a", WRONG, "fifth consecutive failure");
+	login_failed(c, "thr-a", WRONG, "sixth consecutive failure");
 	assert_true(throttled(admin, "thr-a"));
 	login_failed(c, "thr-a", PW, "right password during the back-off");
 	harness_clock_advance(&cs->clk, 1 * SEC);
@@ -197,8 +235,8 @@ static void test_five_failures_then_backoff(void **state)
 	client_free(admin);
 }
 
-/* The delay doubles with each further failure until it reaches 15 minutes,
- * and stays there. */
+/* The first delay is 30 s; it doubles with each further failure until it
+ * reaches 15 minutes, and stays there. */
 static void test_backoff_exponential_and_capped(void **state)
 {
 	struct clock_server *cs = *state;
@@ -206,12 +244,12 @@ static void test_backoff_exponential_and_capped(void **state)
 	struct client *admin = harness_connect_admin(s);
 	harness_add_user(admin, "thr-b", "viewer", "HQ", PW, NULL);
 	struct client *c = harness_connect_hello(s);
-	for (int i = 1; i <= FREE_FAILURES; i++)
-		login_failed(c, "thr-b", WRONG, "failure before the back-off");
+	for (int i = 1; i <= FREE_FAILURES + 1; i++)
+		login_failed(c, "thr-b", WRONG, "failure up to the first back-off");
 
 	int64_t prev = 0;
 	int capped = 0;
-	int failures = FREE_FAILURES;
+	int failures = FREE_FAILURES + 1;
 	for (; failures <= 30 && capped < 2; failures++) {
 		int64_t start = cs->clk.now_ms;
 		/* Halfway through, the right password is refused. */
@@ -220,6 +258,9 @@ static void test_backoff_exponential_and_capped(void **state)
 			      (long long)(d / SEC));
 		if (d == 0)
 			fail_msg("thr-b is not throttled after %d consecutive failures", failures);
+		if (prev == 0 && (d < 30 * SEC - SEC || d > 30 * SEC + SEC))
+			fail_msg("the first back-off (after %d failures) is %lld s, expected 30 s",
+				 failures, (long long)(d / SEC));
 		if (d > CAP_MS + SEC)
 			fail_msg("back-off of %lld s after %d failures exceeds the 15-minute cap",
 				 (long long)(d / SEC), failures);
@@ -247,6 +288,38 @@ static void test_backoff_exponential_and_capped(void **state)
 	login_ok(c, "thr-b", PW, "right password after the capped back-off");
 	assert_false(throttled(admin, "thr-b"));
 	client_free(c);
+	client_free(admin);
+}
+
+/* Guesses from one address delay that address only: the owner logs in at
+ * once from another, and that success does not lift the guesser's delay. */
+static void test_other_address_unaffected(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-owner", "viewer", "HQ", PW, NULL);
+	struct client *guesser = connect_from(s, OTHER_ADDR);
+	char what[128];
+	for (int i = 1; i <= FREE_FAILURES + 5; i++) {
+		snprintf(what, sizeof what, "guess %d from %s", i, OTHER_ADDR);
+		login_failed(guesser, "thr-owner", WRONG, what);
+	}
+	login_failed(guesser, "thr-owner", PW, "the right password from the guessing address");
+	assert_true(throttled(admin, "thr-owner"));
+
+	/* The owner, from 127.0.0.1, at once. */
+	struct client *owner = harness_connect_hello(s);
+	login_ok(owner, "thr-owner", PW, "the owner from 127.0.0.1 while 127.0.0.2 is delayed");
+	client_free(owner);
+	login_failed(guesser, "thr-owner", PW,
+		     "the guessing address after the owner's success elsewhere");
+	assert_true(throttled(admin, "thr-owner"));
+	/* Its back-off runs out by itself. */
+	harness_clock_advance(&cs->clk, CAP_MS + SEC);
+	assert_false(throttled(admin, "thr-owner"));
+	login_ok(guesser, "thr-owner", PW, "the right password from 127.0.0.2 after its back-off");
+	client_free(guesser);
 	client_free(admin);
 }
 
@@ -283,7 +356,8 @@ static void test_no_enumeration(void **state)
 /* One address failing for many accounts is slowed even for an account
  * that never failed. The server's default lets an address fail 50 times
  * in a row (staff share a site's NAT address); 60 failures here, 5 for
- * each of 12 unknown names so no account alone explains it. */
+ * each of 12 unknown names so no pair alone explains it. Another address
+ * is not slowed. */
 static void test_per_address_limit(void **state)
 {
 	struct clock_server *cs = *state;
@@ -303,6 +377,9 @@ static void test_per_address_limit(void **state)
 	print_message("60 failed logins took %lld ms\n", (long long)(harness_now_ms() - t0));
 	login_failed(c, "thr-innocent", PW,
 		     "an account with no failures, from an address that failed 60 times");
+	struct client *other = connect_from(s, OTHER_ADDR);
+	login_ok(other, "thr-innocent", PW, "the same account from another address");
+	client_free(other);
 	harness_clock_advance(&cs->clk, CAP_MS + SEC);
 	login_ok(c, "thr-innocent", PW, "the same account once the address back-off ended");
 	client_free(c);
@@ -436,6 +513,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_five_failures_then_backoff, throttle_setup,
 					    clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_backoff_exponential_and_capped, throttle_setup,
+					    clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_other_address_unaffected, throttle_setup,
 					    clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_no_enumeration, throttle_setup, clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_per_address_limit, throttle_setup, clock_teardown),
