@@ -24,6 +24,7 @@
 #include "server.h"
 #include "sessions.h"
 #include "store.h"
+#include "store_throttle.h"
 #include "throttle.h"
 #include "timeutil.h"
 #include "validate.h"
@@ -660,7 +661,11 @@ static int user_reset_db(struct rpc_call *call, struct db *db, char **message)
 		rs->revoked = (uint32_t)db_changes(db);
 		st = store_user_touch(db, u->id, now, call->actor.username, message);
 	}
-
+	/* A reset is how an admin lets a throttled user back in: the stored
+	 * state goes in the same transaction, so it is gone once the admin
+	 * hears so, restart or not. */
+	if (st == ASSURE__CODE__OK)
+		st = store_throttle_clear_account(db, u->username, message);
 	user_record_free(u);
 	u = NULL;
 	if (st == ASSURE__CODE__OK)
@@ -681,8 +686,9 @@ static void user_reset_after(struct rpc_call *call)
 {
 	struct reset_state *rs = call->state;
 	session_table_revoke_user(call->srv->sessions, rs->user_id, 0);
-	/* A reset is how an admin lets a throttled user back in: every
-	 * pair and the ceiling. */
+	/* And in memory, now the reset is committed: every pair and the
+	 * ceiling (the journal clears the stored rows again, in case a
+	 * failure was written after the reset's transaction). */
 	throttle_clear_account(call->srv->throttle, call->req->user_reset_password->username);
 	log_info("admin %s: reset the password of %s", call->actor.username,
 		 call->req->user_reset_password->username);

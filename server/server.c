@@ -41,6 +41,7 @@
 #include "settings.h"
 #include "throttle.h"
 #include "store.h"
+#include "store_throttle.h"
 #include "timeutil.h"
 #include "tls.h"
 #include "version.h"
@@ -159,6 +160,7 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	int64_t now = clock_now_ms();
 	size_t n = session_table_prune(srv->sessions, now, srv->session_idle_ms);
 	throttle_prune(srv->throttle, now);
+	store_throttle_submit_prune(srv->writer, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
@@ -282,8 +284,13 @@ static int prepare_database(struct server *srv, char **cause)
 		db_close(db);
 		return -1;
 	}
-	log_info("db: %s schema version %d, %zu live sessions", srv->cfg->db_path, version,
-		 lc.loaded);
+	size_t throttled = 0;
+	if (store_throttle_load(db, srv->throttle, clock_now_ms(), &throttled, cause) != 0) {
+		db_close(db);
+		return -1;
+	}
+	log_info("db: %s schema version %d, %zu live sessions, %zu throttle keys",
+		 srv->cfg->db_path, version, lc.loaded, throttled);
 	db_close(db);
 	return 0;
 }
@@ -488,6 +495,7 @@ int server_run(struct server_config *cfg)
 	if (srv->writer == NULL)
 		goto out;
 	writer_set_limit(srv->writer, (unsigned)cfg->max_write_queue);
+	throttle_set_journal(srv->throttle, store_throttle_journal, srv->writer);
 	completion_set_after(srv->completion, after_completions, srv);
 	srv->nslots = (uint32_t)cfg->max_connections + CONN_REFUSAL_SLOTS;
 	srv->slots = xcalloc(srv->nslots, sizeof *srv->slots);
@@ -540,6 +548,10 @@ out:
 		persist_session_activity(srv);
 		if (srv->audit)
 			checkpoint_cb(-1, 0, srv); /* sign what this run wrote */
+		/* Completions drained after this (a password reset's clear)
+		 * must not queue on a writer that is gone; the reset's own
+		 * transaction already cleared the stored rows. */
+		throttle_set_journal(srv->throttle, NULL, NULL);
 		writer_free(srv->writer);
 	}
 	if (srv->completion) {

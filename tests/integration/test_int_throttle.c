@@ -10,9 +10,9 @@
  * "login failed" from that address, while the owner logs in from any
  * other. Per account, 100 failures within an hour from all addresses
  * together delay it everywhere (audited), until the hour ends or an
- * admin resets the password. An address failing for many accounts is
- * slowed too. Unknown, wrong, disabled and throttled all answer
- * UNAUTHENTICATED "login failed" (no enumeration).
+ * admin resets the password. An address failing for many accounts is slowed too. Unknown,
+ * wrong, disabled and throttled all answer UNAUTHENTICATED "login failed"
+ * (no enumeration). All of it survives a restart.
  *
  * Other client addresses are 127.0.0.2 and up (client_config.source_addr).
  * The back-off is measured without disturbing it: User.throttled (UserShow,
@@ -189,6 +189,17 @@ static int64_t measure_backoff(struct client *admin, struct harness_clock *clk, 
 	}
 	harness_clock_set(clk, start + hi * SEC);
 	return hi * SEC;
+}
+
+/* Stops the server by its pid and starts it again on the same database
+ * (and the same clock file). */
+static void restart(struct clock_server *cs)
+{
+	int rc = harness_server_stop(&cs->s);
+	if (rc != 0)
+		harness_server_dump_log(&cs->s);
+	assert_int_equal(rc, 0);
+	harness_server_launch(&cs->s);
 }
 
 /* ---- throttling ---------------------------------------------------------- */
@@ -385,6 +396,52 @@ static void test_per_address_limit(void **state)
 	client_free(c);
 }
 
+/* A pair's back-off and its count survive a restart: the delay still
+ * runs, only from the guessing address, and the next failure doubles it. */
+static void test_restart_keeps_backoff(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-r", "viewer", "HQ", PW, NULL);
+	client_free(admin);
+	struct client *c = connect_from(s, OTHER_ADDR);
+	/* A refused attempt is not counted, so each guess past the free ones
+	 * waits for the delay before it: the 6th gives 30 s, the 7th 60 s,
+	 * the 8th 120 s. */
+	for (int i = 0; i < FREE_FAILURES + 1; i++)
+		login_failed(c, "thr-r", WRONG, "a guess before the restart");
+	harness_clock_advance(&cs->clk, 30 * SEC);
+	login_failed(c, "thr-r", WRONG, "the 7th guess");
+	harness_clock_advance(&cs->clk, 60 * SEC);
+	login_failed(c, "thr-r", WRONG, "the 8th guess");
+	client_free(c);
+	int64_t last = cs->clk.now_ms;
+	harness_clock_advance(&cs->clk, 30 * SEC);
+	restart(cs);
+
+	admin = harness_connect_admin(s);
+	assert_true(throttled(admin, "thr-r"));
+	c = connect_from(s, OTHER_ADDR);
+	login_failed(c, "thr-r", PW, "the right password from the delayed address after a restart");
+	struct client *owner = harness_connect_hello(s);
+	login_ok(owner, "thr-r", PW, "the owner from 127.0.0.1 after a restart");
+	client_free(owner);
+	/* The delay ends when it would have without the restart. */
+	harness_clock_set(&cs->clk, last + 120 * SEC - SEC);
+	assert_true(throttled(admin, "thr-r"));
+	harness_clock_set(&cs->clk, last + 120 * SEC);
+	assert_false(throttled(admin, "thr-r"));
+	/* The count came back too: the ninth failure gives 240 s. */
+	login_failed(c, "thr-r", WRONG, "the ninth guess, after the restart");
+	int64_t d = measure_backoff(admin, &cs->clk, "thr-r", 20 * MIN);
+	if (d < 240 * SEC - SEC || d > 240 * SEC + SEC)
+		fail_msg("back-off after 9 failures across a restart is %lld s, expected 240 s",
+			 (long long)(d / SEC));
+	client_free(c);
+	client_free(admin);
+}
+
 /* ---- sessions ------------------------------------------------------------ */
 
 static void whoami_is(struct client *c, int code, const char *what)
@@ -518,6 +575,8 @@ int main(void)
 					    clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_no_enumeration, throttle_setup, clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_per_address_limit, throttle_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_restart_keeps_backoff, throttle_setup,
+					    clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_idle_expiry, clock_setup, clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_absolute_expiry, clock_setup, clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_configured_limits, short_setup, clock_teardown),

@@ -1,11 +1,13 @@
 /*
- * The login throttle (server/throttle.c). The rules are pinned exactly: the pair's
+ * The login throttle (server/throttle.c) and its stored copy
+ * (server/store_throttle.c). The rules are pinned exactly: the pair's
  * schedule (5 free failures, then 30 s doubling to the 15-minute cap),
  * that one address's guesses never delay the same account from another,
  * the account's ceiling (crossed once, audited by the caller, ended by
  * its hour or by a clear), the address limit, what is forgotten and when,
- * the bound on memory, the journal's rows, and that restored state can
- * never delay anyone longer than the rules allow.
+ * the bound on memory, the journal's rows, and that stored state comes
+ * back after a "restart" without ever being able to delay anyone longer
+ * than the rules allow.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
+#include "db.h"
+#include "store_throttle.h"
 #include "throttle.h"
 #include "xmalloc.h"
 
@@ -409,6 +415,156 @@ static void test_restore(void **state)
 	throttle_free(t);
 }
 
+/* --- the stored copy ---------------------------------------------------- */
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct db *db;
+};
+
+static int db_setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/assure-test-throttle-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/a.db", f->dir);
+	char *cause = NULL;
+	int v = 0;
+	if (db_open(f->path, DB_CREATE, &f->db, &cause) < 0 || db_migrate(f->db, &v, &cause) < 0) {
+		fprintf(stderr, "%s\n", cause);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int db_teardown(void **state)
+{
+	struct fixture *f = *state;
+	db_close(f->db);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Applies the journal's rows as the writer's job does. */
+static void store_rows(void *arg, const struct throttle_row *rows, size_t n)
+{
+	struct db *db = arg;
+	for (size_t i = 0; i < n; i++) {
+		char *cause = NULL;
+		if (store_throttle_apply(db, &rows[i], &cause) != 0)
+			fail_msg("store_throttle_apply: %s", cause);
+	}
+}
+
+static int64_t count_rows(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM login_throttle", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* What the journal wrote comes back in a new table as it was in the old
+ * one: delays, counts, the ceiling, and what a success or clear removed. */
+static void test_store_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct throttle *t = throttle_new(&rules);
+	throttle_set_journal(t, store_rows, f->db);
+	int64_t now = T0;
+	char addr[32];
+	for (int i = 0; i < CEILING; i++) {
+		snprintf(addr, sizeof addr, "10.0.%d.1", i / 5);
+		throttle_failure(t, "alice", addr, now, NULL);
+	}
+	for (int i = 0; i < 8; i++)
+		throttle_failure(t, "bob", "192.0.2.7", now, NULL);
+	for (int i = 0; i < 8; i++)
+		throttle_failure(t, "carol", "192.0.2.7", now, NULL);
+	throttle_success(t, "carol", "192.0.2.7");
+	for (int i = 0; i < 8; i++)
+		throttle_failure(t, "dave", "192.0.2.8", now, NULL);
+	throttle_clear_account(t, "dave");
+	int64_t bob_wait = throttle_check(t, "bob", "192.0.2.7", now + SEC, NULL);
+	throttle_free(t);
+
+	/* The restart. */
+	struct throttle *r = throttle_new(&rules);
+	char *cause = NULL;
+	size_t n = 0;
+	assert_int_equal(store_throttle_load(f->db, r, now + SEC, &n, &cause), 0);
+	/* alice: 20 pairs and her row; bob: a pair and his row; carol: her
+	 * row (the pair went with the success); the 22 addresses' rows. */
+	assert_int_equal(n, 21 + 2 + 1 + 22);
+	enum throttle_reason why;
+	assert_int_equal(throttle_check(r, "alice", "198.51.100.1", now + SEC, &why), HOUR - SEC);
+	assert_int_equal(why, THROTTLE_ACCOUNT);
+	assert_int_equal(throttle_check(r, "bob", "192.0.2.7", now + SEC, NULL), bob_wait);
+	assert_int_equal(throttle_check(r, "bob", "192.0.2.8", now + SEC, NULL), 0);
+	assert_int_equal(throttle_check(r, "carol", "192.0.2.7", now + SEC, NULL), 0);
+	assert_int_equal(throttle_check(r, "dave", "192.0.2.8", now + SEC, NULL), 0);
+	struct throttle_view v;
+	throttle_account_view(r, "alice", now + SEC, &v);
+	assert_int_equal(v.until, now + HOUR);
+	throttle_free(r);
+
+	/* An admin's reset, as its transaction does it. */
+	assert_int_equal(store_throttle_clear_account(f->db, "alice", &cause), 0);
+	r = throttle_new(&rules);
+	assert_int_equal(store_throttle_load(f->db, r, now + SEC, &n, &cause), 0);
+	assert_int_equal(n, 2 + 1 + 22);
+	assert_int_equal(throttle_check(r, "alice", "198.51.100.1", now + SEC, NULL), 0);
+	throttle_free(r);
+}
+
+/* Pruning removes what memory would forget, then caps the rest. */
+static void test_store_prune(void **state)
+{
+	struct fixture *f = *state;
+	struct throttle *t = throttle_new(&rules);
+	throttle_set_journal(t, store_rows, f->db);
+	char user[32];
+	/* 40 accounts failing once each from one address, a minute apart. */
+	for (int i = 0; i < 40; i++) {
+		snprintf(user, sizeof user, "user-%02d", i);
+		throttle_failure(t, user, "192.0.2.7", T0 + i * MIN, NULL);
+	}
+	throttle_free(t);
+	assert_int_equal(count_rows(f->db), 2 * 40 + 1);
+	char *cause = NULL;
+	/* An hour after the 20th failure, the first 20 accounts are quiet. */
+	assert_int_equal(store_throttle_prune(f->db, T0 + 19 * MIN + HOUR, 0, &cause), 0);
+	assert_int_equal(count_rows(f->db), 2 * 20 + 1);
+	/* Capped at 10 rows: the newest stay. */
+	assert_int_equal(store_throttle_prune(f->db, T0 + 19 * MIN + HOUR, 10, &cause), 0);
+	int64_t left = count_rows(f->db);
+	assert_true(left >= 10 && left <= 12); /* ties at the boundary stay */
+	/* The newest account's rows are among them. */
+	struct throttle *r = throttle_new(&rules);
+	size_t n = 0;
+	assert_int_equal(store_throttle_load(f->db, r, T0 + 40 * MIN, &n, &cause), 0);
+	assert_int_equal(n, (size_t)left);
+	for (int i = 0; i < 5; i++)
+		throttle_failure(r, "user-39", "192.0.2.7", T0 + 40 * MIN, NULL);
+	/* Its pair's first failure was stored: the fifth here is the sixth. */
+	assert_int_equal(throttle_check(r, "user-39", "192.0.2.7", T0 + 40 * MIN, NULL), 30 * SEC);
+	throttle_free(r);
+	/* Everything goes once quiet. */
+	assert_int_equal(store_throttle_prune(f->db, T0 + 40 * MIN + HOUR, 10, &cause), 0);
+	assert_int_equal(count_rows(f->db), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +578,8 @@ int main(void)
 	    cmocka_unit_test(test_journal_rows),
 	    cmocka_unit_test(test_bounded),
 	    cmocka_unit_test(test_restore),
+	    cmocka_unit_test_setup_teardown(test_store_round_trip, db_setup, db_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_prune, db_setup, db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
