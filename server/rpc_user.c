@@ -283,6 +283,8 @@ static void mark_throttled(struct rpc_call *call, Assure__User **users, size_t n
 		struct throttle_view v;
 		throttle_account_view(srv->throttle, users[i]->username, now, &v);
 		users[i]->throttled = v.until != 0 || v.addresses != 0;
+		users[i]->throttled_until = v.until;
+		users[i]->throttled_addresses = v.addresses;
 	}
 }
 

@@ -9,8 +9,9 @@
  * capped at 15 minutes; during the back-off even the right password gets
  * "login failed" from that address, while the owner logs in from any
  * other. Per account, 100 failures within an hour from all addresses
- * together delay it everywhere (audited), until the hour ends or an
- * admin resets the password. An address failing for many accounts is slowed too. Unknown,
+ * together delay it everywhere (audited, shown by assure user show as
+ * "throttled until"), until the hour ends or an admin resets the
+ * password. An address failing for many accounts is slowed too. Unknown,
  * wrong, disabled and throttled all answer UNAUTHENTICATED "login failed"
  * (no enumeration). All of it survives a restart.
  *
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -37,11 +39,14 @@
 
 #define PW "throttle test passphrase 5"
 #define WRONG "certainly the wrong password"
+#define AUD_USER "thr-auditor"
+#define AUD_PW "throttle auditor passphrase 9"
 #define SEC 1000LL
 #define MIN (60 * SEC)
 #define HOUR (60 * MIN)
 #define CAP_MS (15 * MIN)
 #define FREE_FAILURES 5
+#define CEILING 100
 #define OTHER_ADDR "127.0.0.2"
 
 struct clock_server {
@@ -317,7 +322,12 @@ static void test_other_address_unaffected(void **state)
 		login_failed(guesser, "thr-owner", WRONG, what);
 	}
 	login_failed(guesser, "thr-owner", PW, "the right password from the guessing address");
-	assert_true(throttled(admin, "thr-owner"));
+	Assure__Response *resp = user_show(admin, "thr-owner");
+	const Assure__User *u = resp->user_show->user;
+	assert_true(u->throttled);
+	assert_int_equal(u->throttled_addresses, 1);
+	assert_int_equal(u->throttled_until, 0); /* not delayed everywhere */
+	assure__response__free_unpacked(resp, NULL);
 
 	/* The owner, from 127.0.0.1, at once. */
 	struct client *owner = harness_connect_hello(s);
@@ -396,6 +406,194 @@ static void test_per_address_limit(void **state)
 	client_free(c);
 }
 
+/* The AccountThrottled records of user, as an auditor sees them; waits a
+ * little for the writer to commit (records are queued before the reply
+ * that follows them, not committed). Returns how many, with the first's
+ * reason in reason. */
+static size_t ceiling_records(struct client *auditor, const char *user, char *reason, size_t size)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		struct harness_ireq r;
+		harness_ireq_audit_query_object(&r, "user", user, NULL, "AccountThrottled");
+		Assure__Response *resp =
+		    harness_iexpect(auditor, &r, ASSURE__CODE__OK, "AuditQuery");
+		size_t n = resp->audit_query->n_entries;
+		if (n > 0) {
+			const Assure__AuditEntry *e = resp->audit_query->entries[0];
+			Assure__AuditRecord *rec =
+			    assure__audit_record__unpack(NULL, e->record.len, e->record.data);
+			assert_non_null(rec);
+			snprintf(reason, size, "%s", rec->reason);
+			assert_string_equal(rec->object_type, "user");
+			assert_string_equal(rec->object_id, user);
+			assert_string_equal(rec->status, "RESOURCE_EXHAUSTED");
+			assure__audit_record__free_unpacked(rec, NULL);
+		}
+		assure__response__free_unpacked(resp, NULL);
+		if (n > 0)
+			return n;
+		harness_sleep_ms(20);
+	}
+	return 0;
+}
+
+static char *cli_config_dir(void)
+{
+	char *tmp = harness_tempdir("thrcli");
+	char *dir = NULL;
+	if (asprintf(&dir, "%s/config", tmp) < 0)
+		abort();
+	free(tmp);
+	return dir;
+}
+
+/* assure user show / list (and --json) as the admin: the ceiling's end. */
+static void check_cli_shows_ceiling(const struct harness_server *s, const char *user,
+				    int64_t until_ms)
+{
+	char *cfg = cli_config_dir();
+	char *in = NULL;
+	if (asprintf(&in, "%s\n", s->password) < 0)
+		abort();
+	struct harness_run r;
+	harness_cli(s->addr, cfg, in, &r, "login", "--user", HARNESS_ADMIN, "--password-stdin",
+		    NULL);
+	free(in);
+	if (r.status != 0)
+		fail_msg("assure login: exit %d: %s", r.status, r.err);
+	harness_run_free(&r);
+
+	/* The delay ends within the second shown (rounded up). */
+	char want[80];
+	time_t t = (time_t)((until_ms + 999) / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char when[32];
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(want, sizeof want, "throttled until %s", when);
+
+	harness_cli(s->addr, cfg, NULL, &r, "user", "show", user, NULL);
+	if (r.status != 0 || strstr(r.out, want) == NULL)
+		fail_msg("assure user show %s: exit %d, no '%s' in:\n%s%s", user, r.status, want,
+			 r.out, r.err);
+	harness_run_free(&r);
+	harness_cli(s->addr, cfg, NULL, &r, "user", "list", NULL);
+	if (r.status != 0 || strstr(r.out, want) == NULL)
+		fail_msg("assure user list: exit %d, no '%s' in:\n%s%s", r.status, want, r.out,
+			 r.err);
+	harness_run_free(&r);
+	char key[96];
+	snprintf(key, sizeof key, "\"throttled_until\":\"%s\"", when);
+	harness_cli(s->addr, cfg, NULL, &r, "user", "show", user, "--json", NULL);
+	if (r.status != 0 || strstr(r.out, key) == NULL ||
+	    strstr(r.out, "\"throttled\":true") == NULL)
+		fail_msg("assure user show %s --json: exit %d, no %s in:\n%s%s", user, r.status,
+			 key, r.out, r.err);
+	harness_run_free(&r);
+	harness_cli(s->addr, cfg, NULL, &r, "user", "list", "--json", NULL);
+	if (r.status != 0 || strstr(r.out, key) == NULL)
+		fail_msg("assure user list --json: exit %d, no %s in:\n%s%s", r.status, key, r.out,
+			 r.err);
+	/* Someone not throttled shows null. */
+	if (strstr(r.out, "\"throttled_until\":null") == NULL)
+		fail_msg("assure user list --json: no \"throttled_until\":null in:\n%s", r.out);
+	harness_run_free(&r);
+	free(cfg);
+}
+
+/* 100 failures within the hour from 20 addresses, none of them delayed by
+ * its own back-off, delay the account everywhere: the owner's right
+ * password from yet another address is refused; the crossing is audited
+ * once and shown to admins; a restart keeps it; the admin's password
+ * reset ends it (and stays ended across a restart). */
+static void test_account_ceiling(void **state)
+{
+	struct clock_server *cs = *state;
+	struct harness_server *s = &cs->s;
+	struct client *admin = harness_connect_admin(s);
+	harness_add_user(admin, "thr-target", "viewer", "HQ", PW, NULL);
+	harness_add_user(admin, AUD_USER, "auditor", "HQ", AUD_PW, NULL);
+	int64_t start = cs->clk.now_ms;
+	char addr[32], what[128];
+	int64_t t0 = harness_now_ms();
+	for (int a = 0; a < CEILING / FREE_FAILURES; a++) {
+		snprintf(addr, sizeof addr, "127.0.0.%d", 10 + a);
+		struct client *c = connect_from(s, addr);
+		for (int i = 0; i < FREE_FAILURES; i++) {
+			snprintf(what, sizeof what, "guess %d from %s", i + 1, addr);
+			login_failed(c, "thr-target", WRONG, what);
+		}
+		client_free(c);
+		if (a == CEILING / FREE_FAILURES - 2)
+			assert_false(throttled(admin, "thr-target"));
+	}
+	print_message("%d failed logins from %d addresses took %lld ms\n", CEILING,
+		      CEILING / FREE_FAILURES, (long long)(harness_now_ms() - t0));
+	Assure__Response *resp = user_show(admin, "thr-target");
+	const Assure__User *u = resp->user_show->user;
+	assert_true(u->throttled);
+	assert_int_equal(u->throttled_addresses, 0); /* no pair is delayed by itself */
+	if (u->throttled_until != start + HOUR)
+		fail_msg("throttled_until is %lld, expected the hour after the first failure, %lld",
+			 (long long)u->throttled_until, (long long)(start + HOUR));
+	assure__response__free_unpacked(resp, NULL);
+
+	struct client *owner = harness_connect_hello(s);
+	login_failed(owner, "thr-target", PW, "the owner from 127.0.0.1 past the ceiling");
+	client_free(owner);
+
+	struct client *auditor = harness_connect_login(s, AUD_USER, AUD_PW, NULL, NULL);
+	char reason[512];
+	size_t n = ceiling_records(auditor, "thr-target", reason, sizeof reason);
+	if (n != 1)
+		fail_msg("%zu AccountThrottled records for thr-target, expected 1", n);
+	print_message("audit: %s\n", reason);
+	if (!harness_contains_ci(reason, "every address") || !harness_contains_ci(reason, "100"))
+		fail_msg("the record's reason does not say what happened: %s", reason);
+	client_free(auditor);
+	check_cli_shows_ceiling(s, "thr-target", start + HOUR);
+
+	/* A restart keeps it. */
+	client_free(admin);
+	harness_clock_advance(&cs->clk, 10 * MIN);
+	restart(cs);
+	admin = harness_connect_admin(s);
+	resp = user_show(admin, "thr-target");
+	assert_int_equal(resp->user_show->user->throttled_until, start + HOUR);
+	assure__response__free_unpacked(resp, NULL);
+	owner = harness_connect_hello(s);
+	login_failed(owner, "thr-target", PW, "the owner past the ceiling after a restart");
+
+	/* The admin's reset clears it everywhere, pairs included. */
+	struct harness_ireq r;
+	harness_ireq_user_reset_password(&r, "thr-target");
+	resp = harness_iexpect(admin, &r, ASSURE__CODE__OK, "UserResetPassword thr-target");
+	char otp[HARNESS_OTP_MAX];
+	snprintf(otp, sizeof otp, "%s", resp->user_reset_password->one_time_password);
+	assert_false(resp->user_reset_password->user->throttled);
+	assure__response__free_unpacked(resp, NULL);
+	resp = user_show(admin, "thr-target");
+	assert_false(resp->user_show->user->throttled);
+	assert_int_equal(resp->user_show->user->throttled_until, 0);
+	assure__response__free_unpacked(resp, NULL);
+	/* And stays cleared through a restart. */
+	client_free(owner);
+	client_free(admin);
+	restart(cs);
+	admin = harness_connect_admin(s);
+	assert_false(throttled(admin, "thr-target"));
+	owner = harness_connect_hello(s);
+	login_ok(owner, "thr-target", otp, "the owner with the one-time password after the reset");
+	client_free(owner);
+	/* A guessing address's pair went too: five free failures again. */
+	struct client *c = connect_from(s, "127.0.0.10");
+	for (int i = 0; i < FREE_FAILURES; i++)
+		login_failed(c, "thr-target", WRONG, "a guess after the reset");
+	assert_false(throttled(admin, "thr-target"));
+	client_free(c);
+	client_free(admin);
+}
+
 /* A pair's back-off and its count survive a restart: the delay still
  * runs, only from the guessing address, and the next failure doubles it. */
 static void test_restart_keeps_backoff(void **state)
@@ -421,7 +619,10 @@ static void test_restart_keeps_backoff(void **state)
 	restart(cs);
 
 	admin = harness_connect_admin(s);
-	assert_true(throttled(admin, "thr-r"));
+	Assure__Response *resp = user_show(admin, "thr-r");
+	assert_true(resp->user_show->user->throttled);
+	assert_int_equal(resp->user_show->user->throttled_addresses, 1);
+	assure__response__free_unpacked(resp, NULL);
 	c = connect_from(s, OTHER_ADDR);
 	login_failed(c, "thr-r", PW, "the right password from the delayed address after a restart");
 	struct client *owner = harness_connect_hello(s);
@@ -575,6 +776,7 @@ int main(void)
 					    clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_no_enumeration, throttle_setup, clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_per_address_limit, throttle_setup, clock_teardown),
+	    cmocka_unit_test_setup_teardown(test_account_ceiling, throttle_setup, clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_restart_keeps_backoff, throttle_setup,
 					    clock_teardown),
 	    cmocka_unit_test_setup_teardown(test_idle_expiry, clock_setup, clock_teardown),
