@@ -29,12 +29,39 @@
 
 /* --- output ----------------------------------------------------------- */
 
+/* The end of a throttle delay in whole seconds, rounded up: a time shown
+ * is never before the delay really ends. */
+static int64_t throttle_end_s(int64_t unix_ms)
+{
+	return unix_ms > 0 ? (unix_ms + 999) / 1000 : 0;
+}
+
+/* ", login throttled until T from every address", ", login throttled
+ * from 2 addresses", or "" (caller frees). */
+static char *throttle_state(const Assure__User *u)
+{
+	if (u->throttled_until > 0) {
+		char until[32];
+		cli_format_time(throttle_end_s(u->throttled_until), until, sizeof until);
+		return xasprintf(", login throttled until %s from every address", until);
+	}
+	if (!u->throttled)
+		return xstrdup("");
+	if (u->throttled_addresses == 0) /* a server that does not count them */
+		return xstrdup(", login throttled");
+	return xasprintf(", login throttled from %u address%s", u->throttled_addresses,
+			 u->throttled_addresses == 1 ? "" : "es");
+}
+
 /* "enabled", "disabled, password change required", ... */
 static char *user_state(const Assure__User *u)
 {
-	return xasprintf("%s%s%s", u->disabled ? "disabled" : "enabled",
-			 u->password_change_required ? ", password change required" : "",
-			 u->throttled ? ", login throttled" : "");
+	char *throttle = throttle_state(u);
+	char *s =
+	    xasprintf("%s%s%s", u->disabled ? "disabled" : "enabled",
+		      u->password_change_required ? ", password change required" : "", throttle);
+	free(throttle);
+	return s;
 }
 
 /* Writes the fields of item, an Assure__User, into the JSON object open
@@ -53,6 +80,8 @@ static void json_user_fields(struct cli_json *j, const void *item)
 	cli_json_field_uint(j, "version", u->version);
 	cli_json_field_time(j, "last_login_at", u->last_login_at);
 	cli_json_field_bool(j, "throttled", u->throttled);
+	cli_json_field_time(j, "throttled_until", throttle_end_s(u->throttled_until));
+	cli_json_field_uint(j, "throttled_addresses", u->throttled_addresses);
 }
 
 /* Opens a JSON object on stdout holding u's fields; the caller may add

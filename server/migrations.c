@@ -524,6 +524,28 @@ static const char migration_9[] =
 	"configurable periods, thresholds and bank holidays; no case or review content'"
 	"  WHERE name = 'admin' AND builtin = 1;";
 
+/* Login throttling (server/throttle.c) survives a restart: one row per key
+ * the server remembers, written by the writer as failures and clears
+ * happen and read back at start-up. A pair row names the account and the
+ * client address; an account's own row (its ceiling) has addr ''; an
+ * address's own row (spraying many accounts) has account ''. Rows with
+ * nothing left to remember are pruned, and the table is capped, so it
+ * stays as small as the memory copy. The claimed account name is not a
+ * reference to users: unknown names are throttled like known ones. */
+static const char migration_11[] =
+	"CREATE TABLE login_throttle ("
+	"  account TEXT NOT NULL,"
+	"  addr TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL CHECK (failures >= 0),"
+	"  delayed_until INTEGER NOT NULL,"
+	"  window_start INTEGER NOT NULL,"
+	"  window_failures INTEGER NOT NULL CHECK (window_failures >= 0),"
+	"  last_failure INTEGER NOT NULL,"
+	"  PRIMARY KEY (account, addr),"
+	"  CHECK (account <> '' OR addr <> '')"
+	") WITHOUT ROWID;"
+	"CREATE INDEX login_throttle_last_failure ON login_throttle(last_failure);";
+
 const struct db_migration db_migrations[] = {
 	{ 1, "identity: sites, users, roles, sessions", migration_1 },
 	{ 2, "identity: built-in roles, last login, disable reason", migration_2 },
@@ -535,6 +557,7 @@ const struct db_migration db_migrations[] = {
 	{ 8, "concerns: open deadlines by concern; conditions before a decision", migration_8 },
 	{ 9, "settings and bank-holiday changes; admin gains config.manage", migration_9 },
 	{ 10, "contracts, indicator sets, requirements catalogue, reviews", migration_10_reviews },
+	{ 11, "login throttle state", migration_11 },
 };
 
 const int db_migrations_count = sizeof db_migrations / sizeof db_migrations[0];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "conn.h"
 #include "db.h"
@@ -47,6 +48,69 @@ static Assure__SessionInfo *session_info(struct rpc_call *call, const struct ses
 	for (size_t i = 0; i < s->nroles; i++)
 		info->roles[i] = arena_strdup(a, s->roles[i]);
 	return info;
+}
+
+/* --- Throttling ---------------------------------------------------------- */
+
+/* The client address without its port ("192.0.2.7", "[2001:db8::1]"):
+ * the throttle's address key. */
+static void peer_host(const char *peer, char *out, size_t size)
+{
+	snprintf(out, size, "%s", peer);
+	char *colon = strrchr(out, ':');
+	if (colon && (out[0] != '[' || colon > strchr(out, ']')))
+		*colon = '\0';
+}
+
+/* A failed password for account from the call's address. The ceiling is
+ * the one rule that delays an owner everywhere, so crossing it is logged
+ * and audited: an admin can see who is under attack and from where, and
+ * reset the password to let the owner back in. */
+static void count_failure(struct rpc_call *call, const char *account, const char *addr)
+{
+	struct server *srv = call->srv;
+	struct throttle_outcome o;
+	throttle_failure(srv->throttle, account, addr, clock_now_ms(), &o);
+	if (!o.ceiling_crossed)
+		return;
+	char until[40];
+	time_format_rfc3339_ms(o.account_until, until, sizeof until);
+	char reason[256];
+	snprintf(reason, sizeof reason,
+		 "account reached %u failed logins within an hour; its logins are delayed from "
+		 "every address until %s (the last failure from %s)",
+		 o.account_failures, until, addr);
+	log_warn("login %s: user '%s': %s", call->peer, account, reason);
+	if (srv->writer == NULL)
+		return;
+	/* Its own record, beside the failed call's: an event of the account,
+	 * not an answer to this one request. */
+	static const struct rpc_entry entry = {0, "AccountThrottled", PERM_NONE, 0, NULL, 'E'};
+	struct rpc_call rec;
+	memset(&rec, 0, sizeof rec);
+	rec.srv = srv;
+	rec.entry = &entry;
+	memcpy(rec.peer, call->peer, sizeof rec.peer);
+	memcpy(rec.cert_fingerprint, call->cert_fingerprint, sizeof rec.cert_fingerprint);
+	rec.audit_claimed_user = account;
+	rec.audit_object_type = "user";
+	rec.audit_object_id = account;
+	audit_submit(srv, &rec, ASSURE__CODE__RESOURCE_EXHAUSTED, reason);
+}
+
+static const char *throttle_rule_name(enum throttle_reason why)
+{
+	switch (why) {
+	case THROTTLE_PAIR:
+		return "this account from this address";
+	case THROTTLE_ACCOUNT:
+		return "this account from every address";
+	case THROTTLE_ADDRESS:
+		return "this address for every account";
+	case THROTTLE_NONE:
+		break;
+	}
+	return "none";
 }
 
 /* --- Login ------------------------------------------------------------- */
@@ -230,10 +294,9 @@ static void login_verify_done(struct job *job)
 	int st = job->status;
 	if (st == ASSURE__CODE__OK || st == ASSURE__CODE__PERMISSION_DENIED ||
 	    st == ASSURE__CODE__FAILED_PRECONDITION) {
-		/* The password was right: the consecutive-failure count restarts
-		 * even if the role choice still has to be corrected. */
-		throttle_success(call->srv->throttle_user, ls->username);
-		throttle_success(call->srv->throttle_addr, ls->addr);
+		/* The password was right: the pair's back-off ends even if the
+		 * role choice still has to be corrected. */
+		throttle_success(call->srv->throttle, ls->username, ls->addr);
 	}
 	if (st == ASSURE__CODE__OK) {
 		/* From here the call acts for the user: its audit record says so. */
@@ -249,8 +312,7 @@ static void login_verify_done(struct job *job)
 	}
 	if (st == ASSURE__CODE__UNAUTHENTICATED) {
 		log_info("login %s: failed for user '%s'", call->peer, ls->username);
-		throttle_failure(call->srv->throttle_user, ls->username, clock_now_ms());
-		throttle_failure(call->srv->throttle_addr, ls->addr, clock_now_ms());
+		count_failure(call, ls->username, ls->addr);
 		rpc_error(call, st, LOGIN_FAILED);
 	} else if (st == ASSURE__CODE__PERMISSION_DENIED ||
 		   st == ASSURE__CODE__FAILED_PRECONDITION) {
@@ -283,20 +345,14 @@ static enum rpc_result rpc_session_login(struct rpc_call *call)
 	ls->password = req->password;
 	ls->role_wanted = req->role;
 	ls->now = clock_now_ms();
-	/* The client address without its port: the per-address throttle key. */
-	snprintf(ls->addr, sizeof ls->addr, "%s", call->peer);
-	char *colon = strrchr(ls->addr, ':');
-	if (colon)
-		*colon = '\0';
-	struct server *srv = call->srv;
-	int64_t wait_user = throttle_attempt(srv->throttle_user, ls->username, ls->now);
-	int64_t wait_addr = throttle_attempt(srv->throttle_addr, ls->addr, ls->now);
-	if (wait_user || wait_addr) {
+	peer_host(call->peer, ls->addr, sizeof ls->addr);
+	enum throttle_reason why;
+	int64_t wait = throttle_check(call->srv->throttle, ls->username, ls->addr, ls->now, &why);
+	if (wait) {
 		/* Refused without looking at the password, with the same answer
 		 * as any failure: a throttled account is not revealed either. */
-		log_warn("login %s: throttled (user '%s' %llds, address %s %llds)", call->peer,
-			 ls->username, (long long)(wait_user + 999) / 1000, ls->addr,
-			 (long long)(wait_addr + 999) / 1000);
+		log_warn("login %s: throttled for %llds (user '%s': %s)", call->peer,
+			 (long long)(wait + 999) / 1000, ls->username, throttle_rule_name(why));
 		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, LOGIN_FAILED);
 	}
 	ls->client_addr = call->peer;
@@ -491,7 +547,9 @@ static void pwchange_verify_done(struct job *job)
 	case ASSURE__CODE__PERMISSION_DENIED:
 		log_info("passwd %s: wrong current password for %s", call->peer, call->actor.username);
 		/* Guessing through passwd counts like guessing through login. */
-		throttle_failure(call->srv->throttle_user, call->actor.username, clock_now_ms());
+		char host[64];
+		peer_host(call->peer, host, sizeof host);
+		count_failure(call, call->actor.username, host);
 		rpc_error(call, job->status, "current password is not correct");
 		break;
 	default:

@@ -24,6 +24,7 @@
 #include "server.h"
 #include "sessions.h"
 #include "store.h"
+#include "store_throttle.h"
 #include "throttle.h"
 #include "timeutil.h"
 #include "validate.h"
@@ -271,12 +272,20 @@ static enum rpc_result rpc_user_add(struct rpc_call *call)
 
 /* --- UserList, UserShow ---------------------------------------------------- */
 
+/* The throttle as it stands for each user (memory, loop thread): delayed
+ * everywhere until throttled_until (the account's ceiling), or from some
+ * addresses only (their back-off; the owner elsewhere is not delayed). */
 static void mark_throttled(struct rpc_call *call, Assure__User **users, size_t n)
 {
 	struct server *srv = call->srv;
 	int64_t now = clock_now_ms();
-	for (size_t i = 0; i < n; i++)
-		users[i]->throttled = throttle_is_delayed(srv->throttle_user, users[i]->username, now);
+	for (size_t i = 0; i < n; i++) {
+		struct throttle_view v;
+		throttle_account_view(srv->throttle, users[i]->username, now, &v);
+		users[i]->throttled = v.until != 0 || v.addresses != 0;
+		users[i]->throttled_until = v.until;
+		users[i]->throttled_addresses = v.addresses;
+	}
 }
 
 static int user_list_db(struct rpc_call *call, struct db *db, char **message)
@@ -654,6 +663,11 @@ static int user_reset_db(struct rpc_call *call, struct db *db, char **message)
 		rs->revoked = (uint32_t)db_changes(db);
 		st = store_user_touch(db, u->id, now, call->actor.username, message);
 	}
+	/* A reset is how an admin lets a throttled user back in: the stored
+	 * state goes in the same transaction, so it is gone once the admin
+	 * hears so, restart or not. */
+	if (st == ASSURE__CODE__OK)
+		st = store_throttle_clear_account(db, u->username, message);
 	user_record_free(u);
 	u = NULL;
 	if (st == ASSURE__CODE__OK)
@@ -674,8 +688,10 @@ static void user_reset_after(struct rpc_call *call)
 {
 	struct reset_state *rs = call->state;
 	session_table_revoke_user(call->srv->sessions, rs->user_id, 0);
-	/* A reset is how an admin lets a throttled user back in. */
-	throttle_success(call->srv->throttle_user, call->req->user_reset_password->username);
+	/* And in memory, now the reset is committed: every pair and the
+	 * ceiling (the journal clears the stored rows again, in case a
+	 * failure was written after the reset's transaction). */
+	throttle_clear_account(call->srv->throttle, call->req->user_reset_password->username);
 	log_info("admin %s: reset the password of %s", call->actor.username,
 		 call->req->user_reset_password->username);
 }

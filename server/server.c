@@ -41,6 +41,7 @@
 #include "settings.h"
 #include "throttle.h"
 #include "store.h"
+#include "store_throttle.h"
 #include "timeutil.h"
 #include "tls.h"
 #include "version.h"
@@ -158,8 +159,8 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	persist_session_activity(srv);
 	int64_t now = clock_now_ms();
 	size_t n = session_table_prune(srv->sessions, now, srv->session_idle_ms);
-	throttle_prune(srv->throttle_user, now);
-	throttle_prune(srv->throttle_addr, now);
+	throttle_prune(srv->throttle, now);
+	store_throttle_submit_prune(srv->writer, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
@@ -304,8 +305,13 @@ static int prepare_database(struct server *srv, char **cause)
 		db_close(db);
 		return -1;
 	}
-	log_info("db: %s schema version %d, %zu live sessions", srv->cfg->db_path, version,
-		 lc.loaded);
+	size_t throttled = 0;
+	if (store_throttle_load(db, srv->throttle, clock_now_ms(), &throttled, cause) != 0) {
+		db_close(db);
+		return -1;
+	}
+	log_info("db: %s schema version %d, %zu live sessions, %zu throttle keys",
+		 srv->cfg->db_path, version, lc.loaded, throttled);
 	db_close(db);
 	return 0;
 }
@@ -479,13 +485,17 @@ int server_run(struct server_config *cfg)
 	password_prepare();
 	srv->sessions = session_table_new();
 	srv->settings = settings_cache_new();
-	/* DOMAIN/issue rules: 5 free failures per account, then 30 s doubling
-	 * to 15 min, at most 100 attempts an hour; an address may fail more
-	 * (several staff share a site's NAT address) before it is slowed. */
-	const struct throttle_rules user_rules = {5, 30 * 1000, 15 * 60 * 1000, 100};
-	const struct throttle_rules addr_rules = {50, 30 * 1000, 15 * 60 * 1000, 2000};
-	srv->throttle_user = throttle_new(&user_rules);
-	srv->throttle_addr = throttle_new(&addr_rules);
+	/* Per (account, address): 5 free failures, then 30 s doubling to
+	 * 15 min. Per account from everywhere: 100 failures an hour, far more
+	 * than one address's back-off allows, so only a spread-out attack
+	 * delays the owner. Per address over any accounts: high, since a
+	 * site's staff share one NAT address. See throttle.h. */
+	const struct throttle_rules rules = {
+	    .pair = {5, 30 * 1000, 15 * 60 * 1000, 0},
+	    .account = {0, 0, 0, 100},
+	    .address = {50, 30 * 1000, 15 * 60 * 1000, 2000},
+	};
+	srv->throttle = throttle_new(&rules);
 	if (prepare_database(srv, &cause) < 0)
 		goto out;
 	srv->tls = tls_server_new(cfg->cert_file, cfg->key_file, cfg->client_ca_file, &cause);
@@ -506,6 +516,7 @@ int server_run(struct server_config *cfg)
 	if (srv->writer == NULL)
 		goto out;
 	writer_set_limit(srv->writer, (unsigned)cfg->max_write_queue);
+	throttle_set_journal(srv->throttle, store_throttle_journal, srv->writer);
 	completion_set_after(srv->completion, after_completions, srv);
 	srv->nslots = (uint32_t)cfg->max_connections + CONN_REFUSAL_SLOTS;
 	srv->slots = xcalloc(srv->nslots, sizeof *srv->slots);
@@ -559,6 +570,10 @@ out:
 		persist_session_activity(srv);
 		if (srv->audit)
 			checkpoint_cb(-1, 0, srv); /* sign what this run wrote */
+		/* Completions drained after this (a password reset's clear)
+		 * must not queue on a writer that is gone; the reset's own
+		 * transaction already cleared the stored rows. */
+		throttle_set_journal(srv->throttle, NULL, NULL);
 		writer_free(srv->writer);
 	}
 	if (srv->completion) {
@@ -588,8 +603,7 @@ out:
 	session_table_free(srv->sessions);
 	settings_cache_free(srv->settings);
 	audit_log_free(srv->audit);
-	throttle_free(srv->throttle_user);
-	throttle_free(srv->throttle_addr);
+	throttle_free(srv->throttle);
 	tls_server_free(srv->tls);
 	peers_free(srv->peers);
 	if (srv->base)

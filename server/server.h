@@ -26,8 +26,7 @@ struct server {
 	struct completion *completion;
 	struct session_table *sessions;
 	struct audit_log *audit;	 /* used by the writer thread only, once running */
-	struct throttle *throttle_user;	 /* login failures per account name */
-	struct throttle *throttle_addr;	 /* login failures per client address */
+	struct throttle *throttle;	 /* login failures: pairs, accounts, addresses */
 	struct settings_cache *settings; /* configuration snapshots; any thread (settings.h) */
 	/* What a connection does with each request it reads (rpc_dispatch in
 	 * the daemon): the connection layer knows frames, not RPCs. Owns
