@@ -488,7 +488,11 @@ void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req)
 	static const struct rpc_entry unknown = {
 	    0, "Unknown", PERM_NONE, RPC_PREAUTH | RPC_NO_HELLO, NULL, 'E'};
 	call->entry = rpc_lookup((int)req->op_case);
-	if (req->op_case == ASSURE__REQUEST__OP__NOT_SET) {
+	/* A newer client's operation is a field number this build's Request
+	 * does not have: it decodes as an unknown field with no operation set,
+	 * and is unimplemented here rather than malformed (found by
+	 * fuzz_request). */
+	if (req->op_case == ASSURE__REQUEST__OP__NOT_SET && req->base.n_unknown_fields == 0) {
 		call->entry = &unknown;
 		rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "request %llu has no operation set",
 			  (unsigned long long)req->id);
@@ -499,7 +503,10 @@ void rpc_dispatch(struct conn *c, struct arena *arena, Assure__Request *req)
 		call->entry = &unknown;
 		rpc_error(call, ASSURE__CODE__UNIMPLEMENTED,
 			  "operation %d is not known to this server (protocol %d)",
-			  (int)req->op_case, ASSURE_PROTOCOL_VERSION);
+			  req->op_case != ASSURE__REQUEST__OP__NOT_SET
+			      ? (int)req->op_case
+			      : (int)req->base.unknown_fields[0].tag,
+			  ASSURE_PROTOCOL_VERSION);
 		finish(call, c, false);
 		return;
 	}
