@@ -485,17 +485,7 @@ int server_run(struct server_config *cfg)
 	password_prepare();
 	srv->sessions = session_table_new();
 	srv->settings = settings_cache_new();
-	/* Per (account, address): 5 free failures, then 30 s doubling to
-	 * 15 min. Per account from everywhere: 100 failures an hour, far more
-	 * than one address's back-off allows, so only a spread-out attack
-	 * delays the owner. Per address over any accounts: high, since a
-	 * site's staff share one NAT address. See throttle.h. */
-	const struct throttle_rules rules = {
-	    .pair = {5, 30 * 1000, 15 * 60 * 1000, 0},
-	    .account = {0, 0, 0, 100},
-	    .address = {50, 30 * 1000, 15 * 60 * 1000, 2000},
-	};
-	srv->throttle = throttle_new(&rules);
+	srv->throttle = throttle_new(&throttle_server_rules);
 	if (prepare_database(srv, &cause) < 0)
 		goto out;
 	srv->tls = tls_server_new(cfg->cert_file, cfg->key_file, cfg->client_ca_file, &cause);

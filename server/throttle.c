@@ -73,6 +73,17 @@ static const struct throttle_limit *limit_of(const struct throttle *t, enum kind
 				   : &t->rules.address;
 }
 
+/* Per (account, address): 5 free failures, then 30 s doubling to 15 min.
+ * Per account from everywhere: 100 failures an hour, far more than one
+ * address's back-off allows, so only a spread-out attack delays the owner.
+ * Per address over any accounts: high, since a site's staff share one NAT
+ * address. */
+const struct throttle_rules throttle_server_rules = {
+    .pair = {5, 30 * 1000, 15 * 60 * 1000, 0},
+    .account = {0, 0, 0, 100},
+    .address = {50, 30 * 1000, 15 * 60 * 1000, 2000},
+};
+
 struct throttle *throttle_new(const struct throttle_rules *rules)
 {
 	struct throttle *t = xcalloc(1, sizeof *t);

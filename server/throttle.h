@@ -98,6 +98,9 @@ enum throttle_reason {
 
 struct throttle;
 
+/* The daemon's rules (throttle.c says why these numbers). */
+extern const struct throttle_rules throttle_server_rules;
+
 /* Never NULL. rules is copied. */
 struct throttle *throttle_new(const struct throttle_rules *rules);
 /* Accepts NULL. */

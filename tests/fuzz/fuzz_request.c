@@ -71,6 +71,7 @@
 #include "status.h"
 #include "settings.h"
 #include "store.h"
+#include "store_throttle.h"
 #include "throttle.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -494,10 +495,9 @@ static void input_begin(void)
 	srv.sessions = session_table_new();
 	for (size_t i = 0; i < FUZZ_NACTORS; i++)
 		session_table_add(srv.sessions, actor_session(i));
-	const struct throttle_rules user_rules = {5, 30 * 1000, 15 * 60 * 1000, 100};
-	const struct throttle_rules addr_rules = {50, 30 * 1000, 15 * 60 * 1000, 2000};
-	srv.throttle_user = throttle_new(&user_rules);
-	srv.throttle_addr = throttle_new(&addr_rules);
+	srv.throttle = throttle_new(&throttle_server_rules);
+	/* Failed logins are journalled through the writer as in assured. */
+	throttle_set_journal(srv.throttle, store_throttle_journal, srv.writer);
 }
 
 /* The connection goes as at shutdown; once both threads are idle the
@@ -514,11 +514,10 @@ static void input_end(void)
 	restore();
 	resync();
 	session_table_free(srv.sessions);
-	throttle_free(srv.throttle_user);
-	throttle_free(srv.throttle_addr);
+	throttle_free(srv.throttle);
 	peers_free(srv.peers);
 	srv.sessions = NULL;
-	srv.throttle_user = srv.throttle_addr = NULL;
+	srv.throttle = NULL;
 	srv.peers = NULL;
 }
 
