@@ -176,6 +176,8 @@ static const char *const commands[] = {
     "audit verify",
     "audit tail --from-seq 1",
     "audit checkpoint",
+    /* Without --from-seq: the last ten, found by checkpoint and query. */
+    "audit tail",
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -1318,6 +1320,14 @@ static void responder(const Assure__Request *req)
 	if (!fl.later && fake.rec_nops < REC_MAX_FRAMES)
 		fake.rec_ops[fake.rec_nops++] = (uint32_t)req->op_case;
 
+	/* Records come numbered from where the CLI asked, as `audit tail`
+	 * checks. */
+	if (req->op_case == ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE)
+		fake.rec_seq = req->audit_subscribe->from_seq ? req->audit_subscribe->from_seq : 1;
+	else if (req->op_case == ASSURE__REQUEST__OP_AUDIT_QUERY && !fl.later &&
+		 req->audit_query->from_seq != 0)
+		fake.rec_seq = req->audit_query->from_seq;
+
 	Assure__Status ok = ASSURE__STATUS__INIT;
 	ok.code = ASSURE__CODE__OK;
 	ok.message = (char *)"";
@@ -1413,6 +1423,7 @@ static int record_parsers(const char *dir)
 	struct filler fl = {arena_new(), false};
 
 	/* 1: a stored record, and one whose texts need every escape. */
+	fake.rec_seq = 1;
 	Assure__AuditEntry *e =
 	    (Assure__AuditEntry *)fill_new(&fl, &assure__audit_entry__descriptor, 1);
 	uint8_t mode = 1;
