@@ -64,12 +64,17 @@ void cli_columns_print(const struct cli_columns *c, FILE *out)
 		}
 	for (size_t r = 0; r < c->nrows; r++) {
 		const char *const *row = (const char *const *)c->cells + r * c->ncols;
-		/* Trailing empty cells are not padded out either. */
+		/* Trailing empty (or all-blank) cells are not padded out either,
+		 * and the last cell is written without its own trailing blanks. */
 		size_t last = c->ncols;
-		while (last > 1 && row[last - 1][0] == '\0')
+		while (last > 1 && row[last - 1][strspn(row[last - 1], " ")] == '\0')
 			last--;
 		for (size_t i = 0; i < last; i++) {
-			fputs(row[i], out);
+			size_t n = strlen(row[i]);
+			if (i + 1 == last)
+				while (n > 0 && row[i][n - 1] == ' ')
+					n--;
+			fwrite(row[i], 1, n, out);
 			if (i + 1 < last)
 				fprintf(out, "%*s", (int)(width[i] - cli_columns_width(row[i]) + 2),
 					"");

@@ -836,8 +836,9 @@ static int last_seq(struct cli *cli, uint64_t *out)
 	if (rc != 0)
 		return rc;
 	int code = client_status_code(resp);
-	if (code == ASSURE__CODE__OK && resp->audit_checkpoint != NULL &&
-	    resp->audit_checkpoint->checkpoint != NULL)
+	if (code == ASSURE__CODE__OK &&
+	    resp->result_case == ASSURE__RESPONSE__RESULT_AUDIT_CHECKPOINT &&
+	    resp->audit_checkpoint != NULL && resp->audit_checkpoint->checkpoint != NULL)
 		from = resp->audit_checkpoint->checkpoint->tree_size + 1;
 	else if (code != ASSURE__CODE__NOT_FOUND && code != ASSURE__CODE__OK)
 		rc = cli_status_error(resp);

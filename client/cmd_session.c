@@ -594,9 +594,9 @@ static int cmd_login_exec(struct cli *cli)
 	if (rc != 0)
 		return rc;
 
-	const Assure__LoginResponse *lr = resp->login;
-	if (resp->result_case != ASSURE__RESPONSE__RESULT_LOGIN || lr == NULL ||
-	    lr->session == NULL || lr->token.len != SESSION_TOKEN_LEN) {
+	const Assure__LoginResponse *lr =
+	    resp->result_case == ASSURE__RESPONSE__RESULT_LOGIN ? resp->login : NULL;
+	if (lr == NULL || lr->session == NULL || lr->token.len != SESSION_TOKEN_LEN) {
 		if (lr != NULL && lr->token.data != NULL)
 			explicit_bzero(lr->token.data, lr->token.len);
 		assure__response__free_unpacked(resp, NULL);
@@ -825,8 +825,8 @@ static int cmd_passwd_exec(struct cli *cli)
 	int rc =
 	    cli_read_password(cli, "Current password: ", "current password", old_pw, sizeof old_pw);
 	if (rc == 0)
-		rc = cli_read_password(cli, "New password: ", "new password", new_pw,
-				       sizeof new_pw);
+		rc =
+		    cli_read_password(cli, "New password: ", "new password", new_pw, sizeof new_pw);
 	if (rc == 0 && !from_stdin) {
 		rc = cli_read_password(cli, "New password again: ", "new password", again,
 				       sizeof again);

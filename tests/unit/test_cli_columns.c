@@ -60,6 +60,24 @@ static void test_empty_and_trailing(void **state)
 	free(out);
 	cli_columns_free(c);
 
+	/* A last cell that ends in blanks, or is only blanks (the server's
+	 * text), is written without them (found by fuzz_client). */
+	static const char *const two[] = {"ID", "NOTE"};
+	c = cli_columns_new(two, 2);
+	const char *r3[] = {"1", "x  "};
+	const char *r4[] = {"2", "   "};
+	const char *r5[] = {"3 ", "y"};
+	cli_columns_add(c, r3);
+	cli_columns_add(c, r4);
+	cli_columns_add(c, r5);
+	out = print_to_string(c);
+	assert_string_equal(out, "ID  NOTE\n"
+				 "1   x\n"
+				 "2\n"
+				 "3   y\n");
+	free(out);
+	cli_columns_free(c);
+
 	/* Only a header. */
 	static const char *const one[] = {"NAME", "MEANING"};
 	c = cli_columns_new(one, 2);
