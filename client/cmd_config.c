@@ -61,13 +61,20 @@ static const Assure__Holiday *holiday_of(const Assure__Holiday *h)
 }
 
 /* "Mon" ... "Sun" for a YYYY-MM-DD date (Sakamoto's method), "" if it is
- * not one. */
+ * not one: exactly four, two and two digits (the server's text, so a sign
+ * or a short field is not trusted: a negative year once made the index
+ * negative). */
 static const char *weekday_of(const char *date)
 {
 	static const char *const names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 	static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-	int y, m, d;
-	if (date == NULL || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+	if (date == NULL || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+		return "";
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
+			return "";
+	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > 31)
 		return "";
 	if (m < 3)
 		y--;
@@ -359,9 +366,12 @@ static int print_holiday_change(struct cli *cli, const Assure__HolidayChangeResp
 		cli_json_object_end(&j);
 		return 0;
 	}
+	/* The date is the server's text too: printed only as printable. */
+	char *date = cli_printable(cli_str(h->date));
 	char *name = cli_printable(cli_str(h->name));
-	printf("Bank holiday %s (%s, %s) %s; configuration version %" PRIu64 ".\n",
-	       cli_str(h->date), weekday_of(h->date), name, done, r->config_version);
+	printf("Bank holiday %s (%s, %s) %s; configuration version %" PRIu64 ".\n", date,
+	       weekday_of(h->date), name, done, r->config_version);
+	free(date);
 	free(name);
 	return 0;
 }
