@@ -1,5 +1,5 @@
 /*
- * Fuzz target for the server's connection read path (server/conn.c) without
+ * Fuzz target for the server's connection read path (server/core/conn.c) without
  * TLS: the input's bytes arrive on one end of a socketpair whose other end
  * is a plain bufferevent taken by conn_attach, exactly as conn_accept hands
  * over a TLS one once its handshake is done. Reading, framing, the

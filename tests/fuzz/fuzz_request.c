@@ -1,6 +1,6 @@
 /*
  * Fuzz target for request handling: every request of the input goes through
- * rpc_dispatch (server/rpc.c: the table, the admission checks, the handler)
+ * rpc_dispatch (server/rpc/rpc.c: the table, the admission checks, the handler)
  * on a logged-in connection, against a migrated database,
  * with the daemon's own worker pool, writer thread (group commit and the
  * audit record in the same transaction) and completion queue. So the
@@ -71,7 +71,7 @@
 #include "status.h"
 #include "settings.h"
 #include "store.h"
-#include "store_throttle.h"
+#include "throttle_jobs.h"
 #include "throttle.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -497,7 +497,7 @@ static void input_begin(void)
 		session_table_add(srv.sessions, actor_session(i));
 	srv.throttle = throttle_new(&throttle_server_rules);
 	/* Failed logins are journalled through the writer as in assured. */
-	throttle_set_journal(srv.throttle, store_throttle_journal, srv.writer);
+	throttle_set_journal(srv.throttle, throttle_jobs_journal, srv.writer);
 }
 
 /* The connection goes as at shutdown; once both threads are idle the

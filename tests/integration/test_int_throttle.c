@@ -3,7 +3,7 @@
  * the test drives (assured --clock-file, see harness_server_start_clock):
  * minutes and hours pass in an instant.
  *
- * Throttling (server/throttle.h, docs/ARCHITECTURE.md "Identity and
+ * Throttling (server/domain/throttle.h, docs/ARCHITECTURE.md "Identity and
  * access"): per (account, client address) 5 failures are free, then
  * logins from that address are delayed 30 s, doubling per further failure,
  * capped at 15 minutes; during the back-off even the right password gets

@@ -1,5 +1,5 @@
 /*
- * Password hashing and policy (server/password.c). The stored form must be
+ * Password hashing and policy (server/core/password.c). The stored form must be
  * argon2id with the parameters in password.h (the trust's security review
  * signs off on exactly those), every hash must carry its own salt, verify
  * must refuse anything that is not argon2id, and the length policy must

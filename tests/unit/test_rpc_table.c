@@ -1,6 +1,6 @@
 /*
- * The RPC dispatch table (server/rpc.c and the rpc_<group>.c tables) and
- * the permission catalogue (server/permissions.c). Authorisation policy
+ * The RPC dispatch table (server/rpc/rpc.c and the rpc_<group>.c tables) and
+ * the permission catalogue (server/domain/permissions.c). Authorisation policy
  * lives in table flags, so this file is the authorisation matrix's guard:
  * every operation in the .proto has exactly one row, and the operations
  * allowed before login, before Hello, with a password change pending, or

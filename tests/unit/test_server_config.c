@@ -1,5 +1,5 @@
 /*
- * The daemon's settings (server/server_config.c): built-in defaults, the
+ * The daemon's settings (server/core/server_config.c): built-in defaults, the
  * --config file, then flags. An operator at the trust sees these through
  * --help and error messages, so the tests pin the defaults, the order of
  * precedence, the ranges, messages that name the flag or file line at

@@ -1,5 +1,5 @@
 /*
- * The in-memory session table (server/sessions.c). Every authenticated
+ * The in-memory session table (server/rpc/sessions.c). Every authenticated
  * request is admitted or refused by what this table says, so the tests pin
  * the exact boundaries (idle expiry at last_seen + idle, absolute expiry at
  * expires_at), revocation of a user's other sessions, pruning, and lookups

@@ -1,6 +1,6 @@
 /*
- * The login throttle (server/throttle.c) and its stored copy
- * (server/store_throttle.c). The rules are pinned exactly: the pair's
+ * The login throttle (server/domain/throttle.c) and its stored copy
+ * (server/store/store_throttle.c). The rules are pinned exactly: the pair's
  * schedule (5 free failures, then 30 s doubling to the 15-minute cap),
  * that one address's guesses never delay the same account from another,
  * the account's ceiling (crossed once, audited by the caller, ended by

@@ -1,6 +1,6 @@
 /*
- * The single writer's group commit and the worker pool (server/writer.c,
- * server/worker.c), against a real SQLite file and a real libevent loop.
+ * The single writer's group commit and the worker pool (server/core/writer.c,
+ * server/core/worker.c), against a real SQLite file and a real libevent loop.
  * These two threads are where every durability promise is kept: a reply
  * must never claim a write that was rolled back, one bad request must not
  * undo its neighbours, and done() must run on the loop thread, once, in

@@ -12,11 +12,11 @@
 #include "xmalloc.h"
 
 static const char sql_audit_insert[] =
-	"INSERT INTO audit_log (seq, uuid, time_ms, action, event, outcome, user_id, username,"
-	" object_type, object_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO audit_log (seq, uuid, time_ms, action, event, outcome, user_id, username,"
+    " object_type, object_id, record, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_audit_insert(struct db *db, const Assure__AuditRecord *r, const uint8_t *bytes,
-		       size_t len, const uint8_t leaf[CRYPTO_SHA256_LEN], char **cause)
+		       size_t len, const uint8_t leaf[HASH_SHA256_LEN], char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_audit_insert, cause);
 	if (st == NULL)
@@ -32,7 +32,7 @@ int store_audit_insert(struct db *db, const Assure__AuditRecord *r, const uint8_
 	sqlite3_bind_text(st, 9, r->object_type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, r->object_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 11, bytes, (int)len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 12, leaf, CRYPTO_SHA256_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 12, leaf, HASH_SHA256_LEN, SQLITE_STATIC);
 	return db_step_done(db, st, cause);
 }
 
@@ -97,8 +97,8 @@ int store_audit_node(struct db *db, unsigned level, uint64_t idx, uint8_t out[32
 }
 
 static const char sql_ckpt_insert[] =
-	"INSERT INTO audit_checkpoints (tree_size, root_hash, time_ms, note, signature, signed_note)"
-	" VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO audit_checkpoints (tree_size, root_hash, time_ms, note, signature, signed_note)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
 
 int store_audit_checkpoint_insert(struct db *db, const struct audit_checkpoint_row *c, char **cause)
 {
@@ -126,14 +126,14 @@ void audit_checkpoint_rows_free(struct audit_checkpoint_row *v, size_t n)
 }
 
 static const char sql_ckpt_after[] =
-	"SELECT tree_size, root_hash, time_ms, note, signature, signed_note FROM audit_checkpoints"
-	" WHERE tree_size > ? ORDER BY tree_size LIMIT ?";
+    "SELECT tree_size, root_hash, time_ms, note, signature, signed_note FROM audit_checkpoints"
+    " WHERE tree_size > ? ORDER BY tree_size LIMIT ?";
 static const char sql_ckpt_latest[] =
-	"SELECT tree_size, root_hash, time_ms, note, signature, signed_note FROM audit_checkpoints"
-	" ORDER BY tree_size DESC LIMIT 1";
+    "SELECT tree_size, root_hash, time_ms, note, signature, signed_note FROM audit_checkpoints"
+    " ORDER BY tree_size DESC LIMIT 1";
 static const char sql_ckpt_at[] =
-	"SELECT tree_size, root_hash, time_ms, note, signature, signed_note FROM audit_checkpoints"
-	" WHERE tree_size = ?";
+    "SELECT tree_size, root_hash, time_ms, note, signature, signed_note FROM audit_checkpoints"
+    " WHERE tree_size = ?";
 
 static int ckpt_rows(struct db *db, sqlite3_stmt *st, struct audit_checkpoint_row **out, size_t *n,
 		     char **cause)
@@ -231,12 +231,12 @@ int store_audit_meta_put(struct db *db, const char *name, const char *value, cha
 
 /* Filters are all optional; each ?N = '' (or -1) means "any". */
 static const char sql_audit_query[] =
-	"SELECT seq, record FROM audit_log WHERE seq >= ?1"
-	" AND (?2 = 0 OR time_ms >= ?2) AND (?3 = 0 OR time_ms < ?3)"
-	" AND (?4 = '' OR username = ?4) AND (?5 = '' OR action = ?5) AND (?6 = '' OR event = ?6)"
-	" AND (?7 = '' OR object_type = ?7) AND (?8 = '' OR object_id = ?8)"
-	" AND (?9 < 0 OR outcome = ?9)"
-	" ORDER BY seq LIMIT ?10";
+    "SELECT seq, record FROM audit_log WHERE seq >= ?1"
+    " AND (?2 = 0 OR time_ms >= ?2) AND (?3 = 0 OR time_ms < ?3)"
+    " AND (?4 = '' OR username = ?4) AND (?5 = '' OR action = ?5) AND (?6 = '' OR event = ?6)"
+    " AND (?7 = '' OR object_type = ?7) AND (?8 = '' OR object_id = ?8)"
+    " AND (?9 < 0 OR outcome = ?9)"
+    " ORDER BY seq LIMIT ?10";
 
 int store_audit_query(struct db *db, const struct audit_filter *f, store_audit_fn fn, void *arg,
 		      char **cause)
@@ -267,8 +267,8 @@ int store_audit_query(struct db *db, const struct audit_filter *f, store_audit_f
 }
 
 static const char sql_audit_all[] =
-	"SELECT seq, uuid, time_ms, action, event, outcome, user_id, username, object_type,"
-	" object_id, record, leaf_hash FROM audit_log ORDER BY seq";
+    "SELECT seq, uuid, time_ms, action, event, outcome, user_id, username, object_type,"
+    " object_id, record, leaf_hash FROM audit_log ORDER BY seq";
 
 int store_audit_each_row(struct db *db, store_audit_row_fn fn, void *arg, char **cause)
 {

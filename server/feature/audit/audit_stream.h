@@ -11,14 +11,12 @@
 
 #include <stdint.h>
 
-struct audit_sub;
 struct conn;
 struct rpc_call;
 
-/* Starts a stream for call on its connection from from_seq. */
+/* Starts a stream for call on its connection from from_seq. The stream
+ * is attached to the connection (conn->attached): when the connection goes
+ * away it ends, freed then or when its fetch in flight returns. */
 void audit_sub_start(struct rpc_call *call, struct conn *c, uint64_t from_seq);
-/* The connection is going away: the stream ends (freed now, or when its
- * fetch in flight returns). */
-void audit_sub_detach(struct audit_sub *sub);
 
 #endif

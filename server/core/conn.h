@@ -30,7 +30,6 @@
 #define CONN_PREAUTH_MAX_FRAME (64u * 1024)
 
 struct server;
-struct audit_sub;
 struct arena;
 struct peer;
 struct bufferevent;
@@ -88,7 +87,12 @@ struct conn {
 	enum conn_refusal refusing; /* over a limit: told so, then closed */
 	struct rate_bucket preauth; /* requests before login */
 	struct conn_tally tally;
-	struct audit_sub *sub; /* an AuditSubscribe stream, if any */
+	/* Something of a higher layer that lives as long as the connection
+	 * and answers by itself (an AuditSubscribe stream): detach(attached)
+	 * runs once as the connection ends, before on_close. The connection
+	 * counts as busy, not idle, while it has one. NULL: none. */
+	void *attached;
+	void (*detach)(void *attached);
 };
 
 /* Bytes queued for the peer and not yet sent. */

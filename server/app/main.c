@@ -13,7 +13,7 @@
 int audit_verify_main(int argc, char **argv);
 #include "clock.h"
 #include "log.h"
-#include "server.h"
+#include "daemon.h"
 #include "server_config.h"
 
 int main(int argc, char **argv)

@@ -4,10 +4,10 @@
  * delay short.
  *
  * The loop thread never waits on it: the throttle's journal
- * (store_throttle_journal) turns each change into a writer job, and the
+ * (throttle_jobs_journal, rpc/throttle_jobs.c) turns each change into a writer job, and the
  * writer commits them in the order they were made. At start-up the rows
  * are read back into the in-memory table (store_throttle_load); the
- * housekeeping round submits a prune (store_throttle_submit_prune).
+ * housekeeping round submits a prune (throttle_jobs_prune).
  *
  * Conventions as store.h: a protocol status code, *cause on errors
  * (caller frees).
@@ -21,7 +21,6 @@
 #include "throttle.h"
 
 struct db;
-struct writer;
 
 /* Rows kept at most; the oldest beyond it are pruned. The memory table
  * holds THROTTLE_MAX_ENTRIES, so this keeps what a restart could use. */
@@ -42,11 +41,5 @@ int store_throttle_prune(struct db *db, int64_t now_ms, unsigned max_rows, char 
  * failed first; *loaded is how many t kept. */
 int store_throttle_load(struct db *db, struct throttle *t, int64_t now_ms, size_t *loaded,
 			char **cause) __attribute__((warn_unused_result));
-
-/* A throttle_journal_fn: arg is the struct writer. Copies the rows into
- * a job of its own (freed when the writer hands it back). Loop thread. */
-void store_throttle_journal(void *arg, const struct throttle_row *rows, size_t n);
-/* Queues store_throttle_prune(now_ms, STORE_THROTTLE_MAX_ROWS). */
-void store_throttle_submit_prune(struct writer *w, int64_t now_ms);
 
 #endif

@@ -89,6 +89,10 @@ static void conn_free(struct conn *c)
 {
 	struct server *srv = c->srv;
 	uint32_t slot = (uint32_t)(c->id & CONN_SLOT_MASK);
+	if (c->detach != NULL)
+		c->detach(c->attached);
+	c->attached = NULL;
+	c->detach = NULL;
 	if (srv->on_close)
 		srv->on_close(c);
 	if (srv->slots[slot] == c) {
@@ -241,7 +245,7 @@ static void open_deadline(struct conn *c)
 	int64_t due = c->active_mono_ms + (int64_t)cfg->idle_timeout_s * 1000;
 	if (now < due)
 		arm_timer(c, due - now);
-	else if (c->inflight > 0 || c->sub != NULL)
+	else if (c->inflight > 0 || c->attached != NULL)
 		arm_timer(c, (int64_t)cfg->idle_timeout_s * 1000); /* busy, not idle */
 	else
 		conn_mark_for_close(c, "idle for %llus", (unsigned long long)cfg->idle_timeout_s);

@@ -78,18 +78,19 @@ static int audit_query_db(struct rpc_call *call, struct db *db, char **message)
 		from = v;
 	}
 	struct audit_filter f = {
-		.from_seq = from,
-		.since_ms = req->since_ms,
-		.until_ms = req->until_ms,
-		.username = req->username,
-		.action = req->action,
-		.event = req->event,
-		.object_type = req->object_type,
-		.object_id = req->object_id,
-		.outcome = req->outcome,
-		.limit = limit,
+	    .from_seq = from,
+	    .since_ms = req->since_ms,
+	    .until_ms = req->until_ms,
+	    .username = req->username,
+	    .action = req->action,
+	    .event = req->event,
+	    .object_type = req->object_type,
+	    .object_id = req->object_id,
+	    .outcome = req->outcome,
+	    .limit = limit,
 	};
-	struct entries e = { call->arena, arena_alloc(call->arena, limit * sizeof(Assure__AuditEntry *)), 0 };
+	struct entries e = {call->arena,
+			    arena_alloc(call->arena, limit * sizeof(Assure__AuditEntry *)), 0};
 	int st = store_audit_query(db, &f, collect_entry, &e, message);
 	if (st != ASSURE__CODE__OK)
 		return st;
@@ -98,8 +99,8 @@ static int audit_query_db(struct rpc_call *call, struct db *db, char **message)
 	r->entries = e.v;
 	r->n_entries = e.n;
 	if (e.n == limit)
-		r->next_page_token = arena_printf(call->arena, "%llx",
-						  (unsigned long long)e.v[e.n - 1]->seq + 1);
+		r->next_page_token =
+		    arena_printf(call->arena, "%llx", (unsigned long long)e.v[e.n - 1]->seq + 1);
 	RPC_RESULT(call, audit_query, AUDIT_QUERY, r);
 	return ASSURE__CODE__OK;
 }
@@ -113,15 +114,17 @@ static enum rpc_result rpc_audit_query(struct rpc_call *call)
 	if (req->outcome != -1 && req->outcome != 0 && req->outcome != 4 && req->outcome != 8 &&
 	    req->outcome != 12)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "outcome: %d is not one of 0, 4, 8, 12 (or -1 for any)", req->outcome);
+				 "outcome: %d is not one of 0, 4, 8, 12 (or -1 for any)",
+				 req->outcome);
 	if (req->until_ms && req->since_ms && req->until_ms <= req->since_ms)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "until must be after since");
 	/* The predicate, never the results, goes into the record. */
-	call->audit_query = arena_printf(call->arena,
-		"since=%lld until=%lld user=%s action=%s event=%s object=%s:%s outcome=%d from=%llu",
-		(long long)req->since_ms, (long long)req->until_ms, req->username, req->action,
-		req->event, req->object_type, req->object_id, req->outcome,
-		(unsigned long long)req->from_seq);
+	call->audit_query = arena_printf(
+	    call->arena,
+	    "since=%lld until=%lld user=%s action=%s event=%s object=%s:%s outcome=%d from=%llu",
+	    (long long)req->since_ms, (long long)req->until_ms, req->username, req->action,
+	    req->event, req->object_type, req->object_id, req->outcome,
+	    (unsigned long long)req->from_seq);
 	return rpc_read(call, audit_query_db, NULL);
 }
 
@@ -132,7 +135,7 @@ static enum rpc_result rpc_audit_subscribe(struct rpc_call *call)
 	struct conn *c = conn_find(call->srv, call->conn_id);
 	if (c == NULL)
 		return rpc_error(call, ASSURE__CODE__UNAVAILABLE, "connection gone");
-	if (c->sub != NULL)
+	if (c->attached != NULL)
 		return rpc_error(call, ASSURE__CODE__FAILED_PRECONDITION,
 				 "this connection already follows the audit log");
 	uint64_t from = call->req->audit_subscribe->from_seq;
@@ -149,8 +152,9 @@ static int audit_checkpoint_db(struct rpc_call *call, struct db *db, char **mess
 	struct audit_checkpoint_row *c = NULL;
 	int st = store_audit_checkpoint_get(db, size, &c, message);
 	if (st == ASSURE__CODE__NOT_FOUND) {
-		*message = size ? xasprintf("no checkpoint at tree size %llu", (unsigned long long)size)
-				: xstrdup("no checkpoint has been signed yet");
+		*message =
+		    size ? xasprintf("no checkpoint at tree size %llu", (unsigned long long)size)
+			 : xstrdup("no checkpoint has been signed yet");
 		return st;
 	}
 	if (st != ASSURE__CODE__OK)
@@ -211,7 +215,8 @@ static int audit_proof_db(struct rpc_call *call, struct db *db, char **message)
 	merkle_hash root;
 	if (rc < 0 || audit_subtree_hash(db, 0, req->tree_size, root) < 0) {
 		free(proof);
-		*message = xstrdup("the stored Merkle tree is incomplete (run assure audit verify)");
+		*message =
+		    xstrdup("the stored Merkle tree is incomplete (run assure audit verify)");
 		return ASSURE__CODE__DATA_LOSS;
 	}
 	Assure__AuditProofResponse *r = arena_alloc(call->arena, sizeof *r);
@@ -254,7 +259,8 @@ static int audit_verify_rpc_db(struct rpc_call *call, struct db *db, char **mess
 	char *why = NULL;
 	if (res.latest_checkpoint &&
 	    store_audit_checkpoint_get(db, res.latest_checkpoint, &c, &why) == ASSURE__CODE__OK) {
-		r->latest = audit_checkpoint_msg(call->arena, c, audit_log_origin(call->srv->audit));
+		r->latest =
+		    audit_checkpoint_msg(call->arena, c, audit_log_origin(call->srv->audit));
 		audit_checkpoint_rows_free(c, 1);
 	}
 	free(why);
@@ -271,11 +277,13 @@ static enum rpc_result rpc_audit_verify(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_audit_table[] = {
-	{ ASSURE__REQUEST__OP_AUDIT_QUERY, "AuditQuery", PERM_AUDIT_READ, 0, rpc_audit_query, 'R' },
-	{ ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE, "AuditSubscribe", PERM_AUDIT_READ, 0, rpc_audit_subscribe, 'R' },
-	{ ASSURE__REQUEST__OP_AUDIT_CHECKPOINT, "AuditCheckpoint", PERM_AUDIT_READ, 0, rpc_audit_checkpoint, 'R' },
-	{ ASSURE__REQUEST__OP_AUDIT_PROOF, "AuditProof", PERM_AUDIT_READ, 0, rpc_audit_proof, 'R' },
-	{ ASSURE__REQUEST__OP_AUDIT_VERIFY, "AuditVerify", PERM_AUDIT_READ, 0, rpc_audit_verify, 'E' },
+    {ASSURE__REQUEST__OP_AUDIT_QUERY, "AuditQuery", PERM_AUDIT_READ, 0, rpc_audit_query, 'R'},
+    {ASSURE__REQUEST__OP_AUDIT_SUBSCRIBE, "AuditSubscribe", PERM_AUDIT_READ, 0, rpc_audit_subscribe,
+     'R'},
+    {ASSURE__REQUEST__OP_AUDIT_CHECKPOINT, "AuditCheckpoint", PERM_AUDIT_READ, 0,
+     rpc_audit_checkpoint, 'R'},
+    {ASSURE__REQUEST__OP_AUDIT_PROOF, "AuditProof", PERM_AUDIT_READ, 0, rpc_audit_proof, 'R'},
+    {ASSURE__REQUEST__OP_AUDIT_VERIFY, "AuditVerify", PERM_AUDIT_READ, 0, rpc_audit_verify, 'E'},
 };
 
 const size_t rpc_audit_count = sizeof rpc_audit_table / sizeof rpc_audit_table[0];

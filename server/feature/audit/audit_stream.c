@@ -1,8 +1,8 @@
 /*
  * AuditSubscribe streams; see audit_stream.h.
  *
- * Ownership: the stream belongs to its connection (conn->sub) and is freed
- * by audit_sub_detach when the connection is freed, or by end_stream. A
+ * Ownership: the stream belongs to its connection (conn->attached, with conn->detach) and is freed
+ * by detach_cb when the connection is freed, or by end_stream. A
  * fetch in flight on a worker holds it too: if the connection is freed
  * meanwhile the stream is marked dead and the fetch's done() frees it; if
  * the connection is only closing, done() leaves it to the connection.
@@ -77,13 +77,12 @@ static void fetch_run(struct job *job, struct db *db)
 	struct sub_fetch *f = (struct sub_fetch *)job;
 	struct audit_sub *sub = f->sub;
 	f->batch->entries = arena_alloc(f->arena, SUB_BATCH * sizeof *f->batch->entries);
-	struct audit_filter filter = { .from_seq = sub->next_seq, .outcome = -1, .limit = SUB_BATCH };
+	struct audit_filter filter = {.from_seq = sub->next_seq, .outcome = -1, .limit = SUB_BATCH};
 	job->status = store_audit_query(db, &filter, collect, f, &f->cause);
 	if (job->status != ASSURE__CODE__OK)
 		return;
-	uint64_t have = f->batch->n_entries
-				? f->batch->entries[f->batch->n_entries - 1]->seq
-				: sub->next_seq - 1;
+	uint64_t have = f->batch->n_entries ? f->batch->entries[f->batch->n_entries - 1]->seq
+					    : sub->next_seq - 1;
 	struct audit_checkpoint_row *rows = NULL;
 	size_t n = 0;
 	job->status = store_audit_checkpoints_after(db, sub->ckpt_sent, 100, &rows, &n, &f->cause);
@@ -92,13 +91,13 @@ static void fetch_run(struct job *job, struct db *db)
 	f->batch->checkpoints = arena_alloc(f->arena, (n ? n : 1) * sizeof *f->batch->checkpoints);
 	for (size_t i = 0; i < n && rows[i].tree_size <= have; i++)
 		f->batch->checkpoints[f->batch->n_checkpoints++] =
-			audit_checkpoint_msg(f->arena, &rows[i], f->origin);
+		    audit_checkpoint_msg(f->arena, &rows[i], f->origin);
 	audit_checkpoint_rows_free(rows, n);
 }
 
 static void schedule(struct audit_sub *sub, int64_t ms)
 {
-	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+	struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
 	evtimer_add(sub->timer, &tv);
 }
 
@@ -112,7 +111,8 @@ static void end_stream(struct audit_sub *sub, struct conn *c, int code, const ch
 		resp.id = sub->req_id;
 		resp.status = &st;
 		conn_send_response(c, &resp);
-		c->sub = NULL;
+		c->attached = NULL;
+		c->detach = NULL;
 	}
 	log_info("audit stream for %s ended: %s", sub->username, msg);
 	sub_free(sub);
@@ -131,13 +131,14 @@ static void fetch_done(struct job *job)
 	struct conn *c = conn_find(sub->srv, sub->conn_id);
 	if (c == NULL) {
 		/* Closing but not yet freed: the connection still holds the
-		 * stream and frees it through audit_sub_detach. Freeing it here
+		 * stream and frees it through detach_cb. Freeing it here
 		 * too was a double free. */
 		goto out;
 	}
 	/* The session may have ended or lost audit.read since the stream
 	 * began: checked before every batch. */
-	struct session *s = c->has_session ? session_table_find(sub->srv->sessions, c->token_hash) : NULL;
+	struct session *s =
+	    c->has_session ? session_table_find(sub->srv->sessions, c->token_hash) : NULL;
 	enum session_state state = session_state(s, clock_now_ms(), sub->srv->session_idle_ms);
 	if (state != SESSION_VALID) {
 		end_stream(sub, c, ASSURE__CODE__UNAUTHENTICATED, session_state_message(state));
@@ -199,6 +200,18 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	worker_pool_submit(sub->srv->workers, &f->job);
 }
 
+/* The connection is going away. */
+static void detach_cb(void *attached)
+{
+	struct audit_sub *sub = attached;
+	if (sub->fetching) {
+		sub->dead = true; /* fetch_done frees it */
+		evtimer_del(sub->timer);
+		return;
+	}
+	sub_free(sub);
+}
+
 void audit_sub_start(struct rpc_call *call, struct conn *c, uint64_t from_seq)
 {
 	struct audit_sub *sub = xcalloc(1, sizeof *sub);
@@ -207,20 +220,12 @@ void audit_sub_start(struct rpc_call *call, struct conn *c, uint64_t from_seq)
 	sub->req_id = call->req->id;
 	sub->next_seq = from_seq;
 	sub->ckpt_sent = from_seq - 1;
-	snprintf(sub->username, sizeof sub->username, "%s", call->actor.username ? call->actor.username : "");
+	snprintf(sub->username, sizeof sub->username, "%s",
+		 call->actor.username ? call->actor.username : "");
 	sub->timer = evtimer_new(call->srv->base, timer_cb, sub);
-	c->sub = sub;
+	c->attached = sub;
+	c->detach = detach_cb;
 	log_info("audit stream for %s from %s starts at record %llu", sub->username, call->peer,
 		 (unsigned long long)from_seq);
 	schedule(sub, 0);
-}
-
-void audit_sub_detach(struct audit_sub *sub)
-{
-	if (sub->fetching) {
-		sub->dead = true; /* fetch_done frees it */
-		evtimer_del(sub->timer);
-		return;
-	}
-	sub_free(sub);
 }

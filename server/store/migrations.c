@@ -524,7 +524,7 @@ static const char migration_9[] =
 	"configurable periods, thresholds and bank holidays; no case or review content'"
 	"  WHERE name = 'admin' AND builtin = 1;";
 
-/* Login throttling (server/throttle.c) survives a restart: one row per key
+/* Login throttling (server/domain/throttle.c) survives a restart: one row per key
  * the server remembers, written by the writer as failures and clears
  * happen and read back at start-up. A pair row names the account and the
  * client address; an account's own row (its ceiling) has addr ''; an

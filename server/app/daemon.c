@@ -9,13 +9,14 @@
  * the database and exit 0. A stop that takes longer than
  * shutdown-timeout gives up waiting for slow peers, never for the writer.
  */
+#include "daemon.h"
+
 #include "server.h"
 
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,16 +43,13 @@
 #include "throttle.h"
 #include "store.h"
 #include "store_throttle.h"
+#include "throttle_jobs.h"
 #include "timeutil.h"
 #include "tls.h"
 #include "version.h"
 #include "xmalloc.h"
 
 #define HOUSEKEEPING_INTERVAL_S 30
-/* Connections closed between two trims of the heap, and how long after
- * the last of them the trim waits (a burst of closes is one trim). */
-#define TRIM_AFTER_CLOSED 256
-#define TRIM_DELAY_MS 1000
 
 /* --- session activity persistence ----------------------------------------- */
 
@@ -160,47 +158,11 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	int64_t now = clock_now_ms();
 	size_t n = session_table_prune(srv->sessions, now, srv->session_idle_ms);
 	throttle_prune(srv->throttle, now);
-	store_throttle_submit_prune(srv->writer, now);
+	throttle_jobs_prune(srv->writer, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
 	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
 		    (uint32_t)(srv->cfg->preauth_rate_address * 2), time_mono_ms());
-}
-
-/* Memory freed by a burst of connections (TLS buffers, bufferevents,
- * per-call arenas, on the loop and on every worker's malloc arena) stays
- * with the process unless it is given back: glibc returns only the top of
- * each heap by itself. After many connections have come and gone, hand the
- * free pages back so RSS follows the load down (docs/BENCHMARKS.md,
- * "Memory across connection cycles"). */
-static void trim_memory(struct server *srv)
-{
-	srv->closed_since_trim = 0;
-	/* In use versus held: a leak grows the first, fragmentation only
-	 * the second (docs/BENCHMARKS.md measures both). */
-	struct mallinfo2 before = mallinfo2();
-	malloc_trim(0);
-	struct mallinfo2 after = mallinfo2();
-	log_debug("memory: %zu KiB in use; %zu KiB free in the heaps before the trim, %zu KiB "
-		  "after",
-		  (before.uordblks + before.hblkhd) / 1024, before.fordblks / 1024,
-		  after.fordblks / 1024);
-}
-
-static void trim_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	trim_memory(arg);
-}
-
-void server_conn_closed(struct server *srv)
-{
-	if (++srv->closed_since_trim < TRIM_AFTER_CLOSED || srv->trim_timer == NULL)
-		return;
-	/* Re-armed by each close: the trim comes once the burst is over. */
-	struct timeval tv = {TRIM_DELAY_MS / 1000, (TRIM_DELAY_MS % 1000) * 1000};
-	evtimer_add(srv->trim_timer, &tv);
 }
 
 /* The writer rolled a transaction back: numbers it handed out to audit
@@ -506,7 +468,7 @@ int server_run(struct server_config *cfg)
 	if (srv->writer == NULL)
 		goto out;
 	writer_set_limit(srv->writer, (unsigned)cfg->max_write_queue);
-	throttle_set_journal(srv->throttle, store_throttle_journal, srv->writer);
+	throttle_set_journal(srv->throttle, throttle_jobs_journal, srv->writer);
 	completion_set_after(srv->completion, after_completions, srv);
 	srv->nslots = (uint32_t)cfg->max_connections + CONN_REFUSAL_SLOTS;
 	srv->slots = xcalloc(srv->nslots, sizeof *srv->slots);
@@ -518,7 +480,7 @@ int server_run(struct server_config *cfg)
 	evsignal_add(srv->sig_int, NULL);
 	evsignal_add(srv->sig_hup, NULL);
 	srv->stop_check = evtimer_new(srv->base, stop_check_cb, srv);
-	srv->trim_timer = evtimer_new(srv->base, trim_cb, srv);
+	server_trim_start(srv);
 	srv->housekeeping = event_new(srv->base, -1, EV_PERSIST, housekeeping_cb, srv);
 	struct timeval hk = {HOUSEKEEPING_INTERVAL_S, 0};
 	event_add(srv->housekeeping, &hk);

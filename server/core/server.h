@@ -1,6 +1,8 @@
 /*
  * The daemon's top-level state, owned by the loop thread. One struct server
- * per process; everything hangs off it.
+ * per process; everything hangs off it. Its parts are named by forward
+ * declarations only, so the core does not include the layers above it;
+ * the daemon is put together, started and stopped in app/daemon.c.
  */
 #ifndef ASSURE_SERVER_H
 #define ASSURE_SERVER_H
@@ -69,8 +71,9 @@ struct server {
 	int64_t session_absolute_ms;
 };
 
-/* Runs the daemon until SIGTERM/SIGINT. Returns the process exit code. */
-int server_run(struct server_config *cfg);
+/* Makes the trim timer (srv->base must exist; freed by whoever frees
+ * the base's events, app/daemon.c). */
+void server_trim_start(struct server *srv);
 /* conn.c, as each connection is freed: after a burst of closes the heap's
  * free pages are given back (malloc_trim) a moment later. */
 void server_conn_closed(struct server *srv);

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "assure.pb-c.h"
-#include "crypto.h"
+#include "hash.h"
 #include "permissions.h"
 
 struct db;
@@ -43,8 +43,8 @@ void user_records_free(struct user_record **v, size_t n);
 enum user_state_filter { USER_FILTER_ENABLED, USER_FILTER_DISABLED, USER_FILTER_ALL };
 
 struct user_filter {
-	const char *site;  /* NULL or "": any */
-	const char *role;  /* NULL or "": any */
+	const char *site; /* NULL or "": any */
+	const char *role; /* NULL or "": any */
 	enum user_state_filter state;
 	const char *after; /* paging: usernames greater than this; NULL from the start */
 	unsigned limit;
@@ -109,7 +109,7 @@ int store_site_list(struct db *db, struct site_record ***out, size_t *n, char **
 
 /* Audit rows: the record's packed bytes and leaf hash with index columns. */
 int store_audit_insert(struct db *db, const Assure__AuditRecord *r, const uint8_t *bytes,
-		       size_t len, const uint8_t leaf[CRYPTO_SHA256_LEN], char **cause);
+		       size_t len, const uint8_t leaf[HASH_SHA256_LEN], char **cause);
 /* The highest sequence number stored, 0 for an empty log. */
 int store_audit_last_seq(struct db *db, uint64_t *last, char **cause);
 
@@ -129,7 +129,8 @@ struct audit_checkpoint_row {
 	char *signed_note;
 };
 
-int store_audit_checkpoint_insert(struct db *db, const struct audit_checkpoint_row *c, char **cause);
+int store_audit_checkpoint_insert(struct db *db, const struct audit_checkpoint_row *c,
+				  char **cause);
 /* Checkpoints with tree_size > after_size, smallest first, at most limit. */
 int store_audit_checkpoints_after(struct db *db, uint64_t after_size, unsigned limit,
 				  struct audit_checkpoint_row **out, size_t *n, char **cause);
@@ -143,9 +144,9 @@ int store_audit_meta_put(struct db *db, const char *name, const char *value, cha
 
 struct audit_filter {
 	uint64_t from_seq;
-	int64_t since_ms, until_ms; /* 0: unbounded */
+	int64_t since_ms, until_ms;					 /* 0: unbounded */
 	const char *username, *action, *event, *object_type, *object_id; /* NULL/"": any */
-	int outcome;                /* -1: any */
+	int outcome;							 /* -1: any */
 	unsigned limit;
 };
 
@@ -186,7 +187,7 @@ int store_role_permissions(struct db *db, const char *role, perm_mask *mask, cha
 
 struct session_record {
 	int64_t id;
-	uint8_t token_hash[CRYPTO_SHA256_LEN];
+	uint8_t token_hash[HASH_SHA256_LEN];
 	int64_t user_id;
 	const char *role;
 	int64_t created_at;

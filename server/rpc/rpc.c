@@ -16,7 +16,6 @@
 
 #include "clock.h"
 #include "audit.h"
-#include "audit_stream.h"
 #include "conn.h"
 #include "db.h"
 #include "log.h"
@@ -192,8 +191,6 @@ static void flush_tally(struct conn *c, const char *then)
 
 void rpc_conn_closed(struct conn *c)
 {
-	if (c->sub)
-		audit_sub_detach(c->sub);
 	char then[96];
 	snprintf(then, sizeof then, "connection %s", c->close_reason ? c->close_reason : "closed");
 	flush_tally(c, then);

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRYPTO_SHA256_LEN 32
+#include "hash.h"
+
+#define CRYPTO_SHA256_LEN HASH_SHA256_LEN
 #define CRYPTO_TOKEN_LEN 32
 
 /* Fills buf with n bytes from the CSPRNG; aborts if the CSPRNG fails (a
@@ -32,13 +34,13 @@ struct crypto_sign_key;
  * exclusively: an existing file is never overwritten) and the public key
  * at pub_path (mode 0444). 0, or -1 with *cause. */
 int crypto_sign_key_generate(const char *path, const char *pub_path, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Loads a private key. Refuses a file others may read. */
 struct crypto_sign_key *crypto_sign_key_load(const char *path, char **cause);
 void crypto_sign_key_free(struct crypto_sign_key *k);
 void crypto_sign_key_public(const struct crypto_sign_key *k, uint8_t pub[32]);
 /* Signs msg; 0, or -1 if OpenSSL failed. sig is 64 bytes. */
 int crypto_sign(const struct crypto_sign_key *k, const void *msg, size_t n, uint8_t sig[64])
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif
