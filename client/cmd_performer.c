@@ -106,11 +106,15 @@ static const char *const performer_headers[] = {"ID",	"PROFESSION", "REG",
 static const struct cli_list performer_list = {performer_headers, 6, performer_cells,
 					       json_performer_fields};
 
-/* "GMC 1234567", or the bare number when the server named no regulator. */
+/* "GMC 1234567", or the bare number when the server named no regulator;
+ * printable (the server's text goes to the terminal as it is). */
 static char *registration(const Assure__Performer *p)
 {
 	const char *reg = cli_str(p->regulator);
-	return xasprintf("%s%s%s", reg, *reg != '\0' ? " " : "", cli_str(p->reg));
+	char *text = xasprintf("%s%s%s", reg, *reg != '\0' ? " " : "", cli_str(p->reg));
+	char *shown = cli_printable(text);
+	free(text);
+	return shown;
 }
 
 static void print_performer_rows(const Assure__Performer *p)
@@ -220,7 +224,8 @@ static int cmd_performer_list_exec(struct cli *cli)
 	list.suspended = cli_flag(cli, "suspended") != NULL;
 	list.name = (char *)cli_str(cli_flag(cli, "name"));
 
-	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_PERFORMER_LIST, &list, "performers", &performer_list);
+	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_PERFORMER_LIST, &list, "performers",
+				&performer_list);
 }
 
 static const struct cli_flag performer_list_flags[] = {
