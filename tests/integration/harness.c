@@ -819,6 +819,14 @@ void harness_server_destroy(struct harness_server *s)
 		fprintf(stderr, "harness: the server log %s holds a sanitizer report\n", s->log);
 		problem = 1;
 	}
+	/* The dispatch table's RPC_WRITE claims (server/rpc/rpc.c) are
+	 * checked on every call of every integration test. */
+	if (strstr(log, "RPC_WRITE row answered OK without the writer") != NULL ||
+	    strstr(log, "a write from a row without RPC_WRITE") != NULL) {
+		fprintf(stderr, "harness: the server log %s shows a call against its RPC_WRITE flag\n",
+			s->log);
+		problem = 1;
+	}
 	free(log);
 	if (problem) {
 		harness_problems++;

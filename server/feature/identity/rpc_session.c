@@ -776,13 +776,13 @@ static enum rpc_result rpc_session_revoke(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_session_table[] = {
-	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WIPE | RPC_WRITE, rpc_session_login, 'E' },
-	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH | RPC_WIPE, rpc_session_resume, 'E' },
+	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WRITE, rpc_session_login, 'E' },
+	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH, rpc_session_resume, 'E' },
 	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami, 'R' },
 	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE, rpc_session_logout, 'E' },
 	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList", PERM_NONE, 0, rpc_session_list, 'R' },
 	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke", PERM_NONE, RPC_WRITE, rpc_session_revoke, 'D' },
-	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WIPE | RPC_WRITE | RPC_BARRIER, rpc_session_password_change, 'U' },
+	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WRITE | RPC_BARRIER, rpc_session_password_change, 'U' },
 };
 
 const size_t rpc_session_count = sizeof rpc_session_table / sizeof rpc_session_table[0];

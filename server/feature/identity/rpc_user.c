@@ -742,13 +742,13 @@ static enum rpc_result rpc_user_reset_password(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_user_table[] = {
-	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_add, 'C' },
+	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", PERM_USER_MANAGE, RPC_WRITE, rpc_user_add, 'C' },
 	{ ASSURE__REQUEST__OP_USER_LIST, "UserList", PERM_USER_READ, 0, rpc_user_list, 'R' },
 	{ ASSURE__REQUEST__OP_USER_SHOW, "UserShow", PERM_USER_READ, 0, rpc_user_show, 'R' },
 	{ ASSURE__REQUEST__OP_USER_SET, "UserSet", PERM_USER_MANAGE, RPC_WRITE, rpc_user_set, 'U' },
 	{ ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_disable, 'U' },
 	{ ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_enable, 'U' },
-	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_reset_password, 'U' },
+	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", PERM_USER_MANAGE, RPC_WRITE, rpc_user_reset_password, 'U' },
 };
 
 const size_t rpc_user_count = sizeof rpc_user_table / sizeof rpc_user_table[0];
