@@ -26,6 +26,7 @@
 #include "checkpoint.h"
 #include "cli_json.h"
 #include "timeutil.h"
+#include "fileio.h"
 #include "xmalloc.h"
 
 /* --- reading a record ------------------------------------------------- */
@@ -727,20 +728,6 @@ int audit_state_load(const char *dir, struct audit_state *st, char **cause)
 		return -1;
 	}
 	free(path);
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 
