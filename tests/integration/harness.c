@@ -823,7 +823,8 @@ void harness_server_destroy(struct harness_server *s)
 	 * checked on every call of every integration test. */
 	if (strstr(log, "RPC_WRITE row answered OK without the writer") != NULL ||
 	    strstr(log, "a write from a row without RPC_WRITE") != NULL) {
-		fprintf(stderr, "harness: the server log %s shows a call against its RPC_WRITE flag\n",
+		fprintf(stderr,
+			"harness: the server log %s shows a call against its RPC_WRITE flag\n",
 			s->log);
 		problem = 1;
 	}

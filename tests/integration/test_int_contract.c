@@ -416,8 +416,9 @@ static void test_set_with_history(void **state)
 	assert_string_equal(h->reason, "merger");
 	assert_string_equal(h->by, CMGR);
 	assert_true(h->at > 1600000000);
-	assert_string_equal(h->detail, "name: Market Street Surgery -> Market Street Health Centre\n"
-				       "list size: 8000 -> 9100");
+	assert_string_equal(h->detail,
+			    "name: Market Street Surgery -> Market Street Health Centre\n"
+			    "list size: 8000 -> 9100");
 	h = sh->history[2];
 	assert_string_equal(h->reason, "re-let as APMS after the merger");
 	assert_true(strstr(h->detail, "type: gms -> apms") != NULL);
@@ -442,9 +443,10 @@ static void test_stale_version(void **state)
 	/* Someone working from version 1 is refused, told who changed it. */
 	s = harness_ireq_contract_set(&r, "G82002", "second", 1);
 	s->list_size = 3200;
-	harness_iexpect_msg(cm, &r, ABORTED, "changed by " CMGR " at", "ContractSet at version 1 again");
-	Assure__ContractNoticeAddRequest *n =
-	    harness_ireq_contract_notice_add(&r, "G82002", "breach", "closed without notice", NULL, 1);
+	harness_iexpect_msg(cm, &r, ABORTED, "changed by " CMGR " at",
+			    "ContractSet at version 1 again");
+	Assure__ContractNoticeAddRequest *n = harness_ireq_contract_notice_add(
+	    &r, "G82002", "breach", "closed without notice", NULL, 1);
 	(void)n;
 	harness_iexpect_msg(cm, &r, ABORTED, "changed by", "ContractNoticeAdd at version 1");
 	(void)harness_ireq_contract_notice_add(&r, "G82002", "breach", "closed without notice",
@@ -697,12 +699,17 @@ static void test_reads_audited(void **state)
 
 static void sqlite_exec(const char *db, const char *sql)
 {
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c",
+	const char *argv[] = {PYTHON3,
+			      "-S",
+			      "-E",
+			      "-c",
 			      "import sqlite3, sys\n"
 			      "c = sqlite3.connect(sys.argv[1])\n"
 			      "c.executescript(sys.argv[2])\n"
 			      "c.commit()\n",
-			      db, sql, NULL};
+			      db,
+			      sql,
+			      NULL};
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, NULL, 20000, &p), 0);
 	if (p.status != 0)
@@ -717,30 +724,31 @@ static void test_show_reviews(void **state)
 	client_free(cm);
 	cm = NULL;
 	assert_int_equal(harness_server_stop(&server), 0);
-	sqlite_exec(server.db,
-		    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
-		    " visit_type, catalogue_version, computed_rag, final_rag, next_visit_type,"
-		    " finalised_at, finalised_by, created_at, created_by, updated_at, updated_by)"
-		    " SELECT 'REV-2008-0001', 2008, 1, id, '2008/09', 'annual', 'finalised',"
-		    " 'standard', 1, 'red', 'red', 'full', 1, 'x', 1, 'x', 1, 'x'"
-		    " FROM contracts WHERE ods = 'K85001';"
-		    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
-		    " visit_type, catalogue_version, computed_rag, override_rag, override_reason,"
-		    " final_rag, next_visit_type, finalised_at, finalised_by, created_at,"
-		    " created_by, updated_at, updated_by)"
-		    " SELECT 'REV-2009-0001', 2009, 1, id, '2009/10', 'annual', 'finalised',"
-		    " 'full', 1, 'amber', 'green', 'much improved', 'green', 'desktop', 1, 'x', 2,"
-		    " 'x', 2, 'x' FROM contracts WHERE ods = 'K85001';"
-		    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
-		    " visit_type, catalogue_version, created_at, created_by, updated_at,"
-		    " updated_by) SELECT 'REV-2010-0001', 2010, 1, id, '2010/11', 'annual',"
-		    " 'scheduled', 'desktop', 1, 3, 'x', 3, 'x' FROM contracts WHERE ods = 'K85001';"
-		    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
-		    " SELECT id, 1, 'fix the fridge', 'practice manager', '2010-01-31', 1, 'x'"
-		    " FROM reviews WHERE ref = 'REV-2009-0001';"
-		    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
-		    " SELECT id, 2, 'new leaflet', 'practice manager', '2099-01-31', 1, 'x'"
-		    " FROM reviews WHERE ref = 'REV-2009-0001';");
+	sqlite_exec(
+	    server.db,
+	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
+	    " visit_type, catalogue_version, computed_rag, final_rag, next_visit_type,"
+	    " finalised_at, finalised_by, created_at, created_by, updated_at, updated_by)"
+	    " SELECT 'REV-2008-0001', 2008, 1, id, '2008/09', 'annual', 'finalised',"
+	    " 'standard', 1, 'red', 'red', 'full', 1, 'x', 1, 'x', 1, 'x'"
+	    " FROM contracts WHERE ods = 'K85001';"
+	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
+	    " visit_type, catalogue_version, computed_rag, override_rag, override_reason,"
+	    " final_rag, next_visit_type, finalised_at, finalised_by, created_at,"
+	    " created_by, updated_at, updated_by)"
+	    " SELECT 'REV-2009-0001', 2009, 1, id, '2009/10', 'annual', 'finalised',"
+	    " 'full', 1, 'amber', 'green', 'much improved', 'green', 'desktop', 1, 'x', 2,"
+	    " 'x', 2, 'x' FROM contracts WHERE ods = 'K85001';"
+	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
+	    " visit_type, catalogue_version, created_at, created_by, updated_at,"
+	    " updated_by) SELECT 'REV-2010-0001', 2010, 1, id, '2010/11', 'annual',"
+	    " 'scheduled', 'desktop', 1, 3, 'x', 3, 'x' FROM contracts WHERE ods = 'K85001';"
+	    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
+	    " SELECT id, 1, 'fix the fridge', 'practice manager', '2010-01-31', 1, 'x'"
+	    " FROM reviews WHERE ref = 'REV-2009-0001';"
+	    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
+	    " SELECT id, 2, 'new leaflet', 'practice manager', '2099-01-31', 1, 'x'"
+	    " FROM reviews WHERE ref = 'REV-2009-0001';");
 	harness_server_launch(&server);
 	cm = harness_connect_login(&server, CMGR, PW, NULL, NULL);
 
@@ -909,8 +917,8 @@ static void test_cli(void **state)
 	   "many", "--site", SITE);
 	expect_exit("assure contract add, --list-size many", &r, 2);
 	harness_run_free(&r);
-	CM(&r, "contract", "add", "--ods", "L86003", "--type", "gms", "--list-size", "5",
-	   "--site", SITE);
+	CM(&r, "contract", "add", "--ods", "L86003", "--type", "gms", "--list-size", "5", "--site",
+	   SITE);
 	expect_exit("assure contract add without --name", &r, 2);
 	harness_run_free(&r);
 
@@ -941,8 +949,8 @@ static void test_cli(void **state)
 		    "d['list_size'] == 5100 and d['name'] == 'Cli Table Practice' and "
 		    "d['version'] == 2");
 	harness_run_free(&r);
-	CM(&r, "contract", "set", "L86002", "--list-size", "5200", "--reason", "again",
-	   "--version", "1");
+	CM(&r, "contract", "set", "L86002", "--list-size", "5200", "--reason", "again", "--version",
+	   "1");
 	expect_exit("assure contract set, stale --version", &r, 6);
 	expect_err("assure contract set, stale --version", &r, "changed by " CMGR);
 	harness_run_free(&r);
@@ -956,8 +964,7 @@ static void test_cli(void **state)
 
 	/* notices */
 	CM(&r, "contract", "notice", "add", "L86002", "--kind", "remedial", "--text",
-	   "no infection control lead", "--steps", "name a lead", "--date", "2010-05-10",
-	   "--json");
+	   "no infection control lead", "--steps", "name a lead", "--date", "2010-05-10", "--json");
 	expect_exit("assure contract notice add --json", &r, 0);
 	json_expect("assure contract notice add --json", &r,
 		    "d['notice']['number'] == 1 and d['notice']['period_days'] == 28 and "

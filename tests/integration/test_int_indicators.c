@@ -57,8 +57,8 @@ static void create_ok(const char *name, const char *year, const char *from)
 }
 
 /* IndicatorsAdd of a plain indicator, expecting want (and text when given). */
-static void add_expect(const char *set, const char *code, const char *direction,
-		       const char *green, const char *amber, int want, const char *text)
+static void add_expect(const char *set, const char *code, const char *direction, const char *green,
+		       const char *amber, int want, const char *text)
 {
 	struct harness_ireq r;
 	char what[160];
@@ -669,10 +669,11 @@ static void test_cli(void **state)
 	   "--domain", "qof", "--unit", "points", "--direction", "higher", "--green", "900",
 	   "--amber", "800.5", "--json");
 	expect_exit("assure indicators add --json", &r, 0);
-	json_expect("assure indicators add --json", &r,
-		    "[i['code'] for i in d['indicators']] == ['QOF01'] and "
-		    "d['indicators'][0]['amber'] == '800.5' and d['indicators'][0]['weight'] == '1' "
-		    "and d['indicators'][0]['critical'] is False and d['version'] == 2");
+	json_expect(
+	    "assure indicators add --json", &r,
+	    "[i['code'] for i in d['indicators']] == ['QOF01'] and "
+	    "d['indicators'][0]['amber'] == '800.5' and d['indicators'][0]['weight'] == '1' "
+	    "and d['indicators'][0]['critical'] is False and d['version'] == 2");
 	harness_run_free(&r);
 	CM(&r, "indicators", "add", "cli-2011", "--code", "PRX01", "--name", "Antibiotics",
 	   "--domain", "prescribing", "--unit", "%", "--direction", "lower", "--green", "12",
@@ -786,16 +787,11 @@ int main(void)
 {
 	harness_guard(280);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create),
-	    cmocka_unit_test(test_add_replace_remove),
-	    cmocka_unit_test(test_bad_indicators),
-	    cmocka_unit_test(test_rule),
-	    cmocka_unit_test(test_stale_version),
-	    cmocka_unit_test(test_publish_and_freeze),
-	    cmocka_unit_test(test_list),
-	    cmocka_unit_test(test_requirements),
-	    cmocka_unit_test(test_who_may),
-	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_create),	   cmocka_unit_test(test_add_replace_remove),
+	    cmocka_unit_test(test_bad_indicators), cmocka_unit_test(test_rule),
+	    cmocka_unit_test(test_stale_version),  cmocka_unit_test(test_publish_and_freeze),
+	    cmocka_unit_test(test_list),	   cmocka_unit_test(test_requirements),
+	    cmocka_unit_test(test_who_may),	   cmocka_unit_test(test_cli),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);
