@@ -797,20 +797,14 @@ static void test_show_reviews(void **state)
 
 /* ---- the assure CLI ------------------------------------------------------------ */
 
-static void show_run(const char *what, const struct harness_run *r)
-{
-	print_message("%s: exit %d\n--- stdout ---\n%s--- stderr ---\n%s--------------\n", what,
-		      r->status, r->out, r->err);
-}
-
 static void expect_exit(const char *what, const struct harness_run *r, int code)
 {
 	if (r->status != code) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d, expected %d", what, r->status, code);
 	}
 	if (code != 0 && strncmp(r->err, "assure: ", 8) != 0 && code != 2) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d without an 'assure: ...' line on stderr", what, code);
 	}
 }
@@ -818,7 +812,7 @@ static void expect_exit(const char *what, const struct harness_run *r, int code)
 static void expect_err(const char *what, const struct harness_run *r, const char *text)
 {
 	if (!harness_contains_ci(r->err, text)) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stderr does not mention '%s'", what, text);
 	}
 }
@@ -826,33 +820,9 @@ static void expect_err(const char *what, const struct harness_run *r, const char
 static void expect_out(const char *what, const struct harness_run *r, const char *text)
 {
 	if (strstr(r->out, text) == NULL) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stdout does not contain '%s'", what, text);
 	}
-}
-
-static const char json_check_py[] = "import json, sys\n"
-				    "t = sys.stdin.read()\n"
-				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
-				    "    sys.exit('not exactly one line')\n"
-				    "d = json.loads(t)\n"
-				    "ok = eval(sys.argv[1])\n"
-				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
-
-/* stdout is exactly one line of valid JSON, and expr (Python over d) is
- * True. */
-static void json_expect(const char *what, const struct harness_run *r, const char *expr)
-{
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL};
-	struct harness_run p;
-	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
-	if (p.status != 0) {
-		show_run(what, r);
-		fprintf(stderr, "python3 says: %s%s\n", p.out, p.err);
-		harness_run_free(&p);
-		fail_msg("%s: --json output fails the check: %s", what, expr);
-	}
-	harness_run_free(&p);
 }
 
 /* A config directory of its own, logged in as user. Caller frees. */
@@ -886,11 +856,12 @@ static void test_cli(void **state)
 	   "apms", "--list-size", "4100", "--site", SITE, "--start", "2009-04-01", "--end",
 	   "2014-03-31", "--json");
 	expect_exit("assure contract add --json", &r, 0);
-	json_expect("assure contract add --json", &r,
-		    "d['ods'] == 'L86001' and d['name'] == 'Cli \"Quoted\" Surgery' and "
-		    "d['type'] == 'apms' and d['list_size'] == 4100 and d['site'] == 'HQ' and "
-		    "d['start'] == '2009-04-01' and d['end'] == '2014-03-31' and d['version'] == 1 "
-		    "and d['created_at'].endswith('Z') and d['last_rag'] == ''");
+	harness_json_expect(
+	    "assure contract add --json", &r,
+	    "d['ods'] == 'L86001' and d['name'] == 'Cli \"Quoted\" Surgery' and "
+	    "d['type'] == 'apms' and d['list_size'] == 4100 and d['site'] == 'HQ' and "
+	    "d['start'] == '2009-04-01' and d['end'] == '2014-03-31' and d['version'] == 1 "
+	    "and d['created_at'].endswith('Z') and d['last_rag'] == ''");
 	harness_run_free(&r);
 	CM(&r, "contract", "add", "--ods", "L86002", "--name", "Cli Table Surgery", "--type", "gms",
 	   "--list-size", "5000", "--site", SITE);
@@ -925,8 +896,8 @@ static void test_cli(void **state)
 	/* list --json, filtered. */
 	CM(&r, "contract", "list", "--name", "cli ", "--json");
 	expect_exit("assure contract list --json", &r, 0);
-	json_expect("assure contract list --json", &r,
-		    "[c['ods'] for c in d] == ['L86001', 'L86002']");
+	harness_json_expect("assure contract list --json", &r,
+			    "[c['ods'] for c in d] == ['L86001', 'L86002']");
 	harness_run_free(&r);
 	CM(&r, "contract", "list", "--type", "apms", "--name", "cli");
 	expect_exit("assure contract list --type apms", &r, 0);
@@ -945,9 +916,9 @@ static void test_cli(void **state)
 	CM(&r, "contract", "set", "l86002", "--list-size", "5100", "--name", "Cli Table Practice",
 	   "--reason", "annual list cleaning", "--version", "1", "--json");
 	expect_exit("assure contract set --json", &r, 0);
-	json_expect("assure contract set --json", &r,
-		    "d['list_size'] == 5100 and d['name'] == 'Cli Table Practice' and "
-		    "d['version'] == 2");
+	harness_json_expect("assure contract set --json", &r,
+			    "d['list_size'] == 5100 and d['name'] == 'Cli Table Practice' and "
+			    "d['version'] == 2");
 	harness_run_free(&r);
 	CM(&r, "contract", "set", "L86002", "--list-size", "5200", "--reason", "again", "--version",
 	   "1");
@@ -966,10 +937,11 @@ static void test_cli(void **state)
 	CM(&r, "contract", "notice", "add", "L86002", "--kind", "remedial", "--text",
 	   "no infection control lead", "--steps", "name a lead", "--date", "2010-05-10", "--json");
 	expect_exit("assure contract notice add --json", &r, 0);
-	json_expect("assure contract notice add --json", &r,
-		    "d['notice']['number'] == 1 and d['notice']['period_days'] == 28 and "
-		    "d['notice']['deadline'] == '2010-06-07' and d['notice']['overdue'] is True "
-		    "and d['contract']['version'] == 3");
+	harness_json_expect(
+	    "assure contract notice add --json", &r,
+	    "d['notice']['number'] == 1 and d['notice']['period_days'] == 28 and "
+	    "d['notice']['deadline'] == '2010-06-07' and d['notice']['overdue'] is True "
+	    "and d['contract']['version'] == 3");
 	harness_run_free(&r);
 	CM(&r, "contract", "notice", "add", "L86002", "--kind", "remedial", "--text", "fridge",
 	   "--steps", "replace it", "--period-days", "7");
@@ -987,10 +959,10 @@ static void test_cli(void **state)
 	CM(&r, "contract", "notice", "outcome", "L86002", "1", "--outcome", "remedied", "--date",
 	   "2010-06-01", "--rationale", "lead named", "--json");
 	expect_exit("assure contract notice outcome --json", &r, 0);
-	json_expect("assure contract notice outcome --json", &r,
-		    "d['notice']['outcome'] == 'remedied' and "
-		    "d['notice']['outcome_date'] == '2010-06-01' and "
-		    "d['notice']['overdue'] is False");
+	harness_json_expect("assure contract notice outcome --json", &r,
+			    "d['notice']['outcome'] == 'remedied' and "
+			    "d['notice']['outcome_date'] == '2010-06-01' and "
+			    "d['notice']['overdue'] is False");
 	harness_run_free(&r);
 	CM(&r, "contract", "notice", "outcome", "L86002", "x", "--outcome", "remedied");
 	expect_exit("assure contract notice outcome with a bad N", &r, 2);
@@ -999,12 +971,12 @@ static void test_cli(void **state)
 	/* show --json: contract, reviews, notices, history. */
 	CM(&r, "contract", "show", "L86002", "--json");
 	expect_exit("assure contract show --json", &r, 0);
-	json_expect("assure contract show --json", &r,
-		    "d['contract']['ods'] == 'L86002' and d['reviews'] == [] and "
-		    "[n['kind'] for n in d['notices']] == ['remedial', 'breach'] and "
-		    "len(d['history']) == 2 and d['history'][1]['reason'] == "
-		    "'annual list cleaning' and 'list size: 5000 -> 5100' in "
-		    "d['history'][1]['detail'] and d['history'][1]['by'] == 'ct-manager'");
+	harness_json_expect("assure contract show --json", &r,
+			    "d['contract']['ods'] == 'L86002' and d['reviews'] == [] and "
+			    "[n['kind'] for n in d['notices']] == ['remedial', 'breach'] and "
+			    "len(d['history']) == 2 and d['history'][1]['reason'] == "
+			    "'annual list cleaning' and 'list size: 5000 -> 5100' in "
+			    "d['history'][1]['detail'] and d['history'][1]['by'] == 'ct-manager'");
 	harness_run_free(&r);
 	CM(&r, "contract", "show", "L86002");
 	expect_exit("assure contract show", &r, 0);
