@@ -575,7 +575,7 @@ enum {
 static int check_opts(const struct bench_opts *o, unsigned given)
 {
 	static const char *const names[] = {"--connections", "--seconds", "--pipeline", "--op",
-					    "--target",	       "--refs",    "--filter"};
+					    "--target",	     "--refs",	  "--filter"};
 	bool needs_login = o->login_burst > 0 || o->op == BENCH_OP_WHOAMI ||
 			   o->op == BENCH_OP_USER_SET || bench_op_is_concern(o->op);
 	bool needs_refs = o->op == BENCH_OP_CONCERN_LIST || o->op == BENCH_OP_CONCERN_SHOW ||

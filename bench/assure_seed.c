@@ -66,7 +66,7 @@
 #define SEED_NAME "assure-seed"
 #define SEED_MAX_PERFORMERS 1000000L
 #define SEED_MAX_CONCERNS 2000000L
-#define SEED_PER_YEAR 6000	 /* concerns received per year (references <= 9999) */
+#define SEED_PER_YEAR 6000	   /* concerns received per year (references <= 9999) */
 #define SEED_CONCERNS_PER_TX 25000 /* concerns per transaction */
 #define SEED_BY "assure-seed"
 #define DAY_MS 86400000LL
@@ -294,7 +294,8 @@ static void seed_performers(struct performer *pv, long n)
 {
 	sqlite3_stmt *ins = prep(
 	    "INSERT INTO performers (profession, reg, name, name_fold, national_code, list_status,"
-	    " conditions, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " conditions, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?)");
 	sqlite3_stmt *hist = prep("INSERT INTO list_history (performer_id, from_status, to_status,"
 				  " suspended_before, suspended_after, at, by_user, decision,"
 				  " rationale, date) VALUES (?, ?, ?, 0, 0, ?, ?, ?, ?, ?)");
@@ -303,9 +304,9 @@ static void seed_performers(struct performer *pv, long n)
 
 	exec_sql("BEGIN IMMEDIATE");
 	for (long i = 0; i < n; i++) {
-		static const enum prof by_tenth[10] = {GP,	    GP,		 GP,	     GP,
-						       DENTIST,	    DENTIST,	 OPTOMETRIST,
-						       OPTOMETRIST, PHARMACIST, PHARMACIST};
+		static const enum prof by_tenth[10] = {
+		    GP,	     GP,	  GP,	       GP,	   DENTIST,
+		    DENTIST, OPTOMETRIST, OPTOMETRIST, PHARMACIST, PHARMACIST};
 		enum prof p = by_tenth[i % 10];
 		long k = count[p]++;
 		code[0] = '\0';
@@ -324,8 +325,7 @@ static void seed_performers(struct performer *pv, long n)
 			}
 			break;
 		case OPTOMETRIST: /* GOC: 01-NNNNN or 10-NNNNN */
-			snprintf(reg, sizeof reg, "%s-%05ld", k < 100000 ? "01" : "10",
-				 k % 100000);
+			snprintf(reg, sizeof reg, "%s-%05ld", k < 100000 ? "01" : "10", k % 100000);
 			break;
 		case PHARMACIST: /* RPSGB/GPhC: 2 + 6 digits */
 			snprintf(reg, sizeof reg, "%ld", 2000000 + k);
@@ -338,8 +338,9 @@ static void seed_performers(struct performer *pv, long n)
 			fold[j] = (char)tolower((unsigned char)name[j]);
 		fold[j] = '\0';
 		const char *status =
-		    p == PHARMACIST ? "none"
-				    : pick(list_statuses, sizeof list_statuses / sizeof *list_statuses);
+		    p == PHARMACIST
+			? "none"
+			: pick(list_statuses, sizeof list_statuses / sizeof *list_statuses);
 		const char *conditions = strcmp(status, "included-with-conditions") == 0 ||
 						 strcmp(status, "contingently-removed") == 0
 					     ? "supervised practice; quarterly record audit"
@@ -366,7 +367,8 @@ static void seed_performers(struct performer *pv, long n)
 			if (at2 > now_ms)
 				at2 = now_ms;
 			run(hist, "ittitttt", pv[i].id, "included", status, at2, SEED_BY,
-			    strcmp(status, "withdrawn") == 0 ? "withdrawal" : "seeded panel decision",
+			    strcmp(status, "withdrawn") == 0 ? "withdrawal"
+							     : "seeded panel decision",
 			    "seeded decision", fmt_date(at2 / DAY_MS, date));
 		}
 	}
@@ -378,17 +380,17 @@ static void seed_performers(struct performer *pv, long n)
 /* ---- concerns ------------------------------------------------------------------- */
 
 static const char *const states[16] = {
-    "received",	    "triaged",	     "closed",	      "informal",
-    "external-only", "investigating", "reported",	      "pag-review",
+    "received",	     "triaged",	       "closed",	"informal",
+    "external-only", "investigating",  "reported",	"pag-review",
     "remediation",   "panel-referred", "notice-issued", "hearing-scheduled",
-    "decided",	    "appeal-window", "under-appeal",  "monitoring",
+    "decided",	     "appeal-window",  "under-appeal",	"monitoring",
 };
 
 static const struct weighted open_states[] = {
-    {"received", 6},	   {"triaged", 8},	  {"informal", 10},	  {"external-only", 6},
-    {"investigating", 12}, {"reported", 5},	  {"pag-review", 5},	  {"remediation", 8},
+    {"received", 6},	   {"triaged", 8},	 {"informal", 10},	   {"external-only", 6},
+    {"investigating", 12}, {"reported", 5},	 {"pag-review", 5},	   {"remediation", 8},
     {"panel-referred", 4}, {"notice-issued", 4}, {"hearing-scheduled", 4}, {"decided", 4},
-    {"appeal-window", 4},  {"under-appeal", 2},  {"monitoring", 8},
+    {"appeal-window", 4},  {"under-appeal", 2},	 {"monitoring", 8},
 };
 
 static bool is(const char *s, const char *t)
@@ -451,10 +453,10 @@ static const char *band_of(int score)
 	return score <= 3 ? "low" : score <= 6 ? "moderate" : score <= 12 ? "high" : "extreme";
 }
 
-static const char *const sources[] = {"patient complaint", "NHS England",  "whistleblower",
+static const char *const sources[] = {"patient complaint", "NHS England",      "whistleblower",
 				      "coroner",	   "prescribing data", "police",
 				      "practice manager"};
-static const char *const categories[] = {"clinical", "conduct",     "health",
+static const char *const categories[] = {"clinical", "conduct",	    "health",
 					 "probity",  "prescribing", "record keeping"};
 
 struct stmts {
@@ -472,22 +474,26 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 			  const struct users *invs, FILE *refs)
 {
 	struct stmts s;
-	s.concern = prep(
-	    "INSERT INTO concerns (ref, year, seq, performer_id, source, category, summary, reporter,"
-	    " received, state, consequence, likelihood, score, band, case_manager_id,"
-	    " investigator_id, was_panel_referred, notice_sent, representations_received,"
-	    " hearing_requested, hearing_date, outcome, decision_notice_sent, created_at,"
-	    " updated_at, updated_by, version)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	s.concern =
+	    prep("INSERT INTO concerns (ref, year, seq, performer_id, source, category, summary, "
+		 "reporter,"
+		 " received, state, consequence, likelihood, score, band, case_manager_id,"
+		 " investigator_id, was_panel_referred, notice_sent, representations_received,"
+		 " hearing_requested, hearing_date, outcome, decision_notice_sent, created_at,"
+		 " updated_at, updated_by, version)"
+		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		 "?, ?, ?)");
 	s.people = prep("INSERT INTO concern_people (concern_id, user_id, role, from_at, by_user)"
 			" VALUES (?, ?, ?, ?, ?)");
-	s.grade = prep("INSERT INTO concern_grades (concern_id, consequence, likelihood, score, band,"
-		       " reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	s.grade =
+	    prep("INSERT INTO concern_grades (concern_id, consequence, likelihood, score, band,"
+		 " reason, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	s.event = prep("INSERT INTO concern_events (concern_id, at, by_user, kind, from_state,"
 		       " to_state, text, date, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	s.deadline = prep("INSERT INTO concern_deadlines (concern_id, kind, start, due, basis, met,"
 			  " cancelled, action_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-	s.note = prep("INSERT INTO concern_notes (concern_id, text, at, by_user) VALUES (?, ?, ?, ?)");
+	s.note =
+	    prep("INSERT INTO concern_notes (concern_id, text, at, by_user) VALUES (?, ?, ?, ?)");
 	s.action = prep("INSERT INTO concern_actions (concern_id, number, text, owner, due, at,"
 			" by_user) VALUES (?, 1, ?, ?, ?, ?, ?)");
 
@@ -528,24 +534,26 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 		    rng_pct(20) ? &pv[rng_below(np / 50 > 0 ? np / 50 : 1)] : &pv[rng_below(np)];
 		int closed_pct = age > 3 * 365 ? 95 : age > 365 ? 60 : 25;
 		const char *state =
-		    rng_pct(closed_pct) ? "closed"
-					: pick(open_states, sizeof open_states / sizeof *open_states);
+		    rng_pct(closed_pct)
+			? "closed"
+			: pick(open_states, sizeof open_states / sizeof *open_states);
 		if (p->prof == PHARMACIST && list_action_state(state))
 			state = "external-only";
 		bool closed = is(state, "closed"), received_only = is(state, "received");
 
 		const char *source = sources[rng_below(sizeof sources / sizeof *sources)];
-		const char *category = categories[rng_below(sizeof categories / sizeof *categories)];
-		snprintf(summary, sizeof summary, "Seeded concern %ld: %s issue raised by %s", i + 1,
-			 category, source);
+		const char *category =
+		    categories[rng_below(sizeof categories / sizeof *categories)];
+		snprintf(summary, sizeof summary, "Seeded concern %ld: %s issue raised by %s",
+			 i + 1, category, source);
 		reporter[0] = '\0';
 		if (rng_pct(60))
 			snprintf(reporter, sizeof reporter, "Reporter %ld", rng_below(100000));
 
 		bool graded = !received_only && !(closed && rng_pct(10));
 		int c = graded ? 1 + (int)rng_below(5) : 0, l = graded ? 1 + (int)rng_below(5) : 0;
-		const struct user *cm = !received_only || rng_pct(50) ? &cms->v[rng_below((long)cms->n)]
-								     : NULL;
+		const struct user *cm =
+		    !received_only || rng_pct(50) ? &cms->v[rng_below((long)cms->n)] : NULL;
 		const struct user *inv = NULL;
 		if (investigated_state(state) || (closed && rng_pct(30)) ||
 		    ((is(state, "remediation") || is(state, "monitoring")) && rng_pct(50)))
@@ -583,7 +591,8 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 			dec_day = day;
 		if (is(state, "appeal-window"))
 			dec_notice = fmt_date(dec_day, d4);
-		int64_t created = (int64_t)day * DAY_MS + 9 * 3600000LL + rng_below(8 * 60) * 60000LL;
+		int64_t created =
+		    (int64_t)day * DAY_MS + 9 * 3600000LL + rng_below(8 * 60) * 60000LL;
 		int64_t updated = created + (int64_t)min_l(age, 60) * DAY_MS;
 		if (updated > now_ms)
 			updated = now_ms;
@@ -592,13 +601,13 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 		const char *by = cm ? cm->name : SEED_BY;
 		int64_t version = received_only ? 1 : 2;
 
-		int64_t id = run(s.concern, "tiiittttttiiitnnitittttiiti", ref, (int64_t)y,
-				 (int64_t)seq[si], p->id, source, category, summary, reporter,
-				 received, state, (int64_t)c, (int64_t)l, (int64_t)(c * l),
-				 graded ? band_of(c * l) : "", cm ? cm->id : (int64_t)0,
-				 inv ? inv->id : (int64_t)0, (int64_t)panel, notice, (int64_t)reps,
-				 hearing_req, hearing, outcome, dec_notice, created, updated, by,
-				 version);
+		int64_t id =
+		    run(s.concern, "tiiittttttiiitnnitittttiiti", ref, (int64_t)y, (int64_t)seq[si],
+			p->id, source, category, summary, reporter, received, state, (int64_t)c,
+			(int64_t)l, (int64_t)(c * l), graded ? band_of(c * l) : "",
+			cm ? cm->id : (int64_t)0, inv ? inv->id : (int64_t)0, (int64_t)panel,
+			notice, (int64_t)reps, hearing_req, hearing, outcome, dec_notice, created,
+			updated, by, version);
 		for (int k = 0; k < 16; k++)
 			if (is(states[k], state))
 				state_count[k]++;
@@ -607,22 +616,24 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 
 		/* The timeline and side records, oldest first. */
 		int64_t at = created;
-		run(s.event, "iittttttt", id, at, by, "opened", "(new)", "received", summary, received,
-		    "");
+		run(s.event, "iittttttt", id, at, by, "opened", "(new)", "received", summary,
+		    received, "");
 		if (cm != NULL) {
 			at += 3600000;
 			run(s.people, "iitit", id, cm->id, "case-manager", at, by);
 			snprintf(detail, sizeof detail, "case manager: %s", cm->name);
-			run(s.event, "iittttttt", id, at, by, "assign", "", "", "", received, detail);
+			run(s.event, "iittttttt", id, at, by, "assign", "", "", "", received,
+			    detail);
 		}
 		if (graded) {
 			at += 3600000;
 			snprintf(text, sizeof text, "seeded grade: %s risk", band_of(c * l));
-			run(s.grade, "iiiittit", id, (int64_t)c, (int64_t)l,
-			    (int64_t)(c * l), band_of(c * l), text, at, by);
+			run(s.grade, "iiiittit", id, (int64_t)c, (int64_t)l, (int64_t)(c * l),
+			    band_of(c * l), text, at, by);
 			snprintf(detail, sizeof detail, "grade: %d x %d = %d (%s)", c, l, c * l,
 				 band_of(c * l));
-			run(s.event, "iittttttt", id, at, by, "grade", "", "", text, received, detail);
+			run(s.event, "iittttttt", id, at, by, "grade", "", "", text, received,
+			    detail);
 		}
 		if (inv != NULL) {
 			at += DAY_MS;
@@ -630,7 +641,8 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 				at = updated;
 			run(s.people, "iitit", id, inv->id, "investigator", at, by);
 			snprintf(detail, sizeof detail, "investigator: %s", inv->name);
-			run(s.event, "iittttttt", id, at, by, "assign", "", "", "", received, detail);
+			run(s.event, "iittttttt", id, at, by, "assign", "", "", "", received,
+			    detail);
 		}
 		if (!received_only) {
 			const char *from = closed ? (graded ? "triaged" : "received") : "received";
@@ -662,8 +674,8 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 				run(s.action, "itttit", id, "complete a supervised record audit",
 				    "performer", fmt_date(due, d1), updated, by);
 			}
-			run(s.deadline, "itttttin", id, kind,
-			    fmt_date(from, d1), fmt_date(due, d2), "28 days", "", (int64_t)0, action);
+			run(s.deadline, "itttttin", id, kind, fmt_date(from, d1), fmt_date(due, d2),
+			    "28 days", "", (int64_t)0, action);
 		} else if (closed && rng_pct(50)) {
 			long due = day + 7;
 			long met = min_l(day + 1 + rng_below(10), today);
@@ -687,17 +699,16 @@ static void seed_concerns(const struct performer *pv, long np, long n, const str
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: " SEED_NAME " --db PATH [--performers N] [--concerns N] [--seed N]\n"
-		"                   [--refs-out FILE]\n"
-		"\n"
-		"Fills a bench database made by `assured init` with N performers (default\n"
-		"20000) and N concerns (default 100000) and their side records, directly with\n"
-		"SQLite and without audit records. Stop the server first. Case managers and\n"
-		"investigators are chosen among existing users with those roles.\n"
-		"  --seed N         the random seed (default 1): same seed, same rows\n"
-		"  --refs-out FILE  write the performer id range and every concern reference\n"
-		"                   (o open, c closed) for assure-bench --refs\n");
+	fprintf(f, "usage: " SEED_NAME " --db PATH [--performers N] [--concerns N] [--seed N]\n"
+		   "                   [--refs-out FILE]\n"
+		   "\n"
+		   "Fills a bench database made by `assured init` with N performers (default\n"
+		   "20000) and N concerns (default 100000) and their side records, directly with\n"
+		   "SQLite and without audit records. Stop the server first. Case managers and\n"
+		   "investigators are chosen among existing users with those roles.\n"
+		   "  --seed N         the random seed (default 1): same seed, same rows\n"
+		   "  --refs-out FILE  write the performer id range and every concern reference\n"
+		   "                   (o open, c closed) for assure-bench --refs\n");
 }
 
 static long parse_count(const char *flag, const char *s, long max)
@@ -808,7 +819,8 @@ int main(int argc, char **argv)
 	sqlite3_stmt *st = prep("PRAGMA foreign_key_check");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		die("foreign_key_check: table %s row %lld breaks a foreign key",
-		    (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+		    (const char *)sqlite3_column_text(st, 0),
+		    (long long)sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
 	exec_sql("PRAGMA wal_checkpoint(TRUNCATE)");
 	double t3 = mono_s();

@@ -109,10 +109,10 @@ struct bench_opts {
 	const char *user; /* log in as this user (NULL: no login) */
 	const char *role; /* the role to act in; "" when the user has one */
 	const char *password_file;
-	const char *target; /* the user that --op user-set changes */
-	const char *refs_file; /* assure-seed --refs-out output (concern ops) */
+	const char *target;	  /* the user that --op user-set changes */
+	const char *refs_file;	  /* assure-seed --refs-out output (concern ops) */
 	enum bench_filter filter; /* --op concern-list */
-	char *password;	    /* first line of password_file; wiped at exit */
+	char *password;		  /* first line of password_file; wiped at exit */
 	bool json;
 };
 

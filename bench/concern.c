@@ -103,10 +103,10 @@ static uint64_t rnd(uint64_t *s)
 }
 
 static const char *const list_states[16] = {
-    "received",	    "triaged",	     "closed",	      "informal",
-    "external-only", "investigating", "reported",	      "pag-review",
+    "received",	     "triaged",	       "closed",	"informal",
+    "external-only", "investigating",  "reported",	"pag-review",
     "remediation",   "panel-referred", "notice-issued", "hearing-scheduled",
-    "decided",	    "appeal-window", "under-appeal",  "monitoring",
+    "decided",	     "appeal-window",  "under-appeal",	"monitoring",
 };
 static const char *const list_bands[4] = {"low", "moderate", "high", "extreme"};
 
@@ -163,8 +163,8 @@ void bench_concern_request(const struct bench_opts *o, uint64_t k, uint64_t *rng
 		case BENCH_FILTER_PERFORMER:
 			m->list.performer_id =
 			    refs.performer_first +
-			    (int64_t)(rnd(rng) % (uint64_t)(refs.performer_last -
-							   refs.performer_first + 1));
+			    (int64_t)(rnd(rng) %
+				      (uint64_t)(refs.performer_last - refs.performer_first + 1));
 			break;
 		case BENCH_FILTER_MINE:
 			m->list.mine = 1;

@@ -56,6 +56,7 @@
 #include "status.h"
 #include "timeutil.h"
 #include "version.h"
+#include "fileio.h"
 #include "xmalloc.h"
 
 #define AA_DEFAULT_SERVER "127.0.0.1:7443"
@@ -722,20 +723,6 @@ static enum cp_result check_pending(struct aa *aa, const struct merkle_frontier 
 }
 
 /* --- outputs ---------------------------------------------------------- */
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Appends buf to path and fsyncs it. On failure the file is cut back to
  * where it was, so no torn line is left behind. 0 or -1 (logged). */

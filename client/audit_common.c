@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@
 #include "checkpoint.h"
 #include "cli_json.h"
 #include "timeutil.h"
+#include "fileio.h"
 #include "xmalloc.h"
 
 /* --- reading a record ------------------------------------------------- */
@@ -52,55 +54,101 @@ static int read_varint(const uint8_t *buf, size_t len, size_t *pos, uint64_t *ou
 	return -1;
 }
 
-/* The text field with number n, or NULL for a number that is not one. */
-static struct audit_text *text_field(struct audit_rec *r, uint64_t n)
-{
-	switch (n) {
-	case 2:
-		return &r->uuid;
-	case 3:
-		return &r->time;
-	case 4:
-		return &r->action;
-	case 5:
-		return &r->event;
-	case 7:
-		return &r->status;
-	case 9:
-		return &r->username;
-	case 10:
-		return &r->role;
-	case 11:
-		return &r->site;
-	case 12:
-		return &r->client_addr;
-	case 13:
-		return &r->cert_fingerprint;
-	case 14:
-		return &r->session_hash;
-	case 15:
-		return &r->instance;
-	case 16:
-		return &r->object_type;
-	case 17:
-		return &r->object_id;
-	case 18:
-		return &r->query;
-	case 19:
-		return &r->reason;
-	default:
-		return NULL;
+/* Where each AuditRecord field lands in struct audit_rec, by its proto
+ * name. The field numbers and wire types come from protobuf-c's descriptor
+ * of the message, so a change to the .proto is made in one place: a field
+ * renamed or added there and not here is skipped as unknown (the unit test
+ * checks that every field of the descriptor has a member here, of a
+ * matching type). The record is read by hand rather than with
+ * assure__audit_record__unpack because the strings are views of the
+ * stored bytes, which are what the leaf hash covers. */
+enum rec_kind { REC_TEXT, REC_U64, REC_U32, REC_I64 };
+
+struct rec_member {
+	const char *name;
+	size_t off;
+	enum rec_kind kind;
+};
+
+#define TEXT(f)                                                                                    \
+	{                                                                                          \
+#f, offsetof(struct audit_rec, f), REC_TEXT                                        \
 	}
+static const struct rec_member rec_members[] = {
+    {"seq", offsetof(struct audit_rec, seq), REC_U64},
+    TEXT(uuid),
+    TEXT(time),
+    TEXT(action),
+    TEXT(event),
+    {"outcome", offsetof(struct audit_rec, outcome), REC_U32},
+    TEXT(status),
+    {"user_id", offsetof(struct audit_rec, user_id), REC_I64},
+    TEXT(username),
+    TEXT(role),
+    TEXT(site),
+    TEXT(client_addr),
+    TEXT(cert_fingerprint),
+    TEXT(session_hash),
+    TEXT(instance),
+    TEXT(object_type),
+    TEXT(object_id),
+    TEXT(query),
+    TEXT(reason),
+    {"time_ms", offsetof(struct audit_rec, time_ms), REC_I64},
+};
+#undef TEXT
+
+static enum rec_kind kind_of(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_STRING:
+		return REC_TEXT;
+	case PROTOBUF_C_TYPE_UINT64:
+		return REC_U64;
+	case PROTOBUF_C_TYPE_UINT32:
+		return REC_U32;
+	default:
+		return REC_I64;
+	}
+}
+
+/* The member for field number n with the descriptor's type, or NULL. */
+static const struct rec_member *member_of(uint64_t n)
+{
+	if (n == 0 || n > UINT32_MAX)
+		return NULL;
+	const ProtobufCFieldDescriptor *fd =
+	    protobuf_c_message_descriptor_get_field(&assure__audit_record__descriptor, (unsigned)n);
+	if (fd == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof rec_members / sizeof rec_members[0]; i++)
+		if (strcmp(rec_members[i].name, fd->name) == 0)
+			return rec_members[i].kind == kind_of(fd->type) ? &rec_members[i] : NULL;
+	return NULL;
+}
+
+int audit_rec_layout_check(char **cause)
+{
+	const ProtobufCMessageDescriptor *d = &assure__audit_record__descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[i];
+		if (member_of(fd->id) == NULL) {
+			*cause = xasprintf("AuditRecord field %s (%u) has no member of its type in "
+					   "struct audit_rec",
+					   fd->name, fd->id);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int audit_rec_parse(const uint8_t *buf, size_t len, struct audit_rec *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
-	for (uint64_t n = 2; n <= 19; n++) {
-		struct audit_text *t = text_field(out, n);
-		if (t != NULL)
-			*t = audit_text_of("");
-	}
+	for (size_t i = 0; i < sizeof rec_members / sizeof rec_members[0]; i++)
+		if (rec_members[i].kind == REC_TEXT)
+			*(struct audit_text *)((char *)out + rec_members[i].off) =
+			    audit_text_of("");
 	size_t pos = 0;
 	while (pos < len) {
 		uint64_t key, v;
@@ -108,25 +156,25 @@ int audit_rec_parse(const uint8_t *buf, size_t len, struct audit_rec *out, char 
 			goto bad;
 		uint64_t field = key >> 3;
 		unsigned wire = (unsigned)(key & 7);
-		struct audit_text *t = text_field(out, field);
-		int is_varint = field == 1 || field == 6 || field == 8 || field == 20;
-		if (field == 0 || (t != NULL && wire != 2) || (is_varint && wire != 0)) {
+		const struct rec_member *m = member_of(field);
+		if (field == 0 || (m != NULL && wire != (m->kind == REC_TEXT ? 2u : 0u))) {
 			*cause = xasprintf("audit record: field %" PRIu64 " has wire type %u",
 					   field, wire);
 			return -1;
 		}
+		char *dst = m != NULL ? (char *)out + m->off : NULL;
 		switch (wire) {
 		case 0:
 			if (read_varint(buf, len, &pos, &v) < 0)
 				goto bad;
-			if (field == 1)
-				out->seq = v;
-			else if (field == 6)
-				out->outcome = (uint32_t)v;
-			else if (field == 8)
-				out->user_id = (int64_t)v;
-			else if (field == 20)
-				out->time_ms = (int64_t)v;
+			if (m == NULL)
+				break;
+			if (m->kind == REC_U64)
+				*(uint64_t *)dst = v;
+			else if (m->kind == REC_U32)
+				*(uint32_t *)dst = (uint32_t)v;
+			else
+				*(int64_t *)dst = (int64_t)v;
 			break;
 		case 1:
 			if (len - pos < 8)
@@ -136,7 +184,8 @@ int audit_rec_parse(const uint8_t *buf, size_t len, struct audit_rec *out, char 
 		case 2:
 			if (read_varint(buf, len, &pos, &v) < 0 || v > len - pos)
 				goto bad;
-			if (t != NULL) {
+			if (m != NULL) {
+				struct audit_text *t = (struct audit_text *)dst;
 				t->p = (const char *)buf + pos;
 				t->n = (size_t)v;
 			}
@@ -727,20 +776,6 @@ int audit_state_load(const char *dir, struct audit_state *st, char **cause)
 		return -1;
 	}
 	free(path);
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 

@@ -55,6 +55,11 @@ struct audit_rec {
 int audit_rec_parse(const uint8_t *buf, size_t len, struct audit_rec *out, char **cause)
     __attribute__((warn_unused_result));
 
+/* Every field of the AuditRecord descriptor has a member of its type in
+ * struct audit_rec: 0, or -1 with *cause naming the first that does not
+ * (a .proto change the reader was not told of). */
+int audit_rec_layout_check(char **cause) __attribute__((warn_unused_result));
+
 /* A view of a C string, for tests and hand-built records. */
 struct audit_text audit_text_of(const char *s);
 

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "config.h"
 #include "timeutil.h"
 #include "tls_client.h"
@@ -75,66 +76,6 @@ struct audit_syslog *audit_syslog_new(const char *hostport, const char *ca_file)
 	return s;
 }
 
-static int tcp_connect(const char *host, const char *port, char **cause)
-{
-	struct addrinfo hints = {0}, *res = NULL;
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	int rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0) {
-		*cause = xasprintf("syslog: cannot resolve %s: %s", host,
-				   rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return -1;
-	}
-	int fd = -1, err = 0;
-	for (const struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    ai->ai_protocol);
-		if (fd < 0) {
-			err = errno;
-			continue;
-		}
-		err = 0;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-			err = errno;
-			if (err == EINPROGRESS) {
-				int64_t deadline = time_mono_ms() + SYSLOG_CONNECT_MS;
-				struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-				for (;;) {
-					int64_t left = deadline - time_mono_ms();
-					if (left <= 0) {
-						err = ETIMEDOUT;
-						break;
-					}
-					int n = poll(&pfd, 1, (int)left);
-					if (n < 0 && errno == EINTR)
-						continue;
-					if (n < 0) {
-						err = errno;
-						break;
-					}
-					if (n == 0)
-						continue;
-					socklen_t len = sizeof err;
-					if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-						err = errno;
-					break;
-				}
-			}
-		}
-		if (err != 0) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		*cause = xasprintf("syslog: cannot connect to %s:%s: %s", host, port,
-				   strerror(err != 0 ? err : EHOSTUNREACH));
-	return fd;
-}
-
 int audit_syslog_connect(struct audit_syslog *s, char **cause)
 {
 	if (s->tls != NULL)
@@ -154,9 +95,12 @@ int audit_syslog_connect(struct audit_syslog *s, char **cause)
 		free(why);
 		return -1;
 	}
-	int fd = tcp_connect(host, port, cause);
+	int fd = client_tcp_connect(host, port, NULL, SYSLOG_CONNECT_MS, &why);
 	int rc = -1;
-	if (fd >= 0) {
+	if (fd < 0) {
+		*cause = xasprintf("syslog: %s", why);
+		free(why);
+	} else {
 		rc = tls_stream_open(s->ctx, fd, host, SYSLOG_CONNECT_MS, &s->tls, &why);
 		if (rc < 0) {
 			*cause = xasprintf("syslog %s: %s", s->hostport, why);

@@ -470,9 +470,9 @@ static void print_flags(FILE *out, const char *title, const struct cli_flag *fla
 		int required = flags[i].flags & CLI_FLAG_REQUIRED;
 		int repeat = flags[i].flags & CLI_FLAG_REPEAT;
 		const char *note = required && repeat ? " (required, may be repeated)"
-				   : required		  ? " (required)"
-				   : repeat		  ? " (may be repeated)"
-							  : "";
+				   : required	      ? " (required)"
+				   : repeat	      ? " (may be repeated)"
+						      : "";
 		fprintf(out, "  %-*s  %s%s\n", (int)width, spec, flags[i].help, note);
 	}
 }

@@ -508,9 +508,9 @@ static char *grade_text(const Assure__Grade *g)
 static void print_deadlines_started(Assure__Deadline *const *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		cli_say("Deadline %s due %s%s%s%s.", cli_or_dash(d[i]->kind), cli_or_dash(d[i]->due),
-		    *cli_str(d[i]->basis) != '\0' ? " (" : "", cli_str(d[i]->basis),
-		    *cli_str(d[i]->basis) != '\0' ? ")" : "");
+		cli_say("Deadline %s due %s%s%s%s.", cli_or_dash(d[i]->kind),
+			cli_or_dash(d[i]->due), *cli_str(d[i]->basis) != '\0' ? " (" : "",
+			cli_str(d[i]->basis), *cli_str(d[i]->basis) != '\0' ? ")" : "");
 }
 
 /* --- assure concern open ---------------------------------------------- */
@@ -621,7 +621,7 @@ static int cmd_concern_grade_exec(struct cli *cli)
 	} else {
 		char *g = grade_text(c->grade);
 		cli_say("%s graded %s; state %s, version %" PRIu64 ".", cli_str(c->ref), g,
-		    cli_or_dash(c->state), c->version);
+			cli_or_dash(c->state), c->version);
 		free(g);
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
@@ -688,8 +688,9 @@ static int cmd_concern_assign_exec(struct cli *cli)
 	if (cli->json) {
 		print_update_json(c, 0, NULL, 1, r->deadlines, r->n_deadlines);
 	} else {
-		cli_say("%s: case manager %s, investigator %s; version %" PRIu64 ".", cli_str(c->ref),
-		    cli_or_none(c->case_manager), cli_or_none(c->investigator), c->version);
+		cli_say("%s: case manager %s, investigator %s; version %" PRIu64 ".",
+			cli_str(c->ref), cli_or_none(c->case_manager), cli_or_none(c->investigator),
+			c->version);
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
 	assure__response__free_unpacked(resp, NULL);
@@ -832,8 +833,8 @@ static int cmd_concern_move_exec(struct cli *cli)
 	if (cli->json) {
 		print_update_json(c, 0, NULL, 1, r->deadlines, r->n_deadlines);
 	} else {
-		cli_say("%s moved to %s; version %" PRIu64 ".", cli_str(c->ref), cli_or_dash(c->state),
-		    c->version);
+		cli_say("%s moved to %s; version %" PRIu64 ".", cli_str(c->ref),
+			cli_or_dash(c->state), c->version);
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
 	assure__response__free_unpacked(resp, NULL);
@@ -943,11 +944,11 @@ static int cmd_concern_decide_exec(struct cli *cli)
 	} else {
 		const Assure__Performer *p = performer_of(r->performer);
 		cli_say("%s decided: %s; state %s, version %" PRIu64 ".", cli_str(c->ref),
-		    cli_str(decide.outcome), cli_or_dash(c->state), c->version);
+			cli_str(decide.outcome), cli_or_dash(c->state), c->version);
 		if (r->performer != NULL)
 			cli_say("Performer %" PRId64 " (%s): list status %s%s.", p->id,
-			    cli_str(p->name), cli_or_dash(p->list_status),
-			    p->suspended ? ", suspended" : "");
+				cli_str(p->name), cli_or_dash(p->list_status),
+				p->suspended ? ", suspended" : "");
 		print_deadlines_started(r->deadlines, r->n_deadlines);
 	}
 	assure__response__free_unpacked(resp, NULL);
@@ -1009,12 +1010,12 @@ static void print_suspension_result(const struct cli *cli, const Assure__Concern
 	}
 	const Assure__Performer *p = performer_of(performer);
 	cli_say("%s: performer %" PRId64 " (%s) %s; version %" PRIu64 ".", cli_str(c->ref), p->id,
-	    cli_str(p->name), what, c->version);
+		cli_str(p->name), what, c->version);
 	const Assure__Suspension *s = p->suspension;
 	if (p->suspended && s != NULL)
 		cli_say("Suspended from %s until %s (basis %s), review %s.", cli_or_dash(s->start),
-		    *cli_str(s->period_end) != '\0' ? s->period_end : "open-ended",
-		    cli_or_dash(s->basis), cli_or_dash(s->review_date));
+			*cli_str(s->period_end) != '\0' ? s->period_end : "open-ended",
+			cli_or_dash(s->basis), cli_or_dash(s->review_date));
 }
 
 static int cmd_concern_suspend_exec(struct cli *cli)
@@ -1179,7 +1180,7 @@ static int cmd_concern_refer_exec(struct cli *cli)
 		json_referral(&j, ref);
 	} else {
 		cli_say("Referral %" PRId64 " of %s to %s recorded, dated %s.", ref->id, cli->arg,
-		    cli_or_dash(ref->body), cli_or_dash(ref->date));
+			cli_or_dash(ref->body), cli_or_dash(ref->date));
 	}
 	assure__response__free_unpacked(resp, NULL);
 	refer_refresh_seen(cli, cli->arg);
@@ -1307,10 +1308,11 @@ static void print_action_result(const struct cli *cli, const Assure__ConcernActi
 		cli_json_init(&j, stdout);
 		json_action(&j, a);
 	} else if (done) {
-		cli_say("Action %" PRIu32 " of %s done %s.", a->number, cli->arg, cli_or_dash(a->done));
+		cli_say("Action %" PRIu32 " of %s done %s.", a->number, cli->arg,
+			cli_or_dash(a->done));
 	} else {
 		cli_say("Action %" PRIu32 " added to %s: owner %s, due %s.", a->number, cli->arg,
-		    cli_or_dash(a->owner), cli_or_dash(a->due));
+			cli_or_dash(a->owner), cli_or_dash(a->due));
 	}
 }
 
@@ -1532,8 +1534,8 @@ static void print_deadlines(const Assure__ConcernShowResponse *r)
 	for (size_t i = 0; i < r->n_deadlines; i++) {
 		const Assure__Deadline *d = r->deadlines[i];
 		char *due = due_text(d->due, d->overdue);
-		const char *cells[5] = {cli_str(d->kind), cli_or_dash(d->start), due, cli_or_dash(d->basis),
-					cli_or_dash(d->met)};
+		const char *cells[5] = {cli_str(d->kind), cli_or_dash(d->start), due,
+					cli_or_dash(d->basis), cli_or_dash(d->met)};
 		cli_columns_add(t, cells);
 		free(due);
 	}
@@ -1552,8 +1554,8 @@ static void print_decisions(const Assure__ConcernShowResponse *r)
 		char *recorded = xasprintf("%s by %s", when, cli_str(d->by));
 		char *panel = cli_join(d->panel, d->n_panel, ", ");
 		char *grounds = cli_join(d->grounds, d->n_grounds, ", ");
-		char *status =
-		    xasprintf("%s -> %s", cli_or_dash(d->status_before), cli_or_dash(d->status_after));
+		char *status = xasprintf("%s -> %s", cli_or_dash(d->status_before),
+					 cli_or_dash(d->status_after));
 		struct cli_row rows[] = {
 		    {"Outcome", cli_str(d->outcome)},
 		    {"Date", cli_str(d->date)},
@@ -1792,7 +1794,8 @@ static int cmd_concern_list_exec(struct cli *cli)
 	list.mine = cli_flag(cli, "mine") != NULL;
 	list.overdue = cli_flag(cli, "overdue") != NULL;
 
-	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_CONCERN_LIST, &list, "concerns", &summary_list);
+	return cli_rpc_list_all(cli, ASSURE__REQUEST__OP_CONCERN_LIST, &list, "concerns",
+				&summary_list);
 }
 
 static const struct cli_flag concern_list_flags[] = {

@@ -199,8 +199,8 @@ static int cmd_contract_add_exec(struct cli *cli)
 		print_contract_json(c);
 	else
 		cli_say("Added contract %s (%s): %s, list size %u, site %s; version %" PRIu64 ".",
-		    cli_str(c->ods), cli_str(c->name), cli_str(c->type), c->list_size,
-		    cli_str(c->site), c->version);
+			cli_str(c->ods), cli_str(c->name), cli_str(c->type), c->list_size,
+			cli_str(c->site), c->version);
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
 }
@@ -245,10 +245,10 @@ static void contract_cells(const void *item, char **cells)
 	cells[5] = xstrdup(cli_or_dash(c->start));
 	cells[6] = xstrdup(cli_or_dash(c->end));
 	cells[7] = *cli_str(c->last_rag) != '\0' ? xasprintf("%s (%s)", c->last_rag, c->last_year)
-						  : xstrdup("-");
+						 : xstrdup("-");
 }
 
-static const char *const contract_headers[] = {"ODS",  "NAME",  "TYPE", "LIST-SIZE",
+static const char *const contract_headers[] = {"ODS",  "NAME",	"TYPE", "LIST-SIZE",
 					       "SITE", "START", "END",	"LAST-RAG"};
 static const struct cli_list contract_list = {contract_headers, 8, contract_cells,
 					      json_contract_fields};
@@ -318,7 +318,7 @@ static void print_contract_rows(const Assure__Contract *c)
 
 static void print_reviews(const Assure__ContractShowResponse *r)
 {
-	static const char *const headers[] = {"REF", "YEAR",	     "KIND",   "STATE",
+	static const char *const headers[] = {"REF", "YEAR",	   "KIND",   "STATE",
 					      "RAG", "NEXT-VISIT", "ACTIONS"};
 	printf("\nReviews:\n");
 	if (r->n_reviews == 0) {
@@ -328,10 +328,16 @@ static void print_reviews(const Assure__ContractShowResponse *r)
 	struct cli_columns *c = cli_columns_new(headers, 7);
 	for (size_t i = 0; i < r->n_reviews; i++) {
 		const Assure__ReviewSummary *v = r->reviews[i];
-		char *rag = xasprintf("%s%s", cli_or_dash(v->rag), v->overridden ? " (override)" : "");
-		char *actions = xasprintf("%u open, %u overdue", v->open_actions, v->overdue_actions);
-		const char *cells[7] = {cli_str(v->ref),   cli_str(v->year), cli_str(v->kind),
-					cli_str(v->state), rag,		     cli_or_dash(v->next_visit_type),
+		char *rag =
+		    xasprintf("%s%s", cli_or_dash(v->rag), v->overridden ? " (override)" : "");
+		char *actions =
+		    xasprintf("%u open, %u overdue", v->open_actions, v->overdue_actions);
+		const char *cells[7] = {cli_str(v->ref),
+					cli_str(v->year),
+					cli_str(v->kind),
+					cli_str(v->state),
+					rag,
+					cli_or_dash(v->next_visit_type),
 					actions};
 		cli_columns_add(c, cells);
 		free(actions);
@@ -343,7 +349,7 @@ static void print_reviews(const Assure__ContractShowResponse *r)
 
 static void print_notices(const Assure__ContractShowResponse *r)
 {
-	static const char *const headers[] = {"N",	  "KIND",    "DATE",	"PERIOD",
+	static const char *const headers[] = {"N",	  "KIND",    "DATE",   "PERIOD",
 					      "DEADLINE", "OUTCOME", "REVIEW", "TEXT"};
 	printf("\nNotices:\n");
 	if (r->n_notices == 0) {
@@ -356,14 +362,14 @@ static void print_notices(const Assure__ContractShowResponse *r)
 		char num[16];
 		snprintf(num, sizeof num, "%u", n->number);
 		char *period = n->period_days ? xasprintf("%u days", n->period_days) : xstrdup("-");
-		char *deadline = xasprintf("%s%s", cli_or_dash(n->deadline),
-					   n->overdue ? " (overdue)" : "");
+		char *deadline =
+		    xasprintf("%s%s", cli_or_dash(n->deadline), n->overdue ? " (overdue)" : "");
 		char *outcome = *cli_str(n->outcome) != '\0'
 				    ? xasprintf("%s %s", n->outcome, cli_str(n->outcome_date))
 				    : xstrdup("open");
-		const char *cells[8] = {num,	  cli_str(n->kind), cli_str(n->date),
-					period,	  deadline,	    outcome,
-					cli_or_dash(n->review_ref), cli_str(n->text)};
+		const char *cells[8] = {
+		    num,      cli_str(n->kind), cli_str(n->date),	    period,
+		    deadline, outcome,		cli_or_dash(n->review_ref), cli_str(n->text)};
 		cli_columns_add(c, cells);
 		free(outcome);
 		free(deadline);
@@ -390,7 +396,8 @@ static void print_history(const Assure__ContractShowResponse *r)
 		char *detail = xstrdup(cli_str(h->detail));
 		char *save = NULL;
 		char *line = strtok_r(detail, "\n", &save);
-		const char *cells[4] = {when, cli_str(h->by), line ? line : "", cli_or_dash(h->reason)};
+		const char *cells[4] = {when, cli_str(h->by), line ? line : "",
+					cli_or_dash(h->reason)};
 		cli_columns_add(c, cells);
 		while (line != NULL && (line = strtok_r(NULL, "\n", &save)) != NULL) {
 			const char *more[4] = {"", "", line, ""};
@@ -470,8 +477,8 @@ static int cmd_contract_set_check(struct cli *cli)
 		return EXIT_CODE_USAGE;
 	if (cli_flag(cli, "end") != NULL && cli_flag(cli, "clear-end") != NULL)
 		return cli_error(EXIT_CODE_USAGE, "--end and --clear-end do not go together");
-	static const char *const fields[] = {"name", "type", "list-size", "site",
-					     "start", "end", "clear-end", NULL};
+	static const char *const fields[] = {"name",  "type", "list-size", "site",
+					     "start", "end",  "clear-end", NULL};
 	for (size_t i = 0; fields[i] != NULL; i++)
 		if (cli_flag(cli, fields[i]) != NULL)
 			return 0;
@@ -506,8 +513,8 @@ static int cmd_contract_set_exec(struct cli *cli)
 		print_contract_json(c);
 	else
 		cli_say("Changed contract %s (%s): %s, list size %u, site %s; version %" PRIu64 ".",
-		    cli_str(c->ods), cli_str(c->name), cli_str(c->type), c->list_size,
-		    cli_str(c->site), c->version);
+			cli_str(c->ods), cli_str(c->name), cli_str(c->type), c->list_size,
+			cli_str(c->site), c->version);
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
 }
@@ -584,14 +591,15 @@ static int cmd_notice_add_exec(struct cli *cli)
 		const Assure__ContractNotice *n = notice_of(r->notice);
 		const Assure__Contract *c = contract_of(r->contract);
 		if (*cli_str(n->deadline) != '\0')
-			cli_say("%s notice %u on %s issued %s: %u days to put it right, deadline %s; "
+			cli_say(
+			    "%s notice %u on %s issued %s: %u days to put it right, deadline %s; "
 			    "contract version %" PRIu64 ".",
 			    cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->date),
 			    n->period_days, n->deadline, c->version);
 		else
 			cli_say("%s notice %u on %s issued %s; contract version %" PRIu64 ".",
-			    cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->date),
-			    c->version);
+				cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->date),
+				c->version);
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
@@ -667,8 +675,8 @@ static int cmd_notice_outcome_exec(struct cli *cli)
 		const Assure__ContractNotice *n = notice_of(r->notice);
 		const Assure__Contract *c = contract_of(r->contract);
 		cli_say("%s notice %u on %s: %s on %s; contract version %" PRIu64 ".",
-		    cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->outcome),
-		    cli_str(n->outcome_date), c->version);
+			cli_str(n->kind), n->number, cli_str(c->ods), cli_str(n->outcome),
+			cli_str(n->outcome_date), c->version);
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return 0;

@@ -138,9 +138,8 @@ static void print_set(const Assure__IndicatorSet *s)
 	free(made);
 	free(rule);
 
-	static const char *const headers[] = {"#",	   "CODE",  "NAME",  "DOMAIN",
-					      "UNIT",	   "BETTER", "GREEN", "AMBER",
-					      "WEIGHT", "CRITICAL"};
+	static const char *const headers[] = {"#",	"CODE",	 "NAME",  "DOMAIN", "UNIT",
+					      "BETTER", "GREEN", "AMBER", "WEIGHT", "CRITICAL"};
 	printf("\n");
 	if (s->n_indicators == 0) {
 		printf("No indicators.\n");
@@ -176,8 +175,8 @@ static int finish_set(struct cli *cli, Assure__Response *resp, const Assure__Ind
 		print_set_json(s);
 	else
 		cli_say("Indicator set %s (%s, %s): %s; %u indicators, version %" PRIu64 ".",
-		    cli_str(s->name), cli_str(s->year), cli_str(s->state), what,
-		    s->indicator_count, s->version);
+			cli_str(s->name), cli_str(s->year), cli_str(s->state), what,
+			s->indicator_count, s->version);
 	assure__response__free_unpacked(resp, NULL);
 	return 0;
 }
@@ -467,7 +466,7 @@ static void set_cells(const void *item, char **cells)
 	cells[5] = xstrdup(cli_or_dash(s->from_set));
 }
 
-static const char *const set_headers[] = {"NAME",	"YEAR",	    "STATE",
+static const char *const set_headers[] = {"NAME",	"YEAR",	     "STATE",
 					  "INDICATORS", "GREEN/RED", "FROM"};
 static const struct cli_list set_list = {set_headers, 6, set_cells, json_set_fields};
 
@@ -558,9 +557,9 @@ static int cmd_requirements_list_exec(struct cli *cli)
 		const Assure__Requirement *q = r->requirements[i];
 		char since[16];
 		snprintf(since, sizeof since, "%u", q->since_version);
-		char *retired = q->retired_version
-				    ? xasprintf("%u: %s", q->retired_version, cli_str(q->retired_reason))
-				    : xstrdup("-");
+		char *retired = q->retired_version ? xasprintf("%u: %s", q->retired_version,
+							       cli_str(q->retired_reason))
+						   : xstrdup("-");
 		const char *cells[4] = {cli_str(q->code), cli_str(q->title), since, retired};
 		cli_columns_add(c, cells);
 		free(retired);
@@ -617,7 +616,7 @@ static int print_requirement_change(struct cli *cli, Assure__Response *resp,
 		cli_json_object_end(&j);
 	} else {
 		cli_say("Requirement %s (%s) %s; catalogue version %u.", cli_str(q->code),
-		    cli_str(q->title), what, r->catalogue_version);
+			cli_str(q->title), what, r->catalogue_version);
 	}
 	assure__response__free_unpacked(resp, NULL);
 	return 0;

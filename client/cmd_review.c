@@ -337,8 +337,8 @@ static char *rag_text(const Assure__ReviewSummary *s)
 static void print_write(const char *what, const Assure__ReviewWriteResponse *r)
 {
 	const Assure__ReviewSummary *s = summary_of(r->review);
-	cli_say("%s: %s; state %s, version %" PRIu64 ".", cli_str(s->ref), what, cli_or_dash(s->state),
-	    s->version);
+	cli_say("%s: %s; state %s, version %" PRIu64 ".", cli_str(s->ref), what,
+		cli_or_dash(s->state), s->version);
 	char *rag = rag_text(s);
 	cli_say("Overall RAG: %s. %s", rag, cli_str(r->derivation));
 	free(rag);
@@ -347,8 +347,8 @@ static void print_write(const char *what, const Assure__ReviewWriteResponse *r)
 	if (r->n_missing == 0)
 		cli_say("Ready to finalise.");
 	else
-		cli_say("Finalising still needs %zu thing%s (review show lists them).", r->n_missing,
-		    r->n_missing == 1 ? "" : "s");
+		cli_say("Finalising still needs %zu thing%s (review show lists them).",
+			r->n_missing, r->n_missing == 1 ? "" : "s");
 }
 
 /* Sends a write (op, msg) and prints the answer. 0 or an exit code. */
@@ -857,7 +857,7 @@ static int cmd_review_finalise_exec(struct cli *cli)
 		cli_say("%s finalised: %s; version %" PRIu64 ".", cli_str(s->ref), rag, s->version);
 		cli_say("How derived: %s", cli_str(r->derivation));
 		cli_say("Next visit: %s%s.", cli_or_dash(s->next_visit_type),
-		    s->mid_year_follow_up ? ", with a mid-year follow-up" : "");
+			s->mid_year_follow_up ? ", with a mid-year follow-up" : "");
 		free(rag);
 	}
 	assure__response__free_unpacked(resp, NULL);
@@ -1213,8 +1213,8 @@ static void summary_cells(const void *item, char **cells)
 	cells[2] = xstrdup(cli_str(s->practice));
 	cells[3] = xasprintf("%s %s", cli_str(s->year), cli_str(s->kind));
 	cells[4] = xstrdup(cli_str(s->state));
-	cells[5] =
-	    s->overridden ? xasprintf("%s (override)", cli_or_dash(s->rag)) : xstrdup(cli_or_dash(s->rag));
+	cells[5] = s->overridden ? xasprintf("%s (override)", cli_or_dash(s->rag))
+				 : xstrdup(cli_or_dash(s->rag));
 	cells[6] = xstrdup(cli_or_dash(s->visit_type));
 	cells[7] = xasprintf("%s%s", cli_or_dash(s->next_visit_type),
 			     s->mid_year_follow_up ? " +mid-year" : "");

@@ -38,6 +38,7 @@
 #include "cli_json.h"
 #include "client.h"
 #include "status.h"
+#include "fileio.h"
 #include "xmalloc.h"
 
 #define SESSION_TOKEN_LEN 32
@@ -208,20 +209,6 @@ static int make_private_dir(const char *dir, char **cause)
 			break;
 	}
 	free(path);
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 

@@ -114,7 +114,8 @@ int checkpoint_parse(const char *text, struct checkpoint *out, char **cause)
 	while (*sig) {
 		const char *eol = strchr(sig, '\n');
 		if (eol == NULL) {
-			*cause = xstrdup("checkpoint: the signature line does not end with a newline");
+			*cause =
+			    xstrdup("checkpoint: the signature line does not end with a newline");
 			checkpoint_clear(out);
 			return -1;
 		}
@@ -163,7 +164,7 @@ int checkpoint_verify(const struct checkpoint *cp, const char *key_name,
 	uint8_t id[4];
 	checkpoint_key_id(key_name, pub, id);
 	/* A bare struct (no parsed lines) still has its one signature. */
-	struct checkpoint_signature only = { cp->key_name, { 0 }, { 0 } };
+	struct checkpoint_signature only = {cp->key_name, {0}, {0}};
 	memcpy(only.key_id, cp->key_id, 4);
 	memcpy(only.signature, cp->signature, HASH_ED25519_SIG_LEN);
 	const struct checkpoint_signature *v = cp->nsigs ? cp->sigs : &only;

@@ -167,7 +167,7 @@ static int tcp_connect_one(const struct addrinfo *ai, const char *source, int ti
 
 /* Every address of host in turn; the first that answers wins. When all
  * fail, the cause lists each address's failure. */
-static int tcp_connect(const char *host, const char *port, const char *source, int timeout_ms,
+int client_tcp_connect(const char *host, const char *port, const char *source, int timeout_ms,
 		       char **cause)
 {
 	struct addrinfo hints = {0}, *res = NULL;
@@ -231,7 +231,7 @@ int client_connect(const struct client_config *cfg, struct client **out, char **
 		free(port);
 		return -1;
 	}
-	int fd = tcp_connect(host, port, cfg->source_addr, connect_timeout, cause);
+	int fd = client_tcp_connect(host, port, cfg->source_addr, connect_timeout, cause);
 	if (fd < 0) {
 		tls_client_ctx_free(ctx);
 		free(host);

@@ -8,7 +8,8 @@
 
 uint32_t frame_get_header(const uint8_t in[FRAME_HEADER_SIZE])
 {
-	return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | (uint32_t)in[3];
+	return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 |
+	       (uint32_t)in[3];
 }
 
 void frame_put_header(uint8_t out[FRAME_HEADER_SIZE], uint32_t len)

@@ -15,9 +15,9 @@
 #define FRAME_DEFAULT_MAX (1024u * 1024u)
 
 enum frame_result {
-	FRAME_OK,        /* a whole frame is present; *body_len says how long */
+	FRAME_OK,	 /* a whole frame is present; *body_len says how long */
 	FRAME_NEED_MORE, /* fewer bytes than the header or the body needs */
-	FRAME_EMPTY,     /* length 0: never valid (every message we send is non-empty) */
+	FRAME_EMPTY,	 /* length 0: never valid (every message we send is non-empty) */
 	FRAME_TOO_LARGE, /* length over max: refuse before allocating */
 };
 

@@ -21,7 +21,8 @@ void hash_sha256(const void *data, size_t n, uint8_t out[HASH_SHA256_LEN])
 int hash_ed25519_verify(const uint8_t pub[HASH_ED25519_PUB_LEN], const void *msg, size_t n,
 			const uint8_t sig[HASH_ED25519_SIG_LEN])
 {
-	EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, HASH_ED25519_PUB_LEN);
+	EVP_PKEY *key =
+	    EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, HASH_ED25519_PUB_LEN);
 	if (key == NULL)
 		return 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -66,8 +67,9 @@ long hash_base64_decode(const char *s, uint8_t *out, size_t size)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			 c == '+' || c == '/' || (c == '=' && i >= len - 2);
+		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			 (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+			 (c == '=' && i >= len - 2);
 		if (!ok)
 			return -1;
 	}

@@ -20,7 +20,7 @@ int hash_ed25519_verify(const uint8_t pub[HASH_ED25519_PUB_LEN], const void *msg
 /* Reads a PEM public key file (as `openssl pkey -pubout` writes) holding an
  * Ed25519 key. 0, or -1 with *cause. */
 int hash_ed25519_read_public(const char *path, uint8_t pub[HASH_ED25519_PUB_LEN], char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Standard base64 with padding; the result is the caller's. */
 char *hash_base64(const uint8_t *data, size_t n);
 /* Decodes standard base64 into out (size bytes). Returns the decoded

@@ -16,7 +16,7 @@
 static atomic_int log_level = LOG_LEVEL_INFO;
 static atomic_int log_timestamps = 1;
 
-static const char *const level_names[] = { "DEBUG", "INFO", "WARN", "ERROR" };
+static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
 
 void log_set_level(enum log_level level)
 {
@@ -30,7 +30,7 @@ void log_set_timestamps(int on)
 
 int log_level_parse(const char *s)
 {
-	static const char *const names[] = { "debug", "info", "warn", "error" };
+	static const char *const names[] = {"debug", "info", "warn", "error"};
 	for (int i = 0; i < 4; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;

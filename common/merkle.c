@@ -113,7 +113,8 @@ static int path(uint64_t m, uint64_t start, uint64_t n, merkle_subtree_fn fn, vo
 		if (path(m, start, k, fn, arg, l) < 0 || fn(arg, start + k, start + n, h) < 0)
 			return -1;
 	} else {
-		if (path(m - k, start + k, n - k, fn, arg, l) < 0 || fn(arg, start, start + k, h) < 0)
+		if (path(m - k, start + k, n - k, fn, arg, l) < 0 ||
+		    fn(arg, start, start + k, h) < 0)
 			return -1;
 	}
 	list_push(l, h);
@@ -121,8 +122,8 @@ static int path(uint64_t m, uint64_t start, uint64_t n, merkle_subtree_fn fn, vo
 }
 
 /* SUBPROOF(m, D[start:start+n], b). */
-static int subproof(uint64_t m, uint64_t start, uint64_t n, int b, merkle_subtree_fn fn,
-		    void *arg, struct hash_list *l)
+static int subproof(uint64_t m, uint64_t start, uint64_t n, int b, merkle_subtree_fn fn, void *arg,
+		    struct hash_list *l)
 {
 	merkle_hash h;
 	if (m == n) {
@@ -135,7 +136,8 @@ static int subproof(uint64_t m, uint64_t start, uint64_t n, int b, merkle_subtre
 	}
 	uint64_t k = merkle_split(n);
 	if (m <= k) {
-		if (subproof(m, start, k, b, fn, arg, l) < 0 || fn(arg, start + k, start + n, h) < 0)
+		if (subproof(m, start, k, b, fn, arg, l) < 0 ||
+		    fn(arg, start + k, start + n, h) < 0)
 			return -1;
 	} else {
 		if (subproof(m - k, start + k, n - k, 0, fn, arg, l) < 0 ||
@@ -149,7 +151,7 @@ static int subproof(uint64_t m, uint64_t start, uint64_t n, int b, merkle_subtre
 int merkle_inclusion_proof(uint64_t index, uint64_t size, merkle_subtree_fn fn, void *arg,
 			   merkle_hash **out, size_t *n)
 {
-	struct hash_list l = { 0 };
+	struct hash_list l = {0};
 	if (index >= size || path(index, 0, size, fn, arg, &l) < 0) {
 		free(l.v);
 		return -1;
@@ -162,7 +164,7 @@ int merkle_inclusion_proof(uint64_t index, uint64_t size, merkle_subtree_fn fn, 
 int merkle_consistency_proof(uint64_t old_size, uint64_t size, merkle_subtree_fn fn, void *arg,
 			     merkle_hash **out, size_t *n)
 {
-	struct hash_list l = { 0 };
+	struct hash_list l = {0};
 	if (old_size == 0 || old_size > size || subproof(old_size, 0, size, 1, fn, arg, &l) < 0) {
 		free(l.v);
 		return -1;

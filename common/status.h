@@ -12,11 +12,11 @@ enum exit_code {
 	EXIT_CODE_UNAUTHENTICATED = 3,
 	EXIT_CODE_PERMISSION_DENIED = 4,
 	EXIT_CODE_NOT_FOUND = 5,
-	EXIT_CODE_CONFLICT = 6,      /* ALREADY_EXISTS or ABORTED (stale version) */
-	EXIT_CODE_PRECONDITION = 7,  /* FAILED_PRECONDITION: a rule or state */
-	EXIT_CODE_INVALID = 8,       /* INVALID_ARGUMENT, OUT_OF_RANGE */
-	EXIT_CODE_UNAVAILABLE = 9,   /* network, TLS, server unavailable */
-	EXIT_CODE_EXHAUSTED = 10,    /* RESOURCE_EXHAUSTED */
+	EXIT_CODE_CONFLICT = 6,	    /* ALREADY_EXISTS or ABORTED (stale version) */
+	EXIT_CODE_PRECONDITION = 7, /* FAILED_PRECONDITION: a rule or state */
+	EXIT_CODE_INVALID = 8,	    /* INVALID_ARGUMENT, OUT_OF_RANGE */
+	EXIT_CODE_UNAVAILABLE = 9,  /* network, TLS, server unavailable */
+	EXIT_CODE_EXHAUSTED = 10,   /* RESOURCE_EXHAUSTED */
 };
 
 /* "INVALID_ARGUMENT" for 3, ...; "UNKNOWN_STATUS" for a number we do not know. */

@@ -493,7 +493,7 @@ static void drain_before_close(int fd)
 		int64_t left = deadline - time_mono_ms();
 		if (left <= 0)
 			return;
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p = {fd, POLLIN, 0};
 		int r = poll(&p, 1, (int)left);
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -28,7 +28,7 @@ int tls_stream_open(struct tls_client_ctx *ctx, int fd, const char *host, int ti
 /* Reads exactly n bytes. 0 ok; 1 the peer closed before the first byte;
  * -1 error or timeout (cause set). */
 int tls_stream_read_full(struct tls_stream *s, void *buf, size_t n, int timeout_ms, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Writes all n bytes. 0 ok, -1 error (cause set). */
 int tls_stream_write_full(struct tls_stream *s, const void *buf, size_t n, int timeout_ms,
 			  char **cause) __attribute__((warn_unused_result));

@@ -70,6 +70,16 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void set_cause(char **cause, const char *fmt, ...)
+{
+	if (cause == NULL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	*cause = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
 void freezero(void *ptr, size_t len)
 {
 	if (ptr == NULL)

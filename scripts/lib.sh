@@ -23,8 +23,10 @@ ASSURE_DEB_PACKAGES=(
 # What only the tests need: python3 checks the CLI's JSON, sqlite3 inspects
 # a database from outside, rsyslog with its OpenSSL driver is the real
 # RFC 5425 receiver the audit tests deliver to, chromium (headless) draws
-# the scorecard's HTML to a PNG. scripts/test adds these.
+# the scorecard's HTML to a PNG, clang-format checks the layout of the C
+# code against .clang-format. scripts/test adds these.
 ASSURE_TEST_PACKAGES=(
+	clang-format
 	python3
 	sqlite3
 	rsyslog

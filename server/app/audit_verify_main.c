@@ -38,12 +38,16 @@ int audit_verify_main(int argc, char **argv)
 	const char *db_path = NULL, *pub_path = NULL, *trusted_path = NULL;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: assured audit-verify --db PATH --pubkey FILE [--trusted-checkpoint FILE]\n"
-			       "\n"
-			       "Checks the audit trail in a database file offline: no gaps, every leaf hash,\n"
-			       "indexed columns against the signed bytes, the Merkle tree, every checkpoint's\n"
-			       "signature and root, and consistency with a checkpoint saved earlier.\n"
-			       "Exit status: 0 intact, 3 not intact, 1 could not check, 2 usage.\n");
+			printf(
+			    "usage: assured audit-verify --db PATH --pubkey FILE "
+			    "[--trusted-checkpoint FILE]\n"
+			    "\n"
+			    "Checks the audit trail in a database file offline: no gaps, every "
+			    "leaf hash,\n"
+			    "indexed columns against the signed bytes, the Merkle tree, every "
+			    "checkpoint's\n"
+			    "signature and root, and consistency with a checkpoint saved earlier.\n"
+			    "Exit status: 0 intact, 3 not intact, 1 could not check, 2 usage.\n");
 			return 0;
 		}
 		if (i + 1 >= argc) {

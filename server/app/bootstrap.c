@@ -28,18 +28,20 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: assured init --db PATH --admin NAME [--display-name TEXT] [--password-stdin]\n"
-		     "\n"
-		     "Creates the database (all migrations) and the first admin account.\n"
-		     "  --db PATH          database file to create\n"
-		     "  --admin NAME       the admin's username\n"
-		     "  --display-name T   the admin's name as shown to others (default: NAME)\n"
-		     "  --audit-key FILE   Ed25519 key for audit checkpoints, made if missing\n"
-		     "                     (default: audit-key.pem beside the database; its\n"
-		     "                     public half, audit-key.pub.pem, is for auditors)\n"
-		     "  --password-stdin   read the password from the first line of stdin;\n"
-		     "                     otherwise a one-time password is printed once and must\n"
-		     "                     be changed at first login\n");
+	fprintf(
+	    out,
+	    "usage: assured init --db PATH --admin NAME [--display-name TEXT] [--password-stdin]\n"
+	    "\n"
+	    "Creates the database (all migrations) and the first admin account.\n"
+	    "  --db PATH          database file to create\n"
+	    "  --admin NAME       the admin's username\n"
+	    "  --display-name T   the admin's name as shown to others (default: NAME)\n"
+	    "  --audit-key FILE   Ed25519 key for audit checkpoints, made if missing\n"
+	    "                     (default: audit-key.pem beside the database; its\n"
+	    "                     public half, audit-key.pub.pem, is for auditors)\n"
+	    "  --password-stdin   read the password from the first line of stdin;\n"
+	    "                     otherwise a one-time password is printed once and must\n"
+	    "                     be changed at first login\n");
 }
 
 static int valid_username(const char *s)
@@ -108,8 +110,10 @@ int bootstrap_main(int argc, char **argv)
 		return 2;
 	}
 	if (!valid_username(admin)) {
-		fprintf(stderr, "assured init: --admin: '%s' is not a valid username "
-				"(1-64 of a-z, 0-9, '.', '-', '_')\n", admin);
+		fprintf(stderr,
+			"assured init: --admin: '%s' is not a valid username "
+			"(1-64 of a-z, 0-9, '.', '-', '_')\n",
+			admin);
 		return 2;
 	}
 	if (display == NULL)
@@ -153,13 +157,15 @@ int bootstrap_main(int argc, char **argv)
 	if (store_user_count(db, &users, &cause) != 0)
 		goto out;
 	if (users > 0) {
-		cause = xasprintf("%s already has users; init only creates the first admin", db_path);
+		cause =
+		    xasprintf("%s already has users; init only creates the first admin", db_path);
 		goto out;
 	}
 	if (db_begin(db, &cause) < 0)
 		goto out;
 	int64_t now = clock_now_ms();
-	if (store_user_insert(db, admin, display, hash, one_time, now, "assured init", &id, &cause) != 0 ||
+	if (store_user_insert(db, admin, display, hash, one_time, now, "assured init", &id,
+			      &cause) != 0 ||
 	    store_user_add_role(db, id, "admin", &cause) != 0) {
 		db_rollback(db);
 		goto out;
@@ -177,8 +183,10 @@ int bootstrap_main(int argc, char **argv)
 			free(pub);
 			goto out;
 		}
-		fprintf(stderr, "assured init: audit checkpoint signing key %s (mode 0400); give "
-				"auditors the public key %s\n", key, pub);
+		fprintf(stderr,
+			"assured init: audit checkpoint signing key %s (mode 0400); give "
+			"auditors the public key %s\n",
+			key, pub);
 	}
 	free(key);
 	free(pub);
@@ -188,7 +196,8 @@ int bootstrap_main(int argc, char **argv)
 	if (one_time) {
 		printf("one-time password for %s: %s\n", admin, password);
 		fflush(stdout);
-		fprintf(stderr, "assured init: it is shown only now and must be changed at first login\n");
+		fprintf(stderr,
+			"assured init: it is shown only now and must be changed at first login\n");
 	}
 out:
 	umask(old_mask);

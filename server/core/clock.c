@@ -21,7 +21,8 @@ void clock_use_file(const char *path)
 	free(clock_file);
 	clock_file = path ? xstrdup(path) : NULL;
 	if (clock_file)
-		log_warn("clock: time is read from %s (test mode; never use in production)", clock_file);
+		log_warn("clock: time is read from %s (test mode; never use in production)",
+			 clock_file);
 }
 
 int64_t clock_now_ms(void)

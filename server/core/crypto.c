@@ -123,7 +123,8 @@ struct crypto_sign_key *crypto_sign_key_load(const char *path, char **cause)
 	}
 	if (st.st_mode & 077) {
 		*cause = xasprintf("audit signing key %s is readable by others (mode %03o); "
-				   "chmod 400 it", path, (unsigned)(st.st_mode & 0777));
+				   "chmod 400 it",
+				   path, (unsigned)(st.st_mode & 0777));
 		return NULL;
 	}
 	FILE *f = fopen(path, "r");

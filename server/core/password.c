@@ -20,12 +20,13 @@ char *password_hash(const char *pw, char **cause)
 {
 	uint8_t salt[PASSWORD_SALT_LEN];
 	crypto_random(salt, sizeof salt);
-	size_t enclen = argon2_encodedlen(PASSWORD_T_COST, PASSWORD_M_COST_KIB, PASSWORD_PARALLELISM,
-					  sizeof salt, PASSWORD_HASH_LEN, Argon2_id);
+	size_t enclen =
+	    argon2_encodedlen(PASSWORD_T_COST, PASSWORD_M_COST_KIB, PASSWORD_PARALLELISM,
+			      sizeof salt, PASSWORD_HASH_LEN, Argon2_id);
 	char *enc = xmalloc(enclen);
-	int rc = argon2id_hash_encoded(PASSWORD_T_COST, PASSWORD_M_COST_KIB, PASSWORD_PARALLELISM,
-				       pw, strlen(pw), salt, sizeof salt, PASSWORD_HASH_LEN, enc,
-				       enclen);
+	int rc =
+	    argon2id_hash_encoded(PASSWORD_T_COST, PASSWORD_M_COST_KIB, PASSWORD_PARALLELISM, pw,
+				  strlen(pw), salt, sizeof salt, PASSWORD_HASH_LEN, enc, enclen);
 	if (rc != ARGON2_OK) {
 		*cause = xasprintf("argon2id: %s", argon2_error_message(rc));
 		free(enc);
@@ -70,7 +71,11 @@ static size_t char_count(const char *s)
 	size_t n = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		int len = *p < 0x80	    ? 1
+			  : (*p >> 5) == 6  ? 2
+			  : (*p >> 4) == 14 ? 3
+			  : (*p >> 3) == 30 ? 4
+					    : 0;
 		if (len == 0)
 			return strlen(s);
 		for (int i = 1; i < len; i++)
@@ -99,8 +104,8 @@ static int is_sequence(const char *s)
 
 static int is_keyboard_walk(const char *lower)
 {
-	static const char *const rows[] = { "1234567890-=", "qwertyuiop[]", "asdfghjkl;'", "zxcvbnm,./",
-					    "qwertzuiop", "azertyuiop" };
+	static const char *const rows[] = {"1234567890-=", "qwertyuiop[]", "asdfghjkl;'",
+					   "zxcvbnm,./",   "qwertzuiop",   "azertyuiop"};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		if (strlen(lower) >= 6 && strstr(rows[i], lower) != NULL)
 			return 1;
@@ -154,7 +159,8 @@ const char *password_policy_check(const char *pw, const char *username)
 		if (b - a >= 4 && (a > 0 || b < n)) {
 			char *core = xstrndup(lower + a, b - a);
 			if (password_is_common(core))
-				why = "password refused: it is a commonly used password with digits or symbols added";
+				why = "password refused: it is a commonly used password with "
+				      "digits or symbols added";
 			freezero_str(core);
 		}
 	}

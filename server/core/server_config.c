@@ -96,7 +96,7 @@ void server_config_usage(FILE *out)
 	    "\n"
 	    "options (also accepted as 'name = value' lines in the --config file;\n"
 	    "flags override the file):\n"
-	    "  --config FILE                 read settings from FILE\n");
+	    "  --config FILE                    read settings from FILE\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char flag[64];
 		snprintf(flag, sizeof flag, "--%s %s", opts[i].name,
@@ -106,11 +106,16 @@ void server_config_usage(FILE *out)
 			 : opts[i].kind == OPT_SIZE	? "BYTES"
 			 : opts[i].kind == OPT_LEVEL	? "LEVEL"
 							: "N");
-		fprintf(out, "  %-29s %s (default: %s)\n", flag, opts[i].help,
-			opts[i].def ? opts[i].def : "none");
+		/* An option whose default is not a fixed value says it in
+		 * its own words (--audit-key: beside the database). */
+		if (opts[i].def == NULL && strstr(opts[i].help, "(default:") != NULL)
+			fprintf(out, "  %-32s %s\n", flag, opts[i].help);
+		else
+			fprintf(out, "  %-32s %s (default: %s)\n", flag, opts[i].help,
+				opts[i].def ? opts[i].def : "none");
 	}
-	fprintf(out, "  --help                        this text\n"
-		     "  --version                     print the version\n"
+	fprintf(out, "  --help                           this text\n"
+		     "  --version                        print the version\n"
 		     "\n"
 		     "DUR is 90s, 30m, 12h or 14d; BYTES may end in K, M or G.\n"
 		     "Signals: SIGTERM/SIGINT finish in-flight requests and stop; SIGHUP reloads\n"

@@ -26,7 +26,7 @@
 
 /* TLS 1.2 suites: forward secrecy and AEAD only. TLS 1.3 suites are all
  * AEAD already. */
-#define TLS12_CIPHERS                                                                             \
+#define TLS12_CIPHERS                                                                              \
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"                               \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"                               \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
@@ -65,8 +65,8 @@ static SSL_CTX *make_ctx(const struct tls_server *t, char **cause)
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
-					 SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_CIPHER_SERVER_PREFERENCE |
-					 SSL_OP_NO_TICKET);
+				     SSL_OP_IGNORE_UNEXPECTED_EOF |
+				     SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	if (SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) != 1)
 		goto fail;
@@ -105,7 +105,7 @@ static SSL_CTX *make_ctx(const struct tls_server *t, char **cause)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	}
 	return ctx;
-fail: {
+fail : {
 	char *e = ssl_errors();
 	*cause = xasprintf("cannot configure TLS: %s", e);
 	free(e);
@@ -163,7 +163,7 @@ struct bufferevent *tls_server_bufferevent(struct tls_server *t, struct event_ba
 	}
 	/* From here libevent owns ssl and fd, also if this call fails. */
 	struct bufferevent *bev = bufferevent_openssl_socket_new(
-		base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	    base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_error("tls: cannot create TLS bufferevent");
 		return NULL;

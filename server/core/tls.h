@@ -31,8 +31,8 @@ struct bufferevent *tls_server_bufferevent(struct tls_server *t, struct event_ba
 struct tls_peer {
 	char version[16];
 	char cipher[64];
-	char subject[256];     /* client certificate subject, "" if none */
-	char fingerprint[65];  /* its SHA-256, hex, "" if none */
+	char subject[256];    /* client certificate subject, "" if none */
+	char fingerprint[65]; /* its SHA-256, hex, "" if none */
 };
 
 /* After the handshake: negotiated version, cipher, client certificate. */

@@ -20,18 +20,6 @@
 
 #include "xmalloc.h"
 
-static void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_cause(char **cause, const char *fmt, ...)
-{
-	if (cause == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 /* A growing sentence, for messages that list things. */
 struct text {
 	char *s;
@@ -1091,10 +1079,8 @@ static enum concern_check illegal_move(const struct concern_facts *facts, enum c
 }
 
 static const char *const tribunal_names[TRIBUNAL__COUNT] = {
-    [TRIBUNAL_ALLOWED] = "allowed",
-    [TRIBUNAL_ALLOWED_IN_PART] = "allowed-in-part",
-    [TRIBUNAL_DISMISSED] = "dismissed",
-    [TRIBUNAL_VARIED] = "varied",
+    [TRIBUNAL_ALLOWED] = "allowed",	[TRIBUNAL_ALLOWED_IN_PART] = "allowed-in-part",
+    [TRIBUNAL_DISMISSED] = "dismissed", [TRIBUNAL_VARIED] = "varied",
     [TRIBUNAL_WITHDRAWN] = "withdrawn",
 };
 
@@ -1113,8 +1099,10 @@ int domain_concern_tribunal_outcome_parse(const char *text, char **cause)
 	int k = (*p == '\0' || *p == ':') ? lookup(word, tribunal_names, TRIBUNAL__COUNT) : -1;
 	if (k < 0) {
 		char *all = name_list(tribunal_names, TRIBUNAL__COUNT);
-		set_cause(cause, "tribunal outcome: must start with one of %s (then \": details\" "
-				 "if wanted)", all);
+		set_cause(cause,
+			  "tribunal outcome: must start with one of %s (then \": details\" "
+			  "if wanted)",
+			  all);
 		free(all);
 	}
 	return k;
@@ -1161,9 +1149,10 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 				  r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t end = date_given(facts->representations_due)
-				  ? facts->representations_due
-				  : domain_period_add(facts->notice_sent, cfg->representations, NULL);
+		int32_t end =
+		    date_given(facts->representations_due)
+			? facts->representations_due
+			: domain_period_add(facts->notice_sent, cfg->representations, NULL);
 		if (in->hearing_requested < facts->notice_sent || in->hearing_requested > end) {
 			set_cause(cause,
 				  "%s: the hearing request must be received within the window "
@@ -1181,17 +1170,16 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 			return CONCERN_FAILED_PRECONDITION;
 		}
 		int recorded = date_given(facts->representations_due);
-		int32_t end = recorded ? facts->representations_due
-				       : domain_period_add(facts->notice_sent, cfg->representations,
-							   NULL);
+		int32_t end =
+		    recorded ? facts->representations_due
+			     : domain_period_add(facts->notice_sent, cfg->representations, NULL);
 		char period[32];
 		if (today < end && !facts->representations_received) {
 			if (recorded) /* the notice's own window, in the days it gave */
 				snprintf(period, sizeof period, "%d days",
 					 (int)(end - facts->notice_sent));
 			else
-				domain_period_describe(cfg->representations, period,
-						       sizeof period);
+				domain_period_describe(cfg->representations, period, sizeof period);
 			set_cause(cause,
 				  "%s: not before the %s for representations end (%s) unless "
 				  "representations are in; none are recorded",
@@ -1232,9 +1220,10 @@ static enum concern_check check_rules(const struct concern_config *cfg,
 			set_cause(cause, "%s: no decision notice date is recorded", r->row);
 			return CONCERN_FAILED_PRECONDITION;
 		}
-		int32_t due = date_given(facts->appeal_due)
-				  ? facts->appeal_due
-				  : domain_period_add(facts->decision_notice_sent, cfg->appeal, NULL);
+		int32_t due =
+		    date_given(facts->appeal_due)
+			? facts->appeal_due
+			: domain_period_add(facts->decision_notice_sent, cfg->appeal, NULL);
 		if (today <= due) {
 			set_cause(cause, "%s: the appeal deadline (%s) has not passed", r->row,
 				  domain_date_format(due, a));

@@ -15,18 +15,6 @@
 
 #include "xmalloc.h"
 
-static void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_cause(char **cause, const char *fmt, ...)
-{
-	if (cause == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 static int text_given(const char *s)
 {
 	if (s == NULL)
@@ -302,8 +290,7 @@ int domain_contract_notice_outcome_parse(const char *s, char **cause)
 enum contract_check domain_contract_notice_check_outcome(enum contract_notice_kind kind,
 							 int32_t issued, int has_outcome,
 							 enum contract_notice_outcome outcome,
-							 int32_t date, int32_t today,
-							 char **cause)
+							 int32_t date, int32_t today, char **cause)
 {
 	if ((int)outcome < 0 || outcome >= CONTRACT_OUTCOME__COUNT) {
 		set_cause(cause, "outcome: must be remedied, not-remedied or withdrawn");
@@ -330,8 +317,9 @@ enum contract_check domain_contract_notice_check_outcome(enum contract_notice_ki
 		return CONTRACT_INVALID_ARGUMENT;
 	}
 	if (date > today) {
-		set_cause(cause, "outcome date: %s is in the future; record an outcome on or after "
-				 "the day it is known",
+		set_cause(cause,
+			  "outcome date: %s is in the future; record an outcome on or after "
+			  "the day it is known",
 			  domain_date_format(date, a));
 		return CONTRACT_INVALID_ARGUMENT;
 	}

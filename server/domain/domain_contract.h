@@ -165,16 +165,11 @@ int domain_contract_notice_outcome_parse(const char *s, char **cause);
  * and not after today (INVALID_ARGUMENT). Returns the verdict; *cause as
  * usual.
  */
-enum contract_check {
-	CONTRACT_OK,
-	CONTRACT_INVALID_ARGUMENT,
-	CONTRACT_FAILED_PRECONDITION
-};
+enum contract_check { CONTRACT_OK, CONTRACT_INVALID_ARGUMENT, CONTRACT_FAILED_PRECONDITION };
 enum contract_check domain_contract_notice_check_outcome(enum contract_notice_kind kind,
 							 int32_t issued, int has_outcome,
 							 enum contract_notice_outcome outcome,
-							 int32_t date, int32_t today,
-							 char **cause)
+							 int32_t date, int32_t today, char **cause)
     __attribute__((warn_unused_result));
 
 #endif

@@ -17,18 +17,6 @@
 
 #include "xmalloc.h"
 
-static void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_cause(char **cause, const char *fmt, ...)
-{
-	if (cause == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 static const char *const month_names[] = {"",	     "January",	 "February", "March",  "April",
 					  "May",     "June",	 "July",     "August", "September",
 					  "October", "November", "December"};
@@ -269,8 +257,7 @@ static const struct {
      "Early May bank holiday (VE day)"},
     {1999, 12, 31, HOLIDAY_EXTRA, "millennium", "Millennium Eve"},
     {2002, 6, 3, HOLIDAY_EXTRA, "Golden Jubilee", "Golden Jubilee bank holiday"},
-    {2002, 6, 4, HOLIDAY_SPRING, "moved from 27 May for the Golden Jubilee",
-     "Spring bank holiday"},
+    {2002, 6, 4, HOLIDAY_SPRING, "moved from 27 May for the Golden Jubilee", "Spring bank holiday"},
     {2011, 4, 29, HOLIDAY_EXTRA, "royal wedding", "Royal wedding"},
     {2012, 6, 4, HOLIDAY_SPRING, "moved from 28 May for the Diamond Jubilee",
      "Spring bank holiday"},
@@ -318,7 +305,8 @@ static int cmp_holiday(const void *a, const void *b)
 }
 
 /* One year's holidays with their names, ascending; returns the count. */
-static size_t year_holidays(int year, struct domain_bank_holiday out[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX])
+static size_t year_holidays(int year,
+			    struct domain_bank_holiday out[DOMAIN_BANK_HOLIDAYS_PER_YEAR_MAX])
 {
 	size_t n = 0;
 #define ADD(d, nm) (out[n].day = (d), out[n].name = (nm), n++)

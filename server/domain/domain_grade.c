@@ -14,18 +14,6 @@
 
 #include "xmalloc.h"
 
-static void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_cause(char **cause, const char *fmt, ...)
-{
-	if (cause == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 static const char *const consequence_names[] = {"negligible", "minor", "moderate", "major",
 						"catastrophic"};
 static const char *const likelihood_names[] = {"rare", "unlikely", "possible", "likely",

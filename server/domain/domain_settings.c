@@ -16,18 +16,6 @@
 
 #include "xmalloc.h"
 
-static void set_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_cause(char **cause, const char *fmt, ...)
-{
-	if (cause == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 /* ---- periods ---------------------------------------------------------------- */
 
 static const struct {

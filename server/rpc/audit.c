@@ -74,10 +74,9 @@ static void uuid4(char out[37])
 	crypto_random(b, sizeof b);
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-		 b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
 }
 
 Assure__AuditRecord *audit_record_from_call(struct arena *a, const struct rpc_call *call,
@@ -92,7 +91,7 @@ Assure__AuditRecord *audit_record_from_call(struct arena *a, const struct rpc_ca
 	char t[40];
 	time_format_rfc3339_ms(r->time_ms, t, sizeof t);
 	r->time = arena_strdup(a, t);
-	char action[2] = { call->entry->action ? call->entry->action : 'E', '\0' };
+	char action[2] = {call->entry->action ? call->entry->action : 'E', '\0'};
 	r->action = arena_strdup(a, action);
 	r->event = arena_strdup(a, call->entry->name);
 	r->outcome = audit_outcome_of(status);
@@ -220,7 +219,8 @@ int audit_log_open(struct db *db, const char *key_path, uint64_t every, struct a
 	struct stat sb;
 	if (stat(key_path, &sb) != 0 && errno == ENOENT) {
 		char *pub = audit_public_key_path(key_path);
-		log_warn("audit: no signing key at %s; making a new one (public key: %s)", key_path, pub);
+		log_warn("audit: no signing key at %s; making a new one (public key: %s)", key_path,
+			 pub);
 		int rc = crypto_sign_key_generate(key_path, pub, cause);
 		free(pub);
 		if (rc < 0) {
@@ -330,7 +330,7 @@ int audit_log_append(struct audit_log *log, struct db *db, Assure__AuditRecord *
 		return st;
 	/* The frontier moves only with the rows; a failure here is followed
 	 * by a rollback and audit_log_resync, which rebuilds it. */
-	struct node_sink ns = { db, ASSURE__CODE__OK, NULL };
+	struct node_sink ns = {db, ASSURE__CODE__OK, NULL};
 	merkle_frontier_append(&log->frontier, leaf, store_node, &ns);
 	log->next_seq++;
 	if (ns.status != ASSURE__CODE__OK) {
@@ -359,7 +359,8 @@ int audit_subtree_hash(void *arg, uint64_t start, uint64_t end, uint8_t out[32])
 	}
 	uint64_t k = merkle_split(n);
 	merkle_hash l, r;
-	if (audit_subtree_hash(db, start, start + k, l) < 0 || audit_subtree_hash(db, start + k, end, r) < 0)
+	if (audit_subtree_hash(db, start, start + k, l) < 0 ||
+	    audit_subtree_hash(db, start + k, end, r) < 0)
 		return -1;
 	merkle_node_hash(l, r, out);
 	return 0;

@@ -120,7 +120,8 @@ static void call_free(struct rpc_call *call)
 		call->cleanup_fn(call);
 	settings_release(call->settings);
 	free(call->db_message);
-	/* The arena is wiped on free, so RPC_WIPE calls leave no secret. */
+	/* The arena is wiped on free, so no call leaves a password or token
+	 * behind. */
 	struct arena *a = call->arena;
 	arena_free(a);
 }
@@ -208,6 +209,14 @@ static void finish(struct rpc_call *call, struct conn *c, bool async)
 		return;
 	}
 	struct server *srv = call->srv;
+	/* The other half of RPC_WRITE: a row that claims to change the
+	 * database and answered OK without the writer changed nothing, or
+	 * changed it some other way. Logged as the bug it is (the integration
+	 * harness fails a test whose server logs it). */
+	if ((call->entry->flags & RPC_WRITE) && !call->wrote &&
+	    call->resp->status->code == ASSURE__CODE__OK)
+		log_error("rpc %s: an RPC_WRITE row answered OK without the writer",
+			  call->entry->name);
 	log_call(call);
 	if (c != NULL && !call->audited && (call->entry->flags & RPC_TALLY) &&
 	    !call->actor.has_session) {
@@ -313,6 +322,18 @@ static void writer_trampoline(struct job *job, struct db *db)
 enum rpc_result rpc_submit_writer(struct rpc_call *call, void (*run)(struct job *, struct db *),
 				  void (*done)(struct job *))
 {
+	/* The table says which calls change the database; a handler that
+	 * writes under a read row is a bug, refused rather than committed. */
+	if (!(call->entry->flags & RPC_WRITE)) {
+		log_error("rpc %s: a write from a row without RPC_WRITE; refused",
+			  call->entry->name);
+		rpc_error(
+		    call, ASSURE__CODE__INTERNAL,
+		    "%s failed on an internal error (logged on the server); nothing was changed",
+		    call->entry->name);
+		return RPC_DONE;
+	}
+	call->wrote = true;
 	call->writer_run = run;
 	return submit(call, writer_trampoline, done, true);
 }

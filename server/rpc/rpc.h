@@ -27,10 +27,13 @@ struct server;
 struct conn;
 
 enum rpc_flags {
-	RPC_PREAUTH = 1 << 0,	  /* allowed without a session */
-	RPC_WRITE = 1 << 1,	  /* changes the database (goes through the writer) */
-	RPC_BARRIER = 1 << 2,	  /* later requests on the connection wait for it */
-	RPC_WIPE = 1 << 3,	  /* carries secrets: the call's memory is wiped */
+	RPC_PREAUTH = 1 << 0, /* allowed without a session */
+	/* Changes the database: only these may go to the writer, and one
+	 * answered OK must have (rpc.c checks both, failing closed). */
+	RPC_WRITE = 1 << 1,
+	RPC_BARRIER = 1 << 2, /* later requests on the connection wait for it */
+	/* 1 << 3 was RPC_WIPE: every call's arena is wiped when freed, so a
+	 * flag for the calls that carry secrets said nothing. */
 	RPC_PWCHANGE_OK = 1 << 4, /* allowed while a password change is pending */
 	RPC_NO_HELLO = 1 << 5,	  /* allowed before Hello (only Hello itself) */
 	/* Before login, counted per connection and audited as one record when
@@ -104,6 +107,7 @@ struct rpc_call {
 	const char *audit_claimed_user; /* a failed login's username */
 	const char *audit_reason;	/* what was done, when not the status message */
 	bool audited;			/* its record is in (or queued with) a write */
+	bool wrote;			/* went through the writer (RPC_WRITE rows only) */
 	bool streaming;			/* RPC_STREAM: no reply of its own */
 	void (*writer_run)(struct job *job, struct db *db); /* the call's own write */
 	/* The configuration this call reads (rpc_settings), released when the

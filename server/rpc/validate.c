@@ -34,7 +34,8 @@ static const char *pattern(const char *field, const char *s, size_t max, const c
 const char *validate_username(const char *field, const char *s, char *buf, size_t size)
 {
 	return pattern(field, s, 64, LOWER DIGITS, LOWER DIGITS "._-",
-		       "1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit", buf, size);
+		       "1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit", buf,
+		       size);
 }
 
 const char *validate_role_name(const char *field, const char *s, char *buf, size_t size)
@@ -47,12 +48,12 @@ const char *validate_site_code(const char *field, char *s, char *buf, size_t siz
 {
 	for (char *p = s; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
-	return pattern(field, s, 16, UPPER DIGITS, UPPER DIGITS "-",
-		       "1 to 16 of A-Z, 0-9, '-'", buf, size);
+	return pattern(field, s, 16, UPPER DIGITS, UPPER DIGITS "-", "1 to 16 of A-Z, 0-9, '-'",
+		       buf, size);
 }
 
-const char *validate_text(const char *field, const char *s, size_t max, int required,
-			  int multiline, char *buf, size_t size)
+const char *validate_text(const char *field, const char *s, size_t max, int required, int multiline,
+			  char *buf, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t chars = 0;
@@ -63,7 +64,11 @@ const char *validate_text(const char *field, const char *s, size_t max, int requ
 		return buf;
 	}
 	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		int len = *p < 0x80	    ? 1
+			  : (*p >> 5) == 6  ? 2
+			  : (*p >> 4) == 14 ? 3
+			  : (*p >> 3) == 30 ? 4
+					    : 0;
 		for (int i = 1; len && i < len; i++)
 			if ((p[i] & 0xc0) != 0x80)
 				len = 0;
@@ -72,16 +77,19 @@ const char *validate_text(const char *field, const char *s, size_t max, int requ
 				 (size_t)(p - (const unsigned char *)s));
 			return buf;
 		}
-		if (len == 1 && (*p < 0x20 || *p == 0x7f) && !(multiline && (*p == '\n' || *p == '\t'))) {
-			snprintf(buf, size, "%s: control character 0x%02x at byte %zu is not allowed",
-				 field, *p, (size_t)(p - (const unsigned char *)s));
+		if (len == 1 && (*p < 0x20 || *p == 0x7f) &&
+		    !(multiline && (*p == '\n' || *p == '\t'))) {
+			snprintf(buf, size,
+				 "%s: control character 0x%02x at byte %zu is not allowed", field,
+				 *p, (size_t)(p - (const unsigned char *)s));
 			return buf;
 		}
 		p += len;
 		chars++;
 	}
 	if (chars > max) {
-		snprintf(buf, size, "%s: too long (%zu characters; at most %zu)", field, chars, max);
+		snprintf(buf, size, "%s: too long (%zu characters; at most %zu)", field, chars,
+			 max);
 		return buf;
 	}
 	return NULL;

@@ -16,7 +16,7 @@ const char *validate_role_name(const char *field, const char *s, char *buf, size
 const char *validate_site_code(const char *field, char *s, char *buf, size_t size);
 /* 1..max characters of valid UTF-8 with no control characters (tabs and
  * newlines too, unless multiline). required=0 accepts "". */
-const char *validate_text(const char *field, const char *s, size_t max, int required,
-			  int multiline, char *buf, size_t size);
+const char *validate_text(const char *field, const char *s, size_t max, int required, int multiline,
+			  char *buf, size_t size);
 
 #endif

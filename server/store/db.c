@@ -36,7 +36,6 @@ struct db {
 	int ncache;
 };
 
-
 static int exec_sql(struct db *db, const char *sql, char **cause)
 {
 	char *err = NULL;
@@ -120,14 +119,15 @@ int db_open(const char *path, enum db_mode mode, struct db **out, char **cause)
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
 	char *why = NULL;
-	const char *setup = mode == DB_READ_ONLY
-				    ? "PRAGMA foreign_keys=ON;"
-				    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-				      /* Savepoint sub-journals in memory: under load SQLite
-				       * otherwise spills them to files in /var/tmp. */
-				      " PRAGMA temp_store=MEMORY;"
-				      /* DELETE triggers fire for REPLACE's deletions too. */
-				      " PRAGMA recursive_triggers=ON;";
+	const char *setup =
+	    mode == DB_READ_ONLY
+		? "PRAGMA foreign_keys=ON;"
+		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		  /* Savepoint sub-journals in memory: under load SQLite
+		   * otherwise spills them to files in /var/tmp. */
+		  " PRAGMA temp_store=MEMORY;"
+		  /* DELETE triggers fire for REPLACE's deletions too. */
+		  " PRAGMA recursive_triggers=ON;";
 	if (exec_sql(db, setup, &why) < 0 || check_pragmas(db, &why) < 0) {
 		*cause = xasprintf("database %s: %s", path, why);
 		free(why);

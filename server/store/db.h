@@ -21,7 +21,7 @@ enum db_mode { DB_READ_WRITE, DB_READ_ONLY, DB_CREATE };
  * (read-only handles: foreign_keys and a busy timeout). Returns 0, or -1
  * with *cause. */
 int db_open(const char *path, enum db_mode mode, struct db **out, char **cause)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Finalizes cached statements and closes; accepts NULL. */
 void db_close(struct db *db);
 
@@ -29,7 +29,8 @@ void db_close(struct db *db);
  * transaction. *version is the schema version afterwards. */
 int db_migrate(struct db *db, int *version, char **cause) __attribute__((warn_unused_result));
 /* The schema version stored in the database (0 for an empty one). */
-int db_schema_version(struct db *db, int *version, char **cause) __attribute__((warn_unused_result));
+int db_schema_version(struct db *db, int *version, char **cause)
+    __attribute__((warn_unused_result));
 /* The newest version this build knows. */
 int db_latest_version(void);
 

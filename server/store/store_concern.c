@@ -23,11 +23,6 @@
 #include "domain_grade.h"
 #include "xmalloc.h"
 
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
 /* ---- records -------------------------------------------------------------- */
 
 void concern_record_free(struct concern_record *c)
@@ -174,8 +169,7 @@ static int concern_rows(struct db *db, sqlite3_stmt *st, struct concern_record *
 	return ASSURE__CODE__OK;
 }
 
-static int concern_one(struct db *db, sqlite3_stmt *st, struct concern_record **out,
-		       char **cause)
+static int concern_one(struct db *db, sqlite3_stmt *st, struct concern_record **out, char **cause)
 {
 	struct concern_record **v = NULL;
 	size_t n = 0;
@@ -201,12 +195,12 @@ static const char sql_max_seq[] = "SELECT COALESCE(MAX(seq), 0) FROM concerns WH
  * the number cannot be taken between the two; UNIQUE (year, seq) is the
  * backstop. */
 static const char sql_insert[] =
-	"INSERT INTO concerns (ref, year, seq, performer_id, source, category, summary, reporter,"
-	" received, state, linked_id, created_at, updated_at, updated_by)"
-	" SELECT printf('CON-%04d-%04d', ?1, n.s), ?1, n.s, ?2, ?3, ?4, ?5, ?6, ?7, 'received',"
-	" NULLIF(?8, 0), ?9, ?9, ?10"
-	" FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM concerns WHERE year = ?1) AS n"
-	" RETURNING id, ref";
+    "INSERT INTO concerns (ref, year, seq, performer_id, source, category, summary, reporter,"
+    " received, state, linked_id, created_at, updated_at, updated_by)"
+    " SELECT printf('CON-%04d-%04d', ?1, n.s), ?1, n.s, ?2, ?3, ?4, ?5, ?6, ?7, 'received',"
+    " NULLIF(?8, 0), ?9, ?9, ?10"
+    " FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM concerns WHERE year = ?1) AS n"
+    " RETURNING id, ref";
 
 int store_concern_insert(struct db *db, const struct concern_new *in, int64_t now_ms,
 			 const char *by, int64_t *id, char **ref, char **cause)
@@ -292,21 +286,21 @@ int store_concern_get(struct db *db, int64_t id, struct concern_record **out, ch
 
 /* NULL (text) and negative (flags) parameters leave a column as it is. */
 static const char sql_update[] =
-	"UPDATE concerns SET state = COALESCE(?1, state),"
-	" was_panel_referred = MAX(was_panel_referred, ?2),"
-	" notice_sent = COALESCE(?3, notice_sent),"
-	" notice_allegation = COALESCE(?4, notice_allegation),"
-	" notice_proposed_action = COALESCE(?5, notice_proposed_action),"
-	" notice_grounds = COALESCE(?6, notice_grounds),"
-	" representations_received = CASE WHEN ?7 < 0 THEN representations_received ELSE ?7 END,"
-	" hearing_requested = COALESCE(?8, hearing_requested),"
-	" hearing_date = COALESCE(?9, hearing_date),"
-	" outcome = COALESCE(?10, outcome),"
-	" decision_notice_sent = COALESCE(?11, decision_notice_sent),"
-	" interim_answered = CASE WHEN ?12 < 0 THEN interim_answered ELSE ?12 END,"
-	" updated_at = ?13, updated_by = ?14, version = version + 1"
-	" WHERE id = ?15 AND (?16 = 0 OR version = ?16)"
-	" RETURNING version, updated_at, updated_by";
+    "UPDATE concerns SET state = COALESCE(?1, state),"
+    " was_panel_referred = MAX(was_panel_referred, ?2),"
+    " notice_sent = COALESCE(?3, notice_sent),"
+    " notice_allegation = COALESCE(?4, notice_allegation),"
+    " notice_proposed_action = COALESCE(?5, notice_proposed_action),"
+    " notice_grounds = COALESCE(?6, notice_grounds),"
+    " representations_received = CASE WHEN ?7 < 0 THEN representations_received ELSE ?7 END,"
+    " hearing_requested = COALESCE(?8, hearing_requested),"
+    " hearing_date = COALESCE(?9, hearing_date),"
+    " outcome = COALESCE(?10, outcome),"
+    " decision_notice_sent = COALESCE(?11, decision_notice_sent),"
+    " interim_answered = CASE WHEN ?12 < 0 THEN interim_answered ELSE ?12 END,"
+    " updated_at = ?13, updated_by = ?14, version = version + 1"
+    " WHERE id = ?15 AND (?16 = 0 OR version = ?16)"
+    " RETURNING version, updated_at, updated_by";
 
 static const char sql_stamp[] = "SELECT version, updated_at, updated_by FROM concerns WHERE id = ?";
 
@@ -325,8 +319,7 @@ static int flag_param(int v)
 
 /* Reads one row of (version, updated_at, updated_by) and finishes st.
  * NOT_FOUND when there is none. */
-static int read_stamp(struct db *db, sqlite3_stmt *st, struct concern_stamp *stamp,
-		      char **cause)
+static int read_stamp(struct db *db, sqlite3_stmt *st, struct concern_stamp *stamp, char **cause)
 {
 	struct db_stamp s;
 	int status = db_read_stamp(db, st, &s, cause);
@@ -398,7 +391,7 @@ int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 /* The filters every list variant applies; ?1 after_id ... ?8 overdue_before,
  * ?9 the limit. */
 #define CONCERN_WHERE                                                                              \
-	" c.id > ?1 AND (?2 = '' OR c.state = ?2) AND (?3 = 0 OR c.performer_id = ?3)"            \
+	" c.id > ?1 AND (?2 = '' OR c.state = ?2) AND (?3 = 0 OR c.performer_id = ?3)"             \
 	" AND (?4 = '' OR c.band = ?4)"                                                            \
 	" AND (?5 = 0 OR c.case_manager_id = ?5 OR c.investigator_id = ?5)"                        \
 	" AND (?6 = 0 OR c.investigator_id = ?6) AND (?7 = 0 OR c.was_panel_referred = 1)"         \
@@ -427,21 +420,22 @@ int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
  */
 static const char sql_list_any[] = "SELECT " CONCERN_COLUMNS " WHERE" CONCERN_FILTERS;
 static const char sql_list_performer[] =
-	"SELECT " CONCERN_COLUMNS " WHERE c.performer_id = ?3 AND" CONCERN_FILTERS;
+    "SELECT " CONCERN_COLUMNS " WHERE c.performer_id = ?3 AND" CONCERN_FILTERS;
 static const char sql_list_investigator[] =
-	"SELECT " CONCERN_COLUMNS " WHERE c.investigator_id = ?6 AND" CONCERN_FILTERS;
+    "SELECT " CONCERN_COLUMNS " WHERE c.investigator_id = ?6 AND" CONCERN_FILTERS;
 static const char sql_list_user[] =
-	"SELECT " CONCERN_COLUMNS " WHERE c.case_manager_id = ?5 AND" CONCERN_WHERE
-	" UNION SELECT " CONCERN_COLUMNS " WHERE c.investigator_id = ?5 AND" CONCERN_WHERE
-	" ORDER BY 1 LIMIT ?9";
+    "SELECT " CONCERN_COLUMNS " WHERE c.case_manager_id = ?5 AND" CONCERN_WHERE
+    " UNION SELECT " CONCERN_COLUMNS " WHERE c.investigator_id = ?5 AND" CONCERN_WHERE
+    " ORDER BY 1 LIMIT ?9";
 static const char sql_list_overdue[] =
-	"SELECT " CONCERN_FIELDS " FROM concern_deadlines o JOIN concerns c ON c.id = o.concern_id"
-	CONCERN_JOINS " WHERE o.met = '' AND o.due < ?8 AND o.concern_id > ?1 AND" CONCERN_WHERE
-	" GROUP BY o.concern_id ORDER BY o.concern_id LIMIT ?9";
+    "SELECT " CONCERN_FIELDS
+    " FROM concern_deadlines o JOIN concerns c ON c.id = o.concern_id" CONCERN_JOINS
+    " WHERE o.met = '' AND o.due < ?8 AND o.concern_id > ?1 AND" CONCERN_WHERE
+    " GROUP BY o.concern_id ORDER BY o.concern_id LIMIT ?9";
 static const char sql_list_state[] =
-	"SELECT " CONCERN_COLUMNS " WHERE c.state = ?2 AND" CONCERN_FILTERS;
+    "SELECT " CONCERN_COLUMNS " WHERE c.state = ?2 AND" CONCERN_FILTERS;
 static const char sql_list_band[] =
-	"SELECT " CONCERN_COLUMNS " WHERE c.band = ?4 AND" CONCERN_FILTERS;
+    "SELECT " CONCERN_COLUMNS " WHERE c.band = ?4 AND" CONCERN_FILTERS;
 
 const char *store_concern_list_sql(const struct concern_filter *f)
 {
@@ -460,8 +454,8 @@ const char *store_concern_list_sql(const struct concern_filter *f)
 	return sql_list_any;
 }
 
-int store_concern_list(struct db *db, const struct concern_filter *f,
-		       struct concern_record ***out, size_t *n, char **cause)
+int store_concern_list(struct db *db, const struct concern_filter *f, struct concern_record ***out,
+		       size_t *n, char **cause)
 {
 	const char *state = or_empty(f->state), *band = or_empty(f->band);
 	sqlite3_stmt *st = db_stmt(db, store_concern_list_sql(f), cause);
@@ -480,10 +474,10 @@ int store_concern_list(struct db *db, const struct concern_filter *f,
 }
 
 static const char sql_appeal_expired[] =
-	"SELECT " CONCERN_COLUMNS " WHERE c.state = 'appeal-window'"
-	" AND NOT EXISTS (SELECT 1 FROM concern_deadlines d2 WHERE d2.concern_id = c.id"
-	"   AND d2.kind = 'appeal' AND d2.met = '' AND d2.due >= ?1)"
-	" AND c.id > ?3 ORDER BY c.id LIMIT ?2";
+    "SELECT " CONCERN_COLUMNS " WHERE c.state = 'appeal-window'"
+    " AND NOT EXISTS (SELECT 1 FROM concern_deadlines d2 WHERE d2.concern_id = c.id"
+    "   AND d2.kind = 'appeal' AND d2.met = '' AND d2.due >= ?1)"
+    " AND c.id > ?3 ORDER BY c.id LIMIT ?2";
 
 int store_concern_appeal_window_expired_after(struct db *db, const char *today, int64_t after_id,
 					      unsigned limit, struct concern_record ***out,
@@ -519,10 +513,10 @@ void concern_grades_free(struct concern_grade_record *v, size_t n)
 }
 
 static const char sql_grade_current[] =
-	"UPDATE concerns SET consequence = ?, likelihood = ?, score = ?, band = ? WHERE id = ?";
+    "UPDATE concerns SET consequence = ?, likelihood = ?, score = ?, band = ? WHERE id = ?";
 static const char sql_grade_add[] =
-	"INSERT INTO concern_grades (concern_id, consequence, likelihood, score, band, reason, at,"
-	" by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO concern_grades (concern_id, consequence, likelihood, score, band, reason, at,"
+    " by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_concern_grade_add(struct db *db, int64_t concern_id, int consequence, int likelihood,
 			    const char *reason, const struct grade_bands *bands, int64_t now_ms,
@@ -580,8 +574,8 @@ int store_concern_grade_add(struct db *db, int64_t concern_id, int consequence, 
 }
 
 static const char sql_grades[] =
-	"SELECT id, consequence, likelihood, score, band, reason, at, by_user FROM concern_grades"
-	" WHERE concern_id = ? ORDER BY id";
+    "SELECT id, consequence, likelihood, score, band, reason, at, by_user FROM concern_grades"
+    " WHERE concern_id = ? ORDER BY id";
 
 int store_concern_grades(struct db *db, int64_t concern_id, struct concern_grade_record **out,
 			 size_t *n, char **cause)
@@ -631,18 +625,18 @@ const char *store_concern_person_role_name(enum concern_person_role r)
 }
 
 static const char sql_current_case_manager[] =
-	"SELECT COALESCE(case_manager_id, 0) FROM concerns WHERE id = ?";
+    "SELECT COALESCE(case_manager_id, 0) FROM concerns WHERE id = ?";
 static const char sql_current_investigator[] =
-	"SELECT COALESCE(investigator_id, 0) FROM concerns WHERE id = ?";
+    "SELECT COALESCE(investigator_id, 0) FROM concerns WHERE id = ?";
 static const char sql_set_case_manager[] =
-	"UPDATE concerns SET case_manager_id = NULLIF(?, 0) WHERE id = ?";
+    "UPDATE concerns SET case_manager_id = NULLIF(?, 0) WHERE id = ?";
 static const char sql_set_investigator[] =
-	"UPDATE concerns SET investigator_id = NULLIF(?, 0) WHERE id = ?";
+    "UPDATE concerns SET investigator_id = NULLIF(?, 0) WHERE id = ?";
 static const char sql_person_end[] =
-	"UPDATE concern_people SET to_at = ?1 WHERE concern_id = ?2 AND role = ?3 AND to_at IS NULL";
+    "UPDATE concern_people SET to_at = ?1 WHERE concern_id = ?2 AND role = ?3 AND to_at IS NULL";
 static const char sql_person_add[] =
-	"INSERT INTO concern_people (concern_id, user_id, role, from_at, to_at, by_user)"
-	" VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO concern_people (concern_id, user_id, role, from_at, to_at, by_user)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
 
 static int person_add(struct db *db, int64_t concern_id, int64_t user_id, const char *role,
 		      int64_t now_ms, int ended, const char *by, char **cause)
@@ -711,8 +705,8 @@ int store_concern_assign(struct db *db, int64_t concern_id, enum concern_person_
 	return person_add(db, concern_id, user_id, name, now_ms, 0, by, cause);
 }
 
-int store_concern_panel_add(struct db *db, int64_t concern_id, const int64_t *user_ids,
-			    size_t n, int64_t now_ms, const char *by, char **cause)
+int store_concern_panel_add(struct db *db, int64_t concern_id, const int64_t *user_ids, size_t n,
+			    int64_t now_ms, const char *by, char **cause)
 {
 	for (size_t i = 0; i < n; i++) {
 		int status = person_add(db, concern_id, user_ids[i], "panel", now_ms, 1, by, cause);
@@ -724,13 +718,13 @@ int store_concern_panel_add(struct db *db, int64_t concern_id, const int64_t *us
 
 /* The current columns too, in case a row predates its history. */
 static const char sql_people_former[] =
-	"SELECT user_id FROM concern_people WHERE concern_id = ?1 AND role <> 'panel'"
-	" UNION SELECT case_manager_id FROM concerns WHERE id = ?1 AND case_manager_id IS NOT NULL"
-	" UNION SELECT investigator_id FROM concerns WHERE id = ?1 AND investigator_id IS NOT NULL"
-	" ORDER BY 1";
+    "SELECT user_id FROM concern_people WHERE concern_id = ?1 AND role <> 'panel'"
+    " UNION SELECT case_manager_id FROM concerns WHERE id = ?1 AND case_manager_id IS NOT NULL"
+    " UNION SELECT investigator_id FROM concerns WHERE id = ?1 AND investigator_id IS NOT NULL"
+    " ORDER BY 1";
 static const char sql_people_panel[] =
-	"SELECT DISTINCT user_id FROM concern_people WHERE concern_id = ? AND role = 'panel'"
-	" ORDER BY 1";
+    "SELECT DISTINCT user_id FROM concern_people WHERE concern_id = ? AND role = 'panel'"
+    " ORDER BY 1";
 
 static int id_column(struct db *db, sqlite3_stmt *st, int64_t **out, size_t *n, char **cause)
 {
@@ -796,9 +790,9 @@ void concern_people_free(struct concern_person_record *v, size_t n)
 }
 
 static const char sql_people_history[] =
-	"SELECT cp.user_id, COALESCE(u.username, ''), cp.role, cp.from_at, COALESCE(cp.to_at, 0),"
-	" cp.by_user FROM concern_people cp LEFT JOIN users u ON u.id = cp.user_id"
-	" WHERE cp.concern_id = ? ORDER BY cp.id";
+    "SELECT cp.user_id, COALESCE(u.username, ''), cp.role, cp.from_at, COALESCE(cp.to_at, 0),"
+    " cp.by_user FROM concern_people cp LEFT JOIN users u ON u.id = cp.user_id"
+    " WHERE cp.concern_id = ? ORDER BY cp.id";
 
 int store_concern_people_history(struct db *db, int64_t concern_id,
 				 struct concern_person_record **out, size_t *n, char **cause)

@@ -147,18 +147,17 @@ struct concern_filter {
 	int64_t user_id;      /* 0: any; else case manager or investigator */
 	/* Access restrictions (DOMAIN.md "Access to concern content"), applied
 	 * before paging so pages stay full: */
-	int64_t investigator_id; /* 0: any; else only concerns this user investigates */
-	int panel_referred_only; /* only concerns panel-referred at some time */
+	int64_t investigator_id;    /* 0: any; else only concerns this user investigates */
+	int panel_referred_only;    /* only concerns panel-referred at some time */
 	const char *overdue_before; /* NULL/"": any; else an open deadline due before it */
-	int64_t after_id; /* paging: ids greater than this; 0 from the start */
+	int64_t after_id;	    /* paging: ids greater than this; 0 from the start */
 	unsigned limit;
 };
 
 /* Concerns matching f, by id, at most f->limit (0: none). The next page
  * starts after the last id returned. */
-int store_concern_list(struct db *db, const struct concern_filter *f,
-		       struct concern_record ***out, size_t *n, char **cause)
-    __attribute__((warn_unused_result));
+int store_concern_list(struct db *db, const struct concern_filter *f, struct concern_record ***out,
+		       size_t *n, char **cause) __attribute__((warn_unused_result));
 /* The SQL store_concern_list runs for f (static text): the query led by
  * the index of f's most selective filter. For tests of its plan
  * (db_explain). */
@@ -232,8 +231,8 @@ int store_concern_assign(struct db *db, int64_t concern_id, enum concern_person_
 
 /* Records that users sat on a deciding panel (decision, suspension,
  * reinstatement) of the concern at now_ms. */
-int store_concern_panel_add(struct db *db, int64_t concern_id, const int64_t *user_ids,
-			    size_t n, int64_t now_ms, const char *by, char **cause)
+int store_concern_panel_add(struct db *db, int64_t concern_id, const int64_t *user_ids, size_t n,
+			    int64_t now_ms, const char *by, char **cause)
     __attribute__((warn_unused_result));
 
 /*
@@ -269,7 +268,7 @@ struct concern_event_record {
 	char *kind; /* opened, transition, grade, assign, note, referral, ... */
 	char *from_state, *to_state;
 	char *text;
-	char *date; /* as the user gave it; "" for none */
+	char *date;   /* as the user gave it; "" for none */
 	char *detail; /* "name: value" lines */
 };
 
@@ -277,9 +276,8 @@ void concern_events_free(struct concern_event_record *v, size_t n);
 
 /* Appends to the timeline. e->id is ignored; NULL strings are "". *id may
  * be NULL. */
-int store_concern_event_add(struct db *db, int64_t concern_id,
-			    const struct concern_event_record *e, int64_t *id, char **cause)
-    __attribute__((warn_unused_result));
+int store_concern_event_add(struct db *db, int64_t concern_id, const struct concern_event_record *e,
+			    int64_t *id, char **cause) __attribute__((warn_unused_result));
 /* The timeline, oldest first. */
 int store_concern_events(struct db *db, int64_t concern_id, struct concern_event_record **out,
 			 size_t *n, char **cause) __attribute__((warn_unused_result));
@@ -306,9 +304,9 @@ void concern_deadlines_free(struct concern_deadline_record *v, size_t n);
 /* Adds a deadline from the rules (domain_concern_move_deadlines): kind,
  * start, due and basis formatted here. action_number ties an action-due
  * clock to its item (0: none). *id may be NULL. */
-int store_concern_deadline_add(struct db *db, int64_t concern_id,
-			       const struct concern_deadline *d, int action_number, int64_t *id,
-			       char **cause) __attribute__((warn_unused_result));
+int store_concern_deadline_add(struct db *db, int64_t concern_id, const struct concern_deadline *d,
+			       int action_number, int64_t *id, char **cause)
+    __attribute__((warn_unused_result));
 /* The concern's deadlines, by due date then id: only the open ones when
  * open_only, else all. */
 int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
@@ -316,8 +314,8 @@ int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
     __attribute__((warn_unused_result));
 
 struct concern_due_filter {
-	const char *due_by; /* open deadlines due on or before this date (overdue included) */
-	int64_t user_id;    /* 0: any; else case manager or investigator ("mine") */
+	const char *due_by;	 /* open deadlines due on or before this date (overdue included) */
+	int64_t user_id;	 /* 0: any; else case manager or investigator ("mine") */
 	int64_t investigator_id; /* 0: any; else only concerns this user investigates */
 	int panel_referred_only;
 	/* Keyset paging: deadlines after (after_due, after_id) in (due, id)
@@ -374,9 +372,8 @@ int store_concern_referral_update(struct db *db, int64_t concern_id, int64_t ref
 				  const char *their_ref, const char *response, int64_t now_ms,
 				  const char *by, char **cause) __attribute__((warn_unused_result));
 /* Oldest first. */
-int store_concern_referrals(struct db *db, int64_t concern_id,
-			    struct concern_referral_record **out, size_t *n, char **cause)
-    __attribute__((warn_unused_result));
+int store_concern_referrals(struct db *db, int64_t concern_id, struct concern_referral_record **out,
+			    size_t *n, char **cause) __attribute__((warn_unused_result));
 
 /* ---- notes and evidence (append-only) ----------------------------------------- */
 
@@ -411,9 +408,8 @@ int store_concern_evidence_add(struct db *db, int64_t concern_id, const char *ti
 			       const char *by, int64_t *id, char **cause)
     __attribute__((warn_unused_result));
 /* Oldest first. */
-int store_concern_evidence(struct db *db, int64_t concern_id,
-			   struct concern_evidence_record **out, size_t *n, char **cause)
-    __attribute__((warn_unused_result));
+int store_concern_evidence(struct db *db, int64_t concern_id, struct concern_evidence_record **out,
+			   size_t *n, char **cause) __attribute__((warn_unused_result));
 
 /* ---- action plan -------------------------------------------------------------- */
 
@@ -433,9 +429,9 @@ void concern_actions_free(struct concern_action_record *v, size_t n);
 /* Adds an action with the concern's next number (max + 1), returned in
  * *number (may be NULL). owner and due may be NULL (""). The caller adds its
  * action-due deadline with that number. */
-int store_concern_action_add(struct db *db, int64_t concern_id, const char *text,
-			     const char *owner, const char *due, int64_t now_ms, const char *by,
-			     int *number, char **cause) __attribute__((warn_unused_result));
+int store_concern_action_add(struct db *db, int64_t concern_id, const char *text, const char *owner,
+			     const char *due, int64_t now_ms, const char *by, int *number,
+			     char **cause) __attribute__((warn_unused_result));
 /* Marks action `number` done on date, and its open action-due deadlines met
  * on that date. NOT_FOUND for no such action, FAILED_PRECONDITION when it is
  * already done. */
@@ -460,7 +456,7 @@ struct concern_decision_record {
 	char *date;
 	char *detail; /* kind-specific "name: value" lines (suspension basis, end, ...) */
 	char *status_before, *status_after; /* the subject's list status */
-	char *conditions_before; /* the subject's conditions before (migration 8) */
+	char *conditions_before;	    /* the subject's conditions before (migration 8) */
 	int64_t at;
 	char *by;
 };
@@ -476,8 +472,7 @@ int store_concern_decision_add(struct db *db, int64_t concern_id,
 			       const char *by, int64_t *id, char **cause)
     __attribute__((warn_unused_result));
 /* Oldest first. */
-int store_concern_decisions(struct db *db, int64_t concern_id,
-			    struct concern_decision_record **out, size_t *n, char **cause)
-    __attribute__((warn_unused_result));
+int store_concern_decisions(struct db *db, int64_t concern_id, struct concern_decision_record **out,
+			    size_t *n, char **cause) __attribute__((warn_unused_result));
 
 #endif

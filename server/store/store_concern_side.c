@@ -18,11 +18,6 @@
 #include "domain_dates.h"
 #include "xmalloc.h"
 
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	sqlite3_bind_text(st, i, or_empty(s), -1, SQLITE_STATIC);
@@ -85,11 +80,11 @@ void concern_events_free(struct concern_event_record *v, size_t n)
 }
 
 static const char sql_event_add[] =
-	"INSERT INTO concern_events (concern_id, at, by_user, kind, from_state, to_state, text,"
-	" date, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO concern_events (concern_id, at, by_user, kind, from_state, to_state, text,"
+    " date, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-int store_concern_event_add(struct db *db, int64_t concern_id,
-			    const struct concern_event_record *e, int64_t *id, char **cause)
+int store_concern_event_add(struct db *db, int64_t concern_id, const struct concern_event_record *e,
+			    int64_t *id, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_event_add, cause);
 	if (st == NULL)
@@ -107,8 +102,8 @@ int store_concern_event_add(struct db *db, int64_t concern_id,
 }
 
 static const char sql_events[] =
-	"SELECT id, at, by_user, kind, from_state, to_state, text, date, detail FROM concern_events"
-	" WHERE concern_id = ? ORDER BY id";
+    "SELECT id, at, by_user, kind, from_state, to_state, text, date, detail FROM concern_events"
+    " WHERE concern_id = ? ORDER BY id";
 
 static void event_fill(sqlite3_stmt *st, void *row)
 {
@@ -163,12 +158,11 @@ void concern_deadlines_free(struct concern_deadline_record *v, size_t n)
 }
 
 static const char sql_deadline_add[] =
-	"INSERT INTO concern_deadlines (concern_id, kind, start, due, basis, action_number)"
-	" VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))";
+    "INSERT INTO concern_deadlines (concern_id, kind, start, due, basis, action_number)"
+    " VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))";
 
-int store_concern_deadline_add(struct db *db, int64_t concern_id,
-			       const struct concern_deadline *d, int action_number, int64_t *id,
-			       char **cause)
+int store_concern_deadline_add(struct db *db, int64_t concern_id, const struct concern_deadline *d,
+			       int action_number, int64_t *id, char **cause)
 {
 	if (d->kind == CONCERN_CLOCK_NONE || d->kind >= CONCERN_CLOCK__COUNT ||
 	    d->start == DOMAIN_DATE_NONE || d->due == DOMAIN_DATE_NONE) {
@@ -194,7 +188,7 @@ int store_concern_deadline_add(struct db *db, int64_t concern_id,
 }
 
 #define DEADLINE_COLUMNS                                                                           \
-	"d.id, d.concern_id, c.ref, d.kind, d.start, d.due, d.basis, d.met, d.cancelled,"         \
+	"d.id, d.concern_id, c.ref, d.kind, d.start, d.due, d.basis, d.met, d.cancelled,"          \
 	" COALESCE(d.action_number, 0), p.name, c.state"                                           \
 	" FROM concern_deadlines d JOIN concerns c ON c.id = d.concern_id"                         \
 	" JOIN performers p ON p.id = c.performer_id"
@@ -222,8 +216,8 @@ static void deadlines_free_any(void *v, size_t n)
 }
 
 static const char sql_deadlines[] =
-	"SELECT " DEADLINE_COLUMNS " WHERE d.concern_id = ?1 AND (?2 = 0 OR d.met = '')"
-	" ORDER BY d.due, d.id";
+    "SELECT " DEADLINE_COLUMNS " WHERE d.concern_id = ?1 AND (?2 = 0 OR d.met = '')"
+    " ORDER BY d.due, d.id";
 
 int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
 			    struct concern_deadline_record **out, size_t *n, char **cause)
@@ -234,8 +228,7 @@ int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
 	sqlite3_bind_int64(st, 1, concern_id);
 	sqlite3_bind_int(st, 2, open_only != 0);
 	void *v = NULL;
-	int status =
-	    collect(db, st, sizeof **out, deadline_fill, deadlines_free_any, &v, n, cause);
+	int status = collect(db, st, sizeof **out, deadline_fill, deadlines_free_any, &v, n, cause);
 	if (status == ASSURE__CODE__OK)
 		*out = v;
 	return status;
@@ -246,11 +239,11 @@ int store_concern_deadlines(struct db *db, int64_t concern_id, int open_only,
  * concern_deadlines_open", no sort, so a page costs its rows (and any it
  * passes over for the caller's scope), not every deadline due. */
 static const char sql_deadlines_due[] =
-	"SELECT " DEADLINE_COLUMNS " WHERE d.met = '' AND d.due <= ?1 AND (d.due, d.id) > (?6, ?7)"
-	" AND c.state <> 'closed'"
-	" AND (?2 = 0 OR c.case_manager_id = ?2 OR c.investigator_id = ?2)"
-	" AND (?3 = 0 OR c.investigator_id = ?3) AND (?4 = 0 OR c.was_panel_referred = 1)"
-	" ORDER BY d.due, d.id LIMIT ?5";
+    "SELECT " DEADLINE_COLUMNS " WHERE d.met = '' AND d.due <= ?1 AND (d.due, d.id) > (?6, ?7)"
+    " AND c.state <> 'closed'"
+    " AND (?2 = 0 OR c.case_manager_id = ?2 OR c.investigator_id = ?2)"
+    " AND (?3 = 0 OR c.investigator_id = ?3) AND (?4 = 0 OR c.was_panel_referred = 1)"
+    " ORDER BY d.due, d.id LIMIT ?5";
 
 const char *store_concern_deadlines_due_sql(void)
 {
@@ -271,8 +264,7 @@ int store_concern_deadlines_due(struct db *db, const struct concern_due_filter *
 	bind_text(st, 6, f->after_due);
 	sqlite3_bind_int64(st, 7, f->after_id);
 	void *v = NULL;
-	int status =
-	    collect(db, st, sizeof **out, deadline_fill, deadlines_free_any, &v, n, cause);
+	int status = collect(db, st, sizeof **out, deadline_fill, deadlines_free_any, &v, n, cause);
 	if (status == ASSURE__CODE__OK)
 		*out = v;
 	return status;
@@ -288,7 +280,7 @@ static int need_date(const char *date, char **cause)
 }
 
 static const char sql_deadline_met[] =
-	"UPDATE concern_deadlines SET met = ? WHERE id = ? AND concern_id = ? AND met = ''";
+    "UPDATE concern_deadlines SET met = ? WHERE id = ? AND concern_id = ? AND met = ''";
 
 int store_concern_deadline_met(struct db *db, int64_t concern_id, int64_t deadline_id,
 			       const char *date, char **cause)
@@ -309,8 +301,8 @@ int store_concern_deadline_met(struct db *db, int64_t concern_id, int64_t deadli
 }
 
 static const char sql_deadlines_close[] =
-	"UPDATE concern_deadlines SET met = ?1, cancelled = ?2"
-	" WHERE concern_id = ?3 AND met = '' AND (?4 IS NULL OR kind = ?4)";
+    "UPDATE concern_deadlines SET met = ?1, cancelled = ?2"
+    " WHERE concern_id = ?3 AND met = '' AND (?4 IS NULL OR kind = ?4)";
 
 int store_concern_deadlines_close(struct db *db, int64_t concern_id, const char *kind,
 				  const char *date, int cancelled, int *count, char **cause)
@@ -353,8 +345,8 @@ void concern_referrals_free(struct concern_referral_record *v, size_t n)
 }
 
 static const char sql_referral_add[] =
-	"INSERT INTO concern_referrals (concern_id, body, date, rationale, their_ref, response, at,"
-	" by_user, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)";
+    "INSERT INTO concern_referrals (concern_id, body, date, rationale, their_ref, response, at,"
+    " by_user, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)";
 
 int store_concern_referral_add(struct db *db, int64_t concern_id,
 			       const struct concern_referral_record *r, int64_t now_ms,
@@ -375,9 +367,9 @@ int store_concern_referral_add(struct db *db, int64_t concern_id,
 }
 
 static const char sql_referral_update[] =
-	"UPDATE concern_referrals SET their_ref = COALESCE(?1, their_ref),"
-	" response = COALESCE(?2, response), updated_at = ?3, updated_by = ?4"
-	" WHERE id = ?5 AND concern_id = ?6";
+    "UPDATE concern_referrals SET their_ref = COALESCE(?1, their_ref),"
+    " response = COALESCE(?2, response), updated_at = ?3, updated_by = ?4"
+    " WHERE id = ?5 AND concern_id = ?6";
 
 int store_concern_referral_update(struct db *db, int64_t concern_id, int64_t referral_id,
 				  const char *their_ref, const char *response, int64_t now_ms,
@@ -405,8 +397,8 @@ int store_concern_referral_update(struct db *db, int64_t concern_id, int64_t ref
 }
 
 static const char sql_referrals[] =
-	"SELECT id, body, date, rationale, their_ref, response, at, by_user, updated_at,"
-	" updated_by FROM concern_referrals WHERE concern_id = ? ORDER BY id";
+    "SELECT id, body, date, rationale, their_ref, response, at, by_user, updated_at,"
+    " updated_by FROM concern_referrals WHERE concern_id = ? ORDER BY id";
 
 static void referral_fill(sqlite3_stmt *st, void *row)
 {
@@ -428,16 +420,15 @@ static void referrals_free_any(void *v, size_t n)
 	concern_referrals_free(v, n);
 }
 
-int store_concern_referrals(struct db *db, int64_t concern_id,
-			    struct concern_referral_record **out, size_t *n, char **cause)
+int store_concern_referrals(struct db *db, int64_t concern_id, struct concern_referral_record **out,
+			    size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_referrals, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_int64(st, 1, concern_id);
 	void *v = NULL;
-	int status =
-	    collect(db, st, sizeof **out, referral_fill, referrals_free_any, &v, n, cause);
+	int status = collect(db, st, sizeof **out, referral_fill, referrals_free_any, &v, n, cause);
 	if (status == ASSURE__CODE__OK)
 		*out = v;
 	return status;
@@ -457,7 +448,7 @@ void concern_notes_free(struct concern_note_record *v, size_t n)
 }
 
 static const char sql_note_add[] =
-	"INSERT INTO concern_notes (concern_id, text, at, by_user) VALUES (?, ?, ?, ?)";
+    "INSERT INTO concern_notes (concern_id, text, at, by_user) VALUES (?, ?, ?, ?)";
 
 int store_concern_note_add(struct db *db, int64_t concern_id, const char *text, int64_t now_ms,
 			   const char *by, int64_t *id, char **cause)
@@ -473,7 +464,7 @@ int store_concern_note_add(struct db *db, int64_t concern_id, const char *text, 
 }
 
 static const char sql_notes[] =
-	"SELECT id, text, at, by_user FROM concern_notes WHERE concern_id = ? ORDER BY id";
+    "SELECT id, text, at, by_user FROM concern_notes WHERE concern_id = ? ORDER BY id";
 
 static void note_fill(sqlite3_stmt *st, void *row)
 {
@@ -519,8 +510,8 @@ void concern_evidence_free(struct concern_evidence_record *v, size_t n)
 }
 
 static const char sql_evidence_add[] =
-	"INSERT INTO concern_evidence (concern_id, title, location, sha256, at, by_user)"
-	" VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO concern_evidence (concern_id, title, location, sha256, at, by_user)"
+    " VALUES (?, ?, ?, ?, ?, ?)";
 
 int store_concern_evidence_add(struct db *db, int64_t concern_id, const char *title,
 			       const char *location, const char *sha256, int64_t now_ms,
@@ -539,8 +530,8 @@ int store_concern_evidence_add(struct db *db, int64_t concern_id, const char *ti
 }
 
 static const char sql_evidence[] =
-	"SELECT id, title, location, sha256, at, by_user FROM concern_evidence"
-	" WHERE concern_id = ? ORDER BY id";
+    "SELECT id, title, location, sha256, at, by_user FROM concern_evidence"
+    " WHERE concern_id = ? ORDER BY id";
 
 static void evidence_fill(sqlite3_stmt *st, void *row)
 {
@@ -558,16 +549,15 @@ static void evidence_free_any(void *v, size_t n)
 	concern_evidence_free(v, n);
 }
 
-int store_concern_evidence(struct db *db, int64_t concern_id,
-			   struct concern_evidence_record **out, size_t *n, char **cause)
+int store_concern_evidence(struct db *db, int64_t concern_id, struct concern_evidence_record **out,
+			   size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_evidence, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_int64(st, 1, concern_id);
 	void *v = NULL;
-	int status =
-	    collect(db, st, sizeof **out, evidence_fill, evidence_free_any, &v, n, cause);
+	int status = collect(db, st, sizeof **out, evidence_fill, evidence_free_any, &v, n, cause);
 	if (status == ASSURE__CODE__OK)
 		*out = v;
 	return status;
@@ -592,13 +582,13 @@ void concern_actions_free(struct concern_action_record *v, size_t n)
 
 /* The number is the concern's next, taken in the inserting statement. */
 static const char sql_action_add[] =
-	"INSERT INTO concern_actions (concern_id, number, text, owner, due, at, by_user)"
-	" SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM concern_actions"
-	" WHERE concern_id = ?1 RETURNING number";
+    "INSERT INTO concern_actions (concern_id, number, text, owner, due, at, by_user)"
+    " SELECT ?1, COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM concern_actions"
+    " WHERE concern_id = ?1 RETURNING number";
 
-int store_concern_action_add(struct db *db, int64_t concern_id, const char *text,
-			     const char *owner, const char *due, int64_t now_ms, const char *by,
-			     int *number, char **cause)
+int store_concern_action_add(struct db *db, int64_t concern_id, const char *text, const char *owner,
+			     const char *due, int64_t now_ms, const char *by, int *number,
+			     char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_action_add, cause);
 	if (st == NULL)
@@ -623,13 +613,13 @@ int store_concern_action_add(struct db *db, int64_t concern_id, const char *text
 }
 
 static const char sql_action_state[] =
-	"SELECT done FROM concern_actions WHERE concern_id = ? AND number = ?";
+    "SELECT done FROM concern_actions WHERE concern_id = ? AND number = ?";
 static const char sql_action_done[] =
-	"UPDATE concern_actions SET done = ?, done_at = ?, done_by = ?"
-	" WHERE concern_id = ? AND number = ? AND done = ''";
+    "UPDATE concern_actions SET done = ?, done_at = ?, done_by = ?"
+    " WHERE concern_id = ? AND number = ? AND done = ''";
 static const char sql_action_deadline_met[] =
-	"UPDATE concern_deadlines SET met = ? WHERE concern_id = ? AND action_number = ?"
-	" AND met = ''";
+    "UPDATE concern_deadlines SET met = ? WHERE concern_id = ? AND action_number = ?"
+    " AND met = ''";
 
 int store_concern_action_done(struct db *db, int64_t concern_id, int number, const char *date,
 			      int64_t now_ms, const char *by, char **cause)
@@ -680,8 +670,8 @@ int store_concern_action_done(struct db *db, int64_t concern_id, int number, con
 }
 
 static const char sql_actions[] =
-	"SELECT number, text, owner, due, done, at, by_user, done_at, done_by FROM concern_actions"
-	" WHERE concern_id = ? ORDER BY number";
+    "SELECT number, text, owner, due, done, at, by_user, done_at, done_by FROM concern_actions"
+    " WHERE concern_id = ? ORDER BY number";
 
 static void action_fill(sqlite3_stmt *st, void *row)
 {
@@ -791,10 +781,10 @@ static char **split_lines(const char *s, size_t *n)
 }
 
 static const char sql_decision_add[] =
-	"INSERT INTO concern_decisions (concern_id, kind, outcome, rationale, grounds, conditions,"
-	" representations_considered, facts_relied_on, panel, date, detail, status_before,"
-	" status_after, at, by_user, conditions_before)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO concern_decisions (concern_id, kind, outcome, rationale, grounds, conditions,"
+    " representations_considered, facts_relied_on, panel, date, detail, status_before,"
+    " status_after, at, by_user, conditions_before)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_concern_decision_add(struct db *db, int64_t concern_id,
 			       const struct concern_decision_record *d, int64_t now_ms,
@@ -835,9 +825,9 @@ int store_concern_decision_add(struct db *db, int64_t concern_id,
 }
 
 static const char sql_decisions[] =
-	"SELECT id, kind, outcome, rationale, grounds, conditions, representations_considered,"
-	" facts_relied_on, panel, date, detail, status_before, status_after, at, by_user,"
-	" conditions_before FROM concern_decisions WHERE concern_id = ? ORDER BY id";
+    "SELECT id, kind, outcome, rationale, grounds, conditions, representations_considered,"
+    " facts_relied_on, panel, date, detail, status_before, status_after, at, by_user,"
+    " conditions_before FROM concern_decisions WHERE concern_id = ? ORDER BY id";
 
 static void decision_fill(sqlite3_stmt *st, void *row)
 {
@@ -867,16 +857,15 @@ static void decisions_free_any(void *v, size_t n)
 	concern_decisions_free(v, n);
 }
 
-int store_concern_decisions(struct db *db, int64_t concern_id,
-			    struct concern_decision_record **out, size_t *n, char **cause)
+int store_concern_decisions(struct db *db, int64_t concern_id, struct concern_decision_record **out,
+			    size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_decisions, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_int64(st, 1, concern_id);
 	void *v = NULL;
-	int status =
-	    collect(db, st, sizeof **out, decision_fill, decisions_free_any, &v, n, cause);
+	int status = collect(db, st, sizeof **out, decision_fill, decisions_free_any, &v, n, cause);
 	if (status == ASSURE__CODE__OK)
 		*out = v;
 	return status;

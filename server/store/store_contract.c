@@ -76,9 +76,9 @@ static char *like_pattern(const char *s)
 /* ---- contracts ---------------------------------------------------------------- */
 
 static const char sql_insert[] =
-	"INSERT INTO contracts (ods, name, name_fold, type, list_size, site_id, start_date,"
-	" end_date, created_at, created_by, updated_at, updated_by)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)";
+    "INSERT INTO contracts (ods, name, name_fold, type, list_size, site_id, start_date,"
+    " end_date, created_at, created_by, updated_at, updated_by)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)";
 
 int store_contract_insert(struct db *db, const struct contract_fields *f, int64_t now_s,
 			  const char *by, int64_t *id, char **cause)
@@ -107,7 +107,7 @@ int store_contract_insert(struct db *db, const struct contract_fields *f, int64_
 /* The latest finalised annual review gives last_year, last_rag and
  * next_visit_type (reviews_one_per_year indexes the lookup). */
 #define CONTRACT_SELECT                                                                            \
-	"SELECT c.id, c.ods, c.name, c.type, c.list_size, c.site_id, s.code, c.start_date,"       \
+	"SELECT c.id, c.ods, c.name, c.type, c.list_size, c.site_id, s.code, c.start_date,"        \
 	" c.end_date, c.created_at, c.created_by, c.updated_at, c.updated_by, c.version,"          \
 	" coalesce(r.year, ''), coalesce(r.final_rag, ''), coalesce(r.next_visit_type, '')"        \
 	" FROM contracts c JOIN sites s ON s.id = c.site_id"                                       \
@@ -137,8 +137,8 @@ static struct contract_record *contract_from_row(sqlite3_stmt *st)
 	return c;
 }
 
-static int contract_rows(struct db *db, sqlite3_stmt *st, struct contract_record ***out,
-			 size_t *n, char **cause)
+static int contract_rows(struct db *db, sqlite3_stmt *st, struct contract_record ***out, size_t *n,
+			 char **cause)
 {
 	struct contract_record **v = NULL;
 	size_t count = 0;
@@ -180,9 +180,8 @@ int store_contract_get(struct db *db, const char *ods, struct contract_record **
 }
 
 static const char sql_list[] =
-	CONTRACT_SELECT
-	" WHERE c.ods > ?1 AND (?2 = '' OR c.type = ?2) AND (?3 = 0 OR c.site_id = ?3)"
-	" AND (?4 = '' OR c.name_fold LIKE ?4 ESCAPE '\\') ORDER BY c.ods LIMIT ?5";
+    CONTRACT_SELECT " WHERE c.ods > ?1 AND (?2 = '' OR c.type = ?2) AND (?3 = 0 OR c.site_id = ?3)"
+		    " AND (?4 = '' OR c.name_fold LIKE ?4 ESCAPE '\\') ORDER BY c.ods LIMIT ?5";
 
 int store_contract_list(struct db *db, const struct contract_filter *f,
 			struct contract_record ***out, size_t *n, char **cause)
@@ -202,12 +201,12 @@ int store_contract_list(struct db *db, const struct contract_filter *f,
 }
 
 static const char sql_update[] =
-	"UPDATE contracts SET name = ?1, name_fold = ?2, type = ?3, list_size = ?4, site_id = ?5,"
-	" start_date = ?6, end_date = ?7, updated_at = ?8, updated_by = ?9, version = version + 1"
-	" WHERE id = ?10";
+    "UPDATE contracts SET name = ?1, name_fold = ?2, type = ?3, list_size = ?4, site_id = ?5,"
+    " start_date = ?6, end_date = ?7, updated_at = ?8, updated_by = ?9, version = version + 1"
+    " WHERE id = ?10";
 
-int store_contract_update(struct db *db, int64_t id, const struct contract_fields *f,
-			  int64_t now_s, const char *by, char **cause)
+int store_contract_update(struct db *db, int64_t id, const struct contract_fields *f, int64_t now_s,
+			  const char *by, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_update, cause);
 	if (st == NULL)
@@ -231,7 +230,7 @@ int store_contract_update(struct db *db, int64_t id, const struct contract_field
 }
 
 static const char sql_touch[] =
-	"UPDATE contracts SET updated_at = ?1, updated_by = ?2, version = version + 1 WHERE id = ?3";
+    "UPDATE contracts SET updated_at = ?1, updated_by = ?2, version = version + 1 WHERE id = ?3";
 
 int store_contract_touch(struct db *db, int64_t id, int64_t now_s, const char *by, char **cause)
 {
@@ -262,8 +261,8 @@ void contract_changes_free(struct contract_change_record *v, size_t n)
 }
 
 static const char sql_history_add[] =
-	"INSERT INTO contract_history (contract_id, detail, reason, at, by_user)"
-	" VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO contract_history (contract_id, detail, reason, at, by_user)"
+    " VALUES (?, ?, ?, ?, ?)";
 
 int store_contract_history_add(struct db *db, int64_t contract_id, const char *detail,
 			       const char *reason, int64_t at_s, const char *by, char **cause)
@@ -341,10 +340,10 @@ void contract_notice_records_free(struct contract_notice_record **v, size_t n)
 }
 
 static const char sql_notice_next[] =
-	"SELECT coalesce(max(number), 0) + 1 FROM contract_notices WHERE contract_id = ?";
+    "SELECT coalesce(max(number), 0) + 1 FROM contract_notices WHERE contract_id = ?";
 static const char sql_notice_insert[] =
-	"INSERT INTO contract_notices (contract_id, number, kind, text, steps, date, period_days,"
-	" reason, deadline, review_id, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO contract_notices (contract_id, number, kind, text, steps, date, period_days,"
+    " reason, deadline, review_id, at, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_contract_notice_insert(struct db *db, int64_t contract_id,
 				 const struct contract_notice_new *in, int64_t now_s,
@@ -360,7 +359,8 @@ int store_contract_notice_insert(struct db *db, int64_t contract_id,
 	int64_t next = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (next < 1 || next > UINT32_MAX) {
-		*cause = xasprintf("contract %lld: notice numbers exhausted", (long long)contract_id);
+		*cause =
+		    xasprintf("contract %lld: notice numbers exhausted", (long long)contract_id);
 		return ASSURE__CODE__INTERNAL;
 	}
 	st = db_stmt(db, sql_notice_insert, cause);
@@ -388,9 +388,10 @@ int store_contract_notice_insert(struct db *db, int64_t contract_id,
 }
 
 #define NOTICE_SELECT                                                                              \
-	"SELECT n.number, n.kind, n.text, n.steps, n.date, n.period_days, n.reason, n.deadline,"  \
+	"SELECT n.number, n.kind, n.text, n.steps, n.date, n.period_days, n.reason, n.deadline,"   \
 	" coalesce(r.ref, ''), n.outcome, n.outcome_date, n.outcome_rationale, n.at, n.by_user,"   \
-	" n.outcome_at, n.outcome_by FROM contract_notices n LEFT JOIN reviews r ON r.id = n.review_id"
+	" n.outcome_at, n.outcome_by FROM contract_notices n LEFT JOIN reviews r ON r.id = "       \
+	"n.review_id"
 
 static struct contract_notice_record *notice_from_row(sqlite3_stmt *st)
 {
@@ -460,8 +461,8 @@ int store_contract_notice_get(struct db *db, int64_t contract_id, uint32_t numbe
 
 static const char sql_notices[] = NOTICE_SELECT " WHERE n.contract_id = ? ORDER BY n.number";
 
-int store_contract_notices(struct db *db, int64_t contract_id,
-			   struct contract_notice_record ***out, size_t *n, char **cause)
+int store_contract_notices(struct db *db, int64_t contract_id, struct contract_notice_record ***out,
+			   size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_notices, cause);
 	if (st == NULL)
@@ -471,13 +472,12 @@ int store_contract_notices(struct db *db, int64_t contract_id,
 }
 
 static const char sql_notice_outcome[] =
-	"UPDATE contract_notices SET outcome = ?1, outcome_date = ?2, outcome_rationale = ?3,"
-	" outcome_at = ?4, outcome_by = ?5 WHERE contract_id = ?6 AND number = ?7 AND outcome = ''";
+    "UPDATE contract_notices SET outcome = ?1, outcome_date = ?2, outcome_rationale = ?3,"
+    " outcome_at = ?4, outcome_by = ?5 WHERE contract_id = ?6 AND number = ?7 AND outcome = ''";
 
 int store_contract_notice_set_outcome(struct db *db, int64_t contract_id, uint32_t number,
-				      const char *outcome, const char *date,
-				      const char *rationale, int64_t now_s, const char *by,
-				      char **cause)
+				      const char *outcome, const char *date, const char *rationale,
+				      int64_t now_s, const char *by, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_notice_outcome, cause);
 	if (st == NULL)
@@ -520,14 +520,14 @@ void contract_review_records_free(struct contract_review_record *v, size_t n)
 }
 
 static const char sql_reviews[] =
-	"SELECT r.ref, r.year, r.kind, r.state, r.visit_type, r.scheduled_date, r.visited_date,"
-	" r.computed_rag, r.override_rag, r.final_rag, r.next_visit_type, coalesce(s.name, ''),"
-	" r.follow_up, r.version,"
-	" (SELECT count(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''),"
-	" (SELECT count(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''"
-	"   AND a.due < ?2)"
-	" FROM reviews r LEFT JOIN indicator_sets s ON s.id = r.set_id"
-	" WHERE r.contract_id = ?1 ORDER BY r.year DESC, r.id DESC";
+    "SELECT r.ref, r.year, r.kind, r.state, r.visit_type, r.scheduled_date, r.visited_date,"
+    " r.computed_rag, r.override_rag, r.final_rag, r.next_visit_type, coalesce(s.name, ''),"
+    " r.follow_up, r.version,"
+    " (SELECT count(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''),"
+    " (SELECT count(*) FROM review_actions a WHERE a.review_id = r.id AND a.done = ''"
+    "   AND a.due < ?2)"
+    " FROM reviews r LEFT JOIN indicator_sets s ON s.id = r.set_id"
+    " WHERE r.contract_id = ?1 ORDER BY r.year DESC, r.id DESC";
 
 int store_contract_reviews(struct db *db, int64_t contract_id, const char *today,
 			   struct contract_review_record **out, size_t *n, char **cause)

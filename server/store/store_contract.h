@@ -52,8 +52,8 @@ struct contract_filter {
 int store_contract_list(struct db *db, const struct contract_filter *f,
 			struct contract_record ***out, size_t *n, char **cause);
 /* Sets every field of f except ods, bumps the version, records by/now. */
-int store_contract_update(struct db *db, int64_t id, const struct contract_fields *f,
-			  int64_t now_s, const char *by, char **cause);
+int store_contract_update(struct db *db, int64_t id, const struct contract_fields *f, int64_t now_s,
+			  const char *by, char **cause);
 /* Bumps the version and records by/now (a notice added or closed). */
 int store_contract_touch(struct db *db, int64_t id, int64_t now_s, const char *by, char **cause);
 
@@ -99,14 +99,13 @@ int store_contract_notice_insert(struct db *db, int64_t contract_id,
 int store_contract_notice_get(struct db *db, int64_t contract_id, uint32_t number,
 			      struct contract_notice_record **out, char **cause);
 /* Every notice of the contract, by number. */
-int store_contract_notices(struct db *db, int64_t contract_id,
-			   struct contract_notice_record ***out, size_t *n, char **cause);
+int store_contract_notices(struct db *db, int64_t contract_id, struct contract_notice_record ***out,
+			   size_t *n, char **cause);
 /* Records the outcome of an open notice; NOT_FOUND when the notice is not
  * there or already has one. */
 int store_contract_notice_set_outcome(struct db *db, int64_t contract_id, uint32_t number,
-				      const char *outcome, const char *date,
-				      const char *rationale, int64_t now_s, const char *by,
-				      char **cause);
+				      const char *outcome, const char *date, const char *rationale,
+				      int64_t now_s, const char *by, char **cause);
 
 /* ---- the contract's reviews (read-only here) --------------------------------- */
 

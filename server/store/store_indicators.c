@@ -41,8 +41,8 @@ void indicator_set_records_free(struct indicator_set_record **v, size_t n)
 }
 
 static const char sql_set_insert[] =
-	"INSERT INTO indicator_sets (name, year, green_mean, red_mean, from_set_id, created_at,"
-	" created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)";
+    "INSERT INTO indicator_sets (name, year, green_mean, red_mean, from_set_id, created_at,"
+    " created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)";
 
 int store_indicator_set_insert(struct db *db, const char *name, const char *year,
 			       int64_t green_mean, int64_t red_mean, int64_t from_set_id,
@@ -68,7 +68,7 @@ int store_indicator_set_insert(struct db *db, const char *name, const char *year
 }
 
 #define SET_SELECT                                                                                 \
-	"SELECT s.id, s.name, s.year, s.state, coalesce(f.name, ''), s.green_mean, s.red_mean,"   \
+	"SELECT s.id, s.name, s.year, s.state, coalesce(f.name, ''), s.green_mean, s.red_mean,"    \
 	" s.created_at, s.created_by, s.published_at, s.published_by, s.updated_at,"               \
 	" s.updated_by, s.version, (SELECT count(*) FROM indicators i WHERE i.set_id = s.id)"      \
 	" FROM indicator_sets s LEFT JOIN indicator_sets f ON f.id = s.from_set_id"
@@ -94,8 +94,8 @@ static struct indicator_set_record *set_from_row(sqlite3_stmt *st)
 	return s;
 }
 
-static int set_rows(struct db *db, sqlite3_stmt *st, struct indicator_set_record ***out,
-		    size_t *n, char **cause)
+static int set_rows(struct db *db, sqlite3_stmt *st, struct indicator_set_record ***out, size_t *n,
+		    char **cause)
 {
 	struct indicator_set_record **v = NULL;
 	size_t count = 0;
@@ -138,10 +138,10 @@ int store_indicator_set_get(struct db *db, const char *name, struct indicator_se
 }
 
 static const char sql_sets_list[] =
-	SET_SELECT " WHERE ?1 = '' OR s.year = ?1 ORDER BY s.year DESC, s.name";
+    SET_SELECT " WHERE ?1 = '' OR s.year = ?1 ORDER BY s.year DESC, s.name";
 
-int store_indicator_sets_list(struct db *db, const char *year,
-			      struct indicator_set_record ***out, size_t *n, char **cause)
+int store_indicator_sets_list(struct db *db, const char *year, struct indicator_set_record ***out,
+			      size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_sets_list, cause);
 	if (st == NULL)
@@ -151,10 +151,9 @@ int store_indicator_sets_list(struct db *db, const char *year,
 }
 
 static const char sql_set_published[] =
-	"SELECT name FROM indicator_sets WHERE year = ? AND state = 'published'";
+    "SELECT name FROM indicator_sets WHERE year = ? AND state = 'published'";
 
-int store_indicator_set_published_name(struct db *db, const char *year, char **name,
-				       char **cause)
+int store_indicator_set_published_name(struct db *db, const char *year, char **name, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_set_published, cause);
 	if (st == NULL)
@@ -181,8 +180,8 @@ static int changed_one(struct db *db, int rc)
 }
 
 static const char sql_set_rule[] =
-	"UPDATE indicator_sets SET green_mean = ?1, red_mean = ?2, updated_at = ?3,"
-	" updated_by = ?4, version = version + 1 WHERE id = ?5";
+    "UPDATE indicator_sets SET green_mean = ?1, red_mean = ?2, updated_at = ?3,"
+    " updated_by = ?4, version = version + 1 WHERE id = ?5";
 
 int store_indicator_set_rule(struct db *db, int64_t id, int64_t green_mean, int64_t red_mean,
 			     int64_t now_s, const char *by, char **cause)
@@ -201,10 +200,10 @@ int store_indicator_set_rule(struct db *db, int64_t id, int64_t green_mean, int6
 /* One statement, because the frozen trigger refuses any later update of a
  * published set: the state and who published it change together. */
 static const char sql_set_move[] =
-	"UPDATE indicator_sets SET state = ?1,"
-	" published_at = CASE WHEN ?1 = 'published' THEN ?2 ELSE published_at END,"
-	" published_by = CASE WHEN ?1 = 'published' THEN ?3 ELSE published_by END,"
-	" updated_at = ?2, updated_by = ?3, version = version + 1 WHERE id = ?4";
+    "UPDATE indicator_sets SET state = ?1,"
+    " published_at = CASE WHEN ?1 = 'published' THEN ?2 ELSE published_at END,"
+    " published_by = CASE WHEN ?1 = 'published' THEN ?3 ELSE published_by END,"
+    " updated_at = ?2, updated_by = ?3, version = version + 1 WHERE id = ?4";
 
 int store_indicator_set_move(struct db *db, int64_t id, const char *state, int64_t now_s,
 			     const char *by, char **cause)
@@ -220,8 +219,8 @@ int store_indicator_set_move(struct db *db, int64_t id, const char *state, int64
 }
 
 static const char sql_set_touch[] =
-	"UPDATE indicator_sets SET updated_at = ?1, updated_by = ?2, version = version + 1"
-	" WHERE id = ?3";
+    "UPDATE indicator_sets SET updated_at = ?1, updated_by = ?2, version = version + 1"
+    " WHERE id = ?3";
 
 int store_indicator_set_touch(struct db *db, int64_t id, int64_t now_s, const char *by,
 			      char **cause)
@@ -252,8 +251,8 @@ void indicator_records_free(struct indicator_record *v, size_t n)
 }
 
 static const char sql_indicators[] =
-	"SELECT position, code, name, domain, unit, direction, green, amber, weight, critical"
-	" FROM indicators WHERE set_id = ? ORDER BY position";
+    "SELECT position, code, name, domain, unit, direction, green, amber, weight, critical"
+    " FROM indicators WHERE set_id = ? ORDER BY position";
 
 int store_indicators(struct db *db, int64_t set_id, struct indicator_record **out, size_t *n,
 		     char **cause)
@@ -304,10 +303,10 @@ static void bind_fields(sqlite3_stmt *st, int64_t set_id, const struct indicator
 }
 
 static const char sql_indicator_insert[] =
-	"INSERT INTO indicators (set_id, position, code, name, domain, unit, direction, green,"
-	" amber, weight, critical) VALUES (?1,"
-	" (SELECT coalesce(max(position), 0) + 1 FROM indicators WHERE set_id = ?1),"
-	" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "INSERT INTO indicators (set_id, position, code, name, domain, unit, direction, green,"
+    " amber, weight, critical) VALUES (?1,"
+    " (SELECT coalesce(max(position), 0) + 1 FROM indicators WHERE set_id = ?1),"
+    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 int store_indicator_insert(struct db *db, int64_t set_id, const struct indicator_fields *f,
 			   char **cause)
@@ -320,8 +319,8 @@ int store_indicator_insert(struct db *db, int64_t set_id, const struct indicator
 }
 
 static const char sql_indicator_update[] =
-	"UPDATE indicators SET name = ?3, domain = ?4, unit = ?5, direction = ?6, green = ?7,"
-	" amber = ?8, weight = ?9, critical = ?10 WHERE set_id = ?1 AND code = ?2";
+    "UPDATE indicators SET name = ?3, domain = ?4, unit = ?5, direction = ?6, green = ?7,"
+    " amber = ?8, weight = ?9, critical = ?10 WHERE set_id = ?1 AND code = ?2";
 
 int store_indicator_update(struct db *db, int64_t set_id, const struct indicator_fields *f,
 			   char **cause)
@@ -346,9 +345,9 @@ int store_indicator_delete(struct db *db, int64_t set_id, const char *code, char
 }
 
 static const char sql_indicators_copy[] =
-	"INSERT INTO indicators (set_id, position, code, name, domain, unit, direction, green,"
-	" amber, weight, critical) SELECT ?2, position, code, name, domain, unit, direction,"
-	" green, amber, weight, critical FROM indicators WHERE set_id = ?1 ORDER BY position";
+    "INSERT INTO indicators (set_id, position, code, name, domain, unit, direction, green,"
+    " amber, weight, critical) SELECT ?2, position, code, name, domain, unit, direction,"
+    " green, amber, weight, critical FROM indicators WHERE set_id = ?1 ORDER BY position";
 
 int store_indicators_copy(struct db *db, int64_t from_set_id, int64_t to_set_id, char **cause)
 {
@@ -383,7 +382,7 @@ void requirement_records_free(struct requirement_record **v, size_t n)
 }
 
 static const char sql_catalogue_version[] =
-	"SELECT coalesce(max(version), 0) FROM requirements_catalogue";
+    "SELECT coalesce(max(version), 0) FROM requirements_catalogue";
 
 int store_requirements_version(struct db *db, uint32_t *version, char **cause)
 {
@@ -399,10 +398,10 @@ int store_requirements_version(struct db *db, uint32_t *version, char **cause)
 }
 
 static const char sql_catalogue_insert[] =
-	"INSERT INTO requirements_catalogue (version, change, at, by_user) VALUES (?, ?, ?, ?)";
+    "INSERT INTO requirements_catalogue (version, change, at, by_user) VALUES (?, ?, ?, ?)";
 
-int store_requirements_new_version(struct db *db, const char *change, int64_t now_s,
-				   const char *by, uint32_t *version, char **cause)
+int store_requirements_new_version(struct db *db, const char *change, int64_t now_s, const char *by,
+				   uint32_t *version, char **cause)
 {
 	uint32_t current = 0;
 	int status = store_requirements_version(db, &current, cause);
@@ -422,7 +421,7 @@ int store_requirements_new_version(struct db *db, const char *change, int64_t no
 }
 
 #define REQUIREMENT_SELECT                                                                         \
-	"SELECT code, title, description, since_version, coalesce(retired_version, 0),"           \
+	"SELECT code, title, description, since_version, coalesce(retired_version, 0),"            \
 	" retired_reason FROM requirements"
 
 static int requirement_rows(struct db *db, sqlite3_stmt *st, struct requirement_record ***out,
@@ -453,10 +452,10 @@ static int requirement_rows(struct db *db, sqlite3_stmt *st, struct requirement_
 }
 
 static const char sql_requirements[] =
-	REQUIREMENT_SELECT " WHERE ?1 = 1 OR retired_version IS NULL ORDER BY position";
+    REQUIREMENT_SELECT " WHERE ?1 = 1 OR retired_version IS NULL ORDER BY position";
 
-int store_requirements_list(struct db *db, int include_retired,
-			    struct requirement_record ***out, size_t *n, char **cause)
+int store_requirements_list(struct db *db, int include_retired, struct requirement_record ***out,
+			    size_t *n, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_requirements, cause);
 	if (st == NULL)
@@ -489,8 +488,8 @@ int store_requirement_get(struct db *db, const char *code, struct requirement_re
 }
 
 static const char sql_requirement_insert[] =
-	"INSERT INTO requirements (code, title, description, position, since_version)"
-	" VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM requirements), ?4)";
+    "INSERT INTO requirements (code, title, description, position, since_version)"
+    " VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM requirements), ?4)";
 
 int store_requirement_insert(struct db *db, const char *code, const char *title,
 			     const char *description, uint32_t since, char **cause)
@@ -506,11 +505,11 @@ int store_requirement_insert(struct db *db, const char *code, const char *title,
 }
 
 static const char sql_requirement_retire[] =
-	"UPDATE requirements SET retired_version = ?1, retired_reason = ?2"
-	" WHERE code = ?3 AND retired_version IS NULL";
+    "UPDATE requirements SET retired_version = ?1, retired_reason = ?2"
+    " WHERE code = ?3 AND retired_version IS NULL";
 
-int store_requirement_retire(struct db *db, const char *code, uint32_t version,
-			     const char *reason, char **cause)
+int store_requirement_retire(struct db *db, const char *code, uint32_t version, const char *reason,
+			     char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_requirement_retire, cause);
 	if (st == NULL)

@@ -34,12 +34,11 @@ int store_indicator_set_insert(struct db *db, const char *name, const char *year
 int store_indicator_set_get(struct db *db, const char *name, struct indicator_set_record **out,
 			    char **cause);
 /* Every set (year NULL or "") or the year's, newest year first, then by name. */
-int store_indicator_sets_list(struct db *db, const char *year,
-			      struct indicator_set_record ***out, size_t *n, char **cause);
+int store_indicator_sets_list(struct db *db, const char *year, struct indicator_set_record ***out,
+			      size_t *n, char **cause);
 /* The name of the set published for year (caller frees); NOT_FOUND when
  * none is. */
-int store_indicator_set_published_name(struct db *db, const char *year, char **name,
-				       char **cause);
+int store_indicator_set_published_name(struct db *db, const char *year, char **name, char **cause);
 /* Sets the overall rule; bumps the version and records by/now. */
 int store_indicator_set_rule(struct db *db, int64_t id, int64_t green_mean, int64_t red_mean,
 			     int64_t now_s, const char *by, char **cause);
@@ -96,11 +95,11 @@ void requirement_records_free(struct requirement_record **v, size_t n);
 /* The current catalogue version (the highest). */
 int store_requirements_version(struct db *db, uint32_t *version, char **cause);
 /* Records a new catalogue version with what changed; *version gets it. */
-int store_requirements_new_version(struct db *db, const char *change, int64_t now_s,
-				   const char *by, uint32_t *version, char **cause);
+int store_requirements_new_version(struct db *db, const char *change, int64_t now_s, const char *by,
+				   uint32_t *version, char **cause);
 /* The catalogue in order; retired items too when include_retired. */
-int store_requirements_list(struct db *db, int include_retired,
-			    struct requirement_record ***out, size_t *n, char **cause);
+int store_requirements_list(struct db *db, int include_retired, struct requirement_record ***out,
+			    size_t *n, char **cause);
 /* The item with this code, current or retired; NOT_FOUND when none. */
 int store_requirement_get(struct db *db, const char *code, struct requirement_record **out,
 			  char **cause);
@@ -110,8 +109,8 @@ int store_requirement_insert(struct db *db, const char *code, const char *title,
 			     const char *description, uint32_t since, char **cause);
 /* Retires a current item in catalogue version `version`; NOT_FOUND when
  * there is no current item with that code. */
-int store_requirement_retire(struct db *db, const char *code, uint32_t version,
-			     const char *reason, char **cause);
+int store_requirement_retire(struct db *db, const char *code, uint32_t version, const char *reason,
+			     char **cause);
 
 struct sfbh_domain_record {
 	char *code, *title;

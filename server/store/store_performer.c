@@ -70,12 +70,12 @@ static char *fold(const char *s)
 }
 
 static const char sql_insert[] =
-	"INSERT INTO performers (profession, reg, name, name_fold, national_code, list_status,"
-	" created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO performers (profession, reg, name, name_fold, national_code, list_status,"
+    " created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-int store_performer_insert(struct db *db, const char *profession, const char *reg,
-			   const char *name, const char *national_code, const char *list_status,
-			   int64_t now_ms, const char *by, int64_t *id, char **cause)
+int store_performer_insert(struct db *db, const char *profession, const char *reg, const char *name,
+			   const char *national_code, const char *list_status, int64_t now_ms,
+			   const char *by, int64_t *id, char **cause)
 {
 	sqlite3_stmt *st = db_stmt(db, sql_insert, cause);
 	if (st == NULL)
@@ -97,9 +97,10 @@ int store_performer_insert(struct db *db, const char *profession, const char *re
 	return status;
 }
 
-#define PERFORMER_COLUMNS                                                                         \
-	"id, profession, reg, name, national_code, list_status, conditions, suspended, susp_basis," \
-	" susp_reason, susp_start, susp_end, susp_review, susp_concern_ref, susp_hearing_offered,"  \
+#define PERFORMER_COLUMNS                                                                          \
+	"id, profession, reg, name, national_code, list_status, conditions, suspended, "           \
+	"susp_basis,"                                                                              \
+	" susp_reason, susp_start, susp_end, susp_review, susp_concern_ref, susp_hearing_offered," \
 	" susp_notice_sent, susp_extension, created_at, updated_at, version, updated_by"
 
 static struct performer_record *from_row(sqlite3_stmt *st)
@@ -172,7 +173,7 @@ int store_performer_get(struct db *db, int64_t id, struct performer_record **out
 }
 
 static const char sql_by_reg[] =
-	"SELECT " PERFORMER_COLUMNS " FROM performers WHERE reg = ? ORDER BY id LIMIT 8";
+    "SELECT " PERFORMER_COLUMNS " FROM performers WHERE reg = ? ORDER BY id LIMIT 8";
 
 int store_performer_by_reg(struct db *db, const char *reg, struct performer_record ***out,
 			   size_t *n, char **cause)
@@ -187,10 +188,10 @@ int store_performer_by_reg(struct db *db, const char *reg, struct performer_reco
 /* The name filter is a LIKE pattern with % and _ escaped, so a name
  * containing them matches literally. */
 static const char sql_list[] =
-	"SELECT " PERFORMER_COLUMNS " FROM performers"
-	" WHERE id > ?1 AND (?2 = '' OR profession = ?2) AND (?3 = '' OR list_status = ?3)"
-	" AND (?4 = 0 OR suspended = 1) AND (?5 = '' OR name_fold LIKE ?5 ESCAPE '\\')"
-	" ORDER BY id LIMIT ?6";
+    "SELECT " PERFORMER_COLUMNS " FROM performers"
+    " WHERE id > ?1 AND (?2 = '' OR profession = ?2) AND (?3 = '' OR list_status = ?3)"
+    " AND (?4 = 0 OR suspended = 1) AND (?5 = '' OR name_fold LIKE ?5 ESCAPE '\\')"
+    " ORDER BY id LIMIT ?6";
 
 int store_performer_list(struct db *db, const struct performer_filter *f,
 			 struct performer_record ***out, size_t *n, char **cause)
@@ -226,8 +227,8 @@ int store_performer_list(struct db *db, const struct performer_filter *f,
 }
 
 static const char sql_set_status[] =
-	"UPDATE performers SET list_status = ?, conditions = ?, updated_at = ?, updated_by = ?,"
-	" version = version + 1 WHERE id = ?";
+    "UPDATE performers SET list_status = ?, conditions = ?, updated_at = ?, updated_by = ?,"
+    " version = version + 1 WHERE id = ?";
 
 int store_performer_set_status(struct db *db, int64_t id, const char *status,
 			       const char *conditions, int64_t now_ms, const char *by, char **cause)
@@ -247,10 +248,10 @@ int store_performer_set_status(struct db *db, int64_t id, const char *status,
 }
 
 static const char sql_set_susp[] =
-	"UPDATE performers SET suspended = ?, susp_basis = ?, susp_reason = ?, susp_start = ?,"
-	" susp_end = ?, susp_review = ?, susp_concern_ref = ?, susp_hearing_offered = ?,"
-	" susp_notice_sent = ?, susp_extension = ?, updated_at = ?, updated_by = ?,"
-	" version = version + 1 WHERE id = ?";
+    "UPDATE performers SET suspended = ?, susp_basis = ?, susp_reason = ?, susp_start = ?,"
+    " susp_end = ?, susp_review = ?, susp_concern_ref = ?, susp_hearing_offered = ?,"
+    " susp_notice_sent = ?, susp_extension = ?, updated_at = ?, updated_by = ?,"
+    " version = version + 1 WHERE id = ?";
 
 int store_performer_set_suspension(struct db *db, int64_t id, const struct performer_suspension *s,
 				   int64_t now_ms, const char *by, char **cause)
@@ -258,7 +259,7 @@ int store_performer_set_suspension(struct db *db, int64_t id, const struct perfo
 	sqlite3_stmt *st = db_stmt(db, sql_set_susp, cause);
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
-	const struct performer_suspension none = { "", "", "", "", "", "", "", "", 0 };
+	const struct performer_suspension none = {"", "", "", "", "", "", "", "", 0};
 	const struct performer_suspension *v = s ? s : &none;
 #define TXT(i, f) sqlite3_bind_text(st, i, v->f ? v->f : "", -1, SQLITE_STATIC)
 	sqlite3_bind_int(st, 1, s != NULL);
@@ -282,8 +283,9 @@ int store_performer_set_suspension(struct db *db, int64_t id, const struct perfo
 }
 
 static const char sql_history_add[] =
-	"INSERT INTO list_history (performer_id, from_status, to_status, suspended_before,"
-	" suspended_after, at, by_user, decision, rationale, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO list_history (performer_id, from_status, to_status, suspended_before,"
+    " suspended_after, at, by_user, decision, rationale, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?)";
 
 int store_list_history_add(struct db *db, int64_t performer_id, const struct list_history_record *h,
 			   char **cause)
@@ -305,8 +307,8 @@ int store_list_history_add(struct db *db, int64_t performer_id, const struct lis
 }
 
 static const char sql_history[] =
-	"SELECT from_status, to_status, suspended_before, suspended_after, at, by_user, decision,"
-	" rationale, date FROM list_history WHERE performer_id = ? ORDER BY id";
+    "SELECT from_status, to_status, suspended_before, suspended_after, at, by_user, decision,"
+    " rationale, date FROM list_history WHERE performer_id = ? ORDER BY id";
 
 int store_list_history(struct db *db, int64_t performer_id, struct list_history_record **out,
 		       size_t *n, char **cause)

@@ -15,7 +15,7 @@ struct performer_record {
 	char *profession, *reg, *name, *national_code, *list_status, *conditions;
 	int suspended;
 	char *susp_basis, *susp_reason, *susp_start, *susp_end, *susp_review, *susp_concern_ref,
-		*susp_hearing_offered, *susp_notice_sent;
+	    *susp_hearing_offered, *susp_notice_sent;
 	int susp_extension;
 	int64_t created_at, updated_at, version;
 	char *updated_by;
@@ -32,9 +32,9 @@ void performer_record_free(struct performer_record *p);
 void performer_records_free(struct performer_record **v, size_t n);
 void list_history_free(struct list_history_record *v, size_t n);
 
-int store_performer_insert(struct db *db, const char *profession, const char *reg,
-			   const char *name, const char *national_code, const char *list_status,
-			   int64_t now_ms, const char *by, int64_t *id, char **cause);
+int store_performer_insert(struct db *db, const char *profession, const char *reg, const char *name,
+			   const char *national_code, const char *list_status, int64_t now_ms,
+			   const char *by, int64_t *id, char **cause);
 int store_performer_get(struct db *db, int64_t id, struct performer_record **out, char **cause);
 /* Performers with this registration number, any profession (at most 8). */
 int store_performer_by_reg(struct db *db, const char *reg, struct performer_record ***out,
@@ -51,10 +51,11 @@ int store_performer_list(struct db *db, const struct performer_filter *f,
 			 struct performer_record ***out, size_t *n, char **cause);
 /* Sets list status and conditions, bumps version, records by/now. */
 int store_performer_set_status(struct db *db, int64_t id, const char *status,
-			       const char *conditions, int64_t now_ms, const char *by, char **cause);
+			       const char *conditions, int64_t now_ms, const char *by,
+			       char **cause);
 struct performer_suspension {
 	const char *basis, *reason, *start, *end, *review, *concern_ref, *hearing_offered,
-		*notice_sent; /* dates "YYYY-MM-DD" or "" */
+	    *notice_sent; /* dates "YYYY-MM-DD" or "" */
 	int extension;
 };
 

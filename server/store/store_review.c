@@ -23,11 +23,6 @@
 /* References are REV-YYYY-NNNN: four digits a year. */
 #define REVIEW_SEQ_MAX 9999
 
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
 static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -476,8 +471,7 @@ static const char sql_update[] =
 static const char sql_stamp[] = "SELECT version, updated_at, updated_by FROM reviews WHERE id = ?";
 
 /* One row of (version, updated_at, updated_by); NOT_FOUND for none. */
-static int read_stamp(struct db *db, sqlite3_stmt *st, struct review_stamp *stamp,
-		      char **cause)
+static int read_stamp(struct db *db, sqlite3_stmt *st, struct review_stamp *stamp, char **cause)
 {
 	struct db_stamp s;
 	int status = db_read_stamp(db, st, &s, cause);

@@ -58,13 +58,14 @@ static int strings_query(struct db *db, const char *sql, const char *param, int6
 }
 
 static const char sql_role_perms[] =
-	"SELECT permission FROM role_permissions WHERE role_id = ? ORDER BY permission";
+    "SELECT permission FROM role_permissions WHERE role_id = ? ORDER BY permission";
 
-#define ROLE_COLUMNS                                                                              \
-	"r.id, r.name, r.description, r.builtin,"                                                 \
+#define ROLE_COLUMNS                                                                               \
+	"r.id, r.name, r.description, r.builtin,"                                                  \
 	" (SELECT count(*) FROM user_roles ur WHERE ur.role_id = r.id)"
 
-static const char sql_role_list[] = "SELECT " ROLE_COLUMNS " FROM roles r ORDER BY r.builtin DESC, r.id";
+static const char sql_role_list[] =
+    "SELECT " ROLE_COLUMNS " FROM roles r ORDER BY r.builtin DESC, r.id";
 static const char sql_role_find[] = "SELECT " ROLE_COLUMNS " FROM roles r WHERE r.name = ?";
 
 static struct role_record *role_from_row(sqlite3_stmt *st)
@@ -140,7 +141,8 @@ int store_role_find(struct db *db, const char *name, struct role_record **out, c
 	return ASSURE__CODE__OK;
 }
 
-static const char sql_role_insert[] = "INSERT INTO roles (name, description, builtin) VALUES (?, ?, 0)";
+static const char sql_role_insert[] =
+    "INSERT INTO roles (name, description, builtin) VALUES (?, ?, 0)";
 
 int store_role_insert(struct db *db, const char *name, const char *description, int64_t *id,
 		      char **cause)
@@ -173,9 +175,9 @@ int store_role_set_description(struct db *db, int64_t id, const char *descriptio
 }
 
 static const char sql_role_add_perm[] =
-	"INSERT OR IGNORE INTO role_permissions (role_id, permission) VALUES (?, ?)";
+    "INSERT OR IGNORE INTO role_permissions (role_id, permission) VALUES (?, ?)";
 static const char sql_role_remove_perm[] =
-	"DELETE FROM role_permissions WHERE role_id = ? AND permission = ?";
+    "DELETE FROM role_permissions WHERE role_id = ? AND permission = ?";
 
 static int perm_change(struct db *db, const char *sql, int64_t id, const char *permission,
 		       char **cause)
@@ -213,8 +215,8 @@ int store_role_delete(struct db *db, int64_t id, char **cause)
 }
 
 static const char sql_role_usernames[] =
-	"SELECT u.username FROM users u JOIN user_roles ur ON ur.user_id = u.id"
-	" JOIN roles r ON r.id = ur.role_id WHERE r.name = ? ORDER BY u.username";
+    "SELECT u.username FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+    " JOIN roles r ON r.id = ur.role_id WHERE r.name = ? ORDER BY u.username";
 
 int store_role_usernames(struct db *db, const char *role, char ***out, size_t *n, char **cause)
 {

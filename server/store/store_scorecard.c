@@ -35,11 +35,6 @@
 #include "db.h"
 #include "xmalloc.h"
 
-static const char *or_empty(const char *s)
-{
-	return s ? s : "";
-}
-
 /* ---- the set -------------------------------------------------------------- */
 
 void scorecard_set_free(struct scorecard_set *s)

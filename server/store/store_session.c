@@ -12,8 +12,8 @@
 #include "xmalloc.h"
 
 static const char sql_session_insert[] =
-	"INSERT INTO sessions (token_hash, user_id, role, created_at, last_seen_at, expires_at,"
-	" client_addr, cert_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO sessions (token_hash, user_id, role, created_at, last_seen_at, expires_at,"
+    " client_addr, cert_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 int store_session_insert(struct db *db, const struct session_record *s, int64_t *id, char **cause)
 {
@@ -35,7 +35,7 @@ int store_session_insert(struct db *db, const struct session_record *s, int64_t 
 }
 
 static const char sql_session_revoke[] =
-	"UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL";
+    "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL";
 
 int store_session_revoke(struct db *db, int64_t id, int64_t now_ms, const char *reason,
 			 char **cause)
@@ -53,8 +53,8 @@ int store_session_revoke(struct db *db, int64_t id, int64_t now_ms, const char *
 }
 
 static const char sql_session_revoke_user[] =
-	"UPDATE sessions SET revoked_at = ?, revoked_reason = ?"
-	" WHERE user_id = ? AND id != ? AND revoked_at IS NULL";
+    "UPDATE sessions SET revoked_at = ?, revoked_reason = ?"
+    " WHERE user_id = ? AND id != ? AND revoked_at IS NULL";
 
 int store_session_revoke_user(struct db *db, int64_t user_id, int64_t keep_id, int64_t now_ms,
 			      const char *reason, char **cause)
@@ -70,7 +70,7 @@ int store_session_revoke_user(struct db *db, int64_t user_id, int64_t keep_id, i
 }
 
 static const char sql_session_touch[] =
-	"UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE id = ?";
+    "UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE id = ?";
 
 int store_session_touch(struct db *db, int64_t id, int64_t last_seen_ms, char **cause)
 {
@@ -83,8 +83,8 @@ int store_session_touch(struct db *db, int64_t id, int64_t last_seen_ms, char **
 }
 
 static const char sql_session_live[] =
-	"SELECT id, token_hash, user_id, role, created_at, last_seen_at, expires_at, client_addr,"
-	" cert_subject FROM sessions WHERE revoked_at IS NULL AND expires_at > ?";
+    "SELECT id, token_hash, user_id, role, created_at, last_seen_at, expires_at, client_addr,"
+    " cert_subject FROM sessions WHERE revoked_at IS NULL AND expires_at > ?";
 
 int store_session_each_live(struct db *db, int64_t now_ms, store_session_fn fn, void *arg,
 			    char **cause)

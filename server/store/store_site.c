@@ -49,8 +49,8 @@ int store_site_insert(struct db *db, const char *code, const char *name, int64_t
 	return status;
 }
 
-#define SITE_COLUMNS                                                                              \
-	"s.id, s.code, s.name, s.created_at,"                                                     \
+#define SITE_COLUMNS                                                                               \
+	"s.id, s.code, s.name, s.created_at,"                                                      \
 	" (SELECT count(*) FROM users u WHERE u.site_id = s.id AND u.disabled = 0)"
 
 static const char sql_site_find[] = "SELECT " SITE_COLUMNS " FROM sites s WHERE s.code = ?";

@@ -46,8 +46,8 @@ void user_record_free(struct user_record *u)
 }
 
 static const char sql_user_roles[] =
-	"SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
-	" WHERE ur.user_id = ? ORDER BY r.name";
+    "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+    " WHERE ur.user_id = ? ORDER BY r.name";
 
 static int load_roles(struct db *db, struct user_record *u, char **cause)
 {
@@ -68,17 +68,17 @@ static int load_roles(struct db *db, struct user_record *u, char **cause)
 	return ASSURE__CODE__OK;
 }
 
-#define USER_COLUMNS                                                                              \
-	"u.id, u.username, u.display_name, coalesce(s.code, ''), u.password_hash,"               \
-	" u.must_change_password, u.disabled, u.version, u.created_at, u.updated_at,"           \
+#define USER_COLUMNS                                                                               \
+	"u.id, u.username, u.display_name, coalesce(s.code, ''), u.password_hash,"                 \
+	" u.must_change_password, u.disabled, u.version, u.created_at, u.updated_at,"              \
 	" u.last_login_at, u.updated_by"
 
-static const char sql_user_by_name[] = "SELECT " USER_COLUMNS
-				       " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
-				       " WHERE u.username = ?";
-static const char sql_user_by_id[] = "SELECT " USER_COLUMNS
-				     " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
-				     " WHERE u.id = ?";
+static const char sql_user_by_name[] =
+    "SELECT " USER_COLUMNS " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
+    " WHERE u.username = ?";
+static const char sql_user_by_id[] =
+    "SELECT " USER_COLUMNS " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
+    " WHERE u.id = ?";
 
 static struct user_record *user_from_row(sqlite3_stmt *st)
 {
@@ -141,8 +141,8 @@ int store_user_find_by_id(struct db *db, int64_t id, struct user_record **out, c
 }
 
 static const char sql_user_insert[] =
-	"INSERT INTO users (username, display_name, password_hash, must_change_password,"
-	" created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO users (username, display_name, password_hash, must_change_password,"
+    " created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 int store_user_insert(struct db *db, const char *username, const char *display_name,
 		      const char *password_hash, int must_change_password, int64_t now_ms,
@@ -169,7 +169,7 @@ int store_user_insert(struct db *db, const char *username, const char *display_n
 }
 
 static const char sql_user_add_role[] =
-	"INSERT INTO user_roles (user_id, role_id) SELECT ?, id FROM roles WHERE name = ?";
+    "INSERT INTO user_roles (user_id, role_id) SELECT ?, id FROM roles WHERE name = ?";
 
 int store_user_add_role(struct db *db, int64_t user_id, const char *role, char **cause)
 {
@@ -187,8 +187,8 @@ int store_user_add_role(struct db *db, int64_t user_id, const char *role, char *
 }
 
 static const char sql_user_set_password[] =
-	"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?"
-	" WHERE id = ?";
+    "UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?"
+    " WHERE id = ?";
 
 int store_user_set_password(struct db *db, int64_t user_id, const char *password_hash,
 			    int must_change_password, int64_t now_ms, char **cause)
@@ -226,8 +226,8 @@ int store_user_count(struct db *db, int64_t *count, char **cause)
 
 static const char sql_role_exists[] = "SELECT id FROM roles WHERE name = ?";
 static const char sql_role_permissions[] =
-	"SELECT rp.permission FROM role_permissions rp JOIN roles r ON r.id = rp.role_id"
-	" WHERE r.name = ?";
+    "SELECT rp.permission FROM role_permissions rp JOIN roles r ON r.id = rp.role_id"
+    " WHERE r.name = ?";
 
 int store_role_permissions(struct db *db, const char *role, perm_mask *mask, char **cause)
 {
@@ -266,13 +266,13 @@ int store_role_permissions(struct db *db, const char *role, perm_mask *mask, cha
 }
 
 static const char sql_user_list[] =
-	"SELECT " USER_COLUMNS " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
-	" WHERE (?1 = '' OR s.code = ?1)"
-	"   AND (?2 = '' OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
-	"                           WHERE ur.user_id = u.id AND r.name = ?2))"
-	"   AND (?3 = 2 OR u.disabled = ?3)"
-	"   AND u.username > ?4"
-	" ORDER BY u.username LIMIT ?5";
+    "SELECT " USER_COLUMNS " FROM users u LEFT JOIN sites s ON s.id = u.site_id"
+    " WHERE (?1 = '' OR s.code = ?1)"
+    "   AND (?2 = '' OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+    "                           WHERE ur.user_id = u.id AND r.name = ?2))"
+    "   AND (?3 = 2 OR u.disabled = ?3)"
+    "   AND u.username > ?4"
+    " ORDER BY u.username LIMIT ?5";
 
 int store_user_list(struct db *db, const struct user_filter *f, struct user_record ***out,
 		    size_t *n, char **cause)
@@ -282,7 +282,10 @@ int store_user_list(struct db *db, const struct user_filter *f, struct user_reco
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_text(st, 1, f->site ? f->site : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, f->role ? f->role : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, f->state == USER_FILTER_ALL ? 2 : f->state == USER_FILTER_DISABLED ? 1 : 0);
+	sqlite3_bind_int(st, 3,
+			 f->state == USER_FILTER_ALL	    ? 2
+			 : f->state == USER_FILTER_DISABLED ? 1
+							    : 0);
 	sqlite3_bind_text(st, 4, f->after ? f->after : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, f->limit);
 	struct user_record **v = NULL;
@@ -311,9 +314,9 @@ int store_user_list(struct db *db, const struct user_filter *f, struct user_reco
 }
 
 static const char sql_user_update[] =
-	"UPDATE users SET display_name = coalesce(?1, display_name),"
-	" site_id = CASE WHEN ?2 IS NULL THEN site_id ELSE (SELECT id FROM sites WHERE code = ?2) END,"
-	" updated_at = ?3 WHERE id = ?4";
+    "UPDATE users SET display_name = coalesce(?1, display_name),"
+    " site_id = CASE WHEN ?2 IS NULL THEN site_id ELSE (SELECT id FROM sites WHERE code = ?2) END,"
+    " updated_at = ?3 WHERE id = ?4";
 
 int store_user_update(struct db *db, int64_t id, const char *display_name, const char *site_code,
 		      int64_t now_ms, char **cause)
@@ -334,7 +337,7 @@ int store_user_update(struct db *db, int64_t id, const char *display_name, const
 }
 
 static const char sql_user_touch[] =
-	"UPDATE users SET updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?";
+    "UPDATE users SET updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?";
 
 int store_user_touch(struct db *db, int64_t id, int64_t now_ms, const char *by, char **cause)
 {
@@ -351,7 +354,7 @@ int store_user_touch(struct db *db, int64_t id, int64_t now_ms, const char *by, 
 }
 
 static const char sql_user_remove_role[] =
-	"DELETE FROM user_roles WHERE user_id = ? AND role_id = (SELECT id FROM roles WHERE name = ?)";
+    "DELETE FROM user_roles WHERE user_id = ? AND role_id = (SELECT id FROM roles WHERE name = ?)";
 
 int store_user_remove_role(struct db *db, int64_t user_id, const char *role, char **cause)
 {
@@ -367,7 +370,7 @@ int store_user_remove_role(struct db *db, int64_t user_id, const char *role, cha
 }
 
 static const char sql_user_set_disabled[] =
-	"UPDATE users SET disabled = ?, disabled_reason = ?, updated_at = ? WHERE id = ?";
+    "UPDATE users SET disabled = ?, disabled_reason = ?, updated_at = ? WHERE id = ?";
 
 int store_user_set_disabled(struct db *db, int64_t id, int disabled, const char *reason,
 			    int64_t now_ms, char **cause)
@@ -398,8 +401,8 @@ int store_user_record_login(struct db *db, int64_t id, int64_t now_ms, char **ca
 }
 
 static const char sql_user_count_role[] =
-	"SELECT count(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id"
-	" JOIN roles r ON r.id = ur.role_id WHERE r.name = ? AND u.disabled = 0";
+    "SELECT count(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+    " JOIN roles r ON r.id = ur.role_id WHERE r.name = ? AND u.disabled = 0";
 
 int store_user_count_enabled_with_role(struct db *db, const char *role, int64_t *count,
 				       char **cause)

@@ -513,6 +513,34 @@ void harness_run_free(struct harness_run *r)
 	r->out = r->err = NULL;
 }
 
+void harness_show_run(const char *what, const struct harness_run *r)
+{
+	print_message("%s: exit %d\n--- stdout ---\n%s--- stderr ---\n%s--------------\n", what,
+		      r->status, r->out, r->err);
+}
+
+static const char json_check_py[] = "import json, sys\n"
+				    "t = sys.stdin.read()\n"
+				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
+				    "    sys.exit('not exactly one line')\n"
+				    "d = json.loads(t)\n"
+				    "ok = eval(sys.argv[1])\n"
+				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
+
+void harness_json_expect(const char *what, const struct harness_run *r, const char *expr)
+{
+	const char *argv[] = {"/usr/bin/python3", "-S", "-E", "-c", json_check_py, expr, NULL};
+	struct harness_run p;
+	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
+	if (p.status != 0) {
+		harness_show_run(what, r);
+		fprintf(stderr, "python3 says: %s%s\n", p.out, p.err);
+		harness_run_free(&p);
+		fail_msg("%s: --json output fails the check: %s", what, expr);
+	}
+	harness_run_free(&p);
+}
+
 void harness_cli(const char *addr, const char *config_dir, const char *stdin_text,
 		 struct harness_run *r, ...)
 {
@@ -817,6 +845,15 @@ void harness_server_destroy(struct harness_server *s)
 	char *log = harness_server_log_since(s, 0);
 	if (harness_log_has_sanitizer_report(log)) {
 		fprintf(stderr, "harness: the server log %s holds a sanitizer report\n", s->log);
+		problem = 1;
+	}
+	/* The dispatch table's RPC_WRITE claims (server/rpc/rpc.c) are
+	 * checked on every call of every integration test. */
+	if (strstr(log, "RPC_WRITE row answered OK without the writer") != NULL ||
+	    strstr(log, "a write from a row without RPC_WRITE") != NULL) {
+		fprintf(stderr,
+			"harness: the server log %s shows a call against its RPC_WRITE flag\n",
+			s->log);
 		problem = 1;
 	}
 	free(log);

@@ -211,6 +211,12 @@ struct harness_run {
 int harness_run_argv(const char *const *argv, const char *const *env_set, const char *stdin_text,
 		     int timeout_ms, struct harness_run *r);
 void harness_run_free(struct harness_run *r);
+/* Prints what a run printed (its exit, stdout and stderr) under what. */
+void harness_show_run(const char *what, const struct harness_run *r);
+/* r's stdout is exactly one line of valid JSON and expr, a Python
+ * expression over it as d, is True (checked by python3's json module, a
+ * test package); otherwise the test fails showing both. */
+void harness_json_expect(const char *what, const struct harness_run *r, const char *expr);
 
 /* Runs the assure CLI against server addr (NULL: leave ASSURE_SERVER unset)
  * with ASSURE_CA = TEST_CERTS_DIR/ca.crt and ASSURE_CONFIG_DIR =

@@ -32,20 +32,14 @@ static char *admin_cfg;
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void show(const char *what, const struct harness_run *r)
-{
-	print_message("%s: exit %d\n--- stdout ---\n%s--- stderr ---\n%s--------------\n", what,
-		      r->status, r->out, r->err);
-}
-
 static void expect_exit(const char *what, const struct harness_run *r, int code)
 {
 	if (r->status != code) {
-		show(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d, expected %d", what, r->status, code);
 	}
 	if (code != 0 && strncmp(r->err, "assure: ", 8) != 0) {
-		show(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d without an 'assure: ...' line on stderr", what, code);
 	}
 }
@@ -54,7 +48,7 @@ static void expect_exit(const char *what, const struct harness_run *r, int code)
 static void expect_exit2(const char *what, const struct harness_run *r, int c1, int c2)
 {
 	if (r->status != c1 && r->status != c2) {
-		show(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d, expected %d or %d", what, r->status, c1, c2);
 	}
 }
@@ -62,7 +56,7 @@ static void expect_exit2(const char *what, const struct harness_run *r, int c1, 
 static void expect_err(const char *what, const struct harness_run *r, const char *text)
 {
 	if (!harness_contains_ci(r->err, text)) {
-		show(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stderr does not mention '%s'", what, text);
 	}
 }
@@ -70,33 +64,9 @@ static void expect_err(const char *what, const struct harness_run *r, const char
 static void expect_out(const char *what, const struct harness_run *r, const char *text)
 {
 	if (strstr(r->out, text) == NULL) {
-		show(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stdout does not contain '%s'", what, text);
 	}
-}
-
-static const char json_check_py[] = "import json, sys\n"
-				    "t = sys.stdin.read()\n"
-				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
-				    "    sys.exit('not exactly one line')\n"
-				    "d = json.loads(t)\n"
-				    "ok = eval(sys.argv[1])\n"
-				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
-
-/* stdout is exactly one line of valid JSON, and expr (Python over d) is
- * True. */
-static void json_expect(const char *what, const struct harness_run *r, const char *expr)
-{
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL};
-	struct harness_run p;
-	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
-	if (p.status != 0) {
-		show(what, r);
-		fprintf(stderr, "python3 says: %s%s\n", p.out, p.err);
-		harness_run_free(&p);
-		fail_msg("%s: --json output fails the check: %s", what, expr);
-	}
-	harness_run_free(&p);
 }
 
 /* The value of a Python expression over d, as text (caller's buffer). */
@@ -111,7 +81,7 @@ static void json_get(const char *what, const struct harness_run *r, const char *
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
 	if (p.status != 0) {
-		show(what, r);
+		harness_show_run(what, r);
 		fprintf(stderr, "python3 says: %s\n", p.err);
 		harness_run_free(&p);
 		fail_msg("%s: cannot read %s from the --json output", what, expr);
@@ -192,8 +162,9 @@ static void test_cli_site(void **state)
 
 	ADMIN(&r, "site", "add", "south-2", "--name", "South \"2\"", "--json");
 	expect_exit("assure site add south-2 --json", &r, 0);
-	json_expect("assure site add south-2 --json", &r,
-		    "d['code'] == 'SOUTH-2' and d['name'] == 'South \"2\"' and d['users'] == 0");
+	harness_json_expect(
+	    "assure site add south-2 --json", &r,
+	    "d['code'] == 'SOUTH-2' and d['name'] == 'South \"2\"' and d['users'] == 0");
 	harness_run_free(&r);
 
 	ADMIN(&r, "site", "add", "NORTH", "--name", "again");
@@ -220,9 +191,10 @@ static void test_cli_site(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "site", "list", "--json");
 	expect_exit("assure site list --json", &r, 0);
-	json_expect("assure site list --json", &r,
-		    "isinstance(d, list) and {s['code'] for s in d} >= {'HQ', 'NORTH', 'SOUTH-2'} "
-		    "and [s['name'] for s in d if s['code'] == 'NORTH'] == ['North locality']");
+	harness_json_expect(
+	    "assure site list --json", &r,
+	    "isinstance(d, list) and {s['code'] for s in d} >= {'HQ', 'NORTH', 'SOUTH-2'} "
+	    "and [s['name'] for s in d if s['code'] == 'NORTH'] == ['North locality']");
 	harness_run_free(&r);
 }
 
@@ -240,7 +212,7 @@ static void add_user_otp(const char *user, const char *role, char *otp, size_t s
 	snprintf(prefix, sizeof prefix, "One-time password for %s: ", user);
 	const char *p = strstr(r.out, prefix);
 	if (p == NULL) {
-		show(what, &r);
+		harness_show_run(what, &r);
 		fail_msg("%s: no '%s' line", what, prefix);
 	}
 	p += strlen(prefix);
@@ -282,11 +254,11 @@ static void test_cli_user_add(void **state)
 		    "CLI Two ünï", "--site", "HQ", "--role", "viewer", "--role", "investigator",
 		    "--password-stdin", "--json", NULL);
 	expect_exit("assure user add cli-u2 --password-stdin --json", &r, 0);
-	json_expect("assure user add cli-u2 --json", &r,
-		    "d['username'] == 'cli-u2' and d['display_name'] == 'CLI Two ünï' and "
-		    "d['site'] == 'HQ' and d['roles'] == ['investigator', 'viewer'] and "
-		    "d['disabled'] is False and d['password_change_required'] is False and "
-		    "d['one_time_password'] is None and isinstance(d['version'], int)");
+	harness_json_expect("assure user add cli-u2 --json", &r,
+			    "d['username'] == 'cli-u2' and d['display_name'] == 'CLI Two ünï' and "
+			    "d['site'] == 'HQ' and d['roles'] == ['investigator', 'viewer'] and "
+			    "d['disabled'] is False and d['password_change_required'] is False and "
+			    "d['one_time_password'] is None and isinstance(d['version'], int)");
 	assert_null(strstr(r.out, PW));
 	harness_run_free(&r);
 
@@ -369,24 +341,25 @@ static void test_cli_user_list_show(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--json");
 	expect_exit("assure user list --json", &r, 0);
-	json_expect("assure user list --json", &r,
-		    "isinstance(d, list) and {'admin', 'cli-l1', 'cli-l2', 'cli-l3'} <= "
-		    "{u['username'] for u in d} and len(d) == len({u['username'] for u in d})");
+	harness_json_expect(
+	    "assure user list --json", &r,
+	    "isinstance(d, list) and {'admin', 'cli-l1', 'cli-l2', 'cli-l3'} <= "
+	    "{u['username'] for u in d} and len(d) == len({u['username'] for u in d})");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--role", "reviewer", "--json");
 	expect_exit("assure user list --role reviewer --json", &r, 0);
-	json_expect("assure user list --role reviewer --json", &r,
-		    "{u['username'] for u in d} == {'cli-l2', 'cli-l3'} and "
-		    "all('reviewer' in u['roles'] for u in d)");
+	harness_json_expect("assure user list --role reviewer --json", &r,
+			    "{u['username'] for u in d} == {'cli-l2', 'cli-l3'} and "
+			    "all('reviewer' in u['roles'] for u in d)");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--site", "NORTH", "--json");
 	expect_exit("assure user list --site NORTH --json", &r, 0);
-	json_expect("assure user list --site NORTH --json", &r,
-		    "[u['username'] for u in d] == ['cli-l3'] and d[0]['site'] == 'NORTH'");
+	harness_json_expect("assure user list --site NORTH --json", &r,
+			    "[u['username'] for u in d] == ['cli-l3'] and d[0]['site'] == 'NORTH'");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--site", "SOUTH-2", "--json");
 	expect_exit("assure user list --site SOUTH-2 --json (nobody there)", &r, 0);
-	json_expect("assure user list --site SOUTH-2 --json", &r, "d == []");
+	harness_json_expect("assure user list --site SOUTH-2 --json", &r, "d == []");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--disabled", "--all");
 	expect_exit("assure user list --disabled --all", &r, 2);
@@ -399,7 +372,7 @@ static void test_cli_user_list_show(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "user", "show", "cli-l3", "--json");
 	expect_exit("assure user show cli-l3 --json", &r, 0);
-	json_expect(
+	harness_json_expect(
 	    "assure user show cli-l3 --json", &r,
 	    "d['username'] == 'cli-l3' and d['display_name'] == 'L3' and "
 	    "d['site'] == 'NORTH' and d['roles'] == ['reviewer'] and "
@@ -454,19 +427,20 @@ static void test_cli_user_set(void **state)
 	snprintf(expr, sizeof expr,
 		 "d['display_name'] == 'Renamed' and d['site'] == 'NORTH' and d['version'] > %s",
 		 version);
-	json_expect("assure user set --json", &r, expr);
+	harness_json_expect("assure user set --json", &r, expr);
 	harness_run_free(&r);
 	ADMIN(&r, "user", "set", "cli-s1", "--display-name", "Stale", "--version", version);
 	expect_exit("assure user set with a stale --version", &r, 6);
 	harness_run_free(&r);
 	ADMIN(&r, "user", "set", "cli-s1", "--add-role", "investigator", "--json");
 	expect_exit("assure user set --add-role investigator", &r, 0);
-	json_expect("assure user set --add-role --json", &r,
-		    "d['roles'] == ['investigator', 'viewer']");
+	harness_json_expect("assure user set --add-role --json", &r,
+			    "d['roles'] == ['investigator', 'viewer']");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "set", "cli-s1", "--remove-role", "viewer", "--json");
 	expect_exit("assure user set --remove-role viewer", &r, 0);
-	json_expect("assure user set --remove-role --json", &r, "d['roles'] == ['investigator']");
+	harness_json_expect("assure user set --remove-role --json", &r,
+			    "d['roles'] == ['investigator']");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "set", "cli-s1", "--add-role", "no-such-role");
 	expect_exit("assure user set --add-role no-such-role", &r, 5);
@@ -507,9 +481,9 @@ static void test_cli_user_disable_enable_reset(void **state)
 
 	ADMIN(&r, "user", "disable", "cli-d1", "--reason", "left", "--json");
 	expect_exit("assure user disable cli-d1 --json", &r, 0);
-	json_expect("assure user disable --json", &r,
-		    "d['username'] == 'cli-d1' and d['disabled'] is True and "
-		    "d['sessions_revoked'] == 1");
+	harness_json_expect("assure user disable --json", &r,
+			    "d['username'] == 'cli-d1' and d['disabled'] is True and "
+			    "d['sessions_revoked'] == 1");
 	harness_run_free(&r);
 	harness_cli(server.addr, cfg, NULL, &r, "whoami", NULL);
 	expect_exit("assure whoami as cli-d1 after disable", &r, 3);
@@ -522,24 +496,25 @@ static void test_cli_user_disable_enable_reset(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--disabled", "--json");
 	expect_exit("assure user list --disabled --json", &r, 0);
-	json_expect("assure user list --disabled --json", &r,
-		    "'cli-d1' in [u['username'] for u in d] and all(u['disabled'] for u in d)");
+	harness_json_expect(
+	    "assure user list --disabled --json", &r,
+	    "'cli-d1' in [u['username'] for u in d] and all(u['disabled'] for u in d)");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--json");
 	expect_exit("assure user list --json", &r, 0);
-	json_expect("assure user list --json (enabled only)", &r,
-		    "'cli-d1' not in [u['username'] for u in d]");
+	harness_json_expect("assure user list --json (enabled only)", &r,
+			    "'cli-d1' not in [u['username'] for u in d]");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "list", "--all", "--json");
 	expect_exit("assure user list --all --json", &r, 0);
-	json_expect("assure user list --all --json", &r,
-		    "{'cli-d1', 'admin'} <= {u['username'] for u in d}");
+	harness_json_expect("assure user list --all --json", &r,
+			    "{'cli-d1', 'admin'} <= {u['username'] for u in d}");
 	harness_run_free(&r);
 
 	ADMIN(&r, "user", "enable", "cli-d1", "--json");
 	expect_exit("assure user enable cli-d1 --json", &r, 0);
-	json_expect("assure user enable --json", &r,
-		    "d['username'] == 'cli-d1' and d['disabled'] is False");
+	harness_json_expect("assure user enable --json", &r,
+			    "d['username'] == 'cli-d1' and d['disabled'] is False");
 	harness_run_free(&r);
 	ADMIN(&r, "user", "enable", "nobody-here");
 	expect_exit("assure user enable nobody-here", &r, 5);
@@ -552,10 +527,11 @@ static void test_cli_user_disable_enable_reset(void **state)
 	/* Reset: a one-time password, shown once; the session ends. */
 	ADMIN(&r, "user", "reset-password", "cli-d1", "--json");
 	expect_exit("assure user reset-password cli-d1 --json", &r, 0);
-	json_expect("assure user reset-password --json", &r,
-		    "d['username'] == 'cli-d1' and isinstance(d['one_time_password'], str) and "
-		    "len(d['one_time_password']) >= 12 and d['sessions_revoked'] == 1 and "
-		    "d['password_change_required'] is True");
+	harness_json_expect(
+	    "assure user reset-password --json", &r,
+	    "d['username'] == 'cli-d1' and isinstance(d['one_time_password'], str) and "
+	    "len(d['one_time_password']) >= 12 and d['sessions_revoked'] == 1 and "
+	    "d['password_change_required'] is True");
 	char otp[256];
 	json_get("assure user reset-password --json", &r, "d['one_time_password']", otp,
 		 sizeof otp);
@@ -571,8 +547,8 @@ static void test_cli_user_disable_enable_reset(void **state)
 	harness_cli(server.addr, cfg, otp_in, &r, "login", "--user", "cli-d1", "--password-stdin",
 		    "--json", NULL);
 	expect_exit("assure login with the reset password", &r, 0);
-	json_expect("assure login --json after a reset", &r,
-		    "d['username'] == 'cli-d1' and d['password_change_required'] is True");
+	harness_json_expect("assure login --json after a reset", &r,
+			    "d['username'] == 'cli-d1' and d['password_change_required'] is True");
 	harness_run_free(&r);
 	free(otp_in);
 	char change[600];
@@ -616,7 +592,7 @@ static void test_cli_roles(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "role", "list", "--json");
 	expect_exit("assure role list --json", &r, 0);
-	json_expect(
+	harness_json_expect(
 	    "assure role list --json", &r,
 	    "{'admin', 'case-manager', 'investigator', 'pag-member', 'panel-member', "
 	    "'contract-manager', 'reviewer', 'auditor', 'viewer'} <= {x['name'] for x in d} and "
@@ -627,10 +603,11 @@ static void test_cli_roles(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "role", "show", "viewer", "--json");
 	expect_exit("assure role show viewer --json", &r, 0);
-	json_expect("assure role show viewer --json", &r,
-		    "d['name'] == 'viewer' and d['builtin'] is True and "
-		    "d['permissions'] == ['contract.read', 'performer.read', 'review.read'] and "
-		    "isinstance(d['usernames'], list)");
+	harness_json_expect(
+	    "assure role show viewer --json", &r,
+	    "d['name'] == 'viewer' and d['builtin'] is True and "
+	    "d['permissions'] == ['contract.read', 'performer.read', 'review.read'] and "
+	    "isinstance(d['usernames'], list)");
 	harness_run_free(&r);
 	ADMIN(&r, "role", "show", "no-such-role");
 	expect_exit("assure role show no-such-role", &r, 5);
@@ -639,7 +616,7 @@ static void test_cli_roles(void **state)
 	ADMIN(&r, "role", "add", "clerk", "--permission", "performer.read", "--permission",
 	      "contract.read", "--description", "Clerk", "--json");
 	expect_exit("assure role add clerk --json", &r, 0);
-	json_expect(
+	harness_json_expect(
 	    "assure role add clerk --json", &r,
 	    "d['name'] == 'clerk' and d['builtin'] is False and d['description'] == 'Clerk' "
 	    "and d['permissions'] == ['contract.read', 'performer.read']");
@@ -665,8 +642,8 @@ static void test_cli_roles(void **state)
 	ADMIN(&r, "role", "set", "clerk", "--add-permission", "review.read", "--remove-permission",
 	      "contract.read", "--json");
 	expect_exit("assure role set clerk --json", &r, 0);
-	json_expect("assure role set clerk --json", &r,
-		    "d['permissions'] == ['performer.read', 'review.read']");
+	harness_json_expect("assure role set clerk --json", &r,
+			    "d['permissions'] == ['performer.read', 'review.read']");
 	harness_run_free(&r);
 	ADMIN(&r, "role", "set", "clerk");
 	expect_exit("assure role set clerk (nothing to change)", &r, 2);
@@ -695,8 +672,8 @@ static void test_cli_roles(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "role", "rm", "tmp-role", "--json");
 	expect_exit("assure role rm tmp-role --json", &r, 0);
-	json_expect("assure role rm tmp-role --json", &r,
-		    "d['name'] == 'tmp-role' and d['removed'] is True");
+	harness_json_expect("assure role rm tmp-role --json", &r,
+			    "d['name'] == 'tmp-role' and d['removed'] is True");
 	harness_run_free(&r);
 	ADMIN(&r, "role", "show", "tmp-role");
 	expect_exit("assure role show tmp-role after rm", &r, 5);
@@ -708,13 +685,14 @@ static void test_cli_roles(void **state)
 	harness_run_free(&r);
 	ADMIN(&r, "permission", "list", "--json");
 	expect_exit("assure permission list --json", &r, 0);
-	json_expect("assure permission list --json", &r,
-		    "{p['name'] for p in d} == {'user.read', 'user.manage', 'role.manage', "
-		    "'site.manage', 'session.manage', 'audit.read', 'performer.read', "
-		    "'performer.write', 'concern.read', 'concern.write', 'concern.pag', "
-		    "'concern.investigate', 'concern.decide', 'contract.read', 'contract.write', "
-		    "'indicators.manage', 'review.read', 'review.write', 'config.manage'} and "
-		    "all(p['meaning'] for p in d)");
+	harness_json_expect(
+	    "assure permission list --json", &r,
+	    "{p['name'] for p in d} == {'user.read', 'user.manage', 'role.manage', "
+	    "'site.manage', 'session.manage', 'audit.read', 'performer.read', "
+	    "'performer.write', 'concern.read', 'concern.write', 'concern.pag', "
+	    "'concern.investigate', 'concern.decide', 'contract.read', 'contract.write', "
+	    "'indicators.manage', 'review.read', 'review.write', 'config.manage'} and "
+	    "all(p['meaning'] for p in d)");
 	harness_run_free(&r);
 }
 
@@ -745,15 +723,17 @@ static void test_cli_login_role(void **state)
 	harness_cli(server.addr, cfg, in, &r, "login", "--user", "cli-multi", "--role", "viewer",
 		    "--password-stdin", "--json", NULL);
 	expect_exit("assure login cli-multi --role viewer --json", &r, 0);
-	json_expect("assure login --role viewer --json", &r,
-		    "d['username'] == 'cli-multi' and d['role'] == 'viewer' and "
-		    "d['password_change_required'] is False and d['expires_at'].endswith('Z')");
+	harness_json_expect(
+	    "assure login --role viewer --json", &r,
+	    "d['username'] == 'cli-multi' and d['role'] == 'viewer' and "
+	    "d['password_change_required'] is False and d['expires_at'].endswith('Z')");
 	harness_run_free(&r);
 	harness_cli(server.addr, cfg, NULL, &r, "whoami", "--json", NULL);
 	expect_exit("assure whoami --json (cli-multi)", &r, 0);
-	json_expect("assure whoami --json (cli-multi)", &r,
-		    "d['role'] == 'viewer' and d['roles'] == ['case-manager', 'viewer'] and "
-		    "d['site'] == 'HQ'");
+	harness_json_expect(
+	    "assure whoami --json (cli-multi)", &r,
+	    "d['role'] == 'viewer' and d['roles'] == ['case-manager', 'viewer'] and "
+	    "d['site'] == 'HQ'");
 	harness_run_free(&r);
 	harness_cli(server.addr, cfg, NULL, &r, "whoami", NULL);
 	expect_exit("assure whoami (cli-multi)", &r, 0);
@@ -786,11 +766,11 @@ static void test_cli_sessions(void **state)
 	harness_run_free(&r);
 	harness_cli(server.addr, cfg, NULL, &r, "session", "list", "--json", NULL);
 	expect_exit("assure session list --json (cli-sess)", &r, 0);
-	json_expect("assure session list --json (cli-sess)", &r,
-		    "len(d) == 2 and all(s['username'] == 'cli-sess' for s in d) and "
-		    "[s['current'] for s in d].count(True) == 1 and "
-		    "all(s['client_addr'].startswith('127.0.0.1') for s in d) and "
-		    "all(isinstance(s['id'], int) for s in d)");
+	harness_json_expect("assure session list --json (cli-sess)", &r,
+			    "len(d) == 2 and all(s['username'] == 'cli-sess' for s in d) and "
+			    "[s['current'] for s in d].count(True) == 1 and "
+			    "all(s['client_addr'].startswith('127.0.0.1') for s in d) and "
+			    "all(isinstance(s['id'], int) for s in d)");
 	/* The other session (cfg2's) by id. */
 	char other_id[32];
 	json_get("assure session list --json", &r, "[s['id'] for s in d if not s['current']][0]",
@@ -809,7 +789,7 @@ static void test_cli_sessions(void **state)
 
 	harness_cli(server.addr, cfg, NULL, &r, "session", "revoke", other_id, "--json", NULL);
 	expect_exit("assure session revoke ID (own other session)", &r, 0);
-	json_expect("assure session revoke --json", &r, "d == {'revoked': 1}");
+	harness_json_expect("assure session revoke --json", &r, "d == {'revoked': 1}");
 	harness_run_free(&r);
 	harness_cli(server.addr, cfg2, NULL, &r, "whoami", NULL);
 	expect_exit("assure whoami on the revoked session", &r, 3);
@@ -820,17 +800,17 @@ static void test_cli_sessions(void **state)
 
 	ADMIN(&r, "session", "list", "--json");
 	expect_exit("assure session list --json (admin)", &r, 0);
-	json_expect("assure session list --json (admin)", &r,
-		    "{'admin', 'cli-sess', 'cli-other'} <= {s['username'] for s in d}");
+	harness_json_expect("assure session list --json (admin)", &r,
+			    "{'admin', 'cli-sess', 'cli-other'} <= {s['username'] for s in d}");
 	harness_run_free(&r);
 	ADMIN(&r, "session", "list", "--user", "cli-sess", "--json");
 	expect_exit("assure session list --user cli-sess --json (admin)", &r, 0);
-	json_expect("assure session list --user cli-sess (admin)", &r,
-		    "len(d) == 1 and d[0]['username'] == 'cli-sess'");
+	harness_json_expect("assure session list --user cli-sess (admin)", &r,
+			    "len(d) == 1 and d[0]['username'] == 'cli-sess'");
 	harness_run_free(&r);
 	ADMIN(&r, "session", "revoke", "--user", "cli-sess", "--json");
 	expect_exit("assure session revoke --user cli-sess (admin)", &r, 0);
-	json_expect("assure session revoke --user --json", &r, "d == {'revoked': 1}");
+	harness_json_expect("assure session revoke --user --json", &r, "d == {'revoked': 1}");
 	harness_run_free(&r);
 	harness_cli(server.addr, cfg, NULL, &r, "whoami", NULL);
 	expect_exit("assure whoami after revoke --user", &r, 3);
@@ -910,7 +890,7 @@ static void test_cli_help(void **state)
 		snprintf(what, sizeof what, "assure %s %s --help", cmds[i][0], cmds[i][1]);
 		expect_exit(what, &r, 0);
 		if (strlen(r.out) < 20) {
-			show(what, &r);
+			harness_show_run(what, &r);
 			fail_msg("%s prints almost nothing", what);
 		}
 		harness_run_free(&r);

@@ -243,8 +243,7 @@ static uint64_t moved(Assure__Response *resp, const char *state)
 }
 
 /* A deadline of kind in a list, or NULL. */
-static const Assure__Deadline *find_deadline(Assure__Deadline *const *d, size_t n,
-					     const char *kind)
+static const Assure__Deadline *find_deadline(Assure__Deadline *const *d, size_t n, const char *kind)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(d[i]->kind, kind) == 0 && d[i]->met[0] == '\0')
@@ -252,8 +251,8 @@ static const Assure__Deadline *find_deadline(Assure__Deadline *const *d, size_t 
 	return NULL;
 }
 
-static void expect_deadline(Assure__Deadline *const *d, size_t n, const char *kind,
-			    const char *due, const char *what)
+static void expect_deadline(Assure__Deadline *const *d, size_t n, const char *kind, const char *due,
+			    const char *what)
 {
 	const Assure__Deadline *x = find_deadline(d, n, kind);
 	if (x == NULL) {
@@ -292,7 +291,7 @@ static uint64_t triage(const char *ref, uint64_t v, int cons, int like)
 	struct harness_ireq r;
 	if (cons > 0)
 		v = grade_ok(CM, ref, cons, like, v, cons * like,
-			     cons * like >= 15 ? "extreme"
+			     cons * like >= 15	? "extreme"
 			     : cons * like >= 8 ? "high"
 			     : cons * like >= 4 ? "moderate"
 						: "low");
@@ -306,9 +305,8 @@ static uint64_t triage(const char *ref, uint64_t v, int cons, int like)
 static uint64_t refer_to_panel(const char *ref, uint64_t v)
 {
 	struct harness_ireq r;
-	Assure__ConcernMoveRequest *m =
-	    harness_ireq_concern_move(&r, ref, "panel-referred", "serious enough for the panel",
-				      NULL, v);
+	Assure__ConcernMoveRequest *m = harness_ireq_concern_move(
+	    &r, ref, "panel-referred", "serious enough for the panel", NULL, v);
 	m->grounds = (char *)"efficiency";
 	return moved(harness_iexpect(PAG, &r, OK, "move panel-referred"), "panel-referred");
 }
@@ -461,8 +459,9 @@ static void test_dates_notes_closed_links(void **state)
 	assure__response__free_unpacked(resp, NULL);
 	harness_ireq_concern_note(&r, ref, "correction: it was the deputy manager");
 	harness_iexpect_code(CM, &r, OK, "ConcernNote (correction)");
-	harness_ireq_concern_evidence(&r, ref, "complaint letter", "records room, box 7",
-				      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+	harness_ireq_concern_evidence(
+	    &r, ref, "complaint letter", "records room, box 7",
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 	harness_iexpect_code(CM, &r, OK, "ConcernEvidence");
 	resp = show(CM, ref);
 	const Assure__ConcernShowResponse *s = resp->concern_show;
@@ -489,8 +488,7 @@ static void test_dates_notes_closed_links(void **state)
 	v = triage(ref, v, 1, 2);
 	(void)harness_ireq_concern_move(&r, ref, "closed", NULL, NULL, v);
 	harness_iexpect_code(PAG, &r, IA, "move closed without why");
-	(void)harness_ireq_concern_move(&r, ref, "closed", "no further action: unfounded", NULL,
-					v);
+	(void)harness_ireq_concern_move(&r, ref, "closed", "no further action: unfounded", NULL, v);
 	v = moved(harness_iexpect(PAG, &r, OK, "move closed"), "closed");
 
 	/* A closed concern refuses a note and evidence, and is never reopened. */
@@ -498,13 +496,13 @@ static void test_dates_notes_closed_links(void **state)
 	harness_iexpect_code(CM, &r, FP, "ConcernNote on a closed concern");
 	harness_ireq_concern_evidence(&r, ref, "late", "nowhere", NULL);
 	harness_iexpect_code(CM, &r, FP, "ConcernEvidence on a closed concern");
-	static const char *const from_closed[] = {"received", "triaged", "investigating",
+	static const char *const from_closed[] = {"received", "triaged",	"investigating",
 						  "informal", "panel-referred", NULL};
 	for (size_t i = 0; from_closed[i] != NULL; i++) {
 		char what[96];
 		snprintf(what, sizeof what, "move closed -> %s", from_closed[i]);
-		Assure__ConcernMoveRequest *m = harness_ireq_concern_move(
-		    &r, ref, from_closed[i], "reopen it", NULL, v);
+		Assure__ConcernMoveRequest *m =
+		    harness_ireq_concern_move(&r, ref, from_closed[i], "reopen it", NULL, v);
 		m->terms_of_reference = (char *)"tor";
 		m->investigator = (char *)"inv";
 		m->grounds = (char *)"efficiency";
@@ -548,9 +546,9 @@ static void test_pharmacist(void **state)
 		harness_iexpect_msg(PAG, &r, FP, "pharmacist", what);
 	}
 	/* No suspension for a pharmacist. */
-	Assure__ConcernSuspendRequest *sus = harness_ireq_concern_suspend(
-	    &r, ref, "pct-decision", "public protection", panel123, "2026-10-28", D0, "2027-01-31",
-	    v);
+	Assure__ConcernSuspendRequest *sus =
+	    harness_ireq_concern_suspend(&r, ref, "pct-decision", "public protection", panel123,
+					 "2026-10-28", D0, "2027-01-31", v);
 	sus->notice_sent = (char *)"2026-10-28";
 	/* Refused: FAILED_PRECONDITION by the pharmacist rule, or
 	 * PERMISSION_DENIED as a concern the panel never sees (a pharmacist's
@@ -563,8 +561,8 @@ static void test_pharmacist(void **state)
 	assure__response__free_unpacked(sresp, NULL);
 
 	/* triaged -> external-only: a referral to the GPhC. */
-	Assure__ConcernMoveRequest *m = harness_ireq_concern_move(
-	    &r, ref, "external-only", "for the regulator", NULL, v);
+	Assure__ConcernMoveRequest *m =
+	    harness_ireq_concern_move(&r, ref, "external-only", "for the regulator", NULL, v);
 	m->body = (char *)"gphc";
 	m->their_ref = (char *)"GPHC-2026-17";
 	v = moved(harness_iexpect(PAG, &r, OK, "pharmacist triaged -> external-only"),
@@ -689,9 +687,10 @@ static void test_access(void **state)
 	if (c_panel == OK)
 		fail_msg("panel1 sees %s before panel referral", ref);
 	if (c_panel != c_pnone || strcmp(masked, m_pnone) != 0)
-		fail_msg("panel1: an unreferred concern answers %s \"%s\", a missing one %s \"%s\": "
-			 "they must be the same",
-			 harness_code_name(c_panel), m_panel, harness_code_name(c_pnone), m_pnone);
+		fail_msg(
+		    "panel1: an unreferred concern answers %s \"%s\", a missing one %s \"%s\": "
+		    "they must be the same",
+		    harness_code_name(c_panel), m_panel, harness_code_name(c_pnone), m_pnone);
 
 	/* Viewers: no concern content, by the dispatch table. */
 	harness_ireq_concern_show(&r, ref);
@@ -781,12 +780,11 @@ static void test_story_to_hearing(void **state)
 	 * investigator. */
 	harness_ireq_concern_assign(&r, ref1, "cm2", NULL, v);
 	v = moved(harness_iexpect(CM, &r, OK, "ConcernAssign case manager cm2"), NULL);
-	Assure__ConcernMoveRequest *m = harness_ireq_concern_move(
-	    &r, ref1, "investigating", "needs investigation", NULL, v);
+	Assure__ConcernMoveRequest *m =
+	    harness_ireq_concern_move(&r, ref1, "investigating", "needs investigation", NULL, v);
 	m->terms_of_reference = (char *)"referral practice 2025-2026";
 	m->investigator = (char *)"cm2";
-	harness_iexpect_msg(PAG, &r, FP, "case manager",
-			    "investigator who is the case manager");
+	harness_iexpect_msg(PAG, &r, FP, "case manager", "investigator who is the case manager");
 	harness_ireq_concern_assign(&r, ref1, "cm", NULL, v);
 	v = moved(harness_iexpect(CM, &r, OK, "ConcernAssign case manager cm again"), NULL);
 	/* Terms of reference are required. */
@@ -861,8 +859,8 @@ static void test_due_list(void **state)
 				 d->deadlines[i - 1]->due, d->deadlines[i]->due);
 		/* Nothing beyond 14 days from 2 November. */
 		if (strcmp(d->deadlines[i]->due, "2026-11-16") > 0)
-			fail_msg("ConcernDue --within 14d lists %s due %s",
-				 d->deadlines[i]->kind, d->deadlines[i]->due);
+			fail_msg("ConcernDue --within 14d lists %s due %s", d->deadlines[i]->kind,
+				 d->deadlines[i]->due);
 		if (strcmp(d->deadlines[i]->concern_ref, due_a) == 0 &&
 		    strcmp(d->deadlines[i]->kind, "triage") == 0)
 			ia = (int)i;
@@ -903,9 +901,9 @@ static void test_panel_setup(void **state)
 	v_reps = triage(ref_reps, v_reps, 2, 4);
 	v_reps = refer_to_panel(ref_reps, v_reps);
 	v_reps = issue_notice(ref_reps, v_reps, D0);
-	Assure__ConcernMoveRequest *m = harness_ireq_concern_move(
-	    &r, ref_reps, "hearing-scheduled", "hearing requested, representations in", NULL,
-	    v_reps);
+	Assure__ConcernMoveRequest *m =
+	    harness_ireq_concern_move(&r, ref_reps, "hearing-scheduled",
+				      "hearing requested, representations in", NULL, v_reps);
 	m->hearing_requested = (char *)D0;
 	m->hearing = (char *)"2026-11-05";
 	m->representations_received = 1;
@@ -1139,9 +1137,9 @@ static void test_suspension_at_triage(void **state)
 	char ref[16];
 	uint64_t v = open_concern(CM, gp3, "2026-11-30", NULL, ref);
 	v = triage(ref, v, 5, 5);
-	Assure__ConcernSuspendRequest *s = harness_ireq_concern_suspend(
-	    &r, ref, "pct-decision", "public protection", panel123, "2026-11-26", "2026-11-30",
-	    "2027-05-28", v);
+	Assure__ConcernSuspendRequest *s =
+	    harness_ireq_concern_suspend(&r, ref, "pct-decision", "public protection", panel123,
+					 "2026-11-26", "2026-11-30", "2027-05-28", v);
 	s->notice_sent = (char *)"2026-11-26";
 	s->review_date = (char *)"2026-12-14";
 	Assure__Response *resp =
@@ -1353,10 +1351,11 @@ static void test_cli(void **state)
 	harness_run_free(&run);
 	CLI_OK(dir2, &run, "concern", "show", ref);
 	harness_run_free(&run);
-	CLI_OK(dir1, &run, "concern", "move", ref, "--to", "triaged", "--rationale", "triaged by cm");
+	CLI_OK(dir1, &run, "concern", "move", ref, "--to", "triaged", "--rationale",
+	       "triaged by cm");
 	harness_run_free(&run);
-	harness_cli(server.addr, dir2, NULL, &run, "concern", "move", ref, "--to", "triaged", "--rationale",
-		    "triaged by cm2", NULL);
+	harness_cli(server.addr, dir2, NULL, &run, "concern", "move", ref, "--to", "triaged",
+		    "--rationale", "triaged by cm2", NULL);
 	if (run.status != 6)
 		fail_msg("cm2's move after cm's: exit %d, expected 6 (ABORTED)\n%s%s", run.status,
 			 run.out, run.err);
@@ -1365,10 +1364,11 @@ static void test_cli(void **state)
 	harness_run_free(&run);
 
 	CLI_OK(dir1, &run, "concern", "show", ref, "--json");
-	char *st = py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
-				    "c=d.get('concern',d); g=c.get('grade') or {}; "
-				    "print(c['state'], c.get('case_manager', c.get('caseManager')), "
-				    "g.get('score'), g.get('band'))");
+	char *st =
+	    py_json(run.out, "import json,sys; d=json.load(sys.stdin); "
+			     "c=d.get('concern',d); g=c.get('grade') or {}; "
+			     "print(c['state'], c.get('case_manager', c.get('caseManager')), "
+			     "g.get('score'), g.get('band'))");
 	harness_run_free(&run);
 	assert_string_equal(st, "triaged cm 4 moderate");
 	free(st);

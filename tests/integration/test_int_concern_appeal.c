@@ -50,10 +50,8 @@ enum { U_CM, U_PAG, U_PANEL1, U_PANEL2, U_PANEL3, NUSERS };
 static const struct {
 	const char *name, *roles;
 } users[NUSERS] = {
-    [U_CM] = {"cm", "case-manager"},
-    [U_PAG] = {"pag", "pag-member"},
-    [U_PANEL1] = {"panel1", "panel-member"},
-    [U_PANEL2] = {"panel2", "panel-member"},
+    [U_CM] = {"cm", "case-manager"},	     [U_PAG] = {"pag", "pag-member"},
+    [U_PANEL1] = {"panel1", "panel-member"}, [U_PANEL2] = {"panel2", "panel-member"},
     [U_PANEL3] = {"panel3", "panel-member"},
 };
 
@@ -188,9 +186,8 @@ static uint64_t to_notice(int64_t performer, char ref[16])
 static Assure__ConcernDecideRequest *decide_req(struct harness_ireq *r, const char *ref,
 						const char *outcome, uint64_t v)
 {
-	Assure__ConcernDecideRequest *d =
-	    harness_ireq_concern_decide(r, ref, outcome, "the panel found it proved", panel123,
-					NULL, v);
+	Assure__ConcernDecideRequest *d = harness_ireq_concern_decide(
+	    r, ref, outcome, "the panel found it proved", panel123, NULL, v);
 	d->representations_considered = (char *)"the performer's written representations";
 	d->facts_relied_on = (char *)"the investigation report";
 	if (strcmp(outcome, "removal") == 0) {
@@ -383,8 +380,9 @@ static void test_early_decision(void **state)
 		    "--representations-considered", "the performer's written representations",
 		    "--facts", "the investigation report", "--representations-received", NULL);
 	if (run.status != 0)
-		fail_msg("assure concern decide --representations-received on day 10: exit %d\n%s%s",
-			 run.status, run.out, run.err);
+		fail_msg(
+		    "assure concern decide --representations-received on day 10: exit %d\n%s%s",
+		    run.status, run.out, run.err);
 	harness_run_free(&run);
 	free(dir);
 
@@ -422,8 +420,7 @@ static void test_appeal_allowed(void **state)
 	 * decided is not a way out. */
 	(void)harness_ireq_concern_move(&r, ref_allowed, "closed", "tribunal decided", NULL, v);
 	harness_iexpect_msg(CM, &r, IA, "tribunal outcome", "under-appeal -> closed, no outcome");
-	(void)harness_ireq_concern_move(&r, ref_allowed, "monitoring", "tribunal decided", NULL,
-					v);
+	(void)harness_ireq_concern_move(&r, ref_allowed, "monitoring", "tribunal decided", NULL, v);
 	harness_iexpect_msg(CM, &r, IA, "tribunal outcome",
 			    "under-appeal -> monitoring, no outcome");
 	Assure__ConcernMoveRequest *m =
@@ -598,8 +595,8 @@ static void test_appeal_allowed_restores_conditions(void **state)
 	v = moved(harness_iexpect(CM, &r, OK, "move under-appeal"), "under-appeal");
 
 	/* Allowed: the status before the removal, with its conditions. */
-	m = harness_ireq_concern_move(&r, ref_breach, "monitoring", "the tribunal allowed it",
-				      NULL, v);
+	m = harness_ireq_concern_move(&r, ref_breach, "monitoring", "the tribunal allowed it", NULL,
+				      v);
 	m->outcome = (char *)"Allowed";
 	(void)moved(harness_iexpect(CM, &r, OK, "under-appeal -> monitoring, allowed"),
 		    "monitoring");

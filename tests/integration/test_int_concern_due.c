@@ -72,8 +72,8 @@ static int group_setup(void **state)
 	for (int i = 0; i < NCONCERNS; i++) {
 		char received[16];
 		snprintf(received, sizeof received, "2026-11-%02d", 2 + i % 12);
-		harness_ireq_concern_open(&r, gp, "patient-complaint", "conduct", "rude to a patient",
-					  received, "", NULL);
+		harness_ireq_concern_open(&r, gp, "patient-complaint", "conduct",
+					  "rude to a patient", received, "", NULL);
 		harness_iexpect_code(cm, &r, OK, "ConcernOpen");
 	}
 	return 0;
@@ -134,8 +134,9 @@ static void test_pages(void **state)
 					 (long long)d->deadlines[i]->id,
 					 d->deadlines[i]->concern_ref, d->deadlines[i]->kind);
 				if (seen >= NCONCERNS || strcmp(row, all[seen]) != 0)
-					fail_msg("page size %u: row %zu is %s, expected %s", sizes[s],
-						 seen, row, seen < NCONCERNS ? all[seen] : "none");
+					fail_msg("page size %u: row %zu is %s, expected %s",
+						 sizes[s], seen, row,
+						 seen < NCONCERNS ? all[seen] : "none");
 			}
 			/* Full pages carry a token; the last page none. */
 			int last = d->next_page_token[0] == '\0';
@@ -149,8 +150,8 @@ static void test_pages(void **state)
 			assert_true(pages < 200);
 		}
 		if (seen != NCONCERNS)
-			fail_msg("page size %u: %zu rows over %zu pages, expected %d", sizes[s], seen,
-				 pages, NCONCERNS);
+			fail_msg("page size %u: %zu rows over %zu pages, expected %d", sizes[s],
+				 seen, pages, NCONCERNS);
 		/* The server looks one row ahead: no empty last page. */
 		assert_int_equal(pages, (NCONCERNS + want - 1) / want);
 	}
@@ -160,9 +161,18 @@ static void test_bad_tokens(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-	    "x",		 "12",		      "2026-11-09",	 "2026-11-09:",
-	    "2026-11-09:0",	 "2026-11-09:-3",     "2026-11-09:+3",	 "2026-11-09:3x",
-	    "2026-13-01:3",	 "2026-11-9:3",	      " 2026-11-09:3",	 "2026-11-09:3:4",
+	    "x",
+	    "12",
+	    "2026-11-09",
+	    "2026-11-09:",
+	    "2026-11-09:0",
+	    "2026-11-09:-3",
+	    "2026-11-09:+3",
+	    "2026-11-09:3x",
+	    "2026-13-01:3",
+	    "2026-11-9:3",
+	    " 2026-11-09:3",
+	    "2026-11-09:3:4",
 	    "2026-11-09:99999999999999999999",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -186,8 +196,8 @@ static void test_cli_follows_pages(void **state)
 	struct harness_run run;
 	char stdin_text[64];
 	snprintf(stdin_text, sizeof stdin_text, "%s\n", PW);
-	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", "cm",
-		    "--password-stdin", NULL);
+	harness_cli(server.addr, dir, stdin_text, &run, "login", "--user", "cm", "--password-stdin",
+		    NULL);
 	if (run.status != 0)
 		fail_msg("assure login: exit %d\n%s%s", run.status, run.out, run.err);
 	harness_run_free(&run);
@@ -196,12 +206,11 @@ static void test_cli_follows_pages(void **state)
 		    NULL);
 	if (run.status != 0)
 		fail_msg("assure concern due --json: exit %d\n%s%s", run.status, run.out, run.err);
-	const char *argv[] = {
-	    PYTHON3, "-c",
-	    "import json,sys; d=json.load(sys.stdin); "
-	    "print(len(d), len({x['concern_ref'] for x in d}), "
-	    "all(a['due'] <= b['due'] for a, b in zip(d, d[1:])))",
-	    NULL};
+	const char *argv[] = {PYTHON3, "-c",
+			      "import json,sys; d=json.load(sys.stdin); "
+			      "print(len(d), len({x['concern_ref'] for x in d}), "
+			      "all(a['due'] <= b['due'] for a, b in zip(d, d[1:])))",
+			      NULL};
 	struct harness_run py;
 	assert_int_equal(harness_run_argv(argv, NULL, run.out, 10000, &py), 0);
 	harness_run_free(&run);

@@ -416,8 +416,9 @@ static void test_set_with_history(void **state)
 	assert_string_equal(h->reason, "merger");
 	assert_string_equal(h->by, CMGR);
 	assert_true(h->at > 1600000000);
-	assert_string_equal(h->detail, "name: Market Street Surgery -> Market Street Health Centre\n"
-				       "list size: 8000 -> 9100");
+	assert_string_equal(h->detail,
+			    "name: Market Street Surgery -> Market Street Health Centre\n"
+			    "list size: 8000 -> 9100");
 	h = sh->history[2];
 	assert_string_equal(h->reason, "re-let as APMS after the merger");
 	assert_true(strstr(h->detail, "type: gms -> apms") != NULL);
@@ -442,9 +443,10 @@ static void test_stale_version(void **state)
 	/* Someone working from version 1 is refused, told who changed it. */
 	s = harness_ireq_contract_set(&r, "G82002", "second", 1);
 	s->list_size = 3200;
-	harness_iexpect_msg(cm, &r, ABORTED, "changed by " CMGR " at", "ContractSet at version 1 again");
-	Assure__ContractNoticeAddRequest *n =
-	    harness_ireq_contract_notice_add(&r, "G82002", "breach", "closed without notice", NULL, 1);
+	harness_iexpect_msg(cm, &r, ABORTED, "changed by " CMGR " at",
+			    "ContractSet at version 1 again");
+	Assure__ContractNoticeAddRequest *n = harness_ireq_contract_notice_add(
+	    &r, "G82002", "breach", "closed without notice", NULL, 1);
 	(void)n;
 	harness_iexpect_msg(cm, &r, ABORTED, "changed by", "ContractNoticeAdd at version 1");
 	(void)harness_ireq_contract_notice_add(&r, "G82002", "breach", "closed without notice",
@@ -697,12 +699,17 @@ static void test_reads_audited(void **state)
 
 static void sqlite_exec(const char *db, const char *sql)
 {
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c",
+	const char *argv[] = {PYTHON3,
+			      "-S",
+			      "-E",
+			      "-c",
 			      "import sqlite3, sys\n"
 			      "c = sqlite3.connect(sys.argv[1])\n"
 			      "c.executescript(sys.argv[2])\n"
 			      "c.commit()\n",
-			      db, sql, NULL};
+			      db,
+			      sql,
+			      NULL};
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, NULL, 20000, &p), 0);
 	if (p.status != 0)
@@ -717,30 +724,31 @@ static void test_show_reviews(void **state)
 	client_free(cm);
 	cm = NULL;
 	assert_int_equal(harness_server_stop(&server), 0);
-	sqlite_exec(server.db,
-		    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
-		    " visit_type, catalogue_version, computed_rag, final_rag, next_visit_type,"
-		    " finalised_at, finalised_by, created_at, created_by, updated_at, updated_by)"
-		    " SELECT 'REV-2008-0001', 2008, 1, id, '2008/09', 'annual', 'finalised',"
-		    " 'standard', 1, 'red', 'red', 'full', 1, 'x', 1, 'x', 1, 'x'"
-		    " FROM contracts WHERE ods = 'K85001';"
-		    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
-		    " visit_type, catalogue_version, computed_rag, override_rag, override_reason,"
-		    " final_rag, next_visit_type, finalised_at, finalised_by, created_at,"
-		    " created_by, updated_at, updated_by)"
-		    " SELECT 'REV-2009-0001', 2009, 1, id, '2009/10', 'annual', 'finalised',"
-		    " 'full', 1, 'amber', 'green', 'much improved', 'green', 'desktop', 1, 'x', 2,"
-		    " 'x', 2, 'x' FROM contracts WHERE ods = 'K85001';"
-		    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
-		    " visit_type, catalogue_version, created_at, created_by, updated_at,"
-		    " updated_by) SELECT 'REV-2010-0001', 2010, 1, id, '2010/11', 'annual',"
-		    " 'scheduled', 'desktop', 1, 3, 'x', 3, 'x' FROM contracts WHERE ods = 'K85001';"
-		    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
-		    " SELECT id, 1, 'fix the fridge', 'practice manager', '2010-01-31', 1, 'x'"
-		    " FROM reviews WHERE ref = 'REV-2009-0001';"
-		    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
-		    " SELECT id, 2, 'new leaflet', 'practice manager', '2099-01-31', 1, 'x'"
-		    " FROM reviews WHERE ref = 'REV-2009-0001';");
+	sqlite_exec(
+	    server.db,
+	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
+	    " visit_type, catalogue_version, computed_rag, final_rag, next_visit_type,"
+	    " finalised_at, finalised_by, created_at, created_by, updated_at, updated_by)"
+	    " SELECT 'REV-2008-0001', 2008, 1, id, '2008/09', 'annual', 'finalised',"
+	    " 'standard', 1, 'red', 'red', 'full', 1, 'x', 1, 'x', 1, 'x'"
+	    " FROM contracts WHERE ods = 'K85001';"
+	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
+	    " visit_type, catalogue_version, computed_rag, override_rag, override_reason,"
+	    " final_rag, next_visit_type, finalised_at, finalised_by, created_at,"
+	    " created_by, updated_at, updated_by)"
+	    " SELECT 'REV-2009-0001', 2009, 1, id, '2009/10', 'annual', 'finalised',"
+	    " 'full', 1, 'amber', 'green', 'much improved', 'green', 'desktop', 1, 'x', 2,"
+	    " 'x', 2, 'x' FROM contracts WHERE ods = 'K85001';"
+	    "INSERT INTO reviews (ref, ref_year, ref_seq, contract_id, year, kind, state,"
+	    " visit_type, catalogue_version, created_at, created_by, updated_at,"
+	    " updated_by) SELECT 'REV-2010-0001', 2010, 1, id, '2010/11', 'annual',"
+	    " 'scheduled', 'desktop', 1, 3, 'x', 3, 'x' FROM contracts WHERE ods = 'K85001';"
+	    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
+	    " SELECT id, 1, 'fix the fridge', 'practice manager', '2010-01-31', 1, 'x'"
+	    " FROM reviews WHERE ref = 'REV-2009-0001';"
+	    "INSERT INTO review_actions (review_id, number, text, owner, due, at, by_user)"
+	    " SELECT id, 2, 'new leaflet', 'practice manager', '2099-01-31', 1, 'x'"
+	    " FROM reviews WHERE ref = 'REV-2009-0001';");
 	harness_server_launch(&server);
 	cm = harness_connect_login(&server, CMGR, PW, NULL, NULL);
 
@@ -789,20 +797,14 @@ static void test_show_reviews(void **state)
 
 /* ---- the assure CLI ------------------------------------------------------------ */
 
-static void show_run(const char *what, const struct harness_run *r)
-{
-	print_message("%s: exit %d\n--- stdout ---\n%s--- stderr ---\n%s--------------\n", what,
-		      r->status, r->out, r->err);
-}
-
 static void expect_exit(const char *what, const struct harness_run *r, int code)
 {
 	if (r->status != code) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d, expected %d", what, r->status, code);
 	}
 	if (code != 0 && strncmp(r->err, "assure: ", 8) != 0 && code != 2) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d without an 'assure: ...' line on stderr", what, code);
 	}
 }
@@ -810,7 +812,7 @@ static void expect_exit(const char *what, const struct harness_run *r, int code)
 static void expect_err(const char *what, const struct harness_run *r, const char *text)
 {
 	if (!harness_contains_ci(r->err, text)) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stderr does not mention '%s'", what, text);
 	}
 }
@@ -818,33 +820,9 @@ static void expect_err(const char *what, const struct harness_run *r, const char
 static void expect_out(const char *what, const struct harness_run *r, const char *text)
 {
 	if (strstr(r->out, text) == NULL) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stdout does not contain '%s'", what, text);
 	}
-}
-
-static const char json_check_py[] = "import json, sys\n"
-				    "t = sys.stdin.read()\n"
-				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
-				    "    sys.exit('not exactly one line')\n"
-				    "d = json.loads(t)\n"
-				    "ok = eval(sys.argv[1])\n"
-				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
-
-/* stdout is exactly one line of valid JSON, and expr (Python over d) is
- * True. */
-static void json_expect(const char *what, const struct harness_run *r, const char *expr)
-{
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL};
-	struct harness_run p;
-	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
-	if (p.status != 0) {
-		show_run(what, r);
-		fprintf(stderr, "python3 says: %s%s\n", p.out, p.err);
-		harness_run_free(&p);
-		fail_msg("%s: --json output fails the check: %s", what, expr);
-	}
-	harness_run_free(&p);
 }
 
 /* A config directory of its own, logged in as user. Caller frees. */
@@ -878,11 +856,12 @@ static void test_cli(void **state)
 	   "apms", "--list-size", "4100", "--site", SITE, "--start", "2009-04-01", "--end",
 	   "2014-03-31", "--json");
 	expect_exit("assure contract add --json", &r, 0);
-	json_expect("assure contract add --json", &r,
-		    "d['ods'] == 'L86001' and d['name'] == 'Cli \"Quoted\" Surgery' and "
-		    "d['type'] == 'apms' and d['list_size'] == 4100 and d['site'] == 'HQ' and "
-		    "d['start'] == '2009-04-01' and d['end'] == '2014-03-31' and d['version'] == 1 "
-		    "and d['created_at'].endswith('Z') and d['last_rag'] == ''");
+	harness_json_expect(
+	    "assure contract add --json", &r,
+	    "d['ods'] == 'L86001' and d['name'] == 'Cli \"Quoted\" Surgery' and "
+	    "d['type'] == 'apms' and d['list_size'] == 4100 and d['site'] == 'HQ' and "
+	    "d['start'] == '2009-04-01' and d['end'] == '2014-03-31' and d['version'] == 1 "
+	    "and d['created_at'].endswith('Z') and d['last_rag'] == ''");
 	harness_run_free(&r);
 	CM(&r, "contract", "add", "--ods", "L86002", "--name", "Cli Table Surgery", "--type", "gms",
 	   "--list-size", "5000", "--site", SITE);
@@ -909,16 +888,16 @@ static void test_cli(void **state)
 	   "many", "--site", SITE);
 	expect_exit("assure contract add, --list-size many", &r, 2);
 	harness_run_free(&r);
-	CM(&r, "contract", "add", "--ods", "L86003", "--type", "gms", "--list-size", "5",
-	   "--site", SITE);
+	CM(&r, "contract", "add", "--ods", "L86003", "--type", "gms", "--list-size", "5", "--site",
+	   SITE);
 	expect_exit("assure contract add without --name", &r, 2);
 	harness_run_free(&r);
 
 	/* list --json, filtered. */
 	CM(&r, "contract", "list", "--name", "cli ", "--json");
 	expect_exit("assure contract list --json", &r, 0);
-	json_expect("assure contract list --json", &r,
-		    "[c['ods'] for c in d] == ['L86001', 'L86002']");
+	harness_json_expect("assure contract list --json", &r,
+			    "[c['ods'] for c in d] == ['L86001', 'L86002']");
 	harness_run_free(&r);
 	CM(&r, "contract", "list", "--type", "apms", "--name", "cli");
 	expect_exit("assure contract list --type apms", &r, 0);
@@ -937,12 +916,12 @@ static void test_cli(void **state)
 	CM(&r, "contract", "set", "l86002", "--list-size", "5100", "--name", "Cli Table Practice",
 	   "--reason", "annual list cleaning", "--version", "1", "--json");
 	expect_exit("assure contract set --json", &r, 0);
-	json_expect("assure contract set --json", &r,
-		    "d['list_size'] == 5100 and d['name'] == 'Cli Table Practice' and "
-		    "d['version'] == 2");
+	harness_json_expect("assure contract set --json", &r,
+			    "d['list_size'] == 5100 and d['name'] == 'Cli Table Practice' and "
+			    "d['version'] == 2");
 	harness_run_free(&r);
-	CM(&r, "contract", "set", "L86002", "--list-size", "5200", "--reason", "again",
-	   "--version", "1");
+	CM(&r, "contract", "set", "L86002", "--list-size", "5200", "--reason", "again", "--version",
+	   "1");
 	expect_exit("assure contract set, stale --version", &r, 6);
 	expect_err("assure contract set, stale --version", &r, "changed by " CMGR);
 	harness_run_free(&r);
@@ -956,13 +935,13 @@ static void test_cli(void **state)
 
 	/* notices */
 	CM(&r, "contract", "notice", "add", "L86002", "--kind", "remedial", "--text",
-	   "no infection control lead", "--steps", "name a lead", "--date", "2010-05-10",
-	   "--json");
+	   "no infection control lead", "--steps", "name a lead", "--date", "2010-05-10", "--json");
 	expect_exit("assure contract notice add --json", &r, 0);
-	json_expect("assure contract notice add --json", &r,
-		    "d['notice']['number'] == 1 and d['notice']['period_days'] == 28 and "
-		    "d['notice']['deadline'] == '2010-06-07' and d['notice']['overdue'] is True "
-		    "and d['contract']['version'] == 3");
+	harness_json_expect(
+	    "assure contract notice add --json", &r,
+	    "d['notice']['number'] == 1 and d['notice']['period_days'] == 28 and "
+	    "d['notice']['deadline'] == '2010-06-07' and d['notice']['overdue'] is True "
+	    "and d['contract']['version'] == 3");
 	harness_run_free(&r);
 	CM(&r, "contract", "notice", "add", "L86002", "--kind", "remedial", "--text", "fridge",
 	   "--steps", "replace it", "--period-days", "7");
@@ -980,10 +959,10 @@ static void test_cli(void **state)
 	CM(&r, "contract", "notice", "outcome", "L86002", "1", "--outcome", "remedied", "--date",
 	   "2010-06-01", "--rationale", "lead named", "--json");
 	expect_exit("assure contract notice outcome --json", &r, 0);
-	json_expect("assure contract notice outcome --json", &r,
-		    "d['notice']['outcome'] == 'remedied' and "
-		    "d['notice']['outcome_date'] == '2010-06-01' and "
-		    "d['notice']['overdue'] is False");
+	harness_json_expect("assure contract notice outcome --json", &r,
+			    "d['notice']['outcome'] == 'remedied' and "
+			    "d['notice']['outcome_date'] == '2010-06-01' and "
+			    "d['notice']['overdue'] is False");
 	harness_run_free(&r);
 	CM(&r, "contract", "notice", "outcome", "L86002", "x", "--outcome", "remedied");
 	expect_exit("assure contract notice outcome with a bad N", &r, 2);
@@ -992,12 +971,12 @@ static void test_cli(void **state)
 	/* show --json: contract, reviews, notices, history. */
 	CM(&r, "contract", "show", "L86002", "--json");
 	expect_exit("assure contract show --json", &r, 0);
-	json_expect("assure contract show --json", &r,
-		    "d['contract']['ods'] == 'L86002' and d['reviews'] == [] and "
-		    "[n['kind'] for n in d['notices']] == ['remedial', 'breach'] and "
-		    "len(d['history']) == 2 and d['history'][1]['reason'] == "
-		    "'annual list cleaning' and 'list size: 5000 -> 5100' in "
-		    "d['history'][1]['detail'] and d['history'][1]['by'] == 'ct-manager'");
+	harness_json_expect("assure contract show --json", &r,
+			    "d['contract']['ods'] == 'L86002' and d['reviews'] == [] and "
+			    "[n['kind'] for n in d['notices']] == ['remedial', 'breach'] and "
+			    "len(d['history']) == 2 and d['history'][1]['reason'] == "
+			    "'annual list cleaning' and 'list size: 5000 -> 5100' in "
+			    "d['history'][1]['detail'] and d['history'][1]['by'] == 'ct-manager'");
 	harness_run_free(&r);
 	CM(&r, "contract", "show", "L86002");
 	expect_exit("assure contract show", &r, 0);

@@ -428,8 +428,7 @@ static void expect_all_wait_for_password_change(struct client *c)
 		/* Every operation is served, so UNIMPLEMENTED is a failure too:
 		 * an operation the gate never saw. */
 		if (got != ASSURE__CODE__FAILED_PRECONDITION ||
-			   !harness_contains_ci(client_status_message(resp),
-						"password change required")) {
+		    !harness_contains_ci(client_status_message(resp), "password change required")) {
 			print_error(
 			    "%s while a password change is pending: expected "
 			    "FAILED_PRECONDITION \"password change required\", got %s: \"%s\"\n",

@@ -57,8 +57,8 @@ static void create_ok(const char *name, const char *year, const char *from)
 }
 
 /* IndicatorsAdd of a plain indicator, expecting want (and text when given). */
-static void add_expect(const char *set, const char *code, const char *direction,
-		       const char *green, const char *amber, int want, const char *text)
+static void add_expect(const char *set, const char *code, const char *direction, const char *green,
+		       const char *amber, int want, const char *text)
 {
 	struct harness_ireq r;
 	char what[160];
@@ -583,16 +583,10 @@ static void test_who_may(void **state)
 
 /* ---- the assure CLI ------------------------------------------------------------ */
 
-static void show_run(const char *what, const struct harness_run *r)
-{
-	print_message("%s: exit %d\n--- stdout ---\n%s--- stderr ---\n%s--------------\n", what,
-		      r->status, r->out, r->err);
-}
-
 static void expect_exit(const char *what, const struct harness_run *r, int code)
 {
 	if (r->status != code) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d, expected %d", what, r->status, code);
 	}
 }
@@ -600,7 +594,7 @@ static void expect_exit(const char *what, const struct harness_run *r, int code)
 static void expect_err(const char *what, const struct harness_run *r, const char *text)
 {
 	if (!harness_contains_ci(r->err, text)) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stderr does not mention '%s'", what, text);
 	}
 }
@@ -608,31 +602,9 @@ static void expect_err(const char *what, const struct harness_run *r, const char
 static void expect_out(const char *what, const struct harness_run *r, const char *text)
 {
 	if (strstr(r->out, text) == NULL) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stdout does not contain '%s'", what, text);
 	}
-}
-
-static const char json_check_py[] = "import json, sys\n"
-				    "t = sys.stdin.read()\n"
-				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
-				    "    sys.exit('not exactly one line')\n"
-				    "d = json.loads(t)\n"
-				    "ok = eval(sys.argv[1])\n"
-				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
-
-static void json_expect(const char *what, const struct harness_run *r, const char *expr)
-{
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL};
-	struct harness_run p;
-	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
-	if (p.status != 0) {
-		show_run(what, r);
-		fprintf(stderr, "python3 says: %s%s\n", p.out, p.err);
-		harness_run_free(&p);
-		fail_msg("%s: --json output fails the check: %s", what, expr);
-	}
-	harness_run_free(&p);
 }
 
 static char *cli_login_new(const char *user)
@@ -660,19 +632,21 @@ static void test_cli(void **state)
 
 	CM(&r, "indicators", "create", "cli-2011", "--year", "2011/12", "--json");
 	expect_exit("assure indicators create --json", &r, 0);
-	json_expect("assure indicators create --json", &r,
-		    "d['name'] == 'cli-2011' and d['year'] == '2011/12' and d['state'] == 'draft' "
-		    "and d['green_mean'] == '1.5' and d['red_mean'] == '0.75' and "
-		    "d['indicators'] == [] and d['version'] == 1 and d['published_at'] is None");
+	harness_json_expect(
+	    "assure indicators create --json", &r,
+	    "d['name'] == 'cli-2011' and d['year'] == '2011/12' and d['state'] == 'draft' "
+	    "and d['green_mean'] == '1.5' and d['red_mean'] == '0.75' and "
+	    "d['indicators'] == [] and d['version'] == 1 and d['published_at'] is None");
 	harness_run_free(&r);
 	CM(&r, "indicators", "add", "cli-2011", "--code", "QOF01", "--name", "QOF points",
 	   "--domain", "qof", "--unit", "points", "--direction", "higher", "--green", "900",
 	   "--amber", "800.5", "--json");
 	expect_exit("assure indicators add --json", &r, 0);
-	json_expect("assure indicators add --json", &r,
-		    "[i['code'] for i in d['indicators']] == ['QOF01'] and "
-		    "d['indicators'][0]['amber'] == '800.5' and d['indicators'][0]['weight'] == '1' "
-		    "and d['indicators'][0]['critical'] is False and d['version'] == 2");
+	harness_json_expect(
+	    "assure indicators add --json", &r,
+	    "[i['code'] for i in d['indicators']] == ['QOF01'] and "
+	    "d['indicators'][0]['amber'] == '800.5' and d['indicators'][0]['weight'] == '1' "
+	    "and d['indicators'][0]['critical'] is False and d['version'] == 2");
 	harness_run_free(&r);
 	CM(&r, "indicators", "add", "cli-2011", "--code", "PRX01", "--name", "Antibiotics",
 	   "--domain", "prescribing", "--unit", "%", "--direction", "lower", "--green", "12",
@@ -703,8 +677,8 @@ static void test_cli(void **state)
 	CM(&r, "indicators", "rule", "cli-2011", "--green-mean", "1.4", "--red-mean", "0.6",
 	   "--json");
 	expect_exit("assure indicators rule --json", &r, 0);
-	json_expect("assure indicators rule --json", &r,
-		    "d['green_mean'] == '1.4' and d['red_mean'] == '0.6'");
+	harness_json_expect("assure indicators rule --json", &r,
+			    "d['green_mean'] == '1.4' and d['red_mean'] == '0.6'");
 	harness_run_free(&r);
 	CM(&r, "indicators", "remove", "cli-2011", "QOF01");
 	expect_exit("assure indicators remove", &r, 0);
@@ -718,9 +692,9 @@ static void test_cli(void **state)
 	harness_run_free(&r);
 	CM(&r, "indicators", "publish", "cli-2011", "--json");
 	expect_exit("assure indicators publish --json", &r, 0);
-	json_expect("assure indicators publish --json", &r,
-		    "d['state'] == 'published' and d['published_by'] == 'in-manager' and "
-		    "d['published_at'].endswith('Z') and len(d['indicators']) == 1");
+	harness_json_expect("assure indicators publish --json", &r,
+			    "d['state'] == 'published' and d['published_by'] == 'in-manager' and "
+			    "d['published_at'].endswith('Z') and len(d['indicators']) == 1");
 	harness_run_free(&r);
 	CM(&r, "indicators", "remove", "cli-2011", "PRX01");
 	expect_exit("assure indicators remove on a published set", &r, 7);
@@ -736,32 +710,34 @@ static void test_cli(void **state)
 	harness_run_free(&r);
 	CM(&r, "indicators", "list", "--year", "2011/12", "--json");
 	expect_exit("assure indicators list --json", &r, 0);
-	json_expect("assure indicators list --json", &r,
-		    "[s['name'] for s in d] == ['cli-2011'] and d[0]['indicator_count'] == 1 and "
-		    "'indicators' not in d[0]");
+	harness_json_expect(
+	    "assure indicators list --json", &r,
+	    "[s['name'] for s in d] == ['cli-2011'] and d[0]['indicator_count'] == 1 and "
+	    "'indicators' not in d[0]");
 	harness_run_free(&r);
 
 	CM(&r, "requirements", "add", "--code", "CLI_REQ", "--title", "A requirement from the CLI",
 	   "--json");
 	expect_exit("assure requirements add --json", &r, 0);
-	json_expect("assure requirements add --json", &r,
-		    "d['requirement']['code'] == 'CLI_REQ' and d['requirement']['retired_version'] "
-		    "== 0 and d['catalogue_version'] == d['requirement']['since_version']");
+	harness_json_expect(
+	    "assure requirements add --json", &r,
+	    "d['requirement']['code'] == 'CLI_REQ' and d['requirement']['retired_version'] "
+	    "== 0 and d['catalogue_version'] == d['requirement']['since_version']");
 	harness_run_free(&r);
 	CM(&r, "requirements", "retire", "CLI_REQ", "--reason", "tried it out", "--json");
 	expect_exit("assure requirements retire --json", &r, 0);
-	json_expect("assure requirements retire --json", &r,
-		    "d['requirement']['retired_version'] == d['catalogue_version'] and "
-		    "d['requirement']['retired_reason'] == 'tried it out'");
+	harness_json_expect("assure requirements retire --json", &r,
+			    "d['requirement']['retired_version'] == d['catalogue_version'] and "
+			    "d['requirement']['retired_reason'] == 'tried it out'");
 	harness_run_free(&r);
 	CM(&r, "requirements", "retire", "CLI_REQ", "--reason", "again");
 	expect_exit("assure requirements retire twice", &r, 7);
 	harness_run_free(&r);
 	CM(&r, "requirements", "list", "--json");
 	expect_exit("assure requirements list --json", &r, 0);
-	json_expect("assure requirements list --json", &r,
-		    "'CLI_REQ' not in [q['code'] for q in d['requirements']] and "
-		    "len(d['sfbh_domains']) == 7 and d['catalogue_version'] >= 2");
+	harness_json_expect("assure requirements list --json", &r,
+			    "'CLI_REQ' not in [q['code'] for q in d['requirements']] and "
+			    "len(d['sfbh_domains']) == 7 and d['catalogue_version'] >= 2");
 	harness_run_free(&r);
 	CM(&r, "requirements", "list", "--all");
 	expect_exit("assure requirements list --all", &r, 0);
@@ -786,16 +762,11 @@ int main(void)
 {
 	harness_guard(280);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create),
-	    cmocka_unit_test(test_add_replace_remove),
-	    cmocka_unit_test(test_bad_indicators),
-	    cmocka_unit_test(test_rule),
-	    cmocka_unit_test(test_stale_version),
-	    cmocka_unit_test(test_publish_and_freeze),
-	    cmocka_unit_test(test_list),
-	    cmocka_unit_test(test_requirements),
-	    cmocka_unit_test(test_who_may),
-	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_create),	   cmocka_unit_test(test_add_replace_remove),
+	    cmocka_unit_test(test_bad_indicators), cmocka_unit_test(test_rule),
+	    cmocka_unit_test(test_stale_version),  cmocka_unit_test(test_publish_and_freeze),
+	    cmocka_unit_test(test_list),	   cmocka_unit_test(test_requirements),
+	    cmocka_unit_test(test_who_may),	   cmocka_unit_test(test_cli),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return harness_finish(failed);

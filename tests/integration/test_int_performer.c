@@ -830,26 +830,20 @@ static void test_who_may(void **state)
 
 /* ---- the assure CLI ------------------------------------------------------------ */
 
-static void show_run(const char *what, const struct harness_run *r)
-{
-	print_message("%s: exit %d\n--- stdout ---\n%s--- stderr ---\n%s--------------\n", what,
-		      r->status, r->out, r->err);
-}
-
 static void expect_exit(const char *what, const struct harness_run *r, int code)
 {
 	if (r->status == 2 && code != 2 && harness_contains_ci(r->err, "unknown command")) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: the assure CLI has no performer commands: client/cli.c's command "
 			 "table (and cli.h) must list cli_cmd_performer_add/list/show/admit",
 			 what);
 	}
 	if (r->status != code) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d, expected %d", what, r->status, code);
 	}
 	if (code != 0 && strncmp(r->err, "assure: ", 8) != 0) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: exit %d without an 'assure: ...' line on stderr", what, code);
 	}
 }
@@ -857,7 +851,7 @@ static void expect_exit(const char *what, const struct harness_run *r, int code)
 static void expect_err(const char *what, const struct harness_run *r, const char *text)
 {
 	if (!harness_contains_ci(r->err, text)) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stderr does not mention '%s'", what, text);
 	}
 }
@@ -865,33 +859,9 @@ static void expect_err(const char *what, const struct harness_run *r, const char
 static void expect_out(const char *what, const struct harness_run *r, const char *text)
 {
 	if (strstr(r->out, text) == NULL) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fail_msg("%s: stdout does not contain '%s'", what, text);
 	}
-}
-
-static const char json_check_py[] = "import json, sys\n"
-				    "t = sys.stdin.read()\n"
-				    "if not t.endswith('\\n') or '\\n' in t[:-1]:\n"
-				    "    sys.exit('not exactly one line')\n"
-				    "d = json.loads(t)\n"
-				    "ok = eval(sys.argv[1])\n"
-				    "sys.exit(0 if ok is True else 'expression is %r' % (ok,))\n";
-
-/* stdout is exactly one line of valid JSON, and expr (Python over d) is
- * True. */
-static void json_expect(const char *what, const struct harness_run *r, const char *expr)
-{
-	const char *argv[] = {PYTHON3, "-S", "-E", "-c", json_check_py, expr, NULL};
-	struct harness_run p;
-	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
-	if (p.status != 0) {
-		show_run(what, r);
-		fprintf(stderr, "python3 says: %s%s\n", p.out, p.err);
-		harness_run_free(&p);
-		fail_msg("%s: --json output fails the check: %s", what, expr);
-	}
-	harness_run_free(&p);
 }
 
 /* The value of a Python expression over d, as text (caller's buffer). */
@@ -906,7 +876,7 @@ static void json_get(const char *what, const struct harness_run *r, const char *
 	struct harness_run p;
 	assert_int_equal(harness_run_argv(argv, NULL, r->out, 20000, &p), 0);
 	if (p.status != 0) {
-		show_run(what, r);
+		harness_show_run(what, r);
 		fprintf(stderr, "python3 says: %s\n", p.err);
 		harness_run_free(&p);
 		fail_msg("%s: cannot read %s from the --json output", what, expr);
@@ -973,26 +943,27 @@ static void test_cli_add(void **state)
 	CM(&r, "performer", "add", "--profession", "optometrist", "--reg", "10-60002", "--name",
 	   "Ms Cli \"Json\" Opto", "--json");
 	expect_exit("assure performer add --json", &r, 0);
-	json_expect("assure performer add --json", &r,
-		    "d['profession'] == 'optometrist' and d['reg'] == '10-60002' and "
-		    "d['name'] == 'Ms Cli \"Json\" Opto' and d['list_status'] == 'applied' and "
-		    "d['regulator'] == 'GOC' and d['version'] == 1 and d['suspended'] is False and "
-		    "d['suspension'] is None and d['national_code'] == '' and "
-		    "isinstance(d['id'], int) and d['id'] > 0 and d['created_at'].endswith('Z')");
+	harness_json_expect(
+	    "assure performer add --json", &r,
+	    "d['profession'] == 'optometrist' and d['reg'] == '10-60002' and "
+	    "d['name'] == 'Ms Cli \"Json\" Opto' and d['list_status'] == 'applied' and "
+	    "d['regulator'] == 'GOC' and d['version'] == 1 and d['suspended'] is False and "
+	    "d['suspension'] is None and d['national_code'] == '' and "
+	    "isinstance(d['id'], int) and d['id'] > 0 and d['created_at'].endswith('Z')");
 	char new_id[32];
 	json_get("assure performer add --json", &r, "d['id']", new_id, sizeof new_id);
 	harness_run_free(&r);
 	CM(&r, "performer", "show", new_id, "--json");
 	expect_exit("assure performer show of the id add printed", &r, 0);
-	json_expect("assure performer show of the id add printed", &r,
-		    "d['performer']['reg'] == '10-60002'");
+	harness_json_expect("assure performer show of the id add printed", &r,
+			    "d['performer']['reg'] == '10-60002'");
 	harness_run_free(&r);
 
 	CM(&r, "performer", "add", "--profession", "pharmacist", "--reg", "2600003", "--name",
 	   "Mr Cli Pharm", "--json");
 	expect_exit("assure performer add pharmacist --json", &r, 0);
-	json_expect("assure performer add pharmacist --json", &r,
-		    "d['profession'] == 'pharmacist' and d['list_status'] == ''");
+	harness_json_expect("assure performer add pharmacist --json", &r,
+			    "d['profession'] == 'pharmacist' and d['list_status'] == ''");
 	harness_run_free(&r);
 	CM(&r, "performer", "add", "--profession", "pharmacist", "--reg", "2600004", "--name",
 	   "Mr Cli Pharm Two");
@@ -1053,29 +1024,30 @@ static void test_cli_list_show(void **state)
 
 	CM(&r, "performer", "list", "--name", "CLI LISTED", "--json");
 	expect_exit("assure performer list --name --json", &r, 0);
-	json_expect("assure performer list --name --json", &r,
-		    "isinstance(d, list) and len(d) == 3 and "
-		    "sorted(p['profession'] for p in d) == ['dentist', 'gp', 'pharmacist'] and "
-		    "all(p['suspended'] is False for p in d) and "
-		    "[p['list_status'] for p in d if p['profession'] == 'pharmacist'] == ['']");
+	harness_json_expect(
+	    "assure performer list --name --json", &r,
+	    "isinstance(d, list) and len(d) == 3 and "
+	    "sorted(p['profession'] for p in d) == ['dentist', 'gp', 'pharmacist'] and "
+	    "all(p['suspended'] is False for p in d) and "
+	    "[p['list_status'] for p in d if p['profession'] == 'pharmacist'] == ['']");
 	harness_run_free(&r);
 
 	CM(&r, "performer", "list", "--profession", "gp", "--status", "applied", "--json");
 	expect_exit("assure performer list --profession gp --status applied --json", &r, 0);
-	json_expect("assure performer list --profession gp --status applied --json", &r,
-		    "len(d) >= 1 and all(p['profession'] == 'gp' and p['list_status'] == "
-		    "'applied' for p in d) and any(p['reg'] == '6100001' for p in d)");
+	harness_json_expect("assure performer list --profession gp --status applied --json", &r,
+			    "len(d) >= 1 and all(p['profession'] == 'gp' and p['list_status'] == "
+			    "'applied' for p in d) and any(p['reg'] == '6100001' for p in d)");
 	harness_run_free(&r);
 
 	CM(&r, "performer", "list", "--name", "50%_", "--json");
 	expect_exit("assure performer list --name 50%_ --json", &r, 0);
-	json_expect("assure performer list --name 50%_ --json", &r,
-		    "[p['name'] for p in d] == ['Dr 50%_Cli']");
+	harness_json_expect("assure performer list --name 50%_ --json", &r,
+			    "[p['name'] for p in d] == ['Dr 50%_Cli']");
 	harness_run_free(&r);
 
 	CM(&r, "performer", "list", "--suspended", "--json");
 	expect_exit("assure performer list --suspended --json", &r, 0);
-	json_expect("assure performer list --suspended --json", &r, "d == []");
+	harness_json_expect("assure performer list --suspended --json", &r, "d == []");
 	harness_run_free(&r);
 
 	/* All pages: more than the server's default page of 100. */
@@ -1094,7 +1066,7 @@ static void test_cli_list_show(void **state)
 	char expr[128];
 	snprintf(expr, sizeof expr, "len(d) == %zu and len(set(p['id'] for p in d)) == %zu", total,
 		 total);
-	json_expect("assure performer list --json (all pages)", &r, expr);
+	harness_json_expect("assure performer list --json (all pages)", &r, expr);
 	harness_run_free(&r);
 
 	CM(&r, "performer", "list", "--status", "struck-off");
@@ -1109,12 +1081,13 @@ static void test_cli_list_show(void **state)
 	snprintf(expr, sizeof expr,
 		 "set(d) == {'performer', 'history', 'concerns'} and d['performer']['id'] == %lld",
 		 (long long)a);
-	json_expect("assure performer show ID --json", &r, expr);
-	json_expect("assure performer show ID --json", &r,
-		    "d['performer']['reg'] == '6100001' and d['concerns'] == [] and "
-		    "len(d['history']) == 1 and d['history'][0]['to_status'] == 'applied' and "
-		    "d['history'][0]['from_status'] == '' and d['history'][0]['by'] == '" CASE
-		    "' and d['history'][0]['at'].endswith('Z')");
+	harness_json_expect("assure performer show ID --json", &r, expr);
+	harness_json_expect(
+	    "assure performer show ID --json", &r,
+	    "d['performer']['reg'] == '6100001' and d['concerns'] == [] and "
+	    "len(d['history']) == 1 and d['history'][0]['to_status'] == 'applied' and "
+	    "d['history'][0]['from_status'] == '' and d['history'][0]['by'] == '" CASE
+	    "' and d['history'][0]['at'].endswith('Z')");
 	harness_run_free(&r);
 
 	CM(&r, "performer", "show", "6100001");
@@ -1137,7 +1110,8 @@ static void test_cli_list_show(void **state)
 	char *v_cfg = cli_login_new(VIEWER);
 	harness_cli(server.addr, v_cfg, NULL, &r, "performer", "show", "6100001", "--json", NULL);
 	expect_exit("assure performer show as a viewer", &r, 0);
-	json_expect("assure performer show as a viewer", &r, "d['performer']['reg'] == '6100001'");
+	harness_json_expect("assure performer show as a viewer", &r,
+			    "d['performer']['reg'] == '6100001'");
 	harness_run_free(&r);
 	harness_cli(server.addr, v_cfg, NULL, &r, "performer", "list", "--name", "cli listed",
 		    NULL);
@@ -1206,20 +1180,21 @@ static void test_cli_admit(void **state)
 	   PANEL1 "," PANEL2, "--panel", PANEL3, "--date", "2021-03-04", "--version", "1",
 	   "--json");
 	expect_exit("assure performer admit --json", &r, 0);
-	json_expect(
+	harness_json_expect(
 	    "assure performer admit --json", &r,
 	    "d['list_status'] == 'included-with-conditions' and "
 	    "d['conditions'] == 'no out-of-hours work for 12 months' and d['version'] == 2");
 	harness_run_free(&r);
 	CM(&r, "performer", "show", ka, "--json");
 	expect_exit("assure performer show after admit", &r, 0);
-	json_expect("assure performer show after admit", &r,
-		    "len(d['history']) == 2 and d['history'][1]['from_status'] == 'applied' and "
-		    "d['history'][1]['to_status'] == 'included-with-conditions' and "
-		    "d['history'][1]['date'] == '2021-03-04' and "
-		    "d['history'][1]['rationale'] == 'references checked' and "
-		    "all(u in d['history'][1]['decision'] for u in ['" PANEL1 "', '" PANEL2
-		    "', '" PANEL3 "'])");
+	harness_json_expect(
+	    "assure performer show after admit", &r,
+	    "len(d['history']) == 2 and d['history'][1]['from_status'] == 'applied' and "
+	    "d['history'][1]['to_status'] == 'included-with-conditions' and "
+	    "d['history'][1]['date'] == '2021-03-04' and "
+	    "d['history'][1]['rationale'] == 'references checked' and "
+	    "all(u in d['history'][1]['decision'] for u in ['" PANEL1 "', '" PANEL2 "', '" PANEL3
+	    "'])");
 	harness_run_free(&r);
 	CM(&r, "performer", "show", ka);
 	expect_exit("assure performer show (table) after admit", &r, 0);
@@ -1243,9 +1218,9 @@ static void test_cli_admit(void **state)
 	CM(&r, "performer", "admit", kb, "--decision", "included", "--rationale", "fine now",
 	   "--panel", PANEL1 "," PANEL2 "," PANEL3, "--version", "2", "--json");
 	expect_exit("assure performer admit at the current version", &r, 0);
-	json_expect("assure performer admit at the current version", &r,
-		    "d['list_status'] == 'included' and d['conditions'] == '' and "
-		    "d['version'] == 3");
+	harness_json_expect("assure performer admit at the current version", &r,
+			    "d['list_status'] == 'included' and d['conditions'] == '' and "
+			    "d['version'] == 3");
 	harness_run_free(&r);
 	CM(&r, "performer", "admit", kb, "--decision", "refused", "--rationale", "no", "--panel",
 	   PANEL1 "," PANEL2 "," PANEL3);

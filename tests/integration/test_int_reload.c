@@ -63,8 +63,8 @@ static void test_sighup_reloads_certificate(void **state)
 	copy_file(TEST_CERTS_DIR "/server.crt", cert);
 	copy_file(TEST_CERTS_DIR "/server.key", key);
 
-	const char *extra[] = { "--cert", cert, "--key", key, NULL };
-	struct harness_server_opts opts = { .extra_args = extra };
+	const char *extra[] = {"--cert", cert, "--key", key, NULL};
+	struct harness_server_opts opts = {.extra_args = extra};
 	struct harness_server s;
 	harness_server_start(&s, &opts);
 
@@ -117,7 +117,7 @@ int main(void)
 {
 	harness_guard(120);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sighup_reloads_certificate),
+	    cmocka_unit_test(test_sighup_reloads_certificate),
 	};
 	return harness_finish(cmocka_run_group_tests(tests, NULL, NULL));
 }

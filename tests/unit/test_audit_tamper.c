@@ -115,26 +115,26 @@ static double now_s(void)
 
 /* Hostile user strings: newlines, quotes, brackets, non-ASCII. */
 static const char *const odd_names[] = {
-	"line\nbreak",
-	"quote\"d",
-	"close]bracket",
-	"Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x92",
-	"'; DROP TABLE audit_log; --",
-	"tab\there\r\n]\"\\",
+    "line\nbreak",
+    "quote\"d",
+    "close]bracket",
+    "Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x92",
+    "'; DROP TABLE audit_log; --",
+    "tab\there\r\n]\"\\",
 };
 
 static void fill_record(Assure__AuditRecord *r, uint64_t i, char bufs[][96])
 {
 	static const char *const actions[] = {"C", "R", "U", "D", "E"};
-	static const char *const events[] = {"Login", "UserAdd", "UserShow", "RoleSet", "SiteList",
-					     "AuditQuery", "Logout"};
+	static const char *const events[] = {"Login",	 "UserAdd",    "UserShow", "RoleSet",
+					     "SiteList", "AuditQuery", "Logout"};
 	static const char *const statuses[] = {"OK", "INVALID_ARGUMENT", "PERMISSION_DENIED",
 					       "INTERNAL"};
 	static const unsigned outcomes[] = {0, 4, 8, 12};
 	assure__audit_record__init(r);
 	int64_t t = 1700000000000LL + (int64_t)i * 37;
-	snprintf(bufs[0], 96, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(i * 2654435761u),
-		 (unsigned long long)i);
+	snprintf(bufs[0], 96, "%08llx-0000-4000-8000-%012llx",
+		 (unsigned long long)(i * 2654435761u), (unsigned long long)i);
 	time_t secs = (time_t)(t / 1000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
@@ -333,8 +333,8 @@ static void verify_file(const char *path, const struct checkpoint *trusted,
 	db_close(db);
 }
 
-static void expect_bad(const struct audit_verify_result *res, uint64_t first_bad,
-		       const char *text, const char *what)
+static void expect_bad(const struct audit_verify_result *res, uint64_t first_bad, const char *text,
+		       const char *what)
 {
 	if (res->ok)
 		fail_msg("%s: verification says intact (%s)", what, res->message);
@@ -343,7 +343,8 @@ static void expect_bad(const struct audit_verify_result *res, uint64_t first_bad
 			 (unsigned long long)res->first_bad_seq, (unsigned long long)first_bad,
 			 res->message);
 	if (text != NULL && strstr(res->message, text) == NULL)
-		fail_msg("%s: the message \"%s\" does not mention \"%s\"", what, res->message, text);
+		fail_msg("%s: the message \"%s\" does not mention \"%s\"", what, res->message,
+			 text);
 	print_message("  %-44s -> first bad %llu: %s\n", what, (unsigned long long)first_bad,
 		      res->message);
 }
@@ -388,22 +389,23 @@ static void test_triggers_refuse_changes(void **state)
 	struct db *db = open_rw(path);
 	sqlite3 *h = db_handle(db);
 	static const char *const sql[] = {
-		"UPDATE audit_log SET username = 'x' WHERE seq = 1",
-		"UPDATE audit_log SET record = x'00' WHERE seq = 2",
-		"DELETE FROM audit_log WHERE seq = 3",
-		"DELETE FROM audit_log",
-		"UPDATE audit_tree SET hash = zeroblob(32) WHERE level = 1 AND idx = 0",
-		"DELETE FROM audit_tree WHERE level = 1",
-		"UPDATE audit_checkpoints SET signature = zeroblob(64) WHERE tree_size = 1000",
-		"DELETE FROM audit_checkpoints WHERE tree_size = 1000",
-		"UPDATE audit_meta SET value = 'x' WHERE name = 'origin'",
-		"DELETE FROM audit_meta",
+	    "UPDATE audit_log SET username = 'x' WHERE seq = 1",
+	    "UPDATE audit_log SET record = x'00' WHERE seq = 2",
+	    "DELETE FROM audit_log WHERE seq = 3",
+	    "DELETE FROM audit_log",
+	    "UPDATE audit_tree SET hash = zeroblob(32) WHERE level = 1 AND idx = 0",
+	    "DELETE FROM audit_tree WHERE level = 1",
+	    "UPDATE audit_checkpoints SET signature = zeroblob(64) WHERE tree_size = 1000",
+	    "DELETE FROM audit_checkpoints WHERE tree_size = 1000",
+	    "UPDATE audit_meta SET value = 'x' WHERE name = 'origin'",
+	    "DELETE FROM audit_meta",
 	};
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
 		char *err = NULL;
 		int rc = sqlite3_exec(h, sql[i], NULL, NULL, &err);
 		if (rc == SQLITE_OK)
-			fail_msg("the triggers let through: %s (%d rows)", sql[i], sqlite3_changes(h));
+			fail_msg("the triggers let through: %s (%d rows)", sql[i],
+				 sqlite3_changes(h));
 		sqlite3_free(err);
 	}
 	db_close(db);
@@ -527,16 +529,18 @@ static void test_rewritten_history_without_key(void **state)
 
 	/* Recompute the tree and the checkpoint roots from the leaves. */
 	struct rebuild rb = {NULL, 0};
-	assert_int_equal(sqlite3_prepare_v2(h, "UPDATE audit_tree SET hash = ? WHERE level = ? "
-					       "AND idx = ?",
+	assert_int_equal(sqlite3_prepare_v2(h,
+					    "UPDATE audit_tree SET hash = ? WHERE level = ? "
+					    "AND idx = ?",
 					    -1, &rb.st, NULL),
 			 SQLITE_OK);
 	sqlite3_stmt *leaves = NULL, *ck = NULL;
 	assert_int_equal(sqlite3_prepare_v2(h, "SELECT leaf_hash FROM audit_log ORDER BY seq", -1,
 					    &leaves, NULL),
 			 SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, "UPDATE audit_checkpoints SET root_hash = ?1, "
-					       "note = ?2 WHERE tree_size = ?3",
+	assert_int_equal(sqlite3_prepare_v2(h,
+					    "UPDATE audit_checkpoints SET root_hash = ?1, "
+					    "note = ?2 WHERE tree_size = ?3",
 					    -1, &ck, NULL),
 			 SQLITE_OK);
 	struct merkle_frontier f;
@@ -653,14 +657,14 @@ static void test_indexed_column_edited(void **state)
 
 	/* Every other indexed column, one copy each. */
 	static const char *const sql[] = {
-		"UPDATE audit_log SET outcome = 0 WHERE seq = 5001",  /* was 4 */
-		"UPDATE audit_log SET event = 'Nothing' WHERE seq = 5000",
-		"UPDATE audit_log SET action = 'R' WHERE seq = 5002", /* was U */
-		"UPDATE audit_log SET time_ms = time_ms + 1 WHERE seq = 5000",
-		"UPDATE audit_log SET user_id = 999 WHERE seq = 5000",
-		"UPDATE audit_log SET object_id = 'x' WHERE seq = 5000",
-		"UPDATE audit_log SET object_type = 'site' WHERE seq = 5000",
-		"UPDATE audit_log SET uuid = '00000000-0000-4000-8000-000000000000' WHERE seq = 5000",
+	    "UPDATE audit_log SET outcome = 0 WHERE seq = 5001", /* was 4 */
+	    "UPDATE audit_log SET event = 'Nothing' WHERE seq = 5000",
+	    "UPDATE audit_log SET action = 'R' WHERE seq = 5002", /* was U */
+	    "UPDATE audit_log SET time_ms = time_ms + 1 WHERE seq = 5000",
+	    "UPDATE audit_log SET user_id = 999 WHERE seq = 5000",
+	    "UPDATE audit_log SET object_id = 'x' WHERE seq = 5000",
+	    "UPDATE audit_log SET object_type = 'site' WHERE seq = 5000",
+	    "UPDATE audit_log SET uuid = '00000000-0000-4000-8000-000000000000' WHERE seq = 5000",
 	};
 	const uint64_t at[] = {5001, 5000, 5002, 5000, 5000, 5000, 5000, 5000};
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
@@ -721,7 +725,8 @@ static void test_truncated_with_checkpoints(void **state)
 	verify_file(path, NULL, &res);
 	if (!res.ok)
 		fail_msg("a cleanly truncated log unexpectedly fails without a trusted "
-			 "checkpoint: %s", res.message);
+			 "checkpoint: %s",
+			 res.message);
 	assert_true(res.records == keep);
 	assert_true(res.latest_checkpoint == keep);
 
@@ -774,11 +779,12 @@ static void test_checkpoint_signature_corrupted(void **state)
 	sqlite3 *h = db_handle(db);
 	drop_triggers(h);
 	size_t len;
-	uint8_t *sig = get_blob(h, "SELECT signature FROM audit_checkpoints WHERE tree_size = ?", size,
-				&len);
+	uint8_t *sig =
+	    get_blob(h, "SELECT signature FROM audit_checkpoints WHERE tree_size = ?", size, &len);
 	assert_int_equal(len, 64);
 	sig[10] ^= 0x80;
-	set_blob(h, "UPDATE audit_checkpoints SET signature = ? WHERE tree_size = ?", sig, len, size);
+	set_blob(h, "UPDATE audit_checkpoints SET signature = ? WHERE tree_size = ?", sig, len,
+		 size);
 	db_close(db);
 	struct audit_verify_result res;
 	verify_file(path, NULL, &res);
@@ -793,17 +799,20 @@ static void test_checkpoint_signature_corrupted(void **state)
 	h = db_handle(db);
 	drop_triggers(h);
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(h, "SELECT note FROM audit_checkpoints WHERE tree_size = ?",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(h, "SELECT note FROM audit_checkpoints WHERE tree_size = ?", -1, &st,
+			       NULL),
+	    SQLITE_OK);
 	sqlite3_bind_int64(st, 1, size);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	char *note = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	char *signed_note = checkpoint_signed_note(note, W.origin, W.pub, sig);
-	set_blob(h, "UPDATE audit_checkpoints SET signature = ? WHERE tree_size = ?", sig, 64, size);
-	assert_int_equal(sqlite3_prepare_v2(h, "UPDATE audit_checkpoints SET signed_note = ? "
-					       "WHERE tree_size = ?",
+	set_blob(h, "UPDATE audit_checkpoints SET signature = ? WHERE tree_size = ?", sig, 64,
+		 size);
+	assert_int_equal(sqlite3_prepare_v2(h,
+					    "UPDATE audit_checkpoints SET signed_note = ? "
+					    "WHERE tree_size = ?",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, signed_note, -1, SQLITE_TRANSIENT);
@@ -862,14 +871,14 @@ static void test_triggers_refuse_replace(void **state)
 	struct db *db = open_rw(path);
 	sqlite3 *h = db_handle(db);
 	static const char *const sql[] = {
-		"INSERT OR REPLACE INTO audit_log (seq, uuid, time_ms, action, event, outcome,"
-		" user_id, username, object_type, object_id, record, leaf_hash)"
-		" SELECT seq, uuid, time_ms, action, event, outcome, user_id, 'mallory',"
-		" object_type, object_id, record, leaf_hash FROM audit_log WHERE seq = 5",
-		"REPLACE INTO audit_tree (level, idx, hash) VALUES (1, 0, zeroblob(32))",
-		"REPLACE INTO audit_checkpoints SELECT tree_size, root_hash, time_ms, note,"
-		" zeroblob(64), signed_note FROM audit_checkpoints WHERE tree_size = 1000",
-		"REPLACE INTO audit_meta (name, value) VALUES ('origin', 'evil')",
+	    "INSERT OR REPLACE INTO audit_log (seq, uuid, time_ms, action, event, outcome,"
+	    " user_id, username, object_type, object_id, record, leaf_hash)"
+	    " SELECT seq, uuid, time_ms, action, event, outcome, user_id, 'mallory',"
+	    " object_type, object_id, record, leaf_hash FROM audit_log WHERE seq = 5",
+	    "REPLACE INTO audit_tree (level, idx, hash) VALUES (1, 0, zeroblob(32))",
+	    "REPLACE INTO audit_checkpoints SELECT tree_size, root_hash, time_ms, note,"
+	    " zeroblob(64), signed_note FROM audit_checkpoints WHERE tree_size = 1000",
+	    "REPLACE INTO audit_meta (name, value) VALUES ('origin', 'evil')",
 	};
 	int let_through = 0;
 	char msg[1024] = "";
@@ -886,8 +895,9 @@ static void test_triggers_refuse_replace(void **state)
 	db_close(db);
 	remove_copy(path);
 	if (let_through)
-		fail_msg("the append-only triggers let %d REPLACE statement(s) rewrite stored rows:%s",
-			 let_through, msg);
+		fail_msg(
+		    "the append-only triggers let %d REPLACE statement(s) rewrite stored rows:%s",
+		    let_through, msg);
 }
 
 /* Reopening the log resumes numbering and the Merkle frontier from the

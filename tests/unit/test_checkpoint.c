@@ -109,7 +109,8 @@ static void key_sign(const struct key *k, const char *msg, uint8_t sig[64])
 	assert_non_null(ctx);
 	assert_int_equal(EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey), 1);
 	size_t len = 64;
-	assert_int_equal(EVP_DigestSign(ctx, sig, &len, (const unsigned char *)msg, strlen(msg)), 1);
+	assert_int_equal(EVP_DigestSign(ctx, sig, &len, (const unsigned char *)msg, strlen(msg)),
+			 1);
 	assert_int_equal(len, 64);
 	EVP_MD_CTX_free(ctx);
 }
@@ -203,8 +204,8 @@ static void expect_rejected(const char *text, const char *name, const uint8_t pu
 /* golang.org/x/mod/sumdb/note's example key. */
 #define GO_VKEY_B64 "ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 #define GO_SKEY_B64 "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-#define GO_TEXT                                                     \
-	"If you think cryptography is the answer to your problem,\n" \
+#define GO_TEXT                                                                                    \
+	"If you think cryptography is the answer to your problem,\n"                               \
 	"then you don't know what your problem is.\n"
 #define GO_SIG                                                                                     \
 	"x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJ" \
@@ -260,7 +261,8 @@ static void test_body_format(void **state)
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		char *b64 = b64enc(root, 32);
 		assert_int_equal(strlen(b64), 44);
-		char *want = str_printf("%s\n%llu\n%s\n", ORIGIN, (unsigned long long)sizes[i], b64);
+		char *want =
+		    str_printf("%s\n%llu\n%s\n", ORIGIN, (unsigned long long)sizes[i], b64);
 		char *got = checkpoint_body(ORIGIN, sizes[i], root);
 		assert_string_equal(got, want);
 		free(got);
@@ -469,7 +471,8 @@ static void test_wrong_key_name(void **state)
 	struct signed_cp s;
 	signed_cp_make(&s, 42);
 	/* Verified under another name. */
-	expect_rejected(s.note, "assure.test/audit/other", s.k.pub, "verification under another name");
+	expect_rejected(s.note, "assure.test/audit/other", s.k.pub,
+			"verification under another name");
 	expect_rejected(s.note, "", s.k.pub, "verification under an empty name");
 	/* The note names another key name (with that name's key id). */
 	uint8_t id[4];
@@ -542,9 +545,20 @@ static void test_malformed_size(void **state)
 	make_root(root, 3);
 	char *b64 = b64enc(root, 32);
 	const char *bad[] = {
-	    "01", "-1", "1x", "123456789012345678901", /* 21 digits */
-	    "18446744073709551616",			    /* 2^64 */
-	    "99999999999999999999", "", " 1", "1 ", "+1", "0x10", "1.0", "1e3", "00",
+	    "01",
+	    "-1",
+	    "1x",
+	    "123456789012345678901", /* 21 digits */
+	    "18446744073709551616",  /* 2^64 */
+	    "99999999999999999999",
+	    "",
+	    " 1",
+	    "1 ",
+	    "+1",
+	    "0x10",
+	    "1.0",
+	    "1e3",
+	    "00",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *text = str_printf("%s\n%s\n%s\n", ORIGIN, bad[i], b64);
@@ -618,7 +632,7 @@ static void test_structure(void **state)
 	char *b64 = b64enc(root, 32);
 	char *texts[] = {
 	    str_printf("%s\n10\n%s", ORIGIN, b64), /* no final newline */
-	    str_printf("%s\n10\n", ORIGIN),	      /* two lines */
+	    str_printf("%s\n10\n", ORIGIN),	   /* two lines */
 	    str_printf("%s\n", ORIGIN),
 	    strdup(""),
 	    str_printf("\n10\n%s\n", b64), /* empty origin */

@@ -654,9 +654,20 @@ static void test_jsonl_repair(void **state)
 	free(dir);
 }
 
+/* The reader follows the .proto: every AuditRecord field has a member of
+ * its type (the field numbers come from protobuf-c's descriptor). */
+static void test_rec_layout_follows_proto(void **state)
+{
+	(void)state;
+	char *cause = NULL;
+	if (audit_rec_layout_check(&cause) != 0)
+		fail_msg("%s", cause);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_rec_layout_follows_proto),
 	    cmocka_unit_test(test_parse_round_trip),
 	    cmocka_unit_test(test_parse_rejects_garbage),
 	    cmocka_unit_test(test_json_nul_and_escapes),

@@ -43,18 +43,20 @@ static void test_escapes(void **state)
 static void test_utf8(void **state)
 {
 	(void)state;
-	check("\xc3\xa9", 2, "\"\xc3\xa9\"");                 /* é */
-	check("\xe2\x82\xac", 3, "\"\xe2\x82\xac\"");         /* € */
+	check("\xc3\xa9", 2, "\"\xc3\xa9\"");		      /* é */
+	check("\xe2\x82\xac", 3, "\"\xe2\x82\xac\"");	      /* € */
 	check("\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\""); /* emoji */
-	check("\xef\xbf\xbf", 3, "\"\xef\xbf\xbf\"");         /* U+FFFF is valid UTF-8 */
+	check("\xef\xbf\xbf", 3, "\"\xef\xbf\xbf\"");	      /* U+FFFF is valid UTF-8 */
 	check("\xff", 1, "\"\\ufffd\"");
-	check("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");            /* overlong '/' */
-	check("\xe0\x80\xaf", 3, "\"\\ufffd\\ufffd\\ufffd\""); /* overlong */
-	check("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
+	check("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");			  /* overlong '/' */
+	check("\xe0\x80\xaf", 3, "\"\\ufffd\\ufffd\\ufffd\"");		  /* overlong */
+	check("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");		  /* surrogate */
 	check("\xf4\x90\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* > U+10FFFF */
-	check("\xe2\x82", 2, "\"\\ufffd\\ufffd\"");            /* truncated */
-	check("\xe2\x82" "A", 3, "\"\\ufffd\\ufffdA\"");
-	check("\x80", 1, "\"\\ufffd\"");                       /* lone continuation */
+	check("\xe2\x82", 2, "\"\\ufffd\\ufffd\"");			  /* truncated */
+	check("\xe2\x82"
+	      "A",
+	      3, "\"\\ufffd\\ufffdA\"");
+	check("\x80", 1, "\"\\ufffd\""); /* lone continuation */
 	check("\xf5\x80\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 }
 
@@ -83,17 +85,18 @@ static void test_document(void **state)
 	cli_json_field_string(&j, "f", NULL);
 	cli_json_object_end(&j);
 	fclose(f);
-	assert_string_equal(buf, "{\"a\":\"x\",\"b\":18446744073709551615,\"c\":-9223372036854775808,"
-				 "\"d\":true,\"e\":[\"1\",null,[],{}],\"f\":null}\n");
+	assert_string_equal(buf,
+			    "{\"a\":\"x\",\"b\":18446744073709551615,\"c\":-9223372036854775808,"
+			    "\"d\":true,\"e\":[\"1\",null,[],{}],\"f\":null}\n");
 	free(buf);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_document),
+	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,120 +18,10 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "cli_capture.h"
 #include "cli_columns.h"
 #include "cli_json.h"
 #include "xmalloc.h"
-
-struct run {
-	int rc;
-	char *out;
-	char *err;
-};
-
-static char *slurp(FILE *f)
-{
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	rewind(f);
-	char *buf = xcalloc(1, (size_t)size + 1);
-	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	return buf;
-}
-
-/* Points fd at a new temporary file; returns the file and the saved fd. */
-static FILE *redirect(int fd, int *saved)
-{
-	FILE *tmp = tmpfile();
-	assert_non_null(tmp);
-	*saved = dup(fd);
-	assert_true(*saved >= 0);
-	assert_true(dup2(fileno(tmp), fd) >= 0);
-	return tmp;
-}
-
-static void restore(int fd, int saved)
-{
-	assert_true(dup2(saved, fd) >= 0);
-	close(saved);
-}
-
-/* Runs fn(arg) with stdout and stderr captured and stdin empty. */
-static void capture(struct run *r, int (*fn)(void *), void *arg)
-{
-	fflush(stdout);
-	fflush(stderr);
-	int so, se, si = dup(STDIN_FILENO);
-	int devnull = open("/dev/null", O_RDONLY);
-	assert_true(si >= 0 && devnull >= 0);
-	dup2(devnull, STDIN_FILENO);
-	close(devnull);
-	FILE *out = redirect(STDOUT_FILENO, &so);
-	FILE *err = redirect(STDERR_FILENO, &se);
-	r->rc = fn(arg);
-	fflush(stdout);
-	fflush(stderr);
-	restore(STDOUT_FILENO, so);
-	restore(STDERR_FILENO, se);
-	restore(STDIN_FILENO, si);
-	r->out = slurp(out);
-	r->err = slurp(err);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-static int call_main(void *arg)
-{
-	char **argv = arg;
-	int argc = 0;
-	while (argv[argc] != NULL)
-		argc++;
-	return cli_main(argc, argv);
-}
-
-/* Runs "assure ARGS..." (NULL-terminated) and checks its exit code. */
-static void assure(struct run *r, int want_rc, ...)
-{
-	char *argv[32] = {"assure"};
-	int argc = 1;
-	va_list ap;
-	va_start(ap, want_rc);
-	for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
-		assert_true(argc < 31);
-		argv[argc++] = (char *)a;
-	}
-	va_end(ap);
-	argv[argc] = NULL;
-	capture(r, call_main, argv);
-	if (r->rc != want_rc) {
-		fprintf(stderr, "exit %d, wanted %d\nstdout: %s\nstderr: %s\n", r->rc, want_rc,
-			r->out, r->err);
-		fail();
-	}
-}
-
-static void expect_out(const struct run *r, const char *text)
-{
-	if (strstr(r->out, text) == NULL) {
-		fprintf(stderr, "stdout lacks \"%s\":\n%s\n", text, r->out);
-		fail();
-	}
-}
-
-/* stderr is one "assure: ..." line mentioning text. */
-static void expect_err(const struct run *r, const char *text)
-{
-	if (strncmp(r->err, "assure: ", 8) != 0 || strstr(r->err, text) == NULL ||
-	    strchr(r->err, '\n') != r->err + strlen(r->err) - 1) {
-		fprintf(stderr, "stderr should be one 'assure: ...%s...' line:\n%s\n", text,
-			r->err);
-		fail();
-	}
-}
 
 /* An empty config directory: nothing here ever logs in or writes to it. */
 static char config_dir[] = "/tmp/test_cli_main.XXXXXX";
@@ -258,7 +148,7 @@ static void test_usage_errors(void **state)
 		for (; n <= 8 && cases[i].args[n - 1] != NULL; n++)
 			argv[n] = (char *)cases[i].args[n - 1];
 		argv[n] = NULL;
-		capture(&r, call_main, argv);
+		capture(&r, argv);
 		if (r.rc != 2) {
 			fprintf(stderr, "case %zu: exit %d, wanted 2: %s\n", i, r.rc, r.err);
 			fail();
@@ -337,18 +227,18 @@ static void test_print_list(void **state)
 	const void *items[] = {"alpha", "b\"c"};
 	struct run r;
 	struct list_args a = {0, items, 2};
-	capture(&r, call_print_list, &a);
+	capture_fn(&r, call_print_list, &a);
 	assert_string_equal(r.out, "NAME   LENGTH\n"
 				   "alpha  5\n"
 				   "b\"c    3\n");
 	run_free(&r);
 	a.json = 1;
-	capture(&r, call_print_list, &a);
+	capture_fn(&r, call_print_list, &a);
 	assert_string_equal(r.out, "[{\"name\":\"alpha\",\"length\":5},"
 				   "{\"name\":\"b\\\"c\",\"length\":3}]\n");
 	run_free(&r);
 	a.n = 0;
-	capture(&r, call_print_list, &a);
+	capture_fn(&r, call_print_list, &a);
 	assert_string_equal(r.out, "[]\n");
 	run_free(&r);
 }

@@ -105,7 +105,8 @@ static void test_user_roundtrip(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t id = 0;
-	assert_int_equal(store_user_insert(f->db, "alice", "Alice A", "$argon2id$x", 1, 1000, "test", &id, &cause),
+	assert_int_equal(store_user_insert(f->db, "alice", "Alice A", "$argon2id$x", 1, 1000,
+					   "test", &id, &cause),
 			 ASSURE__CODE__OK);
 	assert_true(id > 0);
 	assert_int_equal(store_user_add_role(f->db, id, "admin", &cause), ASSURE__CODE__OK);
@@ -119,18 +120,21 @@ static void test_user_roundtrip(void **state)
 
 	/* A duplicate is ALREADY_EXISTS with a message naming the user. */
 	int64_t id2 = 0;
-	assert_int_equal(store_user_insert(f->db, "alice", "Other", "$argon2id$y", 0, 1000, "test", &id2, &cause),
+	assert_int_equal(store_user_insert(f->db, "alice", "Other", "$argon2id$y", 0, 1000, "test",
+					   &id2, &cause),
 			 ASSURE__CODE__ALREADY_EXISTS);
 	assert_non_null(strstr(cause, "alice"));
 	free(cause);
 	cause = NULL;
 
 	/* An unknown role is NOT_FOUND, not a silent no-op. */
-	assert_int_equal(store_user_add_role(f->db, id, "no-such-role", &cause), ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(store_user_add_role(f->db, id, "no-such-role", &cause),
+			 ASSURE__CODE__NOT_FOUND);
 	free(cause);
 	cause = NULL;
 
-	assert_int_equal(store_user_set_password(f->db, id, "$argon2id$z", 0, 2000, &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_user_set_password(f->db, id, "$argon2id$z", 0, 2000, &cause),
+			 ASSURE__CODE__OK);
 	assert_int_equal(store_user_find_by_id(f->db, id, &u, &cause), ASSURE__CODE__OK);
 	assert_string_equal(u->password_hash, "$argon2id$z");
 	assert_int_equal(u->must_change_password, 0);
@@ -144,8 +148,10 @@ static void test_user_roundtrip(void **state)
 	assert_int_equal(u->updated_at, 3000);
 	user_record_free(u);
 
-	assert_int_equal(store_user_find_by_name(f->db, "bob", &u, &cause), ASSURE__CODE__NOT_FOUND);
-	assert_int_equal(store_user_set_password(f->db, 9999, "h", 0, 1, &cause), ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(store_user_find_by_name(f->db, "bob", &u, &cause),
+			 ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(store_user_set_password(f->db, 9999, "h", 0, 1, &cause),
+			 ASSURE__CODE__NOT_FOUND);
 }
 
 static void test_role_permissions(void **state)
@@ -159,7 +165,8 @@ static void test_role_permissions(void **state)
 	assert_false(m & PERM_BIT(PERM_CONCERN_READ));
 	assert_false(m & PERM_BIT(PERM_REVIEW_READ));
 	assert_false(m & PERM_BIT(PERM_AUDIT_READ));
-	assert_int_equal(store_role_permissions(f->db, "nope", &m, &cause), ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(store_role_permissions(f->db, "nope", &m, &cause),
+			 ASSURE__CODE__NOT_FOUND);
 }
 
 struct collected {
@@ -178,9 +185,14 @@ static void test_sessions(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t uid = 0;
-	assert_int_equal(store_user_insert(f->db, "carol", "Carol", "h", 0, 1, "test", &uid, &cause), ASSURE__CODE__OK);
-	struct session_record r = { .user_id = uid, .role = "admin", .created_at = 100,
-				    .last_seen_at = 100, .expires_at = 10000 };
+	assert_int_equal(
+	    store_user_insert(f->db, "carol", "Carol", "h", 0, 1, "test", &uid, &cause),
+	    ASSURE__CODE__OK);
+	struct session_record r = {.user_id = uid,
+				   .role = "admin",
+				   .created_at = 100,
+				   .last_seen_at = 100,
+				   .expires_at = 10000};
 	memset(r.token_hash, 1, sizeof r.token_hash);
 	int64_t s1 = 0, s2 = 0, s3 = 0;
 	assert_int_equal(store_session_insert(f->db, &r, &s1, &cause), ASSURE__CODE__OK);
@@ -191,25 +203,31 @@ static void test_sessions(void **state)
 	assert_int_equal(store_session_insert(f->db, &r, &s3, &cause), ASSURE__CODE__OK);
 	/* The same token hash twice is refused. */
 	int64_t dup = 0;
-	assert_int_equal(store_session_insert(f->db, &r, &dup, &cause), ASSURE__CODE__ALREADY_EXISTS);
+	assert_int_equal(store_session_insert(f->db, &r, &dup, &cause),
+			 ASSURE__CODE__ALREADY_EXISTS);
 	free(cause);
 	cause = NULL;
 
-	struct collected c = { 0 };
-	assert_int_equal(store_session_each_live(f->db, 1000, collect, &c, &cause), ASSURE__CODE__OK);
+	struct collected c = {0};
+	assert_int_equal(store_session_each_live(f->db, 1000, collect, &c, &cause),
+			 ASSURE__CODE__OK);
 	assert_int_equal(c.n, 2);
 
 	assert_int_equal(store_session_revoke(f->db, s1, 1000, "logout", &cause), ASSURE__CODE__OK);
 	/* Revoking twice reports NOT_FOUND: nothing left to revoke. */
-	assert_int_equal(store_session_revoke(f->db, s1, 1000, "logout", &cause), ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(store_session_revoke(f->db, s1, 1000, "logout", &cause),
+			 ASSURE__CODE__NOT_FOUND);
 	memset(&c, 0, sizeof c);
-	assert_int_equal(store_session_each_live(f->db, 1000, collect, &c, &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_session_each_live(f->db, 1000, collect, &c, &cause),
+			 ASSURE__CODE__OK);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.ids[0], s2);
 
-	assert_int_equal(store_session_revoke_user(f->db, uid, 0, 1000, "disabled", &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_session_revoke_user(f->db, uid, 0, 1000, "disabled", &cause),
+			 ASSURE__CODE__OK);
 	memset(&c, 0, sizeof c);
-	assert_int_equal(store_session_each_live(f->db, 1000, collect, &c, &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_session_each_live(f->db, 1000, collect, &c, &cause),
+			 ASSURE__CODE__OK);
 	assert_int_equal(c.n, 0);
 }
 
@@ -218,17 +236,22 @@ static void test_session_token_hash_length_checked(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t uid = 0;
-	assert_int_equal(store_user_insert(f->db, "dave", "Dave", "h", 0, 1, "test", &uid, &cause), ASSURE__CODE__OK);
+	assert_int_equal(store_user_insert(f->db, "dave", "Dave", "h", 0, 1, "test", &uid, &cause),
+			 ASSURE__CODE__OK);
 	char sql[256];
 	/* The schema itself refuses a token hash of the wrong length... */
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO sessions (token_hash, user_id, role, created_at, last_seen_at, expires_at)"
-		 " VALUES (x'01', %lld, 'admin', 0, 0, 1)", (long long)uid);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO sessions (token_hash, user_id, role, created_at, last_seen_at, expires_at)"
+	    " VALUES (x'01', %lld, 'admin', 0, 0, 1)",
+	    (long long)uid);
 	assert_int_not_equal(sqlite_exec_for_test(f->db, sql), 0);
 	/* ...and accepts the right one, so the refusal above was the length. */
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO sessions (token_hash, user_id, role, created_at, last_seen_at, expires_at)"
-		 " VALUES (zeroblob(32), %lld, 'admin', 0, 0, 1)", (long long)uid);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO sessions (token_hash, user_id, role, created_at, last_seen_at, expires_at)"
+	    " VALUES (zeroblob(32), %lld, 'admin', 0, 0, 1)",
+	    (long long)uid);
 	assert_int_equal(sqlite_exec_for_test(f->db, sql), 0);
 }
 
@@ -237,25 +260,29 @@ static void test_status_translation(void **state)
 	(void)state;
 	assert_int_equal(db_status_from_sqlite(0), ASSURE__CODE__OK);
 	assert_int_equal(db_status_from_sqlite(101), ASSURE__CODE__OK); /* SQLITE_DONE */
-	assert_int_equal(db_status_from_sqlite(2067), ASSURE__CODE__ALREADY_EXISTS); /* CONSTRAINT_UNIQUE */
-	assert_int_equal(db_status_from_sqlite(787), ASSURE__CODE__FAILED_PRECONDITION); /* CONSTRAINT_FOREIGNKEY */
-	assert_int_equal(db_status_from_sqlite(275), ASSURE__CODE__INVALID_ARGUMENT); /* CONSTRAINT_CHECK */
-	assert_int_equal(db_status_from_sqlite(5), ASSURE__CODE__UNAVAILABLE); /* BUSY */
+	assert_int_equal(db_status_from_sqlite(2067),
+			 ASSURE__CODE__ALREADY_EXISTS); /* CONSTRAINT_UNIQUE */
+	assert_int_equal(db_status_from_sqlite(787),
+			 ASSURE__CODE__FAILED_PRECONDITION); /* CONSTRAINT_FOREIGNKEY */
+	assert_int_equal(db_status_from_sqlite(275),
+			 ASSURE__CODE__INVALID_ARGUMENT); /* CONSTRAINT_CHECK */
+	assert_int_equal(db_status_from_sqlite(5), ASSURE__CODE__UNAVAILABLE);	       /* BUSY */
 	assert_int_equal(db_status_from_sqlite(13), ASSURE__CODE__RESOURCE_EXHAUSTED); /* FULL */
-	assert_int_equal(db_status_from_sqlite(11), ASSURE__CODE__INTERNAL); /* CORRUPT */
+	assert_int_equal(db_status_from_sqlite(11), ASSURE__CODE__INTERNAL);	       /* CORRUPT */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrate_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-		cmocka_unit_test(test_read_only_open_requires_file),
-		cmocka_unit_test_setup_teardown(test_user_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_role_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_session_token_hash_length_checked, setup, teardown),
-		cmocka_unit_test(test_status_translation),
+	    cmocka_unit_test_setup_teardown(test_migrate_idempotent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+	    cmocka_unit_test(test_read_only_open_requires_file),
+	    cmocka_unit_test_setup_teardown(test_user_roundtrip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_role_permissions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_session_token_hash_length_checked, setup,
+					    teardown),
+	    cmocka_unit_test(test_status_translation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1209,22 +1209,22 @@ static void test_recorded_windows(void **state)
 	f.notice_sent = sent;
 	f.today = sent + 10;
 	/* Computed from the 7 days now configured: day 10 is after the end. */
-	assert_int_equal(domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in,
-						   NULL),
-			 CONCERN_OK);
+	assert_int_equal(
+	    domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in, NULL),
+	    CONCERN_OK);
 	/* Recorded as 28 days when the notice went: still running. */
 	f.representations_due = sent + 28;
-	assert_int_equal(domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in,
-						   &cause),
-			 CONCERN_FAILED_PRECONDITION);
+	assert_int_equal(
+	    domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in, &cause),
+	    CONCERN_FAILED_PRECONDITION);
 	assert_string_equal(cause, "notice-issued, hearing-scheduled -> decided: not before the "
 				   "28 days for representations end (2026-11-30) unless "
 				   "representations are in; none are recorded");
 	free(cause);
 	f.today = sent + 28;
-	assert_int_equal(domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in,
-						   NULL),
-			 CONCERN_OK);
+	assert_int_equal(
+	    domain_concern_check_move(&cfg, &f, S_DEC, CONCERN_ROLE_PANEL_MEMBER, &in, NULL),
+	    CONCERN_OK);
 
 	/* The appeal deadline: 28 days recorded, 60 configured now. */
 	good_facts(&f, S_APW, S_MON, CONCERN_ROLE_SYSTEM);

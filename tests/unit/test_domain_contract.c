@@ -113,8 +113,8 @@ static void test_dates(void **state)
 	}
 
 	/* APMS: a fixed term needs its start. */
-	assert_int_equal(domain_contract_check_dates(CONTRACT_TYPE_APMS, DOMAIN_DATE_NONE, end, &cause),
-			 -1);
+	assert_int_equal(
+	    domain_contract_check_dates(CONTRACT_TYPE_APMS, DOMAIN_DATE_NONE, end, &cause), -1);
 	assert_cause(cause, "start date: required for an APMS contract");
 
 	/* APMS: an end after the start. */
@@ -156,39 +156,41 @@ static void test_notice_outcome(void **state)
 		assert_int_equal(
 		    domain_contract_notice_check_outcome(R, issued, 0, o, issued, today, NULL),
 		    CONTRACT_OK);
-	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 0, CONTRACT_OUTCOME_REMEDIED,
-							      today, today, NULL),
+	assert_int_equal(domain_contract_notice_check_outcome(
+			     R, issued, 0, CONTRACT_OUTCOME_REMEDIED, today, today, NULL),
 			 CONTRACT_OK);
-	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 0, CONTRACT_OUTCOME_REMEDIED,
-							      issued - 1, today, &cause),
+	assert_int_equal(domain_contract_notice_check_outcome(
+			     R, issued, 0, CONTRACT_OUTCOME_REMEDIED, issued - 1, today, &cause),
 			 CONTRACT_INVALID_ARGUMENT);
-	assert_string_equal(cause, "outcome date: 2010-05-09 is before the notice's date 2010-05-10");
+	assert_string_equal(cause,
+			    "outcome date: 2010-05-09 is before the notice's date 2010-05-10");
 	free(cause);
-	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 0, CONTRACT_OUTCOME_REMEDIED,
-							      today + 1, today, &cause),
+	assert_int_equal(domain_contract_notice_check_outcome(
+			     R, issued, 0, CONTRACT_OUTCOME_REMEDIED, today + 1, today, &cause),
 			 CONTRACT_INVALID_ARGUMENT);
 	assert_cause(cause, "is in the future");
-	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 0, CONTRACT_OUTCOME_REMEDIED,
+	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 0,
+							      CONTRACT_OUTCOME_REMEDIED,
 							      DOMAIN_DATE_NONE, today, &cause),
 			 CONTRACT_INVALID_ARGUMENT);
 	assert_cause(cause, "outcome date: required");
 
 	/* Recorded once. */
-	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 1, CONTRACT_OUTCOME_WITHDRAWN,
-							      today, today, &cause),
+	assert_int_equal(domain_contract_notice_check_outcome(
+			     R, issued, 1, CONTRACT_OUTCOME_WITHDRAWN, today, today, &cause),
 			 CONTRACT_FAILED_PRECONDITION);
 	assert_cause(cause, "already recorded");
 
 	/* A breach cannot be put right. */
-	assert_int_equal(domain_contract_notice_check_outcome(B, issued, 0, CONTRACT_OUTCOME_REMEDIED,
-							      today, today, &cause),
+	assert_int_equal(domain_contract_notice_check_outcome(
+			     B, issued, 0, CONTRACT_OUTCOME_REMEDIED, today, today, &cause),
 			 CONTRACT_FAILED_PRECONDITION);
 	assert_cause(cause, "cannot be remedied");
 	assert_int_equal(domain_contract_notice_check_outcome(
 			     B, issued, 0, CONTRACT_OUTCOME_NOT_REMEDIED, today, today, NULL),
 			 CONTRACT_OK);
-	assert_int_equal(domain_contract_notice_check_outcome(B, issued, 0, CONTRACT_OUTCOME_WITHDRAWN,
-							      today, today, NULL),
+	assert_int_equal(domain_contract_notice_check_outcome(
+			     B, issued, 0, CONTRACT_OUTCOME_WITHDRAWN, today, today, NULL),
 			 CONTRACT_OK);
 	assert_int_equal(domain_contract_notice_check_outcome(R, issued, 0, CONTRACT_OUTCOME__COUNT,
 							      today, today, &cause),

@@ -253,11 +253,12 @@ static void test_names(void **state)
 	assert_int_equal(domain_review_sfbh_domain_parse("and", NULL), -1);
 	assert_int_equal(domain_review_sfbh_domain_parse("", NULL), -1);
 	assert_int_equal(domain_review_sfbh_domain_parse("public health care", NULL), -1);
-	assert_int_equal(domain_review_sfbh_domain_parse(
-			     "safety safety safety safety safety safety safety safety safety safety "
-			     "safety safety",
-			     NULL),
-			 -1);
+	assert_int_equal(
+	    domain_review_sfbh_domain_parse(
+		"safety safety safety safety safety safety safety safety safety safety "
+		"safety safety",
+		NULL),
+	    -1);
 
 	static const char *sfbh[] = {
 	    "safety",	     "clinical-cost-effectiveness", "governance",
@@ -550,9 +551,8 @@ static void test_rule_and_sets(void **state)
 	/* Set states. */
 	for (int from = 0; from < INDICATOR_SET__COUNT; from++) {
 		for (int to = 0; to < INDICATOR_SET__COUNT; to++) {
-			int ok =
-			    (from == INDICATOR_SET_DRAFT && to != from) ||
-			    (from == INDICATOR_SET_CONSULTATION && to != from);
+			int ok = (from == INDICATOR_SET_DRAFT && to != from) ||
+				 (from == INDICATOR_SET_CONSULTATION && to != from);
 			assert_int_equal(domain_review_set_check_move(from, to, &cause),
 					 ok ? 0 : -1);
 			if (!ok)

@@ -353,24 +353,24 @@ static void test_rfc6962_vectors(void **state)
 		const char *data;
 		size_t len;
 	} in[8] = {
-		{"", 0},
-		{"\x00", 1},
-		{"\x10", 1},
-		{"\x20\x21", 2},
-		{"\x30\x31", 2},
-		{"\x40\x41\x42\x43", 4},
-		{"\x50\x51\x52\x53\x54\x55\x56\x57", 8},
-		{"\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f", 16},
+	    {"", 0},
+	    {"\x00", 1},
+	    {"\x10", 1},
+	    {"\x20\x21", 2},
+	    {"\x30\x31", 2},
+	    {"\x40\x41\x42\x43", 4},
+	    {"\x50\x51\x52\x53\x54\x55\x56\x57", 8},
+	    {"\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f", 16},
 	};
 	static const char *const roots[8] = {
-		"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-		"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-		"aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-		"d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-		"4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-		"76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-		"ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-		"5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+	    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+	    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+	    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+	    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+	    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+	    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+	    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+	    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
 	};
 	struct merkle_frontier f;
 	merkle_frontier_init(&f);
@@ -598,7 +598,8 @@ static void check_inclusion(uint64_t i, uint64_t n, const merkle_hash root, int 
 		for (unsigned bit = first; bit < last; bit++) {
 			memcpy(p, proof, len * 32);
 			flip(p[h], bit);
-			if (merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)p, len, root))
+			if (merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)p, len,
+						    root))
 				fail_msg("inclusion %llu/%llu: proof hash %zu bit %u flipped, "
 					 "still accepted",
 					 (unsigned long long)i, (unsigned long long)n, h, bit);
@@ -609,27 +610,30 @@ static void check_inclusion(uint64_t i, uint64_t n, const merkle_hash root, int 
 		unsigned bit = full_flips ? k : (unsigned)(rng() % 256);
 		memcpy(leaf, leaves[i], 32);
 		flip(leaf, bit);
-		assert_false(merkle_verify_inclusion(i, n, leaf, (const merkle_hash *)proof, len, root));
+		assert_false(
+		    merkle_verify_inclusion(i, n, leaf, (const merkle_hash *)proof, len, root));
 		memcpy(r, root, 32);
 		flip(r, bit);
-		assert_false(merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)proof, len, r));
+		assert_false(
+		    merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)proof, len, r));
 	}
 	/* Truncated, extended, empty. */
 	if (len > 0) {
 		assert_false(merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)proof,
 						     len - 1, root));
-		assert_false(merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)proof + 1,
-						     len - 1, root));
+		assert_false(merkle_verify_inclusion(
+		    i, n, leaves[i], (const merkle_hash *)proof + 1, len - 1, root));
 	}
 	if (len > 0)
 		memcpy(p, proof, len * 32);
 	memcpy(p[len], leaves[0], 32);
-	assert_false(merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)p, len + 1, root));
+	assert_false(
+	    merkle_verify_inclusion(i, n, leaves[i], (const merkle_hash *)p, len + 1, root));
 	/* Another leaf of the same tree at this index. */
 	uint64_t other = (i + 1) % n;
 	if (other != i)
-		assert_false(merkle_verify_inclusion(i, n, leaves[other], (const merkle_hash *)proof,
-						     len, root));
+		assert_false(merkle_verify_inclusion(i, n, leaves[other],
+						     (const merkle_hash *)proof, len, root));
 	/* Wrong indexes: a few, and all of them for small trees. */
 	for (uint64_t j = 0; j < n + 2; j++) {
 		if (j == i || (n > 70 && j != 0 && j != n - 1 && j != i + 1 && j + 1 != i &&
@@ -647,10 +651,12 @@ static void check_inclusion(uint64_t i, uint64_t n, const merkle_hash root, int 
 		uint64_t m = sizes[s];
 		if (m == n)
 			continue;
-		int got = merkle_verify_inclusion(i, m, leaves[i], (const merkle_hash *)proof, len, root);
-		int ref = m <= MAX_LEAVES * 4 ? ref_verify_inclusion(i, m, leaves[i],
-								    (const merkle_hash *)proof, len, root)
-					      : 0;
+		int got =
+		    merkle_verify_inclusion(i, m, leaves[i], (const merkle_hash *)proof, len, root);
+		int ref = m <= MAX_LEAVES * 4
+			      ? ref_verify_inclusion(i, m, leaves[i], (const merkle_hash *)proof,
+						     len, root)
+			      : 0;
 		if (got != ref)
 			fail_msg("inclusion of %llu proved for size %llu, checked as size %llu: "
 				 "library says %d, RFC reference %d",
@@ -757,7 +763,8 @@ static void check_consistency(uint64_t m, uint64_t n, int flips_all)
 	if (!merkle_verify_consistency(m, n, old_root, new_root, (const merkle_hash *)proof, len))
 		fail_msg("valid consistency proof %llu -> %llu rejected", (unsigned long long)m,
 			 (unsigned long long)n);
-	assert_true(ref_verify_consistency(m, n, old_root, new_root, (const merkle_hash *)proof, len));
+	assert_true(
+	    ref_verify_consistency(m, n, old_root, new_root, (const merkle_hash *)proof, len));
 
 	merkle_hash *p = malloc((len + 1) * 32);
 	assert_non_null(p);
@@ -799,8 +806,8 @@ static void check_consistency(uint64_t m, uint64_t n, int flips_all)
 	if (len > 0)
 		memcpy(p, proof, len * 32);
 	memcpy(p[len], leaves[0], 32);
-	assert_false(merkle_verify_consistency(m, n, old_root, new_root, (const merkle_hash *)p,
-					       len + 1));
+	assert_false(
+	    merkle_verify_consistency(m, n, old_root, new_root, (const merkle_hash *)p, len + 1));
 	/* Swapped roots (a shrinking log) never pass. */
 	if (m != n)
 		assert_false(merkle_verify_consistency(m, n, new_root, old_root,
@@ -821,7 +828,8 @@ static void check_consistency(uint64_t m, uint64_t n, int flips_all)
 			fail_msg("consistency proved for %llu -> %llu, checked as %llu -> %llu: "
 				 "library says %d, RFC reference %d",
 				 (unsigned long long)m, (unsigned long long)n,
-				 (unsigned long long)olds[s], (unsigned long long)news[s], got, ref);
+				 (unsigned long long)olds[s], (unsigned long long)news[s], got,
+				 ref);
 		cons_wrong_size_accepted += (unsigned long)got;
 	}
 	free(p);
@@ -884,16 +892,21 @@ static void test_consistency_edges(void **state)
 	assert_int_equal(merkle_consistency_proof(10, 10, oracle_fn, &o, &proof, &len), 0);
 	assert_int_equal(len, 0);
 	free(proof);
-	assert_true(merkle_verify_consistency(10, 10, roots_by_size[10], roots_by_size[10], NULL, 0));
-	assert_false(merkle_verify_consistency(10, 10, roots_by_size[10], roots_by_size[9], NULL, 0));
+	assert_true(
+	    merkle_verify_consistency(10, 10, roots_by_size[10], roots_by_size[10], NULL, 0));
+	assert_false(
+	    merkle_verify_consistency(10, 10, roots_by_size[10], roots_by_size[9], NULL, 0));
 	assert_false(merkle_verify_consistency(10, 10, roots_by_size[10], roots_by_size[10],
 					       (const merkle_hash *)&roots_by_size[1], 1));
 	/* Old larger than new never verifies. */
-	assert_false(merkle_verify_consistency(11, 10, roots_by_size[11], roots_by_size[10], NULL, 0));
+	assert_false(
+	    merkle_verify_consistency(11, 10, roots_by_size[11], roots_by_size[10], NULL, 0));
 	/* m < n with an empty proof never verifies, not even for a power of
 	 * two old size (whose old root is implied). */
-	assert_false(merkle_verify_consistency(8, 16, roots_by_size[8], roots_by_size[16], NULL, 0));
-	assert_false(merkle_verify_consistency(5, 16, roots_by_size[5], roots_by_size[16], NULL, 0));
+	assert_false(
+	    merkle_verify_consistency(8, 16, roots_by_size[8], roots_by_size[16], NULL, 0));
+	assert_false(
+	    merkle_verify_consistency(5, 16, roots_by_size[5], roots_by_size[16], NULL, 0));
 	/* An oracle failure at any step fails the proof. */
 	merkle_hash want[128];
 	size_t want_len = 0;

@@ -104,14 +104,14 @@ static void test_verify_rejects_non_argon2id(void **state)
 	uint8_t salt[16];
 	memset(salt, 0x5a, sizeof salt);
 	char enc[256];
-	assert_int_equal(argon2i_hash_encoded(2, 1024, 1, PW, strlen(PW), salt, sizeof salt, 32, enc,
-					      sizeof enc),
+	assert_int_equal(argon2i_hash_encoded(2, 1024, 1, PW, strlen(PW), salt, sizeof salt, 32,
+					      enc, sizeof enc),
 			 ARGON2_OK);
 	assert_int_equal(strncmp(enc, "$argon2i$", 9), 0);
 	assert_int_equal(argon2i_verify(enc, PW, strlen(PW)), ARGON2_OK); /* it is valid */
 	assert_int_equal(password_verify(enc, PW), 0);
-	assert_int_equal(argon2d_hash_encoded(2, 1024, 1, PW, strlen(PW), salt, sizeof salt, 32, enc,
-					      sizeof enc),
+	assert_int_equal(argon2d_hash_encoded(2, 1024, 1, PW, strlen(PW), salt, sizeof salt, 32,
+					      enc, sizeof enc),
 			 ARGON2_OK);
 	assert_int_equal(password_verify(enc, PW), 0);
 
@@ -209,8 +209,7 @@ static void test_policy_lengths(void **state)
 		size_t len;
 		int ok;
 	} cases[] = {
-		{ 0, 0 }, { 1, 0 }, { 11, 0 }, { 12, 1 }, { 13, 1 }, { 1023, 1 }, { 1024, 1 },
-		{ 1025, 0 }, { 4096, 0 },
+	    {0, 0}, {1, 0}, {11, 0}, {12, 1}, {13, 1}, {1023, 1}, {1024, 1}, {1025, 0}, {4096, 0},
 	};
 	assert_int_equal(PASSWORD_MIN_LEN, 12);
 	assert_int_equal(PASSWORD_MAX_LEN, 1024);
@@ -219,7 +218,8 @@ static void test_policy_lengths(void **state)
 		if (cases[i].ok)
 			expect_accepted(pw, "alice");
 		else /* the message states the limit it enforces */
-			expect_refused(pw, "alice", cases[i].len < PASSWORD_MIN_LEN ? "12" : "1024");
+			expect_refused(pw, "alice",
+				       cases[i].len < PASSWORD_MIN_LEN ? "12" : "1024");
 		free(pw);
 	}
 }
@@ -311,15 +311,15 @@ static void test_long_password(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_hash_format, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_right_and_wrong, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_salted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_rejects_non_argon2id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_dummy_costs_a_verify, setup, teardown),
-		cmocka_unit_test(test_policy_lengths),
-		cmocka_unit_test(test_policy_counts_characters),
-		cmocka_unit_test(test_policy_refusals),
-		cmocka_unit_test(test_long_password),
+	    cmocka_unit_test_setup_teardown(test_hash_format, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_right_and_wrong, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_salted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_rejects_non_argon2id, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_dummy_costs_a_verify, setup, teardown),
+	    cmocka_unit_test(test_policy_lengths),
+	    cmocka_unit_test(test_policy_counts_characters),
+	    cmocka_unit_test(test_policy_refusals),
+	    cmocka_unit_test(test_long_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

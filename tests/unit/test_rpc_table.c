@@ -3,8 +3,8 @@
  * the permission catalogue (server/domain/permissions.c). Authorisation policy
  * lives in table flags, so this file is the authorisation matrix's guard:
  * every operation in the .proto has exactly one row, and the operations
- * allowed before login, before Hello, with a password change pending, or
- * whose memory is wiped are fixed allow-lists. Widening any of them must
+ * allowed before login, before Hello, or with a password change pending
+ * are fixed allow-lists. Widening any of them must
  * be a deliberate edit here, reviewed as a security change.
  */
 #include <setjmp.h>
@@ -120,8 +120,8 @@ static void test_entries_well_formed(void **state)
 	(void)state;
 	const struct rpc_entry **all;
 	size_t n = entries(&all);
-	const unsigned known_flags = RPC_PREAUTH | RPC_WRITE | RPC_BARRIER | RPC_WIPE |
-				     RPC_PWCHANGE_OK | RPC_NO_HELLO | RPC_TALLY;
+	const unsigned known_flags =
+	    RPC_PREAUTH | RPC_WRITE | RPC_BARRIER | RPC_PWCHANGE_OK | RPC_NO_HELLO | RPC_TALLY;
 	for (size_t k = 0; k < n; k++) {
 		const struct rpc_entry *e = all[k];
 		assert_non_null(e->name);
@@ -176,24 +176,6 @@ static void test_no_hello_only_hello(void **state)
 	assert_non_null(hello);
 	assert_string_equal(hello->name, "Hello");
 	assert_true(hello->flags & RPC_NO_HELLO);
-}
-
-/* Requests carrying passwords or tokens have their memory wiped; and
- * nothing else claims to (so the list stays meaningful). */
-static void test_wipe_flags(void **state)
-{
-	(void)state;
-	static const char *const secret[] = {
-	    "Login", "Resume", "PasswordChange", "UserAdd", "UserResetPassword", NULL};
-	const struct rpc_entry **all;
-	size_t n = entries(&all);
-	for (size_t k = 0; k < n; k++) {
-		bool wipe = all[k]->flags & RPC_WIPE;
-		if (wipe)
-			assert_true(name_in(all[k]->name, secret));
-		if (name_in(all[k]->name, secret))
-			assert_true(wipe);
-	}
 }
 
 /* With a password change pending, a session can do only these: see who it
@@ -314,7 +296,6 @@ int main(void)
 	    cmocka_unit_test(test_entries_well_formed),
 	    cmocka_unit_test(test_preauth_allow_list),
 	    cmocka_unit_test(test_no_hello_only_hello),
-	    cmocka_unit_test(test_wipe_flags),
 	    cmocka_unit_test(test_pwchange_allow_list),
 	    cmocka_unit_test(test_lookup_misses),
 	    cmocka_unit_test(test_permission_catalogue),

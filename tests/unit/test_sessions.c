@@ -77,7 +77,7 @@ static void test_empty_table(void **state)
 	(void)state;
 	struct session_table *t = session_table_new();
 	assert_int_equal(session_table_count(t), 0);
-	uint8_t h[CRYPTO_SHA256_LEN] = { 0 };
+	uint8_t h[CRYPTO_SHA256_LEN] = {0};
 	assert_null(session_table_find(t, h));
 	assert_int_equal(session_table_prune(t, 0, IDLE_MS), 0);
 	session_table_free(t);
@@ -179,8 +179,8 @@ static void test_session_state_boundaries(void **state)
 static void test_session_state_messages(void **state)
 {
 	(void)state;
-	const enum session_state all[] = { SESSION_VALID, SESSION_UNKNOWN, SESSION_REVOKED,
-					   SESSION_IDLE_EXPIRED, SESSION_EXPIRED };
+	const enum session_state all[] = {SESSION_VALID, SESSION_UNKNOWN, SESSION_REVOKED,
+					  SESSION_IDLE_EXPIRED, SESSION_EXPIRED};
 	const size_t n = sizeof all / sizeof all[0];
 	for (size_t i = 0; i < n; i++) {
 		const char *m = session_state_message(all[i]);
@@ -293,7 +293,7 @@ static void test_foreach_visits_each_once(void **state)
 	struct session_table *t = session_table_new();
 	for (int64_t i = 1; i <= MANY; i++)
 		add_numbered(t, i, 1, 0, 1000000);
-	struct visit v = { xcalloc(MANY + 1, sizeof *v.seen), 0 };
+	struct visit v = {xcalloc(MANY + 1, sizeof *v.seen), 0};
 	session_table_foreach(t, count_visit, &v);
 	assert_int_equal(v.calls, MANY);
 	for (int i = 1; i <= MANY; i++)
@@ -316,14 +316,14 @@ static void test_foreach_visits_each_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_table),
-		cmocka_unit_test(test_add_find_many),
-		cmocka_unit_test(test_find_exact_in_one_bucket),
-		cmocka_unit_test(test_session_state_boundaries),
-		cmocka_unit_test(test_session_state_messages),
-		cmocka_unit_test(test_revoke_user_keeps_one),
-		cmocka_unit_test(test_prune_only_invalid),
-		cmocka_unit_test(test_foreach_visits_each_once),
+	    cmocka_unit_test(test_empty_table),
+	    cmocka_unit_test(test_add_find_many),
+	    cmocka_unit_test(test_find_exact_in_one_bucket),
+	    cmocka_unit_test(test_session_state_boundaries),
+	    cmocka_unit_test(test_session_state_messages),
+	    cmocka_unit_test(test_revoke_user_keeps_one),
+	    cmocka_unit_test(test_prune_only_invalid),
+	    cmocka_unit_test(test_foreach_visits_each_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,16 +90,15 @@ static int teardown(void **state)
 }
 
 /* Opens a concern and returns its id; the reference into ref if given. */
-static int64_t open_concern(struct fixture *f, int64_t performer, const char *received,
-			    char **ref)
+static int64_t open_concern(struct fixture *f, int64_t performer, const char *received, char **ref)
 {
 	struct concern_new in = {
-		.performer_id = performer,
-		.source = "patient-complaint",
-		.category = "clinical-competence",
-		.summary = "missed diagnosis",
-		.reporter = "Mrs X",
-		.received = received,
+	    .performer_id = performer,
+	    .source = "patient-complaint",
+	    .category = "clinical-competence",
+	    .summary = "missed diagnosis",
+	    .reporter = "Mrs X",
+	    .received = received,
 	};
 	int64_t id = 0;
 	char *cause = NULL;
@@ -131,10 +130,10 @@ static int64_t add_deadline(struct fixture *f, int64_t concern, enum concern_clo
 			    const char *start, const char *due, int action)
 {
 	struct concern_deadline d = {
-		.kind = kind,
-		.start = day(start),
-		.due = day(due),
-		.basis = {DOMAIN_PERIOD_DAYS, 28},
+	    .kind = kind,
+	    .start = day(start),
+	    .due = day(due),
+	    .basis = {DOMAIN_PERIOD_DAYS, 28},
 	};
 	int64_t id = 0;
 	char *cause = NULL;
@@ -213,11 +212,11 @@ static void test_reference_refusals(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	struct concern_new in = {
-		.performer_id = f->gp,
-		.source = "other",
-		.category = "conduct",
-		.summary = "s",
-		.received = "2026-02-30",
+	    .performer_id = f->gp,
+	    .source = "other",
+	    .category = "conduct",
+	    .summary = "s",
+	    .received = "2026-02-30",
 	};
 	assert_int_equal(store_concern_insert(f->db, &in, T0, "cm1", NULL, NULL, &cause),
 			 ASSURE__CODE__INVALID_ARGUMENT);
@@ -241,10 +240,11 @@ static void test_reference_refusals(void **state)
 
 	/* A year whose 9999 references are used. */
 	in.linked_id = 0;
-	assert_int_equal(exec_ok(f->db, "INSERT INTO concerns (ref, year, seq, performer_id,"
-					" source, category, summary, received, state, created_at,"
-					" updated_at) VALUES ('CON-2030-9999', 2030, 9999, 1, 'other',"
-					" 'conduct', 's', '2030-01-01', 'received', 0, 0)"),
+	assert_int_equal(exec_ok(f->db,
+				 "INSERT INTO concerns (ref, year, seq, performer_id,"
+				 " source, category, summary, received, state, created_at,"
+				 " updated_at) VALUES ('CON-2030-9999', 2030, 9999, 1, 'other',"
+				 " 'conduct', 's', '2030-01-01', 'received', 0, 0)"),
 			 0);
 	in.received = "2030-06-01";
 	assert_int_equal(store_concern_insert(f->db, &in, T0, "cm1", NULL, NULL, &cause),
@@ -254,11 +254,12 @@ static void test_reference_refusals(void **state)
 	cause = NULL;
 
 	/* The schema keeps ref, year and seq in step. */
-	assert_int_not_equal(exec_refused(f->db, "INSERT INTO concerns (ref, year, seq,"
-						 " performer_id, source, category, summary, received,"
-						 " state, created_at, updated_at) VALUES"
-						 " ('CON-2031-0002', 2031, 1, 1, 'other', 'conduct',"
-						 " 's', '2031-01-01', 'received', 0, 0)"),
+	assert_int_not_equal(exec_refused(f->db,
+					  "INSERT INTO concerns (ref, year, seq,"
+					  " performer_id, source, category, summary, received,"
+					  " state, created_at, updated_at) VALUES"
+					  " ('CON-2031-0002', 2031, 1, 1, 'other', 'conduct',"
+					  " 's', '2031-01-01', 'received', 0, 0)"),
 			     0);
 }
 
@@ -271,12 +272,12 @@ static void test_get_roundtrip(void **state)
 	int64_t first = open_concern(f, f->gp, "2026-01-05", &ref);
 	set_state(f, first, "closed");
 	struct concern_new in = {
-		.performer_id = f->gp,
-		.source = "colleague",
-		.category = "probity",
-		.summary = "claims for work not done",
-		.received = "2026-02-10",
-		.linked_id = first,
+	    .performer_id = f->gp,
+	    .source = "colleague",
+	    .category = "probity",
+	    .summary = "claims for work not done",
+	    .received = "2026-02-10",
+	    .linked_id = first,
 	};
 	int64_t id = 0;
 	char *cause = NULL;
@@ -434,12 +435,11 @@ static void test_update_version(void **state)
 	concern_record_free(c);
 
 	/* The other writers leave the version alone. */
-	assert_int_equal(store_concern_grade_add(f->db, id, 2, 2, "r", NULL, T0, "cm1", NULL,
-						 &cause),
-			 0);
-	assert_int_equal(store_concern_assign(f->db, id, CONCERN_PERSON_CASE_MANAGER, f->cm1, T0,
-					      "cm1", &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_grade_add(f->db, id, 2, 2, "r", NULL, T0, "cm1", NULL, &cause), 0);
+	assert_int_equal(
+	    store_concern_assign(f->db, id, CONCERN_PERSON_CASE_MANAGER, f->cm1, T0, "cm1", &cause),
+	    0);
 	assert_int_equal(store_concern_note_add(f->db, id, "n", T0, "cm1", NULL, &cause), 0);
 	add_deadline(f, id, CONCERN_CLOCK_TRIAGE, "2026-01-05", "2026-01-12", 0);
 	assert_int_equal(store_concern_get(f->db, id, &c, &cause), 0);
@@ -487,14 +487,14 @@ static void test_grades(void **state)
 	assert_string_equal(v[1].by, "pag1");
 	concern_grades_free(v, n);
 
-	assert_int_equal(store_concern_grade_add(f->db, id, 6, 1, "r", NULL, T0, "cm1", NULL,
-						 &cause),
-			 ASSURE__CODE__INVALID_ARGUMENT);
+	assert_int_equal(
+	    store_concern_grade_add(f->db, id, 6, 1, "r", NULL, T0, "cm1", NULL, &cause),
+	    ASSURE__CODE__INVALID_ARGUMENT);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(store_concern_grade_add(f->db, 4242, 1, 1, "r", NULL, T0, "cm1", NULL,
-						 &cause),
-			 ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(
+	    store_concern_grade_add(f->db, 4242, 1, 1, "r", NULL, T0, "cm1", NULL, &cause),
+	    ASSURE__CODE__NOT_FOUND);
 	assert_int_equal(store_concern_grades(f->db, id, &v, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	concern_grades_free(v, n);
@@ -518,9 +518,9 @@ static void test_people(void **state)
 	assert_int_equal(store_concern_assign(f->db, id, CONCERN_PERSON_INVESTIGATOR, f->inv1,
 					      T0 + 4, "pag1", &cause),
 			 0);
-	assert_int_equal(store_concern_assign(f->db, id, CONCERN_PERSON_INVESTIGATOR, 0, T0 + 5,
-					      "pag1", &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_assign(f->db, id, CONCERN_PERSON_INVESTIGATOR, 0, T0 + 5, "pag1", &cause),
+	    0);
 	assert_int_equal(store_concern_assign(f->db, id, CONCERN_PERSON_INVESTIGATOR, f->inv2,
 					      T0 + 6, "pag1", &cause),
 			 0);
@@ -588,14 +588,14 @@ static void test_people(void **state)
 	assert_string_equal(h[4].by, "pan1");
 	concern_people_free(h, n);
 
-	assert_int_equal(store_concern_assign(f->db, id, CONCERN_PERSON_CASE_MANAGER, 4242, T0,
-					      "pag1", &cause),
-			 ASSURE__CODE__FAILED_PRECONDITION);
+	assert_int_equal(
+	    store_concern_assign(f->db, id, CONCERN_PERSON_CASE_MANAGER, 4242, T0, "pag1", &cause),
+	    ASSURE__CODE__FAILED_PRECONDITION);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(store_concern_assign(f->db, id, CONCERN_PERSON_PANEL, f->pan1, T0, "pag1",
-					      &cause),
-			 ASSURE__CODE__INVALID_ARGUMENT);
+	assert_int_equal(
+	    store_concern_assign(f->db, id, CONCERN_PERSON_PANEL, f->pan1, T0, "pag1", &cause),
+	    ASSURE__CODE__INVALID_ARGUMENT);
 	free(cause);
 	cause = NULL;
 	assert_int_equal(store_concern_assign(f->db, 4242, CONCERN_PERSON_CASE_MANAGER, f->cm1, T0,
@@ -612,23 +612,23 @@ static void test_events(void **state)
 	int64_t id = open_concern(f, f->gp, "2026-01-05", NULL);
 	char *cause = NULL;
 	struct concern_event_record e = {
-		.at = T0 + 1,
-		.by = "cm1",
-		.kind = "opened",
-		.to_state = "received",
-		.text = "missed diagnosis",
-		.date = "2026-01-05",
+	    .at = T0 + 1,
+	    .by = "cm1",
+	    .kind = "opened",
+	    .to_state = "received",
+	    .text = "missed diagnosis",
+	    .date = "2026-01-05",
 	};
 	int64_t eid = 0;
 	assert_int_equal(store_concern_event_add(f->db, id, &e, &eid, &cause), 0);
 	assert_true(eid > 0);
 	struct concern_event_record t = {
-		.at = T0 + 2,
-		.by = "cm1",
-		.kind = "transition",
-		.from_state = "received",
-		.to_state = "triaged",
-		.detail = "grade: 16 (extreme)\ncase manager: cm1",
+	    .at = T0 + 2,
+	    .by = "cm1",
+	    .kind = "transition",
+	    .from_state = "received",
+	    .to_state = "triaged",
+	    .detail = "grade: 16 (extreme)\ncase manager: cm1",
 	};
 	assert_int_equal(store_concern_event_add(f->db, id, &t, NULL, &cause), 0);
 	struct concern_event_record *v = NULL;
@@ -663,21 +663,21 @@ static void test_referrals_notes_evidence(void **state)
 	int64_t id = open_concern(f, f->gp, "2026-01-05", NULL);
 	char *cause = NULL;
 	struct concern_referral_record r = {
-		.body = "gmc",
-		.date = "2026-01-20",
-		.rationale = "fitness to practise",
+	    .body = "gmc",
+	    .date = "2026-01-20",
+	    .rationale = "fitness to practise",
 	};
 	int64_t rid = 0;
 	assert_int_equal(store_concern_referral_add(f->db, id, &r, T0 + 1, "cm1", &rid, &cause), 0);
-	assert_int_equal(store_concern_referral_update(f->db, id, rid, "FTP/123", NULL, T0 + 2,
-						       "cm2", &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_referral_update(f->db, id, rid, "FTP/123", NULL, T0 + 2, "cm2", &cause),
+	    0);
 	assert_int_equal(store_concern_referral_update(f->db, id, rid, NULL, "investigating",
 						       T0 + 3, "cm1", &cause),
 			 0);
-	assert_int_equal(store_concern_referral_update(f->db, id, 4242, NULL, "x", T0, "cm1",
-						       &cause),
-			 ASSURE__CODE__NOT_FOUND);
+	assert_int_equal(
+	    store_concern_referral_update(f->db, id, 4242, NULL, "x", T0, "cm1", &cause),
+	    ASSURE__CODE__NOT_FOUND);
 	r.date = "";
 	assert_int_equal(store_concern_referral_add(f->db, id, &r, T0, "cm1", NULL, &cause),
 			 ASSURE__CODE__INVALID_ARGUMENT);
@@ -700,9 +700,9 @@ static void test_referrals_notes_evidence(void **state)
 	concern_referrals_free(rv, n);
 
 	int64_t nid = 0;
-	assert_int_equal(store_concern_note_add(f->db, id, "phoned the practice", T0 + 4, "cm1",
-						&nid, &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_note_add(f->db, id, "phoned the practice", T0 + 4, "cm1", &nid, &cause),
+	    0);
 	assert_int_equal(store_concern_note_add(f->db, id, "correction: it was the PM", T0 + 5,
 						"cm1", NULL, &cause),
 			 0);
@@ -716,24 +716,24 @@ static void test_referrals_notes_evidence(void **state)
 	concern_notes_free(nv, n);
 
 	const char *hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-	assert_int_equal(store_concern_evidence_add(f->db, id, "audit report", "S:/audit.pdf",
-						    hash, T0 + 6, "inv1", NULL, &cause),
+	assert_int_equal(store_concern_evidence_add(f->db, id, "audit report", "S:/audit.pdf", hash,
+						    T0 + 6, "inv1", NULL, &cause),
 			 0);
-	assert_int_equal(store_concern_evidence_add(f->db, id, "letter", NULL, NULL, T0 + 7,
-						    "cm1", NULL, &cause),
-			 0);
-	assert_int_equal(store_concern_evidence_add(f->db, id, "bad", "", "E3B0C442", T0, "cm1",
+	assert_int_equal(store_concern_evidence_add(f->db, id, "letter", NULL, NULL, T0 + 7, "cm1",
 						    NULL, &cause),
-			 ASSURE__CODE__INVALID_ARGUMENT);
+			 0);
+	assert_int_equal(
+	    store_concern_evidence_add(f->db, id, "bad", "", "E3B0C442", T0, "cm1", NULL, &cause),
+	    ASSURE__CODE__INVALID_ARGUMENT);
 	free(cause);
 	cause = NULL;
 	char upper[65];
 	for (int i = 0; i < 64; i++)
 		upper[i] = (char)(hash[i] >= 'a' ? hash[i] - 32 : hash[i]);
 	upper[64] = '\0';
-	assert_int_equal(store_concern_evidence_add(f->db, id, "bad", "", upper, T0, "cm1", NULL,
-						    &cause),
-			 ASSURE__CODE__INVALID_ARGUMENT);
+	assert_int_equal(
+	    store_concern_evidence_add(f->db, id, "bad", "", upper, T0, "cm1", NULL, &cause),
+	    ASSURE__CODE__INVALID_ARGUMENT);
 	free(cause);
 	cause = NULL;
 	struct concern_evidence_record *ev = NULL;
@@ -764,22 +764,21 @@ static void test_actions(void **state)
 						  "pag1", &num, &cause),
 			 0);
 	assert_int_equal(num, 2);
-	assert_int_equal(store_concern_action_add(f->db, other, "first of another", "", "",
-						  T0 + 3, "pag1", &num, &cause),
+	assert_int_equal(store_concern_action_add(f->db, other, "first of another", "", "", T0 + 3,
+						  "pag1", &num, &cause),
 			 0);
 	assert_int_equal(num, 1);
-	assert_int_equal(store_concern_action_add(f->db, 4242, "x", "", "", T0, "pag1", &num,
-						  &cause),
-			 ASSURE__CODE__FAILED_PRECONDITION);
+	assert_int_equal(
+	    store_concern_action_add(f->db, 4242, "x", "", "", T0, "pag1", &num, &cause),
+	    ASSURE__CODE__FAILED_PRECONDITION);
 	free(cause);
 	cause = NULL;
 
-	assert_int_equal(store_concern_action_done(f->db, id, 1, "2026-02-20", T0 + 4, "cm1",
-						   &cause),
-			 0);
-	assert_int_equal(store_concern_action_done(f->db, id, 1, "2026-02-21", T0 + 5, "cm1",
-						   &cause),
-			 ASSURE__CODE__FAILED_PRECONDITION);
+	assert_int_equal(
+	    store_concern_action_done(f->db, id, 1, "2026-02-20", T0 + 4, "cm1", &cause), 0);
+	assert_int_equal(
+	    store_concern_action_done(f->db, id, 1, "2026-02-21", T0 + 5, "cm1", &cause),
+	    ASSURE__CODE__FAILED_PRECONDITION);
 	assert_non_null(strstr(cause, "2026-02-20"));
 	free(cause);
 	cause = NULL;
@@ -827,34 +826,34 @@ static void test_decisions(void **state)
 	char *grounds[] = {"efficiency", "fraud"};
 	char *panel[] = {"pan1", "pan2", "pan3"};
 	struct concern_decision_record d = {
-		.kind = "decision",
-		.outcome = "contingent-removal",
-		.rationale = "repeated failures",
-		.grounds = grounds,
-		.n_grounds = 2,
-		.conditions = "supervised practice",
-		.representations_considered = "letter of 3 March",
-		.facts_relied_on = "audit findings",
-		.panel = panel,
-		.n_panel = 3,
-		.date = "2026-04-10",
-		.status_before = "included-with-conditions",
-		.status_after = "contingently-removed",
-		.conditions_before = "no out-of-hours work",
+	    .kind = "decision",
+	    .outcome = "contingent-removal",
+	    .rationale = "repeated failures",
+	    .grounds = grounds,
+	    .n_grounds = 2,
+	    .conditions = "supervised practice",
+	    .representations_considered = "letter of 3 March",
+	    .facts_relied_on = "audit findings",
+	    .panel = panel,
+	    .n_panel = 3,
+	    .date = "2026-04-10",
+	    .status_before = "included-with-conditions",
+	    .status_after = "contingently-removed",
+	    .conditions_before = "no out-of-hours work",
 	};
 	int64_t did = 0;
 	assert_int_equal(store_concern_decision_add(f->db, id, &d, T0 + 1, "pan1", &did, &cause),
 			 0);
 	struct concern_decision_record s = {
-		.kind = "suspension",
-		.outcome = "suspended",
-		.rationale = "public protection",
-		.panel = panel,
-		.n_panel = 3,
-		.date = "2026-02-01",
-		.detail = "basis: pct-decision\nperiod end: 2026-08-01",
-		.status_before = "included",
-		.status_after = "included",
+	    .kind = "suspension",
+	    .outcome = "suspended",
+	    .rationale = "public protection",
+	    .panel = panel,
+	    .n_panel = 3,
+	    .date = "2026-02-01",
+	    .detail = "basis: pct-decision\nperiod end: 2026-08-01",
+	    .status_before = "included",
+	    .status_after = "included",
 	};
 	assert_int_equal(store_concern_decision_add(f->db, id, &s, T0 + 2, "pan2", NULL, &cause),
 			 0);
@@ -918,35 +917,34 @@ static void test_deadlines(void **state)
 	int64_t b = open_concern(f, f->pharmacist, "2026-01-06", NULL);
 	int64_t c = open_concern(f, f->gp, "2026-01-07", NULL);
 	char *cause = NULL;
-	assert_int_equal(store_concern_assign(f->db, b, CONCERN_PERSON_CASE_MANAGER, f->cm2, T0,
-					      "pag1", &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_assign(f->db, b, CONCERN_PERSON_CASE_MANAGER, f->cm2, T0, "pag1", &cause),
+	    0);
 	/* Working-day clock from the rules, as the RPC will store it. */
 	struct concern_deadline tri = {
-		.kind = CONCERN_CLOCK_TRIAGE,
-		.start = day("2026-01-05"),
-		.due = day("2026-01-12"),
-		.basis = {DOMAIN_PERIOD_WORKING_DAYS, 5},
+	    .kind = CONCERN_CLOCK_TRIAGE,
+	    .start = day("2026-01-05"),
+	    .due = day("2026-01-12"),
+	    .basis = {DOMAIN_PERIOD_WORKING_DAYS, 5},
 	};
 	int64_t a_tri = 0;
 	assert_int_equal(store_concern_deadline_add(f->db, a, &tri, 0, &a_tri, &cause), 0);
-	int64_t a_inv = add_deadline(f, a, CONCERN_CLOCK_INVESTIGATION, "2026-01-05", "2026-03-30",
-				     0);
+	int64_t a_inv =
+	    add_deadline(f, a, CONCERN_CLOCK_INVESTIGATION, "2026-01-05", "2026-03-30", 0);
 	int64_t b_tri = add_deadline(f, b, CONCERN_CLOCK_TRIAGE, "2026-01-06", "2026-01-13", 0);
 	int64_t b_rep =
 	    add_deadline(f, b, CONCERN_CLOCK_REPRESENTATIONS, "2026-01-06", "2026-01-10", 0);
 	int64_t c_tri = add_deadline(f, c, CONCERN_CLOCK_TRIAGE, "2026-01-07", "2026-01-09", 0);
 	/* A given due date has no basis. */
 	struct concern_deadline hearing = {
-		.kind = CONCERN_CLOCK_HEARING,
-		.start = day("2026-01-07"),
-		.due = day("2026-02-01"),
-		.basis = {DOMAIN_PERIOD_DAYS, 0},
+	    .kind = CONCERN_CLOCK_HEARING,
+	    .start = day("2026-01-07"),
+	    .due = day("2026-02-01"),
+	    .basis = {DOMAIN_PERIOD_DAYS, 0},
 	};
 	assert_int_equal(store_concern_deadline_add(f->db, c, &hearing, 0, NULL, &cause), 0);
-	struct concern_deadline none = {.kind = CONCERN_CLOCK_NONE,
-					.start = day("2026-01-07"),
-					.due = day("2026-01-08")};
+	struct concern_deadline none = {
+	    .kind = CONCERN_CLOCK_NONE, .start = day("2026-01-07"), .due = day("2026-01-08")};
 	assert_int_equal(store_concern_deadline_add(f->db, c, &none, 0, NULL, &cause),
 			 ASSURE__CODE__INVALID_ARGUMENT);
 	free(cause);
@@ -1027,14 +1025,12 @@ static void test_deadlines(void **state)
 	cause = NULL;
 	/* Closing by kind, and cancelling the rest when a concern closes. */
 	int count = -1;
-	assert_int_equal(store_concern_deadlines_close(f->db, b, "triage", "2026-01-09", 0, &count,
-						       &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_deadlines_close(f->db, b, "triage", "2026-01-09", 0, &count, &cause), 0);
 	assert_int_equal(count, 1);
 	set_state(f, a, "closed");
-	assert_int_equal(store_concern_deadlines_close(f->db, a, NULL, "2026-01-09", 1, &count,
-						       &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_deadlines_close(f->db, a, NULL, "2026-01-09", 1, &count, &cause), 0);
 	assert_int_equal(count, 2);
 	assert_int_equal(store_concern_deadlines(f->db, a, 0, &v, &n, &cause), 0);
 	assert_int_equal(n, 2);
@@ -1072,17 +1068,15 @@ static void test_list_filters_and_paging(void **state)
 	set_state(f, id[1], "triaged");
 	set_state(f, id[2], "triaged");
 	set_state(f, id[3], "investigating");
-	assert_int_equal(store_concern_grade_add(f->db, id[1], 5, 5, "r", NULL, T0, "cm1", NULL,
-						 &cause),
+	assert_int_equal(
+	    store_concern_grade_add(f->db, id[1], 5, 5, "r", NULL, T0, "cm1", NULL, &cause), 0);
+	assert_int_equal(
+	    store_concern_grade_add(f->db, id[2], 1, 2, "r", NULL, T0, "cm1", NULL, &cause), 0);
+	assert_int_equal(store_concern_assign(f->db, id[2], CONCERN_PERSON_CASE_MANAGER, f->cm1, T0,
+					      "pag1", &cause),
 			 0);
-	assert_int_equal(store_concern_grade_add(f->db, id[2], 1, 2, "r", NULL, T0, "cm1", NULL,
-						 &cause),
-			 0);
-	assert_int_equal(store_concern_assign(f->db, id[2], CONCERN_PERSON_CASE_MANAGER, f->cm1,
-					      T0, "pag1", &cause),
-			 0);
-	assert_int_equal(store_concern_assign(f->db, id[3], CONCERN_PERSON_INVESTIGATOR, f->cm1,
-					      T0, "pag1", &cause),
+	assert_int_equal(store_concern_assign(f->db, id[3], CONCERN_PERSON_INVESTIGATOR, f->cm1, T0,
+					      "pag1", &cause),
 			 0);
 	assert_int_equal(store_concern_assign(f->db, id[4], CONCERN_PERSON_INVESTIGATOR, f->inv1,
 					      T0, "pag1", &cause),
@@ -1129,23 +1123,23 @@ static void test_list_filters_and_paging(void **state)
 		size_t n;
 		int64_t first;
 	} cases[] = {
-		{{.state = "triaged", .limit = 100}, 2, id[1]},
-		{{.state = "triaged", .band = "extreme", .limit = 100}, 1, id[1]},
-		{{.band = "low", .limit = 100}, 1, id[2]},
-		{{.performer_id = f->pharmacist, .limit = 100}, 1, id[5]},
-		{{.performer_id = f->gp, .state = "investigating", .limit = 100}, 1, id[3]},
-		{{.user_id = f->cm1, .limit = 100}, 2, id[2]},
-		{{.user_id = f->inv1, .limit = 100}, 1, id[4]},
-		{{.investigator_id = f->cm1, .limit = 100}, 1, id[3]},
-		{{.panel_referred_only = 1, .limit = 100}, 1, id[4]},
-		{{.overdue_before = "2026-02-07", .limit = 100}, 1, id[0]},
-		{{.overdue_before = "2026-02-06", .limit = 100}, 0, 0},
-		{{.overdue_before = "2026-02-21", .limit = 100}, 2, id[0]},
-		{{.overdue_before = "2026-02-21", .performer_id = f->pharmacist, .limit = 100},
-		 1,
-		 id[5]},
-		{{.state = "closed", .limit = 100}, 0, 0},
-		{{.limit = 0}, 0, 0},
+	    {{.state = "triaged", .limit = 100}, 2, id[1]},
+	    {{.state = "triaged", .band = "extreme", .limit = 100}, 1, id[1]},
+	    {{.band = "low", .limit = 100}, 1, id[2]},
+	    {{.performer_id = f->pharmacist, .limit = 100}, 1, id[5]},
+	    {{.performer_id = f->gp, .state = "investigating", .limit = 100}, 1, id[3]},
+	    {{.user_id = f->cm1, .limit = 100}, 2, id[2]},
+	    {{.user_id = f->inv1, .limit = 100}, 1, id[4]},
+	    {{.investigator_id = f->cm1, .limit = 100}, 1, id[3]},
+	    {{.panel_referred_only = 1, .limit = 100}, 1, id[4]},
+	    {{.overdue_before = "2026-02-07", .limit = 100}, 1, id[0]},
+	    {{.overdue_before = "2026-02-06", .limit = 100}, 0, 0},
+	    {{.overdue_before = "2026-02-21", .limit = 100}, 2, id[0]},
+	    {{.overdue_before = "2026-02-21", .performer_id = f->pharmacist, .limit = 100},
+	     1,
+	     id[5]},
+	    {{.state = "closed", .limit = 100}, 0, 0},
+	    {{.limit = 0}, 0, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		assert_int_equal(store_concern_list(f->db, &cases[i].f, &v, &n, &cause), 0);
@@ -1203,8 +1197,8 @@ static void expect_ids(const int64_t *got, size_t n, const int64_t *want, size_t
 		fail_msg("%s: %zu rows, expected %zu", what, n, nwant);
 	for (size_t i = 0; i < n; i++)
 		if (got[i] != want[i])
-			fail_msg("%s: row %zu is id %lld, expected %lld", what, i, (long long)got[i],
-				 (long long)want[i]);
+			fail_msg("%s: row %zu is id %lld, expected %lld", what, i,
+				 (long long)got[i], (long long)want[i]);
 }
 
 /* "mine" (case manager or investigator) and "overdue" are led by their own
@@ -1223,17 +1217,17 @@ static void test_list_mine_overdue(void **state)
 		enum concern_person_role role;
 		int64_t user;
 	} people[] = {
-		{0, CONCERN_PERSON_CASE_MANAGER, f->cm1},
-		{2, CONCERN_PERSON_CASE_MANAGER, f->cm1},
-		{3, CONCERN_PERSON_INVESTIGATOR, f->cm1},
-		{3, CONCERN_PERSON_CASE_MANAGER, f->cm2},
-		{4, CONCERN_PERSON_CASE_MANAGER, f->cm2},
-		{5, CONCERN_PERSON_CASE_MANAGER, f->cm1},
-		{6, CONCERN_PERSON_INVESTIGATOR, f->cm1},
-		/* Both roles on one concern (the domain forbids it; the store
-		 * must still give one row). */
-		{7, CONCERN_PERSON_CASE_MANAGER, f->cm1},
-		{7, CONCERN_PERSON_INVESTIGATOR, f->cm1},
+	    {0, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+	    {2, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+	    {3, CONCERN_PERSON_INVESTIGATOR, f->cm1},
+	    {3, CONCERN_PERSON_CASE_MANAGER, f->cm2},
+	    {4, CONCERN_PERSON_CASE_MANAGER, f->cm2},
+	    {5, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+	    {6, CONCERN_PERSON_INVESTIGATOR, f->cm1},
+	    /* Both roles on one concern (the domain forbids it; the store
+	     * must still give one row). */
+	    {7, CONCERN_PERSON_CASE_MANAGER, f->cm1},
+	    {7, CONCERN_PERSON_INVESTIGATOR, f->cm1},
 	};
 	for (size_t k = 0; k < sizeof people / sizeof people[0]; k++)
 		assert_int_equal(store_concern_assign(f->db, id[people[k].i], people[k].role,
@@ -1263,15 +1257,16 @@ static void test_list_mine_overdue(void **state)
 		size_t n;
 		const char *what;
 	} cases[] = {
-		{{.user_id = f->cm1}, mine, 6, "mine"},
-		{{.user_id = f->cm1, .state = "triaged"}, mine_triaged, 2, "mine, triaged"},
-		{{.user_id = f->cm2}, cm2, 2, "mine as cm2"},
-		{{.overdue_before = "2026-02-15"}, overdue, 3, "overdue"},
-		{{.overdue_before = "2026-02-15", .user_id = f->cm1}, overdue_mine, 2,
-		 "overdue, mine"},
-		{{.overdue_before = "2026-02-15", .state = "triaged"}, overdue_triaged, 1,
-		 "overdue, triaged"},
-		{{.overdue_before = "2026-02-06"}, NULL, 0, "overdue before 6 February"},
+	    {{.user_id = f->cm1}, mine, 6, "mine"},
+	    {{.user_id = f->cm1, .state = "triaged"}, mine_triaged, 2, "mine, triaged"},
+	    {{.user_id = f->cm2}, cm2, 2, "mine as cm2"},
+	    {{.overdue_before = "2026-02-15"}, overdue, 3, "overdue"},
+	    {{.overdue_before = "2026-02-15", .user_id = f->cm1}, overdue_mine, 2, "overdue, mine"},
+	    {{.overdue_before = "2026-02-15", .state = "triaged"},
+	     overdue_triaged,
+	     1,
+	     "overdue, triaged"},
+	    {{.overdue_before = "2026-02-06"}, NULL, 0, "overdue before 6 February"},
 	};
 	static const unsigned pages[] = {1, 2, 4, 100};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
@@ -1310,16 +1305,16 @@ static void test_list_plans(void **state)
 		struct concern_filter f;
 		const char *index; /* the plan names it */
 	} cases[] = {
-		{{.state = ""}, "SEARCH c USING INTEGER PRIMARY KEY (rowid>?)"},
-		{{.performer_id = 1}, "concerns_performer"},
-		{{.investigator_id = 1, .user_id = 1}, "concerns_investigator"},
-		{{.user_id = 1}, "MERGE (UNION)"},
-		{{.user_id = 1, .overdue_before = "2026-01-01"}, "concerns_case_manager"},
-		{{.overdue_before = "2026-01-01"}, "concern_deadlines_open_concern"},
-		{{.overdue_before = "2026-01-01", .state = "received"},
-		 "concern_deadlines_open_concern"},
-		{{.state = "received"}, "concerns_state"},
-		{{.band = "high"}, "concerns_band"},
+	    {{.state = ""}, "SEARCH c USING INTEGER PRIMARY KEY (rowid>?)"},
+	    {{.performer_id = 1}, "concerns_performer"},
+	    {{.investigator_id = 1, .user_id = 1}, "concerns_investigator"},
+	    {{.user_id = 1}, "MERGE (UNION)"},
+	    {{.user_id = 1, .overdue_before = "2026-01-01"}, "concerns_case_manager"},
+	    {{.overdue_before = "2026-01-01"}, "concern_deadlines_open_concern"},
+	    {{.overdue_before = "2026-01-01", .state = "received"},
+	     "concern_deadlines_open_concern"},
+	    {{.state = "received"}, "concerns_state"},
+	    {{.band = "high"}, "concerns_band"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *plan = NULL, *cause = NULL;
@@ -1363,7 +1358,8 @@ static void test_due_paging(void **state)
 		df.limit = page;
 		size_t seen = 0;
 		for (;;) {
-			assert_int_equal(store_concern_deadlines_due(f->db, &df, &v, &n, &cause), 0);
+			assert_int_equal(store_concern_deadlines_due(f->db, &df, &v, &n, &cause),
+					 0);
 			for (size_t i = 0; i < n; i++, seen++) {
 				assert_true(seen < nall);
 				assert_int_equal(v[i].id, all[seen].id);
@@ -1403,21 +1399,18 @@ static void test_appeal_window_expired(void **state)
 
 	struct concern_record **v = NULL;
 	size_t n = 0;
-	assert_int_equal(store_concern_appeal_window_expired(f->db, "2026-06-01", 100, &v, &n,
-							     &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_appeal_window_expired(f->db, "2026-06-01", 100, &v, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0]->id, passed);
 	assert_int_equal(v[1]->id, missing);
 	concern_records_free(v, n);
-	assert_int_equal(store_concern_appeal_window_expired(f->db, "2026-06-02", 100, &v, &n,
-							     &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_appeal_window_expired(f->db, "2026-06-02", 100, &v, &n, &cause), 0);
 	assert_int_equal(n, 3);
 	concern_records_free(v, n);
-	assert_int_equal(store_concern_appeal_window_expired(f->db, "2026-06-02", 1, &v, &n,
-							     &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_appeal_window_expired(f->db, "2026-06-02", 1, &v, &n, &cause), 0);
 	assert_int_equal(n, 1);
 	concern_records_free(v, n);
 }
@@ -1429,16 +1422,14 @@ static void test_append_only(void **state)
 	struct fixture *f = *state;
 	char *cause = NULL;
 	int64_t id = open_concern(f, f->gp, "2026-01-05", NULL);
-	assert_int_equal(store_concern_grade_add(f->db, id, 3, 3, "r", NULL, T0, "cm1", NULL,
-						 &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_grade_add(f->db, id, 3, 3, "r", NULL, T0, "cm1", NULL, &cause), 0);
 	struct concern_event_record e = {.at = T0, .by = "cm1", .kind = "opened"};
 	assert_int_equal(store_concern_event_add(f->db, id, &e, NULL, &cause), 0);
 	assert_int_equal(store_concern_event_add(f->db, id, &e, NULL, &cause), 0);
 	assert_int_equal(store_concern_note_add(f->db, id, "n", T0, "cm1", NULL, &cause), 0);
-	assert_int_equal(store_concern_evidence_add(f->db, id, "t", "", "", T0, "cm1", NULL,
-						    &cause),
-			 0);
+	assert_int_equal(
+	    store_concern_evidence_add(f->db, id, "t", "", "", T0, "cm1", NULL, &cause), 0);
 	struct concern_decision_record d = {.kind = "decision", .date = "2026-04-01"};
 	assert_int_equal(store_concern_decision_add(f->db, id, &d, T0, "pan1", NULL, &cause), 0);
 	add_deadline(f, id, CONCERN_CLOCK_TRIAGE, "2026-01-05", "2026-01-12", 0);
@@ -1454,55 +1445,55 @@ static void test_append_only(void **state)
 	static const struct {
 		const char *sql, *why; /* why: a word of the refusal */
 	} refused[] = {
-		{"UPDATE concern_grades SET score = 25", "append-only"},
-		{"DELETE FROM concern_grades", "append-only"},
-		{"INSERT OR REPLACE INTO concern_grades (id, concern_id, consequence, likelihood,"
-		 " score, band, reason, at, by_user) SELECT id, concern_id, 5, 5, 25, 'extreme', '',"
-		 " 0, '' FROM concern_grades",
-		 "replaced"},
-		{"UPDATE concern_events SET text = 'rewritten'", "append-only"},
-		{"DELETE FROM concern_events WHERE id = 1", "append-only"},
-		{"REPLACE INTO concern_events (id, concern_id, at, by_user, kind)"
-		 " VALUES (1, 1, 0, 'x', 'forged')",
-		 "replaced"},
-		{"UPDATE concern_notes SET text = 'x'", "append-only"},
-		{"DELETE FROM concern_notes", "append-only"},
-		{"REPLACE INTO concern_notes (id, concern_id, text, at, by_user)"
-		 " VALUES (1, 1, 'forged', 0, 'x')",
-		 "replaced"},
-		{"UPDATE concern_evidence SET sha256 = ''", "append-only"},
-		{"DELETE FROM concern_evidence", "append-only"},
-		{"REPLACE INTO concern_evidence (id, concern_id, title, at, by_user)"
-		 " VALUES (1, 1, 'forged', 0, 'x')",
-		 "replaced"},
-		{"UPDATE concern_decisions SET outcome = 'removal'", "append-only"},
-		{"DELETE FROM concern_decisions", "append-only"},
-		{"REPLACE INTO concern_decisions (id, concern_id, kind, date, at, by_user)"
-		 " VALUES (1, 1, 'decision', '2026-01-01', 0, 'x')",
-		 "replaced"},
-		/* Never deleted, identity fixed, values checked. */
-		{"DELETE FROM concerns", "never deleted"},
-		{"UPDATE concerns SET performer_id = 2", "never change"},
-		{"UPDATE concerns SET ref = 'CON-2026-0009', seq = 9", "never change"},
-		{"UPDATE concerns SET state = 'reopened'", "CHECK"},
-		{"UPDATE concerns SET received = '5 Jan 2026'", "CHECK"},
-		{"UPDATE concerns SET band = 'severe'", "CHECK"},
-		{"UPDATE concerns SET score = 7", "CHECK"},
-		{"UPDATE concerns SET linked_id = id", "CHECK"},
-		{"INSERT OR REPLACE INTO concerns (ref, year, seq, performer_id, source, category,"
-		 " summary, received, state, created_at, updated_at) VALUES ('CON-2026-0001', 2026,"
-		 " 1, 2, 'other', 'conduct', 'forged', '2026-01-01', 'received', 0, 0)",
-		 "replaced"},
-		{"UPDATE concern_deadlines SET concern_id = 2", "never move"},
-		{"UPDATE concern_referrals SET id = 99", "never move"},
-		{"UPDATE concern_actions SET number = 2", "keeps its number"},
-		{"INSERT OR REPLACE INTO concern_actions (concern_id, number, text, at, by_user)"
-		 " VALUES (1, 1, 'forged', 0, 'x')",
-		 "replaced"},
-		{"DELETE FROM concern_deadlines", "never deleted"},
-		{"DELETE FROM concern_referrals", "never deleted"},
-		{"DELETE FROM concern_actions", "never deleted"},
-		{"DELETE FROM concern_people", "never deleted"},
+	    {"UPDATE concern_grades SET score = 25", "append-only"},
+	    {"DELETE FROM concern_grades", "append-only"},
+	    {"INSERT OR REPLACE INTO concern_grades (id, concern_id, consequence, likelihood,"
+	     " score, band, reason, at, by_user) SELECT id, concern_id, 5, 5, 25, 'extreme', '',"
+	     " 0, '' FROM concern_grades",
+	     "replaced"},
+	    {"UPDATE concern_events SET text = 'rewritten'", "append-only"},
+	    {"DELETE FROM concern_events WHERE id = 1", "append-only"},
+	    {"REPLACE INTO concern_events (id, concern_id, at, by_user, kind)"
+	     " VALUES (1, 1, 0, 'x', 'forged')",
+	     "replaced"},
+	    {"UPDATE concern_notes SET text = 'x'", "append-only"},
+	    {"DELETE FROM concern_notes", "append-only"},
+	    {"REPLACE INTO concern_notes (id, concern_id, text, at, by_user)"
+	     " VALUES (1, 1, 'forged', 0, 'x')",
+	     "replaced"},
+	    {"UPDATE concern_evidence SET sha256 = ''", "append-only"},
+	    {"DELETE FROM concern_evidence", "append-only"},
+	    {"REPLACE INTO concern_evidence (id, concern_id, title, at, by_user)"
+	     " VALUES (1, 1, 'forged', 0, 'x')",
+	     "replaced"},
+	    {"UPDATE concern_decisions SET outcome = 'removal'", "append-only"},
+	    {"DELETE FROM concern_decisions", "append-only"},
+	    {"REPLACE INTO concern_decisions (id, concern_id, kind, date, at, by_user)"
+	     " VALUES (1, 1, 'decision', '2026-01-01', 0, 'x')",
+	     "replaced"},
+	    /* Never deleted, identity fixed, values checked. */
+	    {"DELETE FROM concerns", "never deleted"},
+	    {"UPDATE concerns SET performer_id = 2", "never change"},
+	    {"UPDATE concerns SET ref = 'CON-2026-0009', seq = 9", "never change"},
+	    {"UPDATE concerns SET state = 'reopened'", "CHECK"},
+	    {"UPDATE concerns SET received = '5 Jan 2026'", "CHECK"},
+	    {"UPDATE concerns SET band = 'severe'", "CHECK"},
+	    {"UPDATE concerns SET score = 7", "CHECK"},
+	    {"UPDATE concerns SET linked_id = id", "CHECK"},
+	    {"INSERT OR REPLACE INTO concerns (ref, year, seq, performer_id, source, category,"
+	     " summary, received, state, created_at, updated_at) VALUES ('CON-2026-0001', 2026,"
+	     " 1, 2, 'other', 'conduct', 'forged', '2026-01-01', 'received', 0, 0)",
+	     "replaced"},
+	    {"UPDATE concern_deadlines SET concern_id = 2", "never move"},
+	    {"UPDATE concern_referrals SET id = 99", "never move"},
+	    {"UPDATE concern_actions SET number = 2", "keeps its number"},
+	    {"INSERT OR REPLACE INTO concern_actions (concern_id, number, text, at, by_user)"
+	     " VALUES (1, 1, 'forged', 0, 'x')",
+	     "replaced"},
+	    {"DELETE FROM concern_deadlines", "never deleted"},
+	    {"DELETE FROM concern_referrals", "never deleted"},
+	    {"DELETE FROM concern_actions", "never deleted"},
+	    {"DELETE FROM concern_people", "never deleted"},
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		char *why = NULL;
@@ -1533,8 +1524,7 @@ static void test_append_only(void **state)
 	/* People history: only ending a current row. */
 	assert_int_not_equal(exec_refused(f->db, "UPDATE concern_people SET user_id = 2"), 0);
 	assert_int_equal(exec_ok(f->db, "UPDATE concern_people SET to_at = from_at + 1"), 0);
-	assert_int_not_equal(exec_refused(f->db, "UPDATE concern_people SET to_at = to_at + 1"),
-			     0);
+	assert_int_not_equal(exec_refused(f->db, "UPDATE concern_people SET to_at = to_at + 1"), 0);
 	/* Mutable fields of a concern do change. */
 	assert_int_equal(exec_ok(f->db, "UPDATE concerns SET summary = summary || '.'"), 0);
 }
@@ -1542,23 +1532,23 @@ static void test_append_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reference_allocation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reference_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_get_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_update_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_grades, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_people, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_referrals_notes_evidence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_decisions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_filters_and_paging, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_mine_overdue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_plans, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_due_paging, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_appeal_window_expired, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reference_allocation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reference_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_get_roundtrip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_update_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_grades, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_people, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_referrals_notes_evidence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_decisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_filters_and_paging, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_mine_overdue, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_plans, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_due_paging, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_appeal_window_expired, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

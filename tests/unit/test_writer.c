@@ -119,7 +119,7 @@ static void wait_done(struct fixture *f, int want)
 	clock_gettime(CLOCK_MONOTONIC, &f->deadline);
 	f->deadline.tv_sec += WAIT_SECONDS;
 	struct event *tick = event_new(f->base, -1, EV_PERSIST, tick_cb, f);
-	struct timeval tv = { 0, 2000 };
+	struct timeval tv = {0, 2000};
 	assert_int_equal(event_add(tick, &tv), 0);
 	assert_int_equal(event_base_dispatch(f->base), 0);
 	event_free(tick);
@@ -180,16 +180,16 @@ static void gate_release(struct gate *g)
 /* --- test jobs ---------------------------------------------------------- */
 
 enum tjob_kind {
-	TJOB_GATE,       /* holds the thread until released */
-	TJOB_INSERT,     /* inserts its user; OK */
-	TJOB_FAIL,       /* inserts its user, then reports INVALID_ARGUMENT */
+	TJOB_GATE,	 /* holds the thread until released */
+	TJOB_INSERT,	 /* inserts its user; OK */
+	TJOB_FAIL,	 /* inserts its user, then reports INVALID_ARGUMENT */
 	TJOB_KEEP_ERROR, /* inserts its user, reports PERMISSION_DENIED, keeps it */
-	TJOB_INSERT2,    /* inserts its user, then `other` (which may clash) */
-	TJOB_DEFER_FK,   /* a foreign-key violation deferred to COMMIT */
-	TJOB_DISK_FULL,  /* SQLITE_FULL, which aborts the whole transaction */
+	TJOB_INSERT2,	 /* inserts its user, then `other` (which may clash) */
+	TJOB_DEFER_FK,	 /* a foreign-key violation deferred to COMMIT */
+	TJOB_DISK_FULL,	 /* SQLITE_FULL, which aborts the whole transaction */
 	TJOB_FULL_QUIET, /* the same, but run() ignores the error */
-	TJOB_READ,       /* worker: reads `other`, tries to insert its user */
-	TJOB_PAIR,       /* worker: waits (bounded) until two PAIR jobs run at once */
+	TJOB_READ,	 /* worker: reads `other`, tries to insert its user */
+	TJOB_PAIR,	 /* worker: waits (bounded) until two PAIR jobs run at once */
 };
 
 struct tjob {
@@ -248,11 +248,11 @@ static void tjob_run(struct job *job, struct db *db)
 	case TJOB_FAIL:
 	case TJOB_KEEP_ERROR:
 	case TJOB_INSERT2:
-		t->status_in_run = store_user_insert(db, t->name, "Test User", "$argon2id$x", 0, 1000,
-						     "test", &id, &cause);
+		t->status_in_run = store_user_insert(db, t->name, "Test User", "$argon2id$x", 0,
+						     1000, "test", &id, &cause);
 		if (t->status_in_run == ASSURE__CODE__OK && t->kind == TJOB_INSERT2)
-			t->status_in_run = store_user_insert(db, t->other, "Second", "$argon2id$x", 0,
-							     1000, "test", &id, &cause);
+			t->status_in_run = store_user_insert(db, t->other, "Second", "$argon2id$x",
+							     0, 1000, "test", &id, &cause);
 		if (t->status_in_run != ASSURE__CODE__OK)
 			job->status = t->status_in_run;
 		else if (t->kind == TJOB_FAIL)
@@ -267,11 +267,12 @@ static void tjob_run(struct job *job, struct db *db)
 	case TJOB_DEFER_FK:
 		/* Legal until COMMIT, where the deferred check fails the whole
 		 * transaction: the batch's commit-failure path. */
-		if (db_exec(db,
-			    "PRAGMA defer_foreign_keys = ON;"
-			    "INSERT INTO users (username, display_name, site_id, password_hash,"
-			    " created_at, updated_at) VALUES ('fk-orphan', 'x', 999999, 'h', 0, 0);",
-			    &cause) < 0)
+		if (db_exec(
+			db,
+			"PRAGMA defer_foreign_keys = ON;"
+			"INSERT INTO users (username, display_name, site_id, password_hash,"
+			" created_at, updated_at) VALUES ('fk-orphan', 'x', 999999, 'h', 0, 0);",
+			&cause) < 0)
 			job->status = ASSURE__CODE__INTERNAL;
 		break;
 	case TJOB_DISK_FULL:
@@ -301,8 +302,8 @@ static void tjob_run(struct job *job, struct db *db)
 		free(cause);
 		cause = NULL;
 		/* Workers hold read-only handles: a write must be refused. */
-		t->status_in_run = store_user_insert(db, t->name, "Nope", "$argon2id$x", 0, 1000, "test",
-						     &id, &cause);
+		t->status_in_run = store_user_insert(db, t->name, "Nope", "$argon2id$x", 0, 1000,
+						     "test", &id, &cause);
 		break;
 	}
 	case TJOB_PAIR:
@@ -377,8 +378,8 @@ static struct writer *start_writer_hooked(struct fixture *f, unsigned batch_max,
 					  struct abort_log *log)
 {
 	char *cause = NULL;
-	struct writer *w = writer_new(f->path, batch_max, f->completion, log ? on_abort : NULL, log,
-				      &cause);
+	struct writer *w =
+	    writer_new(f->path, batch_max, f->completion, log ? on_abort : NULL, log, &cause);
 	if (w == NULL)
 		fprintf(stderr, "writer_new: %s\n", cause);
 	free(cause);
@@ -474,8 +475,8 @@ static void test_writer_group_commit(void **state)
 			continue;
 		assert_int_equal(jobs[i].status_in_run, ASSURE__CODE__OK);
 		assert_int_equal(jobs[i].job.status, jobs[i].kind == TJOB_FAIL
-							     ? ASSURE__CODE__INVALID_ARGUMENT
-							     : ASSURE__CODE__OK);
+							 ? ASSURE__CODE__INVALID_ARGUMENT
+							 : ASSURE__CODE__OK);
 	}
 
 	struct writer_stats st;
@@ -537,7 +538,7 @@ static void test_writer_unique_violation_alone(void **state)
 	assert_true(gate_wait_for(&g, &g.started));
 
 	tjob_init(&jobs[1], f, TJOB_INSERT, 1, "dup");
-	tjob_init(&jobs[2], f, TJOB_INSERT, 2, "dup");         /* clashes with 1 */
+	tjob_init(&jobs[2], f, TJOB_INSERT, 2, "dup"); /* clashes with 1 */
 	tjob_init(&jobs[3], f, TJOB_INSERT, 3, "after-dup");
 	tjob_init(&jobs[4], f, TJOB_INSERT2, 4, "half-done"); /* then clashes */
 	jobs[4].other = "dup";
@@ -684,25 +685,25 @@ static void test_writer_transaction_lost_mid_batch(void **state)
 	struct tjob jobs[5];
 	struct db *r;
 
-	static const enum tjob_kind mid[] = { TJOB_INSERT, TJOB_DISK_FULL, TJOB_INSERT, TJOB_INSERT };
+	static const enum tjob_kind mid[] = {TJOB_INSERT, TJOB_DISK_FULL, TJOB_INSERT, TJOB_INSERT};
 	run_batch_check_answers(f, mid, 4, "mid", jobs);
 	assert_int_equal(jobs[1].job.status, ASSURE__CODE__INTERNAL);
 	assert_int_equal(jobs[3].job.status, ASSURE__CODE__OK);
 	assert_int_equal(jobs[4].job.status, ASSURE__CODE__OK);
 
-	static const enum tjob_kind first[] = { TJOB_DISK_FULL, TJOB_INSERT, TJOB_FAIL };
+	static const enum tjob_kind first[] = {TJOB_DISK_FULL, TJOB_INSERT, TJOB_FAIL};
 	run_batch_check_answers(f, first, 3, "first", jobs);
 	assert_int_equal(jobs[2].job.status, ASSURE__CODE__OK);
 	assert_int_equal(jobs[3].job.status, ASSURE__CODE__INVALID_ARGUMENT);
 
-	static const enum tjob_kind last[] = { TJOB_INSERT, TJOB_INSERT, TJOB_DISK_FULL };
+	static const enum tjob_kind last[] = {TJOB_INSERT, TJOB_INSERT, TJOB_DISK_FULL};
 	run_batch_check_answers(f, last, 3, "last", jobs);
 	assert_int_equal(jobs[1].job.status, ASSURE__CODE__INTERNAL);
 	assert_int_equal(jobs[2].job.status, ASSURE__CODE__INTERNAL);
 
 	/* A job that ignored the error is not answered OK for work that
 	 * is gone. */
-	static const enum tjob_kind quiet[] = { TJOB_INSERT, TJOB_FULL_QUIET, TJOB_INSERT };
+	static const enum tjob_kind quiet[] = {TJOB_INSERT, TJOB_FULL_QUIET, TJOB_INSERT};
 	run_batch_check_answers(f, quiet, 3, "quiet", jobs);
 	assert_int_equal(jobs[2].job.status, ASSURE__CODE__INTERNAL);
 	assert_int_equal(jobs[3].job.status, ASSURE__CODE__OK);
@@ -738,7 +739,7 @@ static void submit_batch(struct fixture *f, struct writer *w, struct tjob *jobs,
 static void test_writer_commit_on_error(void **state)
 {
 	struct fixture *f = *state;
-	struct abort_log log = { .watch = { NULL } };
+	struct abort_log log = {.watch = {NULL}};
 	struct writer *w = start_writer_hooked(f, BATCH_MAX, &log);
 	struct tjob jobs[5];
 
@@ -785,7 +786,7 @@ static void test_writer_commit_on_error(void **state)
 static void test_writer_lost_on_commit_failure(void **state)
 {
 	struct fixture *f = *state;
-	struct abort_log log = { .watch = { "c-ok", "c-kept", NULL } };
+	struct abort_log log = {.watch = {"c-ok", "c-kept", NULL}};
 	struct writer *w = start_writer_hooked(f, BATCH_MAX, &log);
 	struct tjob jobs[5];
 
@@ -891,7 +892,8 @@ static void test_writer_new_bad_path(void **state)
 {
 	struct fixture *f = *state;
 	char *cause = NULL;
-	struct writer *w = writer_new("/nonexistent-dir/x.db", 8, f->completion, NULL, NULL, &cause);
+	struct writer *w =
+	    writer_new("/nonexistent-dir/x.db", 8, f->completion, NULL, NULL, &cause);
 	assert_null(w);
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "/nonexistent-dir/x.db"));
@@ -1031,18 +1033,19 @@ int main(void)
 	main_thread = pthread_self();
 	log_set_level(LOG_LEVEL_WARN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_writer_group_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_single_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_unique_violation_alone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_commit_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_transaction_lost_mid_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_commit_on_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_lost_on_commit_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_free_commits_queued, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writer_new_bad_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_worker_pool_reads, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_worker_pool_free_finishes_queued, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_worker_pool_new_bad_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_group_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_single_jobs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_unique_violation_alone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_commit_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_transaction_lost_mid_batch, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_commit_on_error, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_lost_on_commit_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_free_commits_queued, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_new_bad_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_worker_pool_reads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_worker_pool_free_finishes_queued, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_worker_pool_new_bad_path, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ struct verify {
 	int node_error;
 };
 
-static void fail(struct verify *v, uint64_t seq, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(struct verify *v, uint64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void fail(struct verify *v, uint64_t seq, const char *fmt, ...)
 {
 	if (v->failed)
@@ -71,7 +72,8 @@ static void check_node(void *arg, unsigned level, uint64_t index, const merkle_h
 /* Checks every checkpoint whose size the tree has now reached. */
 static void check_checkpoints(struct verify *v)
 {
-	while (!v->failed && v->next_ckpt < v->nckpts && v->ckpts[v->next_ckpt].tree_size == v->f.size) {
+	while (!v->failed && v->next_ckpt < v->nckpts &&
+	       v->ckpts[v->next_ckpt].tree_size == v->f.size) {
 		const struct audit_checkpoint_row *c = &v->ckpts[v->next_ckpt++];
 		merkle_hash root;
 		merkle_frontier_root(&v->f, root);
@@ -85,17 +87,21 @@ static void check_checkpoints(struct verify *v)
 		}
 		if (cp.size != c->tree_size || strcmp(cp.origin, v->origin) != 0 ||
 		    memcmp(cp.root, c->root_hash, 32) != 0 || strcmp(cp.body, c->note) != 0) {
-			fail(v, c->tree_size, "checkpoint at size %llu: its note does not match its row",
+			fail(v, c->tree_size,
+			     "checkpoint at size %llu: its note does not match its row",
 			     (unsigned long long)c->tree_size);
 		} else if (memcmp(root, c->root_hash, 32) != 0) {
-			fail(v, c->tree_size, "checkpoint at size %llu: the records do not hash to its root",
+			fail(v, c->tree_size,
+			     "checkpoint at size %llu: the records do not hash to its root",
 			     (unsigned long long)c->tree_size);
 		} else if (c->signature_len != 64 || memcmp(cp.signature, c->signature, 64) != 0 ||
 			   checkpoint_verify(&cp, v->origin, v->pub, &cause) < 0) {
-			fail(v, c->tree_size, "checkpoint at size %llu: %s", (unsigned long long)c->tree_size,
+			fail(v, c->tree_size, "checkpoint at size %llu: %s",
+			     (unsigned long long)c->tree_size,
 			     cause ? cause : "its signature does not verify");
 		} else if (c->time_ms < v->last_ckpt_time) {
-			fail(v, c->tree_size, "checkpoint at size %llu is dated before the one before it",
+			fail(v, c->tree_size,
+			     "checkpoint at size %llu is dated before the one before it",
 			     (unsigned long long)c->tree_size);
 		} else {
 			v->res->checkpoints++;
@@ -110,9 +116,11 @@ static void check_checkpoints(struct verify *v)
 		merkle_frontier_root(&v->f, root);
 		v->trusted_checked = 1;
 		if (memcmp(root, v->trusted->root, 32) != 0)
-			fail(v, v->f.size, "the log is not consistent with the trusted checkpoint at size "
+			fail(v, v->f.size,
+			     "the log is not consistent with the trusted checkpoint at size "
 			     "%llu: the first %llu records were changed",
-			     (unsigned long long)v->trusted->size, (unsigned long long)v->trusted->size);
+			     (unsigned long long)v->trusted->size,
+			     (unsigned long long)v->trusted->size);
 	}
 }
 
@@ -121,8 +129,9 @@ static int verify_row(void *arg, const struct audit_row *r)
 	struct verify *v = arg;
 	uint64_t expect = v->f.size + 1;
 	if (r->seq != expect) {
-		fail(v, expect, r->seq > expect ? "record %llu is missing (the next stored is %llu)"
-						: "record %llu is out of order (found %llu)",
+		fail(v, expect,
+		     r->seq > expect ? "record %llu is missing (the next stored is %llu)"
+				     : "record %llu is out of order (found %llu)",
 		     (unsigned long long)expect, (unsigned long long)r->seq);
 		return 1;
 	}
@@ -135,7 +144,8 @@ static int verify_row(void *arg, const struct audit_row *r)
 	}
 	Assure__AuditRecord *rec = assure__audit_record__unpack(NULL, r->record_len, r->record);
 	if (rec == NULL) {
-		fail(v, r->seq, "record %llu: its bytes are not an audit record", (unsigned long long)r->seq);
+		fail(v, r->seq, "record %llu: its bytes are not an audit record",
+		     (unsigned long long)r->seq);
 		return 1;
 	}
 	int same = rec->seq == r->seq && str_eq(rec->uuid, r->uuid) && rec->time_ms == r->time_ms &&
@@ -189,7 +199,8 @@ int audit_verify_db(struct db *db, const uint8_t pub[32], const struct checkpoin
 	if (st != ASSURE__CODE__OK)
 		return -1;
 	v.origin = origin;
-	if (store_audit_checkpoints_after(db, 0, 0x7fffffff, &v.ckpts, &v.nckpts, cause) != ASSURE__CODE__OK) {
+	if (store_audit_checkpoints_after(db, 0, 0x7fffffff, &v.ckpts, &v.nckpts, cause) !=
+	    ASSURE__CODE__OK) {
 		free(origin);
 		return -1;
 	}
@@ -201,7 +212,8 @@ int audit_verify_db(struct db *db, const uint8_t pub[32], const struct checkpoin
 		}
 	}
 	if (trusted && !v.failed && strcmp(trusted->origin, origin) != 0)
-		fail(&v, 0, "the trusted checkpoint is of another log (%s, not %s)", trusted->origin, origin);
+		fail(&v, 0, "the trusted checkpoint is of another log (%s, not %s)",
+		     trusted->origin, origin);
 	check_checkpoints(&v); /* a checkpoint of size 0 is not made, but be safe */
 	if (!v.failed && store_audit_each_row(db, verify_row, &v, cause) != ASSURE__CODE__OK) {
 		free(origin);
@@ -209,17 +221,20 @@ int audit_verify_db(struct db *db, const uint8_t pub[32], const struct checkpoin
 		return -1;
 	}
 	if (!v.failed && v.next_ckpt < v.nckpts)
-		fail(&v, v.f.size + 1, "checkpoint at size %llu is beyond the log's %llu records: "
-		     "records were removed", (unsigned long long)v.ckpts[v.next_ckpt].tree_size,
+		fail(&v, v.f.size + 1,
+		     "checkpoint at size %llu is beyond the log's %llu records: "
+		     "records were removed",
+		     (unsigned long long)v.ckpts[v.next_ckpt].tree_size,
 		     (unsigned long long)v.f.size);
 	if (!v.failed && trusted && !v.trusted_checked)
-		fail(&v, v.f.size + 1, "the log has %llu records, fewer than the trusted checkpoint's "
-		     "%llu: it was truncated or rolled back", (unsigned long long)v.f.size,
-		     (unsigned long long)trusted->size);
+		fail(&v, v.f.size + 1,
+		     "the log has %llu records, fewer than the trusted checkpoint's "
+		     "%llu: it was truncated or rolled back",
+		     (unsigned long long)v.f.size, (unsigned long long)trusted->size);
 	if (!v.failed)
 		snprintf(res->message, sizeof res->message,
-			 "intact: %llu records, %llu signed checkpoints", (unsigned long long)res->records,
-			 (unsigned long long)res->checkpoints);
+			 "intact: %llu records, %llu signed checkpoints",
+			 (unsigned long long)res->records, (unsigned long long)res->checkpoints);
 	free(origin);
 	audit_checkpoint_rows_free(v.ckpts, v.nckpts);
 	return 0;

@@ -33,6 +33,7 @@ struct audit_verify_result {
  * an earlier checkpoint (NULL: none). Returns 0 when verification ran
  * (res->ok says the outcome), -1 if it could not run (*cause). */
 int audit_verify_db(struct db *db, const uint8_t pub[32], const struct checkpoint *trusted,
-		    struct audit_verify_result *res, char **cause) __attribute__((warn_unused_result));
+		    struct audit_verify_result *res, char **cause)
+    __attribute__((warn_unused_result));
 
 #endif

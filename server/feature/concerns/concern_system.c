@@ -107,8 +107,7 @@ static int move_one(struct system_job *sj, struct db *db, const struct concern_r
 		st =
 		    concern_close_deadlines(db, c, CONCERN_STATE_APPEAL_WINDOW, to, today_s, cause);
 	struct concern_deadline d[4];
-	size_t n =
-	    domain_concern_move_deadlines(sj->cfg, &f, to, &in, sj->hol, d, 4);
+	size_t n = domain_concern_move_deadlines(sj->cfg, &f, to, &in, sj->hol, d, 4);
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < n && i < 4; i++)
 		st = store_concern_deadline_add(db, c->id, &d[i], 0, NULL, cause);
 	*reason = xasprintf("appeal-window -> %s: the appeal deadline passed with no appeal "

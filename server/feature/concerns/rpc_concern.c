@@ -190,8 +190,8 @@ static int concern_open_db(struct rpc_call *call, struct db *db, char **message)
 	in.summary = req->summary;
 	in.subject_id = req->performer_id;
 	char *cause = NULL;
-	enum concern_check ck = domain_concern_check_move(
-	    cfg, &f, CONCERN_STATE_RECEIVED, concern_role_of(call), &in, &cause);
+	enum concern_check ck = domain_concern_check_move(cfg, &f, CONCERN_STATE_RECEIVED,
+							  concern_role_of(call), &in, &cause);
 	if (ck != CONCERN_OK)
 		return fail(message, concern_status_of(ck), cause);
 
@@ -242,8 +242,7 @@ static int concern_open_db(struct rpc_call *call, struct db *db, char **message)
 	/* The triage target runs from receipt. */
 	f.today = os->received;
 	struct concern_deadline d[4];
-	size_t n = domain_concern_move_deadlines(cfg, &f, CONCERN_STATE_RECEIVED, &in,
-						 hol, d, 4);
+	size_t n = domain_concern_move_deadlines(cfg, &f, CONCERN_STATE_RECEIVED, &in, hol, d, 4);
 	char *detail = concern_detail_add(call, NULL, "source", source);
 	detail = concern_detail_add(call, detail, "category", category);
 	detail = concern_detail_add(call, detail, "linked", req->linked_ref);
@@ -332,8 +331,7 @@ static int concern_grade_db(struct rpc_call *call, struct db *db, char **message
 	int64_t now = clock_now_ms();
 	struct concern_grade_record *g = NULL;
 	st = store_concern_grade_add(db, ctx.c->id, req->consequence, req->likelihood, req->reason,
-				     &cfg->bands, now, call->actor.username, &g,
-				     message);
+				     &cfg->bands, now, call->actor.username, &g, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
 	int band = domain_grade_band_parse(g->band);
@@ -582,8 +580,7 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	struct concern_facts f = ctx.f;
 	f.today = clock_today();
 	char *cause = NULL;
-	enum concern_check ck =
-	    domain_concern_check_move(cfg, &f, ms->to, role, &in, &cause);
+	enum concern_check ck = domain_concern_check_move(cfg, &f, ms->to, role, &in, &cause);
 	if (ck != CONCERN_OK) {
 		st = fail(message, concern_status_of(ck), cause);
 		goto out;
@@ -756,14 +753,14 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 		 * settled the status. */
 		if (st == ASSURE__CODE__OK && last && last->status_after[0] &&
 		    strcmp(last->status_after, c->list_status) != 0) {
-			st = fail(message, ASSURE__CODE__FAILED_PRECONDITION,
-				  xasprintf("appeal allowed: this concern's decision left the "
-					    "performer %s, but the list status is now %s (changed "
-					    "since by another decision), so it cannot simply be put "
-					    "back to %s; the panel settles the status, then record "
-					    "the outcome as varied",
-					    last->status_after, c->list_status,
-					    last->status_before));
+			st = fail(
+			    message, ASSURE__CODE__FAILED_PRECONDITION,
+			    xasprintf("appeal allowed: this concern's decision left the "
+				      "performer %s, but the list status is now %s (changed "
+				      "since by another decision), so it cannot simply be put "
+				      "back to %s; the panel settles the status, then record "
+				      "the outcome as varied",
+				      last->status_after, c->list_status, last->status_before));
 		}
 		if (st == ASSURE__CODE__OK && last &&
 		    strcmp(last->status_before, c->list_status) != 0) {
@@ -824,8 +821,7 @@ static int concern_move_db(struct rpc_call *call, struct db *db, char **message)
 	Assure__ConcernMoveResponse *r = move_response(call);
 	f.today = ms->date;
 	struct concern_deadline d[8];
-	size_t nd = domain_concern_move_deadlines(cfg, &f, ms->to, &in,
-						  hol, d, 8);
+	size_t nd = domain_concern_move_deadlines(cfg, &f, ms->to, &in, hol, d, 8);
 	if (nd > 8)
 		nd = 8;
 	size_t keep = 0;
@@ -981,11 +977,10 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	if (req->representations_received)
 		f.representations_received = 1;
 	char *cause = NULL;
-	enum concern_check ck = domain_concern_check_move(cfg, &f,
-							  CONCERN_STATE_DECIDED, role, &in, &cause);
+	enum concern_check ck =
+	    domain_concern_check_move(cfg, &f, CONCERN_STATE_DECIDED, role, &in, &cause);
 	if (ck == CONCERN_OK)
-		ck =
-		    domain_concern_check_panel(cfg, &f, members, req->n_panel, &cause);
+		ck = domain_concern_check_panel(cfg, &f, members, req->n_panel, &cause);
 	if (ck == CONCERN_OK && (in_list(ctx.former, ctx.n_former, call->actor.user_id) ||
 				 call->actor.user_id == c->case_manager_id ||
 				 call->actor.user_id == c->investigator_id)) {
@@ -1087,8 +1082,7 @@ static int concern_decide_db(struct rpc_call *call, struct db *db, char **messag
 	Assure__ConcernDecideResponse *r = arena_alloc(call->arena, sizeof *r);
 	assure__concern_decide_response__init(r);
 	struct concern_deadline d[4];
-	size_t nd = domain_concern_move_deadlines(cfg, &f, CONCERN_STATE_DECIDED, &in,
-						  hol, d, 4);
+	size_t nd = domain_concern_move_deadlines(cfg, &f, CONCERN_STATE_DECIDED, &in, hol, d, 4);
 	if ((st = concern_add_deadlines(call, db, c, d, nd > 4 ? 4 : nd, &r->deadlines,
 					&r->n_deadlines, message)) != ASSURE__CODE__OK)
 		goto out;
@@ -1215,8 +1209,7 @@ static int concern_suspend_db(struct rpc_call *call, struct db *db, char **messa
 	int32_t start = DOMAIN_DATE_NONE;
 	char *cause = NULL;
 	enum concern_check ck =
-	    domain_suspension_check(cfg, &ctx.f, concern_role_of(call), &in,
-				    hol, &start, &cause);
+	    domain_suspension_check(cfg, &ctx.f, concern_role_of(call), &in, hol, &start, &cause);
 	if (ck != CONCERN_OK) {
 		st = fail(message, concern_status_of(ck), cause);
 		goto out;
@@ -1356,8 +1349,8 @@ static int concern_reinstate_db(struct rpc_call *call, struct db *db, char **mes
 	    ASSURE__CODE__OK)
 		goto out;
 	char *cause = NULL;
-	enum concern_check ck = domain_suspension_check_clear(
-	    cfg, &ctx.f, concern_role_of(call), members, req->n_panel, &cause);
+	enum concern_check ck = domain_suspension_check_clear(cfg, &ctx.f, concern_role_of(call),
+							      members, req->n_panel, &cause);
 	if (ck != CONCERN_OK) {
 		st = fail(message, concern_status_of(ck), cause);
 		goto out;

@@ -109,16 +109,18 @@ static int config_set_db(struct rpc_call *call, struct db *db, char **message)
 	int64_t version = row ? row->version : 1;
 	if ((uint64_t)version != req->version) {
 		if (row == NULL) {
-			*message = xasprintf("setting %s is at version 1 (its default, never changed; "
-					     "you sent %llu): show it again and retry",
-					     k->name, (unsigned long long)req->version);
+			*message =
+			    xasprintf("setting %s is at version 1 (its default, never changed; "
+				      "you sent %llu): show it again and retry",
+				      k->name, (unsigned long long)req->version);
 		} else {
 			char when[32];
 			time_format_rfc3339(row->changed_at / 1000, when, sizeof when);
-			*message = xasprintf("setting %s was changed by %s at %s (now version %lld; "
-					     "you sent %llu): show it again and retry",
-					     k->name, row->changed_by, when, (long long)version,
-					     (unsigned long long)req->version);
+			*message =
+			    xasprintf("setting %s was changed by %s at %s (now version %lld; "
+				      "you sent %llu): show it again and retry",
+				      k->name, row->changed_by, when, (long long)version,
+				      (unsigned long long)req->version);
 		}
 		return ASSURE__CODE__ABORTED;
 	}
@@ -307,9 +309,10 @@ static enum rpc_result rpc_holiday_list(struct rpc_call *call)
 	ls->last = req->last_year ? req->last_year : ls->first;
 	call->audit_query = arena_printf(call->arena, "years=%d-%d", ls->first, ls->last);
 	if (ls->first < SETTINGS_HOLIDAY_FIRST_YEAR || ls->first > SETTINGS_HOLIDAY_LAST_YEAR)
-		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "first_year: %d is outside the bank-holiday table's years %d to %d",
-				 ls->first, SETTINGS_HOLIDAY_FIRST_YEAR, SETTINGS_HOLIDAY_LAST_YEAR);
+		return rpc_error(
+		    call, ASSURE__CODE__INVALID_ARGUMENT,
+		    "first_year: %d is outside the bank-holiday table's years %d to %d", ls->first,
+		    SETTINGS_HOLIDAY_FIRST_YEAR, SETTINGS_HOLIDAY_LAST_YEAR);
 	if (ls->last < SETTINGS_HOLIDAY_FIRST_YEAR || ls->last > SETTINGS_HOLIDAY_LAST_YEAR)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
 				 "last_year: %d is outside the bank-holiday table's years %d to %d",
@@ -326,9 +329,8 @@ struct holiday_change_state {
 	char date[DOMAIN_DATE_BUFSZ];
 };
 
-static Assure__HolidayChangeResponse *change_response(struct rpc_call *call,
-						      Assure__Holiday *holiday,
-						      int64_t config_version)
+static Assure__HolidayChangeResponse *
+change_response(struct rpc_call *call, Assure__Holiday *holiday, int64_t config_version)
 {
 	Assure__HolidayChangeResponse *r = arena_alloc(call->arena, sizeof *r);
 	assure__holiday_change_response__init(r);
@@ -461,11 +463,11 @@ static int holiday_remove_db(struct rpc_call *call, struct db *db, char **messag
 		st = store_settings_bump(db, now, call->actor.username, &config_version, message);
 	if (st != ASSURE__CODE__OK)
 		return st;
-	call->audit_reason = arena_printf(call->arena,
-					  "bank holiday %s removed (%s, %s); for clocks started from "
-					  "now on; reason: %s",
-					  hs->date, name,
-					  c != NULL ? "added earlier" : "a default day", req->reason);
+	call->audit_reason = arena_printf(
+	    call->arena,
+	    "bank holiday %s removed (%s, %s); for clocks started from "
+	    "now on; reason: %s",
+	    hs->date, name, c != NULL ? "added earlier" : "a default day", req->reason);
 	RPC_RESULT(call, holiday_remove, HOLIDAY_REMOVE, change_response(call, m, config_version));
 	return ASSURE__CODE__OK;
 }
@@ -487,11 +489,14 @@ static enum rpc_result rpc_holiday_remove(struct rpc_call *call)
 /* Reading the configuration needs only a session: the periods decide the
  * deadlines everyone sees. Changing it needs config.manage. */
 const struct rpc_entry rpc_config_table[] = {
-	{ ASSURE__REQUEST__OP_CONFIG_SHOW, "ConfigShow", PERM_NONE, 0, rpc_config_show, 'R' },
-	{ ASSURE__REQUEST__OP_CONFIG_SET, "ConfigSet", PERM_CONFIG_MANAGE, RPC_WRITE, rpc_config_set, 'U' },
-	{ ASSURE__REQUEST__OP_HOLIDAY_LIST, "HolidayList", PERM_NONE, 0, rpc_holiday_list, 'R' },
-	{ ASSURE__REQUEST__OP_HOLIDAY_ADD, "HolidayAdd", PERM_CONFIG_MANAGE, RPC_WRITE, rpc_holiday_add, 'C' },
-	{ ASSURE__REQUEST__OP_HOLIDAY_REMOVE, "HolidayRemove", PERM_CONFIG_MANAGE, RPC_WRITE, rpc_holiday_remove, 'D' },
+    {ASSURE__REQUEST__OP_CONFIG_SHOW, "ConfigShow", PERM_NONE, 0, rpc_config_show, 'R'},
+    {ASSURE__REQUEST__OP_CONFIG_SET, "ConfigSet", PERM_CONFIG_MANAGE, RPC_WRITE, rpc_config_set,
+     'U'},
+    {ASSURE__REQUEST__OP_HOLIDAY_LIST, "HolidayList", PERM_NONE, 0, rpc_holiday_list, 'R'},
+    {ASSURE__REQUEST__OP_HOLIDAY_ADD, "HolidayAdd", PERM_CONFIG_MANAGE, RPC_WRITE, rpc_holiday_add,
+     'C'},
+    {ASSURE__REQUEST__OP_HOLIDAY_REMOVE, "HolidayRemove", PERM_CONFIG_MANAGE, RPC_WRITE,
+     rpc_holiday_remove, 'D'},
 };
 
 const size_t rpc_config_count = sizeof rpc_config_table / sizeof rpc_config_table[0];

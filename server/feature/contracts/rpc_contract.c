@@ -182,12 +182,12 @@ static int contract_add_db(struct rpc_call *call, struct db *db, char **message)
 	const Assure__ContractAddRequest *req = call->req->contract_add;
 	const struct add_state *as = call->state;
 	struct contract_fields f = {
-		.ods = req->ods,
-		.name = req->name,
-		.type = as->type,
-		.list_size = req->list_size,
-		.start = as->start,
-		.end = as->end,
+	    .ods = req->ods,
+	    .name = req->name,
+	    .type = as->type,
+	    .list_size = req->list_size,
+	    .start = as->start,
+	    .end = as->end,
 	};
 	int st = site_id(db, as->site, &f.site_id, message);
 	if (st != ASSURE__CODE__OK)
@@ -202,10 +202,10 @@ static int contract_add_db(struct rpc_call *call, struct db *db, char **message)
 	}
 	if (st != ASSURE__CODE__OK)
 		return st;
-	char *detail = xasprintf("added: name %s; type %s; list size %u; site %s%s%s%s%s",
-				 req->name, as->type, req->list_size, as->site,
-				 as->start[0] ? "; start " : "", as->start,
-				 as->end[0] ? "; end " : "", as->end);
+	char *detail =
+	    xasprintf("added: name %s; type %s; list size %u; site %s%s%s%s%s", req->name, as->type,
+		      req->list_size, as->site, as->start[0] ? "; start " : "", as->start,
+		      as->end[0] ? "; end " : "", as->end);
 	st = store_contract_history_add(db, id, detail, "", now, call->actor.username, message);
 	free(detail);
 	if (st != ASSURE__CODE__OK)
@@ -229,7 +229,8 @@ static enum rpc_result rpc_contract_add(struct rpc_call *call)
 	if (check_ods(call, req->ods, &r) != 0)
 		return r;
 	char buf[256];
-	const char *why = validate_text("name", req->name, CONTRACT_NAME_MAX, 1, 0, buf, sizeof buf);
+	const char *why =
+	    validate_text("name", req->name, CONTRACT_NAME_MAX, 1, 0, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	char *cause = NULL;
@@ -272,10 +273,10 @@ static int contract_list_db(struct rpc_call *call, struct db *db, char **message
 	if (limit > CONTRACT_PAGE_MAX)
 		limit = CONTRACT_PAGE_MAX;
 	struct contract_filter f = {
-		.type = ls->type,
-		.name = req->name,
-		.after = req->page_token,
-		.limit = limit + 1,
+	    .type = ls->type,
+	    .name = req->name,
+	    .after = req->page_token,
+	    .limit = limit + 1,
 	};
 	if (ls->site[0] != '\0') {
 		int st = site_id(db, ls->site, &f.site_id, message);
@@ -304,8 +305,8 @@ static int contract_list_db(struct rpc_call *call, struct db *db, char **message
 static enum rpc_result rpc_contract_list(struct rpc_call *call)
 {
 	const Assure__ContractListRequest *req = call->req->contract_list;
-	call->audit_query = arena_printf(call->arena, "type=%s site=%s name=%s", req->type,
-					 req->site, req->name);
+	call->audit_query =
+	    arena_printf(call->arena, "type=%s site=%s name=%s", req->type, req->site, req->name);
 	struct list_state *ls = arena_alloc(call->arena, sizeof *ls);
 	ls->type = "";
 	char *cause = NULL;
@@ -322,7 +323,8 @@ static enum rpc_result rpc_contract_list(struct rpc_call *call)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	if ((why = validate_text("name", req->name, CONTRACT_NAME_MAX, 0, 0, buf, sizeof buf)))
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
-	if (req->page_token[0] != '\0' && domain_contract_check_ods_code(req->page_token, NULL) != 0)
+	if (req->page_token[0] != '\0' &&
+	    domain_contract_check_ods_code(req->page_token, NULL) != 0)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
 				 "page_token: not a token this server issued");
 	call->state = ls;
@@ -431,8 +433,8 @@ static enum rpc_result rpc_contract_show(struct rpc_call *call)
 /* --- ContractSet ------------------------------------------------------------- */
 
 struct set_state {
-	int type;   /* -1: unchanged */
-	char *site; /* "": unchanged */
+	int type;	    /* -1: unchanged */
+	char *site;	    /* "": unchanged */
 	int32_t start, end; /* DOMAIN_DATE_NONE: unchanged (end: unless clear_end) */
 };
 
@@ -461,14 +463,14 @@ static int contract_set_db(struct rpc_call *call, struct db *db, char **message)
 		goto out;
 	struct arena *a = call->arena;
 	struct contract_fields f = {
-		.name = req->name[0] ? req->name : c->name,
-		.type = ss->type >= 0 ? domain_contract_type_name(ss->type) : c->type,
-		.list_size = req->list_size ? req->list_size : c->list_size,
-		.site_id = c->site_id,
-		.start = ss->start != DOMAIN_DATE_NONE ? date_text(a, ss->start) : c->start,
-		.end = req->clear_end			? ""
-		       : ss->end != DOMAIN_DATE_NONE ? date_text(a, ss->end)
-						     : c->end,
+	    .name = req->name[0] ? req->name : c->name,
+	    .type = ss->type >= 0 ? domain_contract_type_name(ss->type) : c->type,
+	    .list_size = req->list_size ? req->list_size : c->list_size,
+	    .site_id = c->site_id,
+	    .start = ss->start != DOMAIN_DATE_NONE ? date_text(a, ss->start) : c->start,
+	    .end = req->clear_end		 ? ""
+		   : ss->end != DOMAIN_DATE_NONE ? date_text(a, ss->end)
+						 : c->end,
 	};
 	const char *site = c->site;
 	if (ss->site[0] != '\0' && strcmp(ss->site, c->site) != 0) {
@@ -487,9 +489,10 @@ static int contract_set_db(struct rpc_call *call, struct db *db, char **message)
 	    domain_contract_check_dates(type, start, end, &cause) != 0) {
 		if (type != CONTRACT_TYPE_APMS && end != DOMAIN_DATE_NONE && req->end[0] == '\0') {
 			free(cause);
-			cause = xasprintf("end date: a %s contract has no end date; give --clear-end "
-					  "to remove the APMS end date %s",
-					  f.type, c->end);
+			cause =
+			    xasprintf("end date: a %s contract has no end date; give --clear-end "
+				      "to remove the APMS end date %s",
+				      f.type, c->end);
 		}
 		*message = cause;
 		st = ASSURE__CODE__INVALID_ARGUMENT;
@@ -545,8 +548,8 @@ static enum rpc_result rpc_contract_set(struct rpc_call *call)
 	if (check_ods(call, req->ods, &r) != 0)
 		return r;
 	char buf[256];
-	const char *why = validate_text("reason", req->reason, CONTRACT_TEXT_MAX, 1, 1, buf,
-					sizeof buf);
+	const char *why =
+	    validate_text("reason", req->reason, CONTRACT_TEXT_MAX, 1, 1, buf, sizeof buf);
 	if (!why)
 		why = validate_text("name", req->name, CONTRACT_NAME_MAX, 0, 0, buf, sizeof buf);
 	if (why)
@@ -613,14 +616,14 @@ static int contract_notice_add_db(struct rpc_call *call, struct db *db, char **m
 		}
 	}
 	struct contract_notice_new in = {
-		.kind = ns->kind,
-		.text = req->text,
-		.steps = req->steps,
-		.date = ns->date,
-		.reason = req->reason,
-		.deadline = ns->deadline,
-		.period_days = ns->period_days,
-		.review_id = review_id,
+	    .kind = ns->kind,
+	    .text = req->text,
+	    .steps = req->steps,
+	    .date = ns->date,
+	    .reason = req->reason,
+	    .deadline = ns->deadline,
+	    .period_days = ns->period_days,
+	    .review_id = review_id,
 	};
 	int64_t now = now_s();
 	uint32_t number = 0;
@@ -637,9 +640,8 @@ static int contract_notice_add_db(struct rpc_call *call, struct db *db, char **m
 		st = store_contract_notice_get(db, c->id, number, &n, message);
 	if (st != ASSURE__CODE__OK)
 		goto out;
-	call->audit_reason = arena_printf(call->arena, "%s notice %u issued%s%s", ns->kind,
-					  number, ns->deadline[0] ? ", deadline " : "",
-					  ns->deadline);
+	call->audit_reason = arena_printf(call->arena, "%s notice %u issued%s%s", ns->kind, number,
+					  ns->deadline[0] ? ", deadline " : "", ns->deadline);
 	Assure__ContractNoticeResponse *r = arena_alloc(call->arena, sizeof *r);
 	assure__contract_notice_response__init(r);
 	r->contract = contract_msg(call, c);
@@ -662,11 +664,13 @@ static enum rpc_result rpc_contract_notice_add(struct rpc_call *call)
 	if (kind < 0)
 		return cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
 	char buf[256];
-	const char *why = validate_text("text", req->text, CONTRACT_TEXT_MAX, 1, 1, buf, sizeof buf);
+	const char *why =
+	    validate_text("text", req->text, CONTRACT_TEXT_MAX, 1, 1, buf, sizeof buf);
 	if (!why)
 		why = validate_text("steps", req->steps, CONTRACT_TEXT_MAX, 0, 1, buf, sizeof buf);
 	if (!why)
-		why = validate_text("reason", req->reason, CONTRACT_TEXT_MAX, 0, 1, buf, sizeof buf);
+		why =
+		    validate_text("reason", req->reason, CONTRACT_TEXT_MAX, 0, 1, buf, sizeof buf);
 	if (!why)
 		why = validate_text("review", req->review_ref, CONTRACT_REF_MAX, 0, 0, buf,
 				    sizeof buf);
@@ -691,12 +695,12 @@ static enum rpc_result rpc_contract_notice_add(struct rpc_call *call)
 	if (kind == CONTRACT_NOTICE_REMEDIAL && period == 0)
 		period = contract_defaults.remedial_min_days;
 	struct contract_notice_input in = {
-		.kind = kind,
-		.issued = date,
-		.breach = req->text,
-		.steps = req->steps,
-		.period_days = period,
-		.patient_safety_reason = req->reason,
+	    .kind = kind,
+	    .issued = date,
+	    .breach = req->text,
+	    .steps = req->steps,
+	    .period_days = period,
+	    .patient_safety_reason = req->reason,
 	};
 	int32_t deadline = DOMAIN_DATE_NONE;
 	if (domain_contract_notice_check(&contract_defaults, &in, &deadline, &cause) != 0)
@@ -795,8 +799,8 @@ static enum rpc_result rpc_contract_notice_outcome(struct rpc_call *call)
 	if (os->outcome < 0)
 		return cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
 	char buf[256];
-	const char *why = validate_text("rationale", req->rationale, CONTRACT_TEXT_MAX, 0, 1, buf,
-					sizeof buf);
+	const char *why =
+	    validate_text("rationale", req->rationale, CONTRACT_TEXT_MAX, 0, 1, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	os->date = clock_today();
@@ -808,12 +812,18 @@ static enum rpc_result rpc_contract_notice_outcome(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_contract_table[] = {
-	{ ASSURE__REQUEST__OP_CONTRACT_ADD, "ContractAdd", PERM_CONTRACT_WRITE, RPC_WRITE, rpc_contract_add, 'C' },
-	{ ASSURE__REQUEST__OP_CONTRACT_LIST, "ContractList", PERM_CONTRACT_READ, 0, rpc_contract_list, 'R' },
-	{ ASSURE__REQUEST__OP_CONTRACT_SHOW, "ContractShow", PERM_CONTRACT_READ, 0, rpc_contract_show, 'R' },
-	{ ASSURE__REQUEST__OP_CONTRACT_SET, "ContractSet", PERM_CONTRACT_WRITE, RPC_WRITE, rpc_contract_set, 'U' },
-	{ ASSURE__REQUEST__OP_CONTRACT_NOTICE_ADD, "ContractNoticeAdd", PERM_CONTRACT_WRITE, RPC_WRITE, rpc_contract_notice_add, 'C' },
-	{ ASSURE__REQUEST__OP_CONTRACT_NOTICE_OUTCOME, "ContractNoticeOutcome", PERM_CONTRACT_WRITE, RPC_WRITE, rpc_contract_notice_outcome, 'U' },
+    {ASSURE__REQUEST__OP_CONTRACT_ADD, "ContractAdd", PERM_CONTRACT_WRITE, RPC_WRITE,
+     rpc_contract_add, 'C'},
+    {ASSURE__REQUEST__OP_CONTRACT_LIST, "ContractList", PERM_CONTRACT_READ, 0, rpc_contract_list,
+     'R'},
+    {ASSURE__REQUEST__OP_CONTRACT_SHOW, "ContractShow", PERM_CONTRACT_READ, 0, rpc_contract_show,
+     'R'},
+    {ASSURE__REQUEST__OP_CONTRACT_SET, "ContractSet", PERM_CONTRACT_WRITE, RPC_WRITE,
+     rpc_contract_set, 'U'},
+    {ASSURE__REQUEST__OP_CONTRACT_NOTICE_ADD, "ContractNoticeAdd", PERM_CONTRACT_WRITE, RPC_WRITE,
+     rpc_contract_notice_add, 'C'},
+    {ASSURE__REQUEST__OP_CONTRACT_NOTICE_OUTCOME, "ContractNoticeOutcome", PERM_CONTRACT_WRITE,
+     RPC_WRITE, rpc_contract_notice_outcome, 'U'},
 };
 
 const size_t rpc_contract_count = sizeof rpc_contract_table / sizeof rpc_contract_table[0];

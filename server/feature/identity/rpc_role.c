@@ -22,7 +22,7 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-#define ADMIN_PERMS                                                                               \
+#define ADMIN_PERMS                                                                                \
 	(PERM_BIT(PERM_USER_MANAGE) | PERM_BIT(PERM_ROLE_MANAGE) | PERM_BIT(PERM_SITE_MANAGE) |    \
 	 PERM_BIT(PERM_SESSION_MANAGE))
 #define NEUTRAL_PERMS (PERM_BIT(PERM_USER_READ))
@@ -40,7 +40,8 @@ static const char *role_mask_rule(perm_mask mask)
 		return "separation of duties: a role cannot combine identity administration "
 		       "(user.manage, role.manage, site.manage, session.manage) with case, review "
 		       "or audit content";
-	if ((mask & PERM_BIT(PERM_AUDIT_READ)) && (mask & ~(PERM_BIT(PERM_AUDIT_READ) | NEUTRAL_PERMS)))
+	if ((mask & PERM_BIT(PERM_AUDIT_READ)) &&
+	    (mask & ~(PERM_BIT(PERM_AUDIT_READ) | NEUTRAL_PERMS)))
 		return "separation of duties: audit.read may be combined only with user.read";
 	return NULL;
 }
@@ -66,7 +67,8 @@ static Assure__Role *role_msg(struct rpc_call *call, const struct role_record *r
 	m->builtin = r->builtin;
 	m->users = r->users;
 	m->n_permissions = r->npermissions;
-	m->permissions = arena_alloc(a, (r->npermissions ? r->npermissions : 1) * sizeof *m->permissions);
+	m->permissions =
+	    arena_alloc(a, (r->npermissions ? r->npermissions : 1) * sizeof *m->permissions);
 	for (size_t i = 0; i < r->npermissions; i++)
 		m->permissions[i] = arena_strdup(a, r->permissions[i]);
 	return m;
@@ -81,11 +83,13 @@ static int find_role(struct db *db, const char *name, struct role_record **r, ch
 }
 
 /* Checks a list of permission names: each known, none twice. */
-static const char *check_perm_names(const char *field, char **names, size_t n, char *buf, size_t size)
+static const char *check_perm_names(const char *field, char **names, size_t n, char *buf,
+				    size_t size)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (perm_parse(names[i]) <= 0) {
-			snprintf(buf, size, "%s: unknown permission '%.64s' (see assure permission list)",
+			snprintf(buf, size,
+				 "%s: unknown permission '%.64s' (see assure permission list)",
 				 field, names[i]);
 			return buf;
 		}
@@ -215,7 +219,8 @@ static enum rpc_result rpc_role_add(struct rpc_call *call)
 	if (!why && req->n_permissions == 0)
 		why = "permissions: at least one permission is required";
 	if (!why)
-		why = check_perm_names("permissions", req->permissions, req->n_permissions, buf, sizeof buf);
+		why = check_perm_names("permissions", req->permissions, req->n_permissions, buf,
+				       sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	if ((why = role_mask_rule(mask_of(req->permissions, req->n_permissions))) != NULL)
@@ -236,8 +241,10 @@ static int role_set_db(struct rpc_call *call, struct db *db, char **message)
 	if (st != ASSURE__CODE__OK)
 		return st;
 	if (role->builtin) {
-		*message = xasprintf("'%s' is a built-in role and cannot be changed; add a custom role "
-				     "instead (assure role add)", role->name);
+		*message =
+		    xasprintf("'%s' is a built-in role and cannot be changed; add a custom role "
+			      "instead (assure role add)",
+			      role->name);
 		role_record_free(role);
 		return ASSURE__CODE__FAILED_PRECONDITION;
 	}
@@ -255,7 +262,8 @@ static int role_set_db(struct rpc_call *call, struct db *db, char **message)
 	mask |= mask_of(req->add_permissions, req->n_add_permissions);
 	const char *why = role_mask_rule(mask);
 	if (why == NULL && mask == 0)
-		why = "a role needs at least one permission; remove the role instead (assure role rm)";
+		why = "a role needs at least one permission; remove the role instead (assure role "
+		      "rm)";
 	if (why) {
 		*message = xstrdup(why);
 		role_record_free(role);
@@ -295,7 +303,7 @@ static void sync_perms(struct session *s, void *arg)
 static void role_set_after(struct rpc_call *call)
 {
 	struct role_set_state *rs = call->state;
-	struct perm_sync ps = { call->req->role_set->name, rs->mask };
+	struct perm_sync ps = {call->req->role_set->name, rs->mask};
 	/* Live sessions acting in the role get its new permissions now. */
 	session_table_foreach(call->srv->sessions, sync_perms, &ps);
 	log_info("admin %s: changed role %s", call->actor.username, call->req->role_set->name);
@@ -312,8 +320,8 @@ static enum rpc_result rpc_role_set(struct rpc_call *call)
 	if (!why && !req->description[0] && !req->n_add_permissions && !req->n_remove_permissions)
 		why = "nothing to change: give permissions to add or remove, or a description";
 	if (!why)
-		why = check_perm_names("add_permissions", req->add_permissions, req->n_add_permissions,
-				       buf, sizeof buf);
+		why = check_perm_names("add_permissions", req->add_permissions,
+				       req->n_add_permissions, buf, sizeof buf);
 	if (!why)
 		why = check_perm_names("remove_permissions", req->remove_permissions,
 				       req->n_remove_permissions, buf, sizeof buf);
@@ -333,9 +341,10 @@ static int role_remove_db(struct rpc_call *call, struct db *db, char **message)
 		*message = xasprintf("'%s' is a built-in role and cannot be removed", role->name);
 		st = ASSURE__CODE__FAILED_PRECONDITION;
 	} else if (role->users > 0) {
-		*message = xasprintf("role '%s' is held by %u user%s; take it from them first "
-				     "(assure role show %s)", role->name, role->users,
-				     role->users == 1 ? "" : "s", role->name);
+		*message =
+		    xasprintf("role '%s' is held by %u user%s; take it from them first "
+			      "(assure role show %s)",
+			      role->name, role->users, role->users == 1 ? "" : "s", role->name);
 		st = ASSURE__CODE__FAILED_PRECONDITION;
 	} else {
 		st = store_role_delete(db, role->id, message);
@@ -360,12 +369,14 @@ static enum rpc_result rpc_role_remove(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_role_table[] = {
-	{ ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", PERM_USER_READ, 0, rpc_role_list, 'R' },
-	{ ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", PERM_USER_READ, 0, rpc_role_show, 'R' },
-	{ ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_add, 'C' },
-	{ ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_set, 'U' },
-	{ ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_remove, 'D' },
-	{ ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", PERM_USER_READ, 0, rpc_permission_list, 'R' },
+    {ASSURE__REQUEST__OP_ROLE_LIST, "RoleList", PERM_USER_READ, 0, rpc_role_list, 'R'},
+    {ASSURE__REQUEST__OP_ROLE_SHOW, "RoleShow", PERM_USER_READ, 0, rpc_role_show, 'R'},
+    {ASSURE__REQUEST__OP_ROLE_ADD, "RoleAdd", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_add, 'C'},
+    {ASSURE__REQUEST__OP_ROLE_SET, "RoleSet", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_set, 'U'},
+    {ASSURE__REQUEST__OP_ROLE_REMOVE, "RoleRemove", PERM_ROLE_MANAGE, RPC_WRITE, rpc_role_remove,
+     'D'},
+    {ASSURE__REQUEST__OP_PERMISSION_LIST, "PermissionList", PERM_USER_READ, 0, rpc_permission_list,
+     'R'},
 };
 
 const size_t rpc_role_count = sizeof rpc_role_table / sizeof rpc_role_table[0];

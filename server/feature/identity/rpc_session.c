@@ -189,8 +189,8 @@ static void login_verify_run(struct job *job, struct db *db)
 			strcat(list, u->roles[i]);
 		}
 		job->status = ASSURE__CODE__FAILED_PRECONDITION;
-		ls->message = xasprintf("you hold several roles; choose the one to act in with --role (%s)",
-					list);
+		ls->message = xasprintf(
+		    "you hold several roles; choose the one to act in with --role (%s)", list);
 		free(list);
 		return;
 	}
@@ -211,13 +211,13 @@ static void login_store_run(struct job *job, struct db *db)
 	struct server *srv = call->srv;
 	char *cause = NULL;
 	struct session_record rec = {
-		.user_id = ls->user->id,
-		.role = ls->role,
-		.created_at = ls->now,
-		.last_seen_at = ls->now,
-		.expires_at = ls->now + srv->session_absolute_ms,
-		.client_addr = ls->client_addr,
-		.cert_subject = ls->cert_subject,
+	    .user_id = ls->user->id,
+	    .role = ls->role,
+	    .created_at = ls->now,
+	    .last_seen_at = ls->now,
+	    .expires_at = ls->now + srv->session_absolute_ms,
+	    .client_addr = ls->client_addr,
+	    .cert_subject = ls->cert_subject,
 	};
 	memcpy(rec.token_hash, ls->token_hash, sizeof rec.token_hash);
 	job->status = store_session_insert(db, &rec, &ls->session_id, &cause);
@@ -370,7 +370,8 @@ static enum rpc_result rpc_session_resume(struct rpc_call *call)
 	struct server *srv = call->srv;
 	if (req->token.len != CRYPTO_TOKEN_LEN)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "token: must be %d bytes, got %zu", CRYPTO_TOKEN_LEN, req->token.len);
+				 "token: must be %d bytes, got %zu", CRYPTO_TOKEN_LEN,
+				 req->token.len);
 	uint8_t hash[CRYPTO_SHA256_LEN];
 	crypto_sha256(req->token.data, req->token.len, hash);
 	struct session *s = session_table_find(srv->sessions, hash);
@@ -378,8 +379,9 @@ static enum rpc_result rpc_session_resume(struct rpc_call *call)
 	enum session_state st = session_state(s, now, srv->session_idle_ms);
 	if (st != SESSION_VALID)
 		return rpc_error(call, ASSURE__CODE__UNAUTHENTICATED, "%s",
-				 st == SESSION_UNKNOWN ? "session not found (expired or never existed); log in again"
-						       : session_state_message(st));
+				 st == SESSION_UNKNOWN
+				     ? "session not found (expired or never existed); log in again"
+				     : session_state_message(st));
 	s->last_seen_at = now;
 	struct conn *c = conn_find(srv, call->conn_id);
 	if (c != NULL) {
@@ -429,7 +431,8 @@ static void logout_done(struct job *job)
 	struct rpc_call *call = rpc_call_of(job);
 	if (job->status != ASSURE__CODE__OK) {
 		rpc_error(call, ASSURE__CODE__INTERNAL,
-			  "logout took effect now but could not be recorded; it may not survive a restart");
+			  "logout took effect now but could not be recorded; it may not survive a "
+			  "restart");
 	} else {
 		Assure__LogoutResponse *r = arena_alloc(call->arena, sizeof *r);
 		assure__logout_response__init(r);
@@ -545,7 +548,8 @@ static void pwchange_verify_done(struct job *job)
 		rpc_submit_writer(call, pwchange_store_run, pwchange_store_done);
 		return;
 	case ASSURE__CODE__PERMISSION_DENIED:
-		log_info("passwd %s: wrong current password for %s", call->peer, call->actor.username);
+		log_info("passwd %s: wrong current password for %s", call->peer,
+			 call->actor.username);
 		/* Guessing through passwd counts like guessing through login. */
 		char host[64];
 		peer_host(call->peer, host, sizeof host);
@@ -638,7 +642,7 @@ static int may_manage_sessions_of(const struct rpc_call *call, const char *usern
 static void session_list_fill(struct rpc_call *call)
 {
 	const char *who = call->req->session_list->username;
-	struct session_collect sc = { .call = call, .now = clock_now_ms() };
+	struct session_collect sc = {.call = call, .now = clock_now_ms()};
 	if (who[0] != '\0')
 		sc.username = who;
 	else if (!(call->actor.perms & PERM_BIT(PERM_SESSION_MANAGE)))
@@ -682,8 +686,8 @@ static enum rpc_result rpc_session_list(struct rpc_call *call)
 }
 
 struct revoke_state {
-	int64_t session_id;   /* one session, or */
-	int64_t user_id;      /* all of a user's (found by the writer) */
+	int64_t session_id; /* one session, or */
+	int64_t user_id;    /* all of a user's (found by the writer) */
 	uint32_t revoked;
 };
 
@@ -751,7 +755,7 @@ static enum rpc_result rpc_session_revoke(struct rpc_call *call)
 		char id[32];
 		snprintf(id, sizeof id, "%lld", (long long)req->id);
 		rpc_audit_object(call, "session", id);
-		struct find_id f = { req->id, NULL };
+		struct find_id f = {req->id, NULL};
 		session_table_foreach(call->srv->sessions, find_session_id, &f);
 		if (f.found == NULL || f.found->revoked)
 			return rpc_error(call, ASSURE__CODE__NOT_FOUND, "no live session %lld",
@@ -767,22 +771,27 @@ static enum rpc_result rpc_session_revoke(struct rpc_call *call)
 	} else {
 		rpc_audit_object(call, "user", req->username);
 		if (!may_manage_sessions_of(call, req->username))
-			return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
-					 "permission denied: revoking another user's sessions needs "
-					 "permission 'session.manage'");
+			return rpc_error(
+			    call, ASSURE__CODE__PERMISSION_DENIED,
+			    "permission denied: revoking another user's sessions needs "
+			    "permission 'session.manage'");
 	}
 	call->state = rs;
 	return rpc_write(call, session_revoke_db, session_revoke_after);
 }
 
 const struct rpc_entry rpc_session_table[] = {
-	{ ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WIPE | RPC_WRITE, rpc_session_login, 'E' },
-	{ ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH | RPC_WIPE, rpc_session_resume, 'E' },
-	{ ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami, 'R' },
-	{ ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE, rpc_session_logout, 'E' },
-	{ ASSURE__REQUEST__OP_SESSION_LIST, "SessionList", PERM_NONE, 0, rpc_session_list, 'R' },
-	{ ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke", PERM_NONE, RPC_WRITE, rpc_session_revoke, 'D' },
-	{ ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE, RPC_PWCHANGE_OK | RPC_WIPE | RPC_WRITE | RPC_BARRIER, rpc_session_password_change, 'U' },
+    {ASSURE__REQUEST__OP_LOGIN, "Login", PERM_NONE, RPC_PREAUTH | RPC_BARRIER | RPC_WRITE,
+     rpc_session_login, 'E'},
+    {ASSURE__REQUEST__OP_RESUME, "Resume", PERM_NONE, RPC_PREAUTH, rpc_session_resume, 'E'},
+    {ASSURE__REQUEST__OP_WHOAMI, "Whoami", PERM_NONE, RPC_PWCHANGE_OK, rpc_session_whoami, 'R'},
+    {ASSURE__REQUEST__OP_LOGOUT, "Logout", PERM_NONE, RPC_PWCHANGE_OK | RPC_BARRIER | RPC_WRITE,
+     rpc_session_logout, 'E'},
+    {ASSURE__REQUEST__OP_SESSION_LIST, "SessionList", PERM_NONE, 0, rpc_session_list, 'R'},
+    {ASSURE__REQUEST__OP_SESSION_REVOKE, "SessionRevoke", PERM_NONE, RPC_WRITE, rpc_session_revoke,
+     'D'},
+    {ASSURE__REQUEST__OP_PASSWORD_CHANGE, "PasswordChange", PERM_NONE,
+     RPC_PWCHANGE_OK | RPC_WRITE | RPC_BARRIER, rpc_session_password_change, 'U'},
 };
 
 const size_t rpc_session_count = sizeof rpc_session_table / sizeof rpc_session_table[0];

@@ -25,7 +25,8 @@ static int site_add_db(struct rpc_call *call, struct db *db, char **message)
 {
 	const char *code = call->state;
 	int64_t id = 0;
-	int st = store_site_insert(db, code, call->req->site_add->name, clock_now_ms(), &id, message);
+	int st =
+	    store_site_insert(db, code, call->req->site_add->name, clock_now_ms(), &id, message);
 	struct site_record *s = NULL;
 	if (st == ASSURE__CODE__OK)
 		st = store_site_find(db, code, &s, message);
@@ -77,8 +78,8 @@ static enum rpc_result rpc_site_list(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_site_table[] = {
-	{ ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", PERM_SITE_MANAGE, RPC_WRITE, rpc_site_add, 'C' },
-	{ ASSURE__REQUEST__OP_SITE_LIST, "SiteList", PERM_NONE, 0, rpc_site_list, 'R' },
+    {ASSURE__REQUEST__OP_SITE_ADD, "SiteAdd", PERM_SITE_MANAGE, RPC_WRITE, rpc_site_add, 'C'},
+    {ASSURE__REQUEST__OP_SITE_LIST, "SiteList", PERM_NONE, 0, rpc_site_list, 'R'},
 };
 
 const size_t rpc_site_count = sizeof rpc_site_table / sizeof rpc_site_table[0];

@@ -146,9 +146,9 @@ static void sync_session(struct session *s, void *arg)
 
 struct add_state {
 	char *site;
-	char *password;      /* the initial or one-time password (arena, wiped) */
+	char *password; /* the initial or one-time password (arena, wiped) */
 	int one_time;
-	char *hash;          /* heap */
+	char *hash; /* heap */
 	struct user_record *user;
 };
 
@@ -214,7 +214,8 @@ static void hashed_then(struct job *job, rpc_db_fn fn, rpc_after_fn after)
 {
 	struct rpc_call *call = rpc_call_of(job);
 	if (job->status != ASSURE__CODE__OK) {
-		log_error("%s: %s", call->entry->name, call->db_message ? call->db_message : "hash failed");
+		log_error("%s: %s", call->entry->name,
+			  call->db_message ? call->db_message : "hash failed");
 		rpc_error(call, ASSURE__CODE__INTERNAL, "the password could not be hashed");
 		rpc_complete(call);
 		return;
@@ -309,13 +310,13 @@ static int user_list_db(struct rpc_call *call, struct db *db, char **message)
 		}
 	}
 	struct user_filter f = {
-		.site = req->site,
-		.role = req->role,
-		.state = req->state == ASSURE__USER_STATE_FILTER__USERS_DISABLED ? USER_FILTER_DISABLED
-			 : req->state == ASSURE__USER_STATE_FILTER__USERS_ALL	   ? USER_FILTER_ALL
-										   : USER_FILTER_ENABLED,
-		.after = after,
-		.limit = limit + 1,
+	    .site = req->site,
+	    .role = req->role,
+	    .state = req->state == ASSURE__USER_STATE_FILTER__USERS_DISABLED ? USER_FILTER_DISABLED
+		     : req->state == ASSURE__USER_STATE_FILTER__USERS_ALL    ? USER_FILTER_ALL
+									     : USER_FILTER_ENABLED,
+	    .after = after,
+	    .limit = limit + 1,
 	};
 	/* A filter naming a site or role that does not exist is a mistake to
 	 * report, not an empty list to show. */
@@ -391,7 +392,7 @@ static enum rpc_result rpc_user_show(struct rpc_call *call)
 /* --- UserSet ---------------------------------------------------------------- */
 
 struct set_state {
-	char *site; /* NULL: unchanged */
+	char *site;		  /* NULL: unchanged */
 	struct user_record *user; /* after the change, for the session sync */
 };
 
@@ -406,10 +407,11 @@ static int user_set_db(struct rpc_call *call, struct db *db, char **message)
 	if (req->version != 0 && (uint64_t)u->version != req->version) {
 		char when[32];
 		time_format_rfc3339(u->updated_at / 1000, when, sizeof when);
-		*message = xasprintf("user '%s' was changed by %s at %s (now version %lld; you sent %llu): "
-				     "show it again and retry",
-				     u->username, u->updated_by[0] ? u->updated_by : "someone", when,
-				     (long long)u->version, (unsigned long long)req->version);
+		*message = xasprintf(
+		    "user '%s' was changed by %s at %s (now version %lld; you sent %llu): "
+		    "show it again and retry",
+		    u->username, u->updated_by[0] ? u->updated_by : "someone", when,
+		    (long long)u->version, (unsigned long long)req->version);
 		user_record_free(u);
 		return ASSURE__CODE__ABORTED;
 	}
@@ -433,7 +435,8 @@ static int user_set_db(struct rpc_call *call, struct db *db, char **message)
 	for (size_t i = 0; st == ASSURE__CODE__OK && i < req->n_remove_roles; i++) {
 		const char *role = req->remove_roles[i];
 		if (!holds(u, role)) {
-			*message = xasprintf("user '%s' does not hold role '%s'", u->username, role);
+			*message =
+			    xasprintf("user '%s' does not hold role '%s'", u->username, role);
 			st = ASSURE__CODE__NOT_FOUND;
 			break;
 		}
@@ -441,8 +444,9 @@ static int user_set_db(struct rpc_call *call, struct db *db, char **message)
 			int is_last = 0;
 			st = last_admin(db, u, &is_last, message);
 			if (st == ASSURE__CODE__OK && is_last) {
-				*message = xasprintf("'%s' is the last enabled admin and cannot lose the admin role",
-						     u->username);
+				*message = xasprintf(
+				    "'%s' is the last enabled admin and cannot lose the admin role",
+				    u->username);
 				st = ASSURE__CODE__FAILED_PRECONDITION;
 			}
 		}
@@ -488,7 +492,7 @@ static void user_set_cleanup(struct rpc_call *call)
 static void user_set_after(struct rpc_call *call)
 {
 	struct set_state *ss = call->state;
-	struct session_sync sync = { ss->user, 0 };
+	struct session_sync sync = {ss->user, 0};
 	session_table_foreach(call->srv->sessions, sync_session, &sync);
 	log_info("admin %s: changed user %s%s", call->actor.username, ss->user->username,
 		 sync.revoked ? "; sessions in a removed role ended" : "");
@@ -512,15 +516,17 @@ static enum rpc_result rpc_user_set(struct rpc_call *call)
 			return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	}
 	if (!req->display_name[0] && !ss->site && req->n_add_roles == 0 && req->n_remove_roles == 0)
-		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "nothing to change: give a display name, site, or roles to add or remove");
+		return rpc_error(
+		    call, ASSURE__CODE__INVALID_ARGUMENT,
+		    "nothing to change: give a display name, site, or roles to add or remove");
 	for (size_t i = 0; i < req->n_add_roles + req->n_remove_roles; i++) {
 		const char *role = i < req->n_add_roles ? req->add_roles[i]
 							: req->remove_roles[i - req->n_add_roles];
 		if ((why = validate_role_name("roles", role, buf, sizeof buf)) != NULL)
 			return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	}
-	if ((req->n_add_roles || req->n_remove_roles) && strcmp(req->username, call->actor.username) == 0)
+	if ((req->n_add_roles || req->n_remove_roles) &&
+	    strcmp(req->username, call->actor.username) == 0)
 		return rpc_error(call, ASSURE__CODE__PERMISSION_DENIED,
 				 "you cannot change your own roles; another admin must do it");
 	call->state = ss;
@@ -546,14 +552,16 @@ static int user_disable_db(struct rpc_call *call, struct db *db, char **message)
 	int is_last = 0;
 	st = last_admin(db, u, &is_last, message);
 	if (st == ASSURE__CODE__OK && is_last) {
-		*message = xasprintf("'%s' is the last enabled admin and cannot be disabled", u->username);
+		*message =
+		    xasprintf("'%s' is the last enabled admin and cannot be disabled", u->username);
 		st = ASSURE__CODE__FAILED_PRECONDITION;
 	}
 	int64_t now = clock_now_ms();
 	if (st == ASSURE__CODE__OK && !u->disabled) {
 		st = store_user_set_disabled(db, u->id, 1, req->reason, now, message);
 		if (st == ASSURE__CODE__OK)
-			st = store_session_revoke_user(db, u->id, 0, now, "account disabled", message);
+			st = store_session_revoke_user(db, u->id, 0, now, "account disabled",
+						       message);
 		if (st == ASSURE__CODE__OK) {
 			ds->revoked = (uint32_t)db_changes(db);
 			st = store_user_touch(db, u->id, now, call->actor.username, message);
@@ -632,7 +640,8 @@ static enum rpc_result rpc_user_enable(struct rpc_call *call)
 {
 	rpc_audit_object(call, "user", call->req->user_enable->username);
 	char buf[256];
-	const char *why = validate_username("username", call->req->user_enable->username, buf, sizeof buf);
+	const char *why =
+	    validate_username("username", call->req->user_enable->username, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	return rpc_write(call, user_enable_db, NULL);
@@ -642,7 +651,7 @@ static enum rpc_result rpc_user_enable(struct rpc_call *call)
 
 struct reset_state {
 	char *password; /* arena */
-	char *hash;     /* heap */
+	char *hash;	/* heap */
 	int64_t user_id;
 	uint32_t revoked;
 };
@@ -658,7 +667,8 @@ static int user_reset_db(struct rpc_call *call, struct db *db, char **message)
 	rs->user_id = u->id;
 	st = store_user_set_password(db, u->id, rs->hash, 1, now, message);
 	if (st == ASSURE__CODE__OK)
-		st = store_session_revoke_user(db, u->id, 0, now, "password reset by an admin", message);
+		st = store_session_revoke_user(db, u->id, 0, now, "password reset by an admin",
+					       message);
 	if (st == ASSURE__CODE__OK) {
 		rs->revoked = (uint32_t)db_changes(db);
 		st = store_user_touch(db, u->id, now, call->actor.username, message);
@@ -742,13 +752,16 @@ static enum rpc_result rpc_user_reset_password(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_user_table[] = {
-	{ ASSURE__REQUEST__OP_USER_ADD, "UserAdd", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_add, 'C' },
-	{ ASSURE__REQUEST__OP_USER_LIST, "UserList", PERM_USER_READ, 0, rpc_user_list, 'R' },
-	{ ASSURE__REQUEST__OP_USER_SHOW, "UserShow", PERM_USER_READ, 0, rpc_user_show, 'R' },
-	{ ASSURE__REQUEST__OP_USER_SET, "UserSet", PERM_USER_MANAGE, RPC_WRITE, rpc_user_set, 'U' },
-	{ ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_disable, 'U' },
-	{ ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_enable, 'U' },
-	{ ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", PERM_USER_MANAGE, RPC_WRITE | RPC_WIPE, rpc_user_reset_password, 'U' },
+    {ASSURE__REQUEST__OP_USER_ADD, "UserAdd", PERM_USER_MANAGE, RPC_WRITE, rpc_user_add, 'C'},
+    {ASSURE__REQUEST__OP_USER_LIST, "UserList", PERM_USER_READ, 0, rpc_user_list, 'R'},
+    {ASSURE__REQUEST__OP_USER_SHOW, "UserShow", PERM_USER_READ, 0, rpc_user_show, 'R'},
+    {ASSURE__REQUEST__OP_USER_SET, "UserSet", PERM_USER_MANAGE, RPC_WRITE, rpc_user_set, 'U'},
+    {ASSURE__REQUEST__OP_USER_DISABLE, "UserDisable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_disable,
+     'U'},
+    {ASSURE__REQUEST__OP_USER_ENABLE, "UserEnable", PERM_USER_MANAGE, RPC_WRITE, rpc_user_enable,
+     'U'},
+    {ASSURE__REQUEST__OP_USER_RESET_PASSWORD, "UserResetPassword", PERM_USER_MANAGE, RPC_WRITE,
+     rpc_user_reset_password, 'U'},
 };
 
 const size_t rpc_user_count = sizeof rpc_user_table / sizeof rpc_user_table[0];

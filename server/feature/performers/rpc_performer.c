@@ -83,17 +83,24 @@ static int performer_add_db(struct rpc_call *call, struct db *db, char **message
 					status, now, call->actor.username, &id, message);
 	if (st == ASSURE__CODE__ALREADY_EXISTS) {
 		free(*message);
-		*message = xasprintf("a %s with %s number %s is already registered; duplicates are refused",
-				     profession, domain_profession_regulator(prof), req->reg);
+		*message = xasprintf(
+		    "a %s with %s number %s is already registered; duplicates are refused",
+		    profession, domain_profession_regulator(prof), req->reg);
 	}
 	if (st != ASSURE__CODE__OK)
 		return st;
 	if (strcmp(status, "none") != 0) {
 		char date[DOMAIN_DATE_BUFSZ];
 		domain_date_format(today(), date);
-		struct list_history_record h = { (char *)"", (char *)status, 0, 0, now,
-						 (char *)call->actor.username, (char *)"application recorded",
-						 (char *)"", date };
+		struct list_history_record h = {(char *)"",
+						(char *)status,
+						0,
+						0,
+						now,
+						(char *)call->actor.username,
+						(char *)"application recorded",
+						(char *)"",
+						date};
 		st = store_list_history_add(db, id, &h, message);
 		if (st != ASSURE__CODE__OK)
 			return st;
@@ -117,9 +124,10 @@ static enum rpc_result rpc_performer_add(struct rpc_call *call)
 	call->audit_object_type = "performer";
 	int prof = domain_profession_parse(req->profession);
 	if (prof < 0)
-		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "profession: '%s' is not one of gp, dentist, optometrist, pharmacist",
-				 req->profession);
+		return rpc_error(
+		    call, ASSURE__CODE__INVALID_ARGUMENT,
+		    "profession: '%s' is not one of gp, dentist, optometrist, pharmacist",
+		    req->profession);
 	char *cause = NULL;
 	char buf[256];
 	const char *why = validate_text("name", req->name, 200, 1, 0, buf, sizeof buf);
@@ -156,12 +164,12 @@ static int performer_list_db(struct rpc_call *call, struct db *db, char **messag
 	int prof = req->profession[0] ? domain_profession_parse(req->profession) : -1;
 	int status = req->status[0] ? domain_list_status_parse(req->status) : -1;
 	struct performer_filter f = {
-		.profession = prof >= 0 ? domain_profession_name(prof) : "",
-		.status = status >= 0 ? domain_list_status_name(status) : "",
-		.name = req->name,
-		.suspended_only = req->suspended,
-		.after_id = after,
-		.limit = limit + 1,
+	    .profession = prof >= 0 ? domain_profession_name(prof) : "",
+	    .status = status >= 0 ? domain_list_status_name(status) : "",
+	    .name = req->name,
+	    .suspended_only = req->suspended,
+	    .after_id = after,
+	    .limit = limit + 1,
 	};
 	struct performer_record **v = NULL;
 	size_t n = 0;
@@ -185,17 +193,21 @@ static int performer_list_db(struct rpc_call *call, struct db *db, char **messag
 static enum rpc_result rpc_performer_list(struct rpc_call *call)
 {
 	const Assure__PerformerListRequest *req = call->req->performer_list;
-	call->audit_query = arena_printf(call->arena, "profession=%s status=%s suspended=%d name=%s",
-					 req->profession, req->status, req->suspended, req->name);
+	call->audit_query =
+	    arena_printf(call->arena, "profession=%s status=%s suspended=%d name=%s",
+			 req->profession, req->status, req->suspended, req->name);
 	if (req->profession[0] && domain_profession_parse(req->profession) < 0)
-		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "profession: '%s' is not one of gp, dentist, optometrist, pharmacist",
-				 req->profession);
+		return rpc_error(
+		    call, ASSURE__CODE__INVALID_ARGUMENT,
+		    "profession: '%s' is not one of gp, dentist, optometrist, pharmacist",
+		    req->profession);
 	if (req->status[0] && domain_list_status_parse(req->status) < 0)
-		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-				 "status: '%s' is not a list status (applied, deferred, refused, included, "
-				 "included-with-conditions, contingently-removed, removed, withdrawn, "
-				 "nationally-disqualified)", req->status);
+		return rpc_error(
+		    call, ASSURE__CODE__INVALID_ARGUMENT,
+		    "status: '%s' is not a list status (applied, deferred, refused, included, "
+		    "included-with-conditions, contingently-removed, removed, withdrawn, "
+		    "nationally-disqualified)",
+		    req->status);
 	char buf[256];
 	const char *why = validate_text("name", req->name, 200, 0, 0, buf, sizeof buf);
 	if (why)
@@ -223,13 +235,14 @@ static int find_performer(struct db *db, const char *key, struct performer_recor
 		if (is_id) {
 			long long id = strtoll(rest, &end, 10);
 			int st = *end == '\0' && id > 0 ? store_performer_get(db, id, out, message)
-							 : ASSURE__CODE__NOT_FOUND;
+							: ASSURE__CODE__NOT_FOUND;
 			if (st == ASSURE__CODE__NOT_FOUND)
 				*message = xasprintf("no performer with id '%s'", rest);
 			return st;
 		}
 		if (prof < 0) {
-			*message = xasprintf("performer: '%s' is not ID, REG, id:ID or PROFESSION:REG", key);
+			*message = xasprintf(
+			    "performer: '%s' is not ID, REG, id:ID or PROFESSION:REG", key);
 			return ASSURE__CODE__INVALID_ARGUMENT;
 		}
 		struct performer_record **v = NULL;
@@ -238,7 +251,8 @@ static int find_performer(struct db *db, const char *key, struct performer_recor
 		if (st != ASSURE__CODE__OK)
 			return st;
 		for (size_t i = 0; i < n; i++) {
-			if (*out == NULL && strcmp(v[i]->profession, domain_profession_name(prof)) == 0) {
+			if (*out == NULL &&
+			    strcmp(v[i]->profession, domain_profession_name(prof)) == 0) {
 				*out = v[i];
 				v[i] = NULL;
 			}
@@ -269,7 +283,8 @@ static int find_performer(struct db *db, const char *key, struct performer_recor
 	if (total > 1) {
 		*message = xasprintf("'%s' names more than one performer (an id and a registration "
 				     "number, or numbers in different professions); write id:%s or "
-				     "PROFESSION:%s", key, key, key);
+				     "PROFESSION:%s",
+				     key, key, key);
 		performer_records_free(v, n);
 		performer_record_free(by_id);
 		return ASSURE__CODE__INVALID_ARGUMENT;
@@ -335,10 +350,10 @@ static int performer_show_db(struct rpc_call *call, struct db *db, char **messag
 	if (role == CONCERN_ROLE_CASE_MANAGER || role == CONCERN_ROLE_PAG_MEMBER ||
 	    role == CONCERN_ROLE_INVESTIGATOR || role == CONCERN_ROLE_PANEL_MEMBER) {
 		struct concern_filter cf = {
-			.performer_id = p->id,
-			.investigator_id = role == CONCERN_ROLE_INVESTIGATOR ? call->actor.user_id : 0,
-			.panel_referred_only = role == CONCERN_ROLE_PANEL_MEMBER,
-			.limit = 200,
+		    .performer_id = p->id,
+		    .investigator_id = role == CONCERN_ROLE_INVESTIGATOR ? call->actor.user_id : 0,
+		    .panel_referred_only = role == CONCERN_ROLE_PANEL_MEMBER,
+		    .limit = 200,
 		};
 		struct concern_record **cv = NULL;
 		size_t cn = 0;
@@ -384,8 +399,9 @@ static enum rpc_result rpc_performer_show(struct rpc_call *call)
 static int check_panel(struct db *db, char **names, size_t n, int quorum, char **message)
 {
 	if ((int)n < quorum) {
-		*message = xasprintf("panel quorum: a decision needs at least %d panel members; %zu named",
-				     quorum, n);
+		*message =
+		    xasprintf("panel quorum: a decision needs at least %d panel members; %zu named",
+			      quorum, n);
 		return ASSURE__CODE__FAILED_PRECONDITION;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -408,8 +424,10 @@ static int check_panel(struct db *db, char **names, size_t n, int quorum, char *
 		int disabled = u->disabled;
 		user_record_free(u);
 		if (!holds || disabled) {
-			*message = xasprintf("panel: '%s' is not an enabled panel member; only the decision "
-					     "panel takes list decisions", names[i]);
+			*message = xasprintf(
+			    "panel: '%s' is not an enabled panel member; only the decision "
+			    "panel takes list decisions",
+			    names[i]);
 			return ASSURE__CODE__FAILED_PRECONDITION;
 		}
 	}
@@ -433,10 +451,11 @@ static int performer_admit_db(struct rpc_call *call, struct db *db, char **messa
 	if (req->version && (uint64_t)p->version != req->version) {
 		char when[32];
 		time_format_rfc3339(p->updated_at / 1000, when, sizeof when);
-		*message = xasprintf("performer %lld was changed by %s at %s (now version %lld; you sent "
-				     "%llu): show it again and retry", (long long)p->id,
-				     p->updated_by[0] ? p->updated_by : "someone", when,
-				     (long long)p->version, (unsigned long long)req->version);
+		*message =
+		    xasprintf("performer %lld was changed by %s at %s (now version %lld; you sent "
+			      "%llu): show it again and retry",
+			      (long long)p->id, p->updated_by[0] ? p->updated_by : "someone", when,
+			      (long long)p->version, (unsigned long long)req->version);
 		performer_record_free(p);
 		return ASSURE__CODE__ABORTED;
 	}
@@ -480,9 +499,15 @@ static int performer_admit_db(struct rpc_call *call, struct db *db, char **messa
 		}
 		char date[DOMAIN_DATE_BUFSZ];
 		domain_date_format(as->date, date);
-		struct list_history_record h = { p->list_status, (char *)decision, p->suspended,
-						 p->suspended, now, (char *)call->actor.username, panel,
-						 (char *)req->rationale, date };
+		struct list_history_record h = {p->list_status,
+						(char *)decision,
+						p->suspended,
+						p->suspended,
+						now,
+						(char *)call->actor.username,
+						panel,
+						(char *)req->rationale,
+						date};
 		st = store_list_history_add(db, p->id, &h, message);
 	}
 	int64_t id = p->id;
@@ -511,7 +536,8 @@ static enum rpc_result rpc_performer_admit(struct rpc_call *call)
 	    to != LIST_STATUS_DEFERRED && to != LIST_STATUS_REFUSED)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
 				 "decision: '%s' is not one of included, included-with-conditions, "
-				 "deferred, refused", req->decision);
+				 "deferred, refused",
+				 req->decision);
 	char buf[256];
 	const char *why = validate_text("rationale", req->rationale, 4000, 1, 1, buf, sizeof buf);
 	if (!why)
@@ -526,14 +552,17 @@ static enum rpc_result rpc_performer_admit(struct rpc_call *call)
 	if (req->date[0]) {
 		char *cause = NULL;
 		if (domain_date_parse("date", req->date, &as->date, &cause) < 0) {
-			enum rpc_result r = rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", cause);
+			enum rpc_result r =
+			    rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", cause);
 			free(cause);
 			return r;
 		}
 		if (as->date > today())
-			return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT,
-					 "date: %s is in the future; record decisions on or after the day "
-					 "they are taken", req->date);
+			return rpc_error(
+			    call, ASSURE__CODE__INVALID_ARGUMENT,
+			    "date: %s is in the future; record decisions on or after the day "
+			    "they are taken",
+			    req->date);
 	}
 	for (size_t i = 0; i < req->n_panel; i++)
 		if ((why = validate_username("panel", req->panel[i], buf, sizeof buf)) != NULL)
@@ -543,10 +572,14 @@ static enum rpc_result rpc_performer_admit(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_performer_table[] = {
-	{ ASSURE__REQUEST__OP_PERFORMER_ADD, "PerformerAdd", PERM_PERFORMER_WRITE, RPC_WRITE, rpc_performer_add, 'C' },
-	{ ASSURE__REQUEST__OP_PERFORMER_LIST, "PerformerList", PERM_PERFORMER_READ, 0, rpc_performer_list, 'R' },
-	{ ASSURE__REQUEST__OP_PERFORMER_SHOW, "PerformerShow", PERM_PERFORMER_READ, 0, rpc_performer_show, 'R' },
-	{ ASSURE__REQUEST__OP_PERFORMER_ADMIT, "PerformerAdmit", PERM_PERFORMER_WRITE, RPC_WRITE, rpc_performer_admit, 'U' },
+    {ASSURE__REQUEST__OP_PERFORMER_ADD, "PerformerAdd", PERM_PERFORMER_WRITE, RPC_WRITE,
+     rpc_performer_add, 'C'},
+    {ASSURE__REQUEST__OP_PERFORMER_LIST, "PerformerList", PERM_PERFORMER_READ, 0,
+     rpc_performer_list, 'R'},
+    {ASSURE__REQUEST__OP_PERFORMER_SHOW, "PerformerShow", PERM_PERFORMER_READ, 0,
+     rpc_performer_show, 'R'},
+    {ASSURE__REQUEST__OP_PERFORMER_ADMIT, "PerformerAdmit", PERM_PERFORMER_WRITE, RPC_WRITE,
+     rpc_performer_admit, 'U'},
 };
 
 const size_t rpc_performer_count = sizeof rpc_performer_table / sizeof rpc_performer_table[0];

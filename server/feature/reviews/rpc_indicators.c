@@ -160,8 +160,7 @@ static int reply_set(struct rpc_call *call, struct db *db, const char *name,
 /* Checks a set's name: NULL when fine (and the set is then the audit
  * record's object), else the sentence. Only a well-formed name is copied
  * into the audit trail. */
-static const char *check_set_name(struct rpc_call *call, const char *name, char *buf,
-				  size_t size)
+static const char *check_set_name(struct rpc_call *call, const char *name, char *buf, size_t size)
 {
 	call->audit_object_type = "indicator_set";
 	const char *why = validate_text("set", name, SET_NAME_MAX, 1, 0, buf, size);
@@ -202,8 +201,8 @@ static int indicators_create_db(struct rpc_call *call, struct db *db, char **mes
 	if (st != ASSURE__CODE__OK)
 		return st;
 	if (req->from_set[0] != '\0')
-		call->audit_reason = arena_printf(call->arena, "created for %s from %s", year,
-						  req->from_set);
+		call->audit_reason =
+		    arena_printf(call->arena, "created for %s from %s", year, req->from_set);
 	RPC_RESULT(call, indicators_create, INDICATORS_CREATE, r);
 	return ASSURE__CODE__OK;
 }
@@ -306,15 +305,15 @@ static enum rpc_result rpc_indicators_add(struct rpc_call *call)
 		return cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
 	struct indicator_fields *f = arena_alloc(call->arena, sizeof *f);
 	*f = (struct indicator_fields){
-		.code = in->code,
-		.name = in->name,
-		.domain = domain_review_indicator_domain_name(domain),
-		.unit = in->unit,
-		.direction = domain_review_direction_name(direction),
-		.green = ind.green,
-		.amber = ind.amber,
-		.weight = ind.weight,
-		.critical = in->critical,
+	    .code = in->code,
+	    .name = in->name,
+	    .domain = domain_review_indicator_domain_name(domain),
+	    .unit = in->unit,
+	    .direction = domain_review_direction_name(direction),
+	    .green = ind.green,
+	    .amber = ind.amber,
+	    .weight = ind.weight,
+	    .critical = in->critical,
 	};
 	call->state = f;
 	return rpc_write(call, indicators_add_db, NULL);
@@ -333,8 +332,8 @@ static int indicators_remove_db(struct rpc_call *call, struct db *db, char **mes
 	if (st == ASSURE__CODE__OK) {
 		st = store_indicator_delete(db, s->id, req->code, message);
 		if (st == ASSURE__CODE__NOT_FOUND)
-			*message = xasprintf("indicator set %s has no indicator %s", s->name,
-					     req->code);
+			*message =
+			    xasprintf("indicator set %s has no indicator %s", s->name, req->code);
 	}
 	if (st == ASSURE__CODE__OK)
 		st = store_indicator_set_touch(db, s->id, now_s(), call->actor.username, message);
@@ -379,8 +378,8 @@ static int indicators_rule_db(struct rpc_call *call, struct db *db, char **messa
 		return st;
 	st = check_editable(s, req->version, message);
 	struct review_rule rule = {
-		.green_mean = rs->has_green ? rs->green : s->green_mean,
-		.red_mean = rs->has_red ? rs->red : s->red_mean,
+	    .green_mean = rs->has_green ? rs->green : s->green_mean,
+	    .red_mean = rs->has_red ? rs->red : s->red_mean,
 	};
 	char *cause = NULL;
 	if (st == ASSURE__CODE__OK && domain_review_rule_check(&rule, &cause) != 0) {
@@ -442,13 +441,13 @@ static int check_complete(struct db *db, const struct indicator_set_record *s, c
 	struct review_indicator *ind = xcalloc(n ? n : 1, sizeof *ind);
 	for (size_t i = 0; i < n; i++) {
 		ind[i] = (struct review_indicator){
-			.code = v[i].code,
-			.domain = domain_review_indicator_domain_parse(v[i].domain, NULL),
-			.direction = domain_review_direction_parse(v[i].direction, NULL),
-			.green = v[i].green,
-			.amber = v[i].amber,
-			.weight = v[i].weight,
-			.critical = v[i].critical,
+		    .code = v[i].code,
+		    .domain = domain_review_indicator_domain_parse(v[i].domain, NULL),
+		    .direction = domain_review_direction_parse(v[i].direction, NULL),
+		    .green = v[i].green,
+		    .amber = v[i].amber,
+		    .weight = v[i].weight,
+		    .critical = v[i].critical,
 		};
 	}
 	struct review_rule rule = {.green_mean = s->green_mean, .red_mean = s->red_mean};
@@ -658,8 +657,7 @@ static enum rpc_result rpc_requirements_list(struct rpc_call *call)
 /* The reply of RequirementsAdd and RequirementsRetire: the item as it now
  * is and the catalogue version the change made. */
 static int requirement_reply(struct rpc_call *call, struct db *db, const char *code,
-			     uint32_t version, Assure__RequirementsResponse **out,
-			     char **message)
+			     uint32_t version, Assure__RequirementsResponse **out, char **message)
 {
 	struct requirement_record *q = NULL;
 	int st = store_requirement_get(db, code, &q, message);
@@ -718,11 +716,11 @@ static enum rpc_result rpc_requirements_add(struct rpc_call *call)
 		return cause_error(call, ASSURE__CODE__INVALID_ARGUMENT, cause);
 	rpc_audit_object(call, "requirement", req->code);
 	char buf[256];
-	const char *why = validate_text("title", req->title, REQUIREMENT_TITLE_MAX, 1, 0, buf,
-					sizeof buf);
+	const char *why =
+	    validate_text("title", req->title, REQUIREMENT_TITLE_MAX, 1, 0, buf, sizeof buf);
 	if (!why)
-		why = validate_text("description", req->description, TEXT_MAX, 0, 1, buf,
-				    sizeof buf);
+		why =
+		    validate_text("description", req->description, TEXT_MAX, 0, 1, buf, sizeof buf);
 	if (why)
 		return rpc_error(call, ASSURE__CODE__INVALID_ARGUMENT, "%s", why);
 	return rpc_write(call, requirements_add_db, NULL);
@@ -740,8 +738,8 @@ static int requirements_retire_db(struct rpc_call *call, struct db *db, char **m
 	uint32_t retired = q->retired_version;
 	requirement_record_free(q);
 	if (retired) {
-		*message = xasprintf("requirement %s was retired in catalogue version %u", req->code,
-				     retired);
+		*message = xasprintf("requirement %s was retired in catalogue version %u",
+				     req->code, retired);
 		return ASSURE__CODE__FAILED_PRECONDITION;
 	}
 	uint32_t version = 0;
@@ -756,8 +754,8 @@ static int requirements_retire_db(struct rpc_call *call, struct db *db, char **m
 		st = requirement_reply(call, db, req->code, version, &r, message);
 	if (st != ASSURE__CODE__OK)
 		return st;
-	call->audit_reason = arena_printf(call->arena, "retired in catalogue version %u: %s",
-					  version, req->reason);
+	call->audit_reason =
+	    arena_printf(call->arena, "retired in catalogue version %u: %s", version, req->reason);
 	RPC_RESULT(call, requirements_retire, REQUIREMENTS_RETIRE, r);
 	return ASSURE__CODE__OK;
 }
@@ -778,16 +776,26 @@ static enum rpc_result rpc_requirements_retire(struct rpc_call *call)
 }
 
 const struct rpc_entry rpc_indicators_table[] = {
-	{ ASSURE__REQUEST__OP_INDICATORS_CREATE, "IndicatorsCreate", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_indicators_create, 'C' },
-	{ ASSURE__REQUEST__OP_INDICATORS_ADD, "IndicatorsAdd", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_indicators_add, 'U' },
-	{ ASSURE__REQUEST__OP_INDICATORS_REMOVE, "IndicatorsRemove", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_indicators_remove, 'U' },
-	{ ASSURE__REQUEST__OP_INDICATORS_RULE, "IndicatorsRule", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_indicators_rule, 'U' },
-	{ ASSURE__REQUEST__OP_INDICATORS_PUBLISH, "IndicatorsPublish", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_indicators_publish, 'U' },
-	{ ASSURE__REQUEST__OP_INDICATORS_SHOW, "IndicatorsShow", PERM_CONTRACT_READ, 0, rpc_indicators_show, 'R' },
-	{ ASSURE__REQUEST__OP_INDICATORS_LIST, "IndicatorsList", PERM_CONTRACT_READ, 0, rpc_indicators_list, 'R' },
-	{ ASSURE__REQUEST__OP_REQUIREMENTS_LIST, "RequirementsList", PERM_CONTRACT_READ, 0, rpc_requirements_list, 'R' },
-	{ ASSURE__REQUEST__OP_REQUIREMENTS_ADD, "RequirementsAdd", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_requirements_add, 'C' },
-	{ ASSURE__REQUEST__OP_REQUIREMENTS_RETIRE, "RequirementsRetire", PERM_INDICATORS_MANAGE, RPC_WRITE, rpc_requirements_retire, 'U' },
+    {ASSURE__REQUEST__OP_INDICATORS_CREATE, "IndicatorsCreate", PERM_INDICATORS_MANAGE, RPC_WRITE,
+     rpc_indicators_create, 'C'},
+    {ASSURE__REQUEST__OP_INDICATORS_ADD, "IndicatorsAdd", PERM_INDICATORS_MANAGE, RPC_WRITE,
+     rpc_indicators_add, 'U'},
+    {ASSURE__REQUEST__OP_INDICATORS_REMOVE, "IndicatorsRemove", PERM_INDICATORS_MANAGE, RPC_WRITE,
+     rpc_indicators_remove, 'U'},
+    {ASSURE__REQUEST__OP_INDICATORS_RULE, "IndicatorsRule", PERM_INDICATORS_MANAGE, RPC_WRITE,
+     rpc_indicators_rule, 'U'},
+    {ASSURE__REQUEST__OP_INDICATORS_PUBLISH, "IndicatorsPublish", PERM_INDICATORS_MANAGE, RPC_WRITE,
+     rpc_indicators_publish, 'U'},
+    {ASSURE__REQUEST__OP_INDICATORS_SHOW, "IndicatorsShow", PERM_CONTRACT_READ, 0,
+     rpc_indicators_show, 'R'},
+    {ASSURE__REQUEST__OP_INDICATORS_LIST, "IndicatorsList", PERM_CONTRACT_READ, 0,
+     rpc_indicators_list, 'R'},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_LIST, "RequirementsList", PERM_CONTRACT_READ, 0,
+     rpc_requirements_list, 'R'},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_ADD, "RequirementsAdd", PERM_INDICATORS_MANAGE, RPC_WRITE,
+     rpc_requirements_add, 'C'},
+    {ASSURE__REQUEST__OP_REQUIREMENTS_RETIRE, "RequirementsRetire", PERM_INDICATORS_MANAGE,
+     RPC_WRITE, rpc_requirements_retire, 'U'},
 };
 
 const size_t rpc_indicators_count = sizeof rpc_indicators_table / sizeof rpc_indicators_table[0];
