@@ -360,6 +360,14 @@ int db_fail(struct db *db, sqlite3_stmt *st, int rc, char **cause)
 	return db_status_from_sqlite(rc);
 }
 
+void db_stamp_clear(struct db_stamp *s)
+{
+	if (s == NULL)
+		return;
+	free(s->updated_by);
+	s->updated_by = NULL;
+}
+
 int db_read_stamp(struct db *db, sqlite3_stmt *st, struct db_stamp *stamp, char **cause)
 {
 	int rc = sqlite3_step(st);

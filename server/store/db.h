@@ -76,8 +76,10 @@ int db_fail(struct db *db, struct sqlite3_stmt *st, int rc, char **cause);
 struct db_stamp {
 	int64_t version;
 	int64_t updated_at;
-	char *updated_by; /* owned by the caller */
+	char *updated_by; /* owned; free with db_stamp_clear */
 };
+/* Frees what the stamp owns; accepts NULL. */
+void db_stamp_clear(struct db_stamp *s);
 /* Steps st for exactly one row of (version, updated_at, updated_by) and
  * resets it: OK, NOT_FOUND when there is no row, or the failure with
  * *cause. */

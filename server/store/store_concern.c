@@ -65,14 +65,6 @@ void concern_records_free(struct concern_record **v, size_t n)
 	free(v);
 }
 
-void concern_stamp_clear(struct concern_stamp *s)
-{
-	if (s == NULL)
-		return;
-	free(s->updated_by);
-	s->updated_by = NULL;
-}
-
 void concern_update_init(struct concern_update *u)
 {
 	memset(u, 0, sizeof *u);
@@ -317,20 +309,9 @@ static int flag_param(int v)
 	return v < 0 ? -1 : v != 0;
 }
 
-/* Reads one row of (version, updated_at, updated_by) and finishes st.
- * NOT_FOUND when there is none. */
-static int read_stamp(struct db *db, sqlite3_stmt *st, struct concern_stamp *stamp, char **cause)
-{
-	struct db_stamp s;
-	int status = db_read_stamp(db, st, &s, cause);
-	if (status == ASSURE__CODE__OK)
-		*stamp = (struct concern_stamp){s.version, s.updated_at, s.updated_by};
-	return status;
-}
-
 int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 			 const struct concern_update *u, int64_t now_ms, const char *by,
-			 struct concern_stamp *stamp, char **cause)
+			 struct db_stamp *stamp, char **cause)
 {
 	struct concern_update none;
 	if (u == NULL) {
@@ -356,13 +337,13 @@ int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 	sqlite3_bind_text(st, 14, or_empty(by), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 15, id);
 	sqlite3_bind_int64(st, 16, expected_version);
-	struct concern_stamp s = {0};
-	int status = read_stamp(db, st, &s, cause);
+	struct db_stamp s = {0};
+	int status = db_read_stamp(db, st, &s, cause);
 	if (status == ASSURE__CODE__OK) {
 		if (stamp)
 			*stamp = s;
 		else
-			concern_stamp_clear(&s);
+			db_stamp_clear(&s);
 		return ASSURE__CODE__OK;
 	}
 	if (status != ASSURE__CODE__NOT_FOUND)
@@ -373,7 +354,7 @@ int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	status = read_stamp(db, st, &s, cause);
+	status = db_read_stamp(db, st, &s, cause);
 	if (status != ASSURE__CODE__OK)
 		return status;
 	*cause = xasprintf("the concern was changed by %s (now version %lld; expected %lld)",
@@ -382,7 +363,7 @@ int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 	if (stamp)
 		*stamp = s;
 	else
-		concern_stamp_clear(&s);
+		db_stamp_clear(&s);
 	return ASSURE__CODE__ABORTED;
 }
 

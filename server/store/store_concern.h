@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
 #include "domain_concern.h"
 
 struct db;
@@ -100,13 +101,6 @@ int store_concern_get(struct db *db, int64_t id, struct concern_record **out, ch
     __attribute__((warn_unused_result));
 
 /* Who changed a concern last, and to which version. */
-struct concern_stamp {
-	int64_t version;
-	int64_t updated_at;
-	char *updated_by; /* owned; free with concern_stamp_clear */
-};
-
-void concern_stamp_clear(struct concern_stamp *s);
 
 /* Fields store_concern_update may change. NULL strings and negative
  * numbers leave a field as it is; "" clears a text or date field. */
@@ -137,8 +131,7 @@ void concern_update_init(struct concern_update *u);
  */
 int store_concern_update(struct db *db, int64_t id, int64_t expected_version,
 			 const struct concern_update *u, int64_t now_ms, const char *by,
-			 struct concern_stamp *stamp, char **cause)
-    __attribute__((warn_unused_result));
+			 struct db_stamp *stamp, char **cause) __attribute__((warn_unused_result));
 
 struct concern_filter {
 	const char *state;    /* NULL/"": any */

@@ -125,14 +125,6 @@ void review_records_free(struct review_record **v, size_t n)
 	free(v);
 }
 
-void review_stamp_clear(struct review_stamp *s)
-{
-	if (s == NULL)
-		return;
-	free(s->updated_by);
-	s->updated_by = NULL;
-}
-
 void review_update_init(struct review_update *u)
 {
 	memset(u, 0, sizeof *u);
@@ -470,19 +462,9 @@ static const char sql_update[] =
 
 static const char sql_stamp[] = "SELECT version, updated_at, updated_by FROM reviews WHERE id = ?";
 
-/* One row of (version, updated_at, updated_by); NOT_FOUND for none. */
-static int read_stamp(struct db *db, sqlite3_stmt *st, struct review_stamp *stamp, char **cause)
-{
-	struct db_stamp s;
-	int status = db_read_stamp(db, st, &s, cause);
-	if (status == ASSURE__CODE__OK)
-		*stamp = (struct review_stamp){s.version, s.updated_at, s.updated_by};
-	return status;
-}
-
 int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 			const struct review_update *u, int64_t now, const char *by,
-			struct review_stamp *stamp, char **cause)
+			struct db_stamp *stamp, char **cause)
 {
 	struct review_update none;
 	if (u == NULL) {
@@ -523,13 +505,13 @@ int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 	sqlite3_bind_int64(st, 26, u->qof_max_organisational);
 	sqlite3_bind_int64(st, 27, u->qof_max_patient_experience);
 	sqlite3_bind_int64(st, 28, u->qof_max_additional);
-	struct review_stamp s = {0};
-	int status = read_stamp(db, st, &s, cause);
+	struct db_stamp s = {0};
+	int status = db_read_stamp(db, st, &s, cause);
 	if (status == ASSURE__CODE__OK) {
 		if (stamp)
 			*stamp = s;
 		else
-			review_stamp_clear(&s);
+			db_stamp_clear(&s);
 		return ASSURE__CODE__OK;
 	}
 	if (status != ASSURE__CODE__NOT_FOUND)
@@ -540,7 +522,7 @@ int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 	if (st == NULL)
 		return ASSURE__CODE__INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	status = read_stamp(db, st, &s, cause);
+	status = db_read_stamp(db, st, &s, cause);
 	if (status != ASSURE__CODE__OK)
 		return status;
 	*cause = xasprintf("the review was changed by %s (now version %lld; expected %lld)",
@@ -549,7 +531,7 @@ int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 	if (stamp)
 		*stamp = s;
 	else
-		review_stamp_clear(&s);
+		db_stamp_clear(&s);
 	return ASSURE__CODE__ABORTED;
 }
 

@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
+
 struct db;
 
 /* ---- the indicator set a review is scored against ------------------------- */
@@ -135,13 +137,6 @@ int store_review_bind_set(struct db *db, int64_t review_id, int64_t set_id, char
     __attribute__((warn_unused_result));
 
 /* Who changed a review last, and to which version. */
-struct review_stamp {
-	int64_t version;
-	int64_t updated_at;
-	char *updated_by; /* owned; free with review_stamp_clear */
-};
-
-void review_stamp_clear(struct review_stamp *s);
 
 /* Fields store_review_update may change: NULL strings, negative flags and
  * 0 times leave a field as it is; "" clears a text field. */
@@ -177,8 +172,7 @@ void review_update_init(struct review_update *u);
  */
 int store_review_update(struct db *db, int64_t id, int64_t expected_version,
 			const struct review_update *u, int64_t now, const char *by,
-			struct review_stamp *stamp, char **cause)
-    __attribute__((warn_unused_result));
+			struct db_stamp *stamp, char **cause) __attribute__((warn_unused_result));
 
 /* Stores the overall result as recomputed after a change (no version
  * bump): the computed RAG and its derivation, and for a finalised review

@@ -336,14 +336,14 @@ static void test_update_version(void **state)
 	struct fixture *f = *state;
 	int64_t id = open_concern(f, f->gp, "2026-01-05", NULL);
 	char *cause = NULL;
-	struct concern_stamp s = {0};
+	struct db_stamp s = {0};
 
 	/* An empty update checks and bumps. */
 	assert_int_equal(store_concern_update(f->db, id, 1, NULL, T0 + 100, "cm2", &s, &cause), 0);
 	assert_int_equal(s.version, 2);
 	assert_int_equal(s.updated_at, T0 + 100);
 	assert_string_equal(s.updated_by, "cm2");
-	concern_stamp_clear(&s);
+	db_stamp_clear(&s);
 
 	/* A stale version: ABORTED with who changed it and when. */
 	struct concern_update u;
@@ -355,7 +355,7 @@ static void test_update_version(void **state)
 	assert_int_equal(s.updated_at, T0 + 100);
 	assert_string_equal(s.updated_by, "cm2");
 	assert_non_null(strstr(cause, "cm2"));
-	concern_stamp_clear(&s);
+	db_stamp_clear(&s);
 	free(cause);
 	cause = NULL;
 	struct concern_record *c = NULL;
@@ -378,7 +378,7 @@ static void test_update_version(void **state)
 	u.mark_panel_referred = 1;
 	assert_int_equal(store_concern_update(f->db, id, 2, &u, T0 + 300, "cm1", &s, &cause), 0);
 	assert_int_equal(s.version, 3);
-	concern_stamp_clear(&s);
+	db_stamp_clear(&s);
 	assert_int_equal(store_concern_get(f->db, id, &c, &cause), 0);
 	assert_string_equal(c->state, "triaged");
 	assert_string_equal(c->notice_sent, "2026-03-01");

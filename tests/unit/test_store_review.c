@@ -266,11 +266,11 @@ static void test_update_versions(void **state)
 	review_update_init(&u);
 	u.state = "visited";
 	u.visited_date = "2010-05-20";
-	struct review_stamp stamp = {0};
+	struct db_stamp stamp = {0};
 	assert_int_equal(store_review_update(f->db, id, 1, &u, T0 + 5, "rev", &stamp, &cause), 0);
 	assert_int_equal(stamp.version, 2);
 	assert_string_equal(stamp.updated_by, "rev");
-	review_stamp_clear(&stamp);
+	db_stamp_clear(&stamp);
 
 	/* Stale: ABORTED with who changed it. */
 	review_update_init(&u);
@@ -280,7 +280,7 @@ static void test_update_versions(void **state)
 	assert_int_equal(stamp.version, 2);
 	assert_int_equal(stamp.updated_at, T0 + 5);
 	assert_string_equal(stamp.updated_by, "rev");
-	review_stamp_clear(&stamp);
+	db_stamp_clear(&stamp);
 	free(cause);
 	cause = NULL;
 	/* 0: whatever it is. */

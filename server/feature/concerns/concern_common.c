@@ -182,7 +182,7 @@ int concern_check_version(const struct concern_record *c, uint64_t version, char
 int concern_update(struct rpc_call *call, struct db *db, const struct concern_record *c,
 		   uint64_t version, const struct concern_update *u, int64_t now, char **message)
 {
-	struct concern_stamp stamp = {0, 0, NULL};
+	struct db_stamp stamp = {0, 0, NULL};
 	char *cause = NULL;
 	int st = store_concern_update(db, c->id, (int64_t)version, u, now, call->actor.username,
 				      &stamp, &cause);
@@ -193,7 +193,7 @@ int concern_update(struct rpc_call *call, struct db *db, const struct concern_re
 	} else if (st != ASSURE__CODE__OK) {
 		*message = cause;
 	}
-	concern_stamp_clear(&stamp);
+	db_stamp_clear(&stamp);
 	return st;
 }
 

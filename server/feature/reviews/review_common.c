@@ -281,7 +281,7 @@ int review_check_version(const struct review_record *r, uint64_t version, char *
 int review_update(struct rpc_call *call, struct db *db, const struct review_record *r,
 		  uint64_t version, const struct review_update *u, char **message)
 {
-	struct review_stamp stamp = {0, 0, NULL};
+	struct db_stamp stamp = {0, 0, NULL};
 	char *cause = NULL;
 	int st = store_review_update(db, r->id, (int64_t)version, u, review_now(),
 				     call->actor.username, &stamp, &cause);
@@ -292,7 +292,7 @@ int review_update(struct rpc_call *call, struct db *db, const struct review_reco
 	} else if (st != ASSURE__CODE__OK) {
 		*message = cause;
 	}
-	review_stamp_clear(&stamp);
+	db_stamp_clear(&stamp);
 	return st;
 }
 
