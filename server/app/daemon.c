@@ -161,8 +161,7 @@ static void housekeeping_cb(evutil_socket_t fd, short what, void *arg)
 	throttle_jobs_prune(srv->writer, now);
 	if (n)
 		log_debug("sessions: %zu ended or expired sessions dropped from memory", n);
-	peers_prune(srv->peers, (uint32_t)srv->cfg->preauth_rate_address,
-		    (uint32_t)(srv->cfg->preauth_rate_address * 2), time_mono_ms());
+	conn_prune_peers(srv, time_mono_ms());
 }
 
 /* The writer rolled a transaction back: numbers it handed out to audit

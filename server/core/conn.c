@@ -85,6 +85,12 @@ static uint32_t burst_of(uint64_t rate)
 	return b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
 }
 
+void conn_prune_peers(struct server *srv, int64_t now_ms)
+{
+	uint64_t rate = srv->cfg->preauth_rate_address;
+	peers_prune(srv->peers, (uint32_t)rate, burst_of(rate), now_ms);
+}
+
 static void conn_free(struct conn *c)
 {
 	struct server *srv = c->srv;

@@ -128,5 +128,9 @@ void conn_resume_all(struct server *srv);
 void conn_stop_all(struct server *srv);
 /* For shutdown: free every connection now. */
 void conn_free_all(struct server *srv);
+/* Housekeeping: forgets client addresses with nothing left to remember,
+ * judging their pre-login buckets with the same rate and burst as
+ * admission does. */
+void conn_prune_peers(struct server *srv, int64_t now_ms);
 
 #endif
